@@ -1,0 +1,39 @@
+//! One module per subcommand; each owns its `Args` and `run`.
+
+pub mod check;
+pub mod restore;
+
+use std::path::PathBuf;
+
+use unspin::rules::RuleSet;
+use unspin::{Engine, EngineOptions};
+
+/// Options that choose how the engine is built; shared by check, restore, scan and serve.
+#[derive(clap::Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// Rule pack files (CSV, JSON or TOML); repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Language model file (default: the embedded model).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Rule packs only, no language model: much faster, finds only known phrases.
+    #[arg(long)]
+    pub fast: bool,
+    /// Report findings with at least this confidence.
+    #[arg(long, value_name = "X")]
+    pub min_confidence: Option<f32>,
+}
+
+impl EngineArgs {
+    pub fn build(&self) -> anyhow::Result<Engine> {
+        let mut options = EngineOptions {
+            fast: self.fast,
+            ..EngineOptions::default()
+        };
+        if let Some(c) = self.min_confidence {
+            options.min_confidence = c;
+        }
+        Ok(Engine::new(RuleSet::empty(), None, options))
+    }
+}

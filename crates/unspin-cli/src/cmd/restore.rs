@@ -1,0 +1,40 @@
+//! `unspin restore`: print the most probable original text.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::EngineArgs;
+use crate::input::{read_inputs, InputOptions};
+use crate::Outcome;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// File to restore; `-` or nothing reads stdin.
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let engine = args.engine.build()?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut errors = 0;
+    read_inputs(
+        &args.paths,
+        &InputOptions { jsonl_field: None },
+        |doc| {
+            let (restored, _) = engine.restore(&doc.text);
+            out.write_all(restored.as_bytes())?;
+            Ok(())
+        },
+        |err| {
+            errors += 1;
+            eprintln!("unspin: {}: {}", err.name, err.message);
+        },
+    )?;
+    if errors > 0 {
+        anyhow::bail!("{errors} input(s) could not be restored");
+    }
+    Ok(Outcome::Clean)
+}

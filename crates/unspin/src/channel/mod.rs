@@ -1,0 +1,1 @@
+//! The channel P(S | O): candidate originals for spun words and phrases.

@@ -1,0 +1,97 @@
+//! The engine: runs the detectors over a text and assembles a [`Report`].
+
+use crate::decode::Decoder;
+use crate::finding::{apply, resolve_overlaps, Finding, Report};
+use crate::rules::RuleSet;
+use crate::score::document_score;
+use crate::token::{tokenize, TokenKind};
+
+/// Marker that suppresses findings on its line (for texts that quote tortured phrases on purpose).
+pub const IGNORE_LINE: &str = "unspin: ignore";
+/// Marker that suppresses every finding in the document.
+pub const IGNORE_FILE: &str = "unspin: ignore-file";
+
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Rule packs only; no language model.
+    pub fast: bool,
+    /// Findings below this confidence are not reported.
+    pub min_confidence: f32,
+    /// Phrases never reported (compared in normalized form).
+    pub allow: Vec<String>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            fast: false,
+            min_confidence: 0.5,
+            allow: Vec::new(),
+        }
+    }
+}
+
+/// Rule packs plus (unless `fast`) the noisy-channel decoder. Cheap to share between threads.
+pub struct Engine {
+    pub rules: RuleSet,
+    pub decoder: Option<Decoder>,
+    pub options: EngineOptions,
+}
+
+impl Engine {
+    pub fn new(rules: RuleSet, decoder: Option<Decoder>, options: EngineOptions) -> Self {
+        Engine {
+            rules,
+            decoder,
+            options,
+        }
+    }
+
+    /// Check one document.
+    pub fn check(&self, text: &str) -> Report {
+        let tokens = tokenize(text);
+        let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+        let mut findings = self.rules.find(text, &tokens);
+        if !self.options.fast {
+            if let Some(decoder) = &self.decoder {
+                findings.extend(decoder.find(text, &tokens));
+            }
+        }
+        let findings = self.filter(text, resolve_overlaps(findings));
+        let (score, verdict) = document_score(&findings, words);
+        Report {
+            score,
+            verdict,
+            findings,
+            words,
+        }
+    }
+
+    /// Check and apply every finding: the most probable original text.
+    pub fn restore(&self, text: &str) -> (String, Report) {
+        let report = self.check(text);
+        (apply(text, &report.findings), report)
+    }
+
+    fn filter(&self, text: &str, findings: Vec<Finding>) -> Vec<Finding> {
+        if text.contains(IGNORE_FILE) {
+            return Vec::new();
+        }
+        let allow: Vec<String> = self
+            .options
+            .allow
+            .iter()
+            .map(|a| crate::token::normalize(a).into_owned())
+            .collect();
+        findings
+            .into_iter()
+            .filter(|f| f.confidence >= self.options.min_confidence)
+            .filter(|f| !allow.iter().any(|a| *a == crate::token::normalize(&f.text)))
+            .filter(|f| {
+                let line_start = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = text[f.end..].find('\n').map_or(text.len(), |i| f.end + i);
+                !text[line_start..line_end].contains(IGNORE_LINE)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,135 @@
+//! Language models of clean English: P(O) in the noisy channel.
+//!
+//! [`LanguageModel`] is what the decoder needs. Words are passed in their [`normalize`]d form
+//! (`crate::token::normalize`). [`CountsModel`] is an in-memory count table with stupid
+//! backoff, used to build models and in tests; on-disk models implement the same trait.
+
+use std::collections::HashMap;
+
+/// An n-gram language model. Implementations are shared between threads.
+pub trait LanguageModel: Send + Sync {
+    /// Highest n-gram order stored.
+    fn order(&self) -> usize;
+    /// log10 P(word | context); `context` holds the preceding words, oldest first (only the last
+    /// `order - 1` are used). Unknown words get a finite floor, never `-inf`.
+    fn log_prob(&self, context: &[&str], word: &str) -> f32;
+    /// Count of an n-gram of 1..=order words in the training corpus (0 when unseen).
+    fn count(&self, ngram: &[&str]) -> u64;
+    /// Number of word tokens the model was trained on.
+    fn total_words(&self) -> u64;
+}
+
+/// Stupid backoff factor (Brants et al. 2007).
+pub const BACKOFF: f32 = 0.4;
+
+/// In-memory n-gram counts keyed by space-joined words.
+#[derive(Debug, Default, Clone)]
+pub struct CountsModel {
+    order: usize,
+    counts: HashMap<String, u64>,
+    total: u64,
+}
+
+impl CountsModel {
+    pub fn new(order: usize) -> Self {
+        CountsModel {
+            order: order.max(1),
+            counts: HashMap::new(),
+            total: 0,
+        }
+    }
+
+    /// Count every n-gram of one sentence (already normalized words).
+    pub fn add_sentence(&mut self, words: &[&str]) {
+        self.total += words.len() as u64;
+        let mut key = String::new();
+        for i in 0..words.len() {
+            key.clear();
+            for n in 0..self.order.min(words.len() - i) {
+                if n > 0 {
+                    key.push(' ');
+                }
+                key.push_str(words[i + n]);
+                *self.counts.entry(key.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Add a count for one n-gram directly (e.g. from a published count list).
+    pub fn add_ngram(&mut self, ngram: &[&str], count: u64) {
+        if ngram.len() == 1 {
+            self.total += count;
+        }
+        *self.counts.entry(ngram.join(" ")).or_insert(0) += count;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.counts.iter().map(|(k, v)| (k.as_str(), *v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+impl LanguageModel for CountsModel {
+    fn order(&self) -> usize {
+        self.order
+    }
+
+    fn log_prob(&self, context: &[&str], word: &str) -> f32 {
+        stupid_backoff(self, context, word)
+    }
+
+    fn count(&self, ngram: &[&str]) -> u64 {
+        self.counts.get(&ngram.join(" ")).copied().unwrap_or(0)
+    }
+
+    fn total_words(&self) -> u64 {
+        self.total
+    }
+}
+
+/// Stupid backoff score from raw counts, as log10. Shared by count-based models.
+pub fn stupid_backoff<M: LanguageModel + ?Sized>(m: &M, context: &[&str], word: &str) -> f32 {
+    let ctx = &context[context.len().saturating_sub(m.order() - 1)..];
+    let mut penalty = 0.0f32;
+    let mut gram: Vec<&str> = Vec::with_capacity(ctx.len() + 1);
+    for start in 0..=ctx.len() {
+        gram.clear();
+        gram.extend_from_slice(&ctx[start..]);
+        gram.push(word);
+        let c = m.count(&gram);
+        if c > 0 {
+            let denom = if gram.len() == 1 {
+                m.total_words().max(1)
+            } else {
+                m.count(&gram[..gram.len() - 1]).max(c)
+            };
+            return penalty + (c as f32 / denom as f32).log10();
+        }
+        penalty += BACKOFF.log10();
+    }
+    // Unknown word: a floor below any seen unigram.
+    penalty + (0.5 / m.total_words().max(1) as f32).log10()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_prefers_seen_trigrams() {
+        let mut m = CountsModel::new(3);
+        m.add_sentence(&["ukrainian", "forces", "advanced"]);
+        m.add_sentence(&["russian", "forces", "retreated"]);
+        m.add_sentence(&["market", "pressures", "rose"]);
+        assert_eq!(m.count(&["ukrainian", "forces"]), 1);
+        assert!(m.log_prob(&["ukrainian"], "forces") > m.log_prob(&["ukrainian"], "pressures"));
+        assert!(m.log_prob(&[], "unseen").is_finite());
+    }
+}

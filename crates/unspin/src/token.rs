@@ -1,0 +1,356 @@
+//! Tokenizer: words, numbers and punctuation with UTF-8 byte spans.
+//!
+//! Choices that matter for the language model and the rule matcher (both use this tokenizer,
+//! so a model built from a corpus and the text checked against it agree):
+//! - a word is letters/digits joined by internal apostrophes (`'` or `’`) or hyphens:
+//!   `counter-offensive`, `don't`, `it’ll` are one token each;
+//! - the possessive `'s` / `’s` is split off as its own token (`Kyiv’s` → `Kyiv`, `’s`), so the
+//!   name and the possessive are looked up separately;
+//! - a number is digits with internal `,` or `.` between digits (`1,700`, `3.5`);
+//! - every other non-space character is a one-character punctuation token.
+//!
+//! [`normalize`] maps a token to the form used for look-ups: lower case, curly apostrophes made straight.
+
+use std::borrow::Cow;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    Word,
+    Number,
+    Punct,
+}
+
+/// A token: a half-open UTF-8 byte span of the text it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+impl Token {
+    #[inline]
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        &src[self.start..self.end]
+    }
+    #[inline]
+    pub fn is_word(&self) -> bool {
+        self.kind == TokenKind::Word
+    }
+}
+
+#[inline]
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’' || c == 'ʼ'
+}
+
+#[inline]
+fn is_hyphen(c: char) -> bool {
+    c == '-' || c == '‐' || c == '‑'
+}
+
+/// Split `text` into tokens. Never fails; any byte sequence that is valid UTF-8 tokenizes.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5 + 1);
+    tokenize_into(text, &mut tokens);
+    tokens
+}
+
+/// Like [`tokenize`], reusing a buffer (cleared first).
+pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
+    tokens.clear();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_alphabetic() {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, d)) = chars.peek() {
+                if d.is_alphanumeric() || d == '\u{AD}' {
+                    chars.next();
+                    end = i + d.len_utf8();
+                    continue;
+                }
+                if is_apostrophe(d) || is_hyphen(d) {
+                    // Joiner: only when followed by a letter/digit.
+                    let after = text[i + d.len_utf8()..].chars().next();
+                    match after {
+                        Some(a) if a.is_alphanumeric() => {
+                            if is_apostrophe(d) {
+                                // Possessive 's: split it off when the word ends after the s.
+                                let rest = &text[i + d.len_utf8()..];
+                                let mut rc = rest.chars();
+                                let s = rc.next();
+                                let next = rc.next();
+                                if matches!(s, Some('s') | Some('S'))
+                                    && !next.is_some_and(|n| n.is_alphanumeric())
+                                {
+                                    break;
+                                }
+                            }
+                            chars.next();
+                            let (j, a) = chars.next().expect("peeked");
+                            end = j + a.len_utf8();
+                            continue;
+                        }
+                        _ => break,
+                    }
+                }
+                break;
+            }
+            tokens.push(Token {
+                start,
+                end,
+                kind: TokenKind::Word,
+            });
+            continue;
+        }
+        if is_apostrophe(c) {
+            // A split-off possessive: 's directly after a word.
+            if let Some(prev) = tokens.last() {
+                if prev.end == start && prev.kind == TokenKind::Word {
+                    let rest = &text[start + c.len_utf8()..];
+                    let mut rc = rest.chars();
+                    if matches!(rc.next(), Some('s') | Some('S'))
+                        && !rc.next().is_some_and(|n| n.is_alphanumeric())
+                    {
+                        chars.next();
+                        tokens.push(Token {
+                            start,
+                            end: start + c.len_utf8() + 1,
+                            kind: TokenKind::Word,
+                        });
+                        continue;
+                    }
+                }
+            }
+        }
+        if c.is_ascii_digit() || (c.is_numeric() && !c.is_alphabetic()) {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, d)) = chars.peek() {
+                if d.is_ascii_digit() {
+                    chars.next();
+                    end = i + 1;
+                    continue;
+                }
+                if d == ',' || d == '.' {
+                    let after = text[i + 1..].chars().next();
+                    if after.is_some_and(|a| a.is_ascii_digit()) {
+                        chars.next();
+                        continue;
+                    }
+                }
+                break;
+            }
+            tokens.push(Token {
+                start,
+                end,
+                kind: TokenKind::Number,
+            });
+            continue;
+        }
+        tokens.push(Token {
+            start,
+            end: start + c.len_utf8(),
+            kind: TokenKind::Punct,
+        });
+    }
+}
+
+/// The look-up form of a token: lower case, curly apostrophes and odd hyphens made ASCII.
+pub fn normalize(s: &str) -> Cow<'_, str> {
+    let needs = s.chars().any(|c| {
+        c.is_uppercase() || !c.is_ascii() && (is_apostrophe(c) || is_hyphen(c) || c == '\u{AD}')
+    });
+    if !needs {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_apostrophe(c) {
+            out.push('\'');
+        } else if is_hyphen(c) {
+            out.push('-');
+        } else if c == '\u{AD}' {
+            // soft hyphen: invisible, drop
+        } else if c.is_uppercase() {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The letter case of a word, to carry over to a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    Lower,
+    /// First letter upper, some other lower: `Head`.
+    Title,
+    /// All letters upper, at least two letters: `NATO`.
+    Upper,
+    Other,
+}
+
+pub fn case_of(s: &str) -> Case {
+    let mut letters = s.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else {
+        return Case::Other;
+    };
+    let rest: Vec<char> = letters.collect();
+    if first.is_lowercase() && rest.iter().all(|c| !c.is_uppercase()) {
+        Case::Lower
+    } else if first.is_uppercase() && !rest.is_empty() && rest.iter().all(|c| c.is_uppercase()) {
+        Case::Upper
+    } else if first.is_uppercase() && rest.iter().all(|c| !c.is_uppercase()) {
+        Case::Title
+    } else {
+        Case::Other
+    }
+}
+
+/// Give `replacement` the case of `template` (the text it replaces): `Head of state` + `president`
+/// → `President`; `AS WELL AS` + `and` → `AND`. A replacement that has capitals of its own
+/// (a name, an acronym) is kept as written unless the template is all upper case.
+pub fn match_case(template: &str, replacement: &str) -> String {
+    let own_caps = replacement.chars().any(|c| c.is_uppercase());
+    match case_of(template) {
+        Case::Upper if template.chars().filter(|c| c.is_alphabetic()).count() > 1 => {
+            replacement.to_uppercase()
+        }
+        Case::Title | Case::Upper => {
+            let mut cs = replacement.chars();
+            match cs.next() {
+                Some(f) => f.to_uppercase().chain(cs).collect(),
+                None => String::new(),
+            }
+        }
+        _ if own_caps => replacement.to_string(),
+        _ => replacement.to_string(),
+    }
+}
+
+/// Sentence boundaries as token-index ranges. A sentence ends after `.`, `!` or `?` (and any
+/// closing quotes or brackets) when the next token starts with an upper-case letter, a digit or an
+/// opening quote, and always at a line break.
+pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut begin = 0;
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i];
+        let mut end_here = false;
+        if let Some(next) = tokens.get(i + 1) {
+            if text[t.end..next.start].contains('\n') {
+                end_here = true;
+            } else if t.kind == TokenKind::Punct && matches!(t.text(text), "." | "!" | "?") {
+                // Swallow closing quotes/brackets.
+                let mut j = i + 1;
+                while j < tokens.len()
+                    && tokens[j].kind == TokenKind::Punct
+                    && matches!(tokens[j].text(text), "\"" | "”" | "’" | "'" | ")" | "]")
+                    && tokens[j].start == tokens[j - 1].end
+                {
+                    j += 1;
+                }
+                if let Some(n) = tokens.get(j) {
+                    let first = n.text(text).chars().next().unwrap_or(' ');
+                    if first.is_uppercase()
+                        || first.is_ascii_digit()
+                        || matches!(first, '"' | '“' | '‘' | '(')
+                    {
+                        // Abbreviations such as "U.S." or "Mr." followed by a name are rare enough
+                        // in news and papers that we accept the occasional wrong split there.
+                        i = j - 1;
+                        end_here = true;
+                    }
+                }
+            }
+        }
+        if end_here {
+            out.push(begin..i + 1);
+            begin = i + 1;
+        }
+        i += 1;
+    }
+    if begin < tokens.len() {
+        out.push(begin..tokens.len());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<&str> {
+        tokenize(s).iter().map(|t| t.text(s)).collect()
+    }
+
+    #[test]
+    fn splits_possessive_and_keeps_contractions() {
+        assert_eq!(
+            words("Kyiv’s counter-offensive"),
+            ["Kyiv", "’s", "counter-offensive"]
+        );
+        assert_eq!(
+            words("it’ll don't Russians’ arms"),
+            ["it’ll", "don't", "Russians", "’", "arms"]
+        );
+        assert_eq!(words("John's"), ["John", "'s"]);
+        assert_eq!(words("'sup"), ["'", "sup"]);
+    }
+
+    #[test]
+    fn numbers_and_punct() {
+        assert_eq!(
+            words("In 1,700 (3.5%)."),
+            ["In", "1,700", "(", "3.5", "%", ")", "."]
+        );
+        assert_eq!(words("age– so"), ["age", "–", "so"]);
+    }
+
+    #[test]
+    fn spans_are_byte_offsets() {
+        let s = "Ça “unique” é";
+        for t in tokenize(s) {
+            assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+        }
+        assert_eq!(words(s), ["Ça", "“", "unique", "”", "é"]);
+    }
+
+    #[test]
+    fn normalizes() {
+        assert_eq!(normalize("Kyiv’s"), "kyiv's");
+        assert_eq!(normalize("plain"), "plain");
+    }
+
+    #[test]
+    fn case_transfer() {
+        assert_eq!(match_case("Head of state", "president"), "President");
+        assert_eq!(match_case("AS WELL AS", "and"), "AND");
+        assert_eq!(match_case("as well as", "and"), "and");
+        assert_eq!(match_case("fight", "Battle of Narva"), "Battle of Narva");
+    }
+
+    #[test]
+    fn sentence_split() {
+        let s = "It rained. Then it stopped!\nNew line here \"quoted.\" Next one";
+        let toks = tokenize(s);
+        let sents: Vec<String> = sentences(s, &toks)
+            .into_iter()
+            .map(|r| s[toks[r.start].start..toks[r.end - 1].end].to_string())
+            .collect();
+        assert_eq!(
+            sents,
+            [
+                "It rained.",
+                "Then it stopped!",
+                "New line here \"quoted.\"",
+                "Next one"
+            ]
+        );
+    }
+}

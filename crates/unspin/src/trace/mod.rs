@@ -1,0 +1,1 @@
+//! Source tracing: fingerprints that survive spinning, an on-disk index, and alignment.
