@@ -24,6 +24,18 @@ enum Command {
     Check(cmd::check::Args),
     /// Print the most probable original text.
     Restore(cmd::restore::Args),
+    /// Build, import or inspect language models.
+    Model(cmd::model::Args),
+    /// Build and inspect a source index for `trace`.
+    Index(cmd::index::Args),
+    /// Find the source of a spun text in an index and align the two.
+    Trace(cmd::trace::Args),
+    /// Score corpus shards (JSONL, Parquet, WARC) in parallel.
+    Scan(cmd::scan::Args),
+    /// Serve the HTTP API and the web page.
+    Serve(cmd::serve::Args),
+    /// Measure accuracy on the evaluation sets.
+    Eval(cmd::eval::Args),
 }
 
 /// What a command ended with, mapped to the exit code.
@@ -37,6 +49,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Restore(args) => cmd::restore::run(args),
+        Command::Model(args) => cmd::model::run(args),
+        Command::Index(args) => cmd::index::run(args),
+        Command::Trace(args) => cmd::trace::run(args),
+        Command::Scan(args) => cmd::scan::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Eval(args) => cmd::eval::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

@@ -1,7 +1,13 @@
 //! One module per subcommand; each owns its `Args` and `run`.
 
 pub mod check;
+pub mod eval;
+pub mod index;
+pub mod model;
 pub mod restore;
+pub mod scan;
+pub mod serve;
+pub mod trace;
 
 use std::path::PathBuf;
 

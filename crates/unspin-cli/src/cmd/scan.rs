@@ -1,0 +1,10 @@
+//! `unspin scan` (being built; see the issue tracker).
+
+use crate::Outcome;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<Outcome> {
+    anyhow::bail!("`unspin scan` is not built yet")
+}
