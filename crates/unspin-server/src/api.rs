@@ -128,17 +128,22 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for JsonRequest<T> {
         require_media_type(req.headers(), "application/json")?;
         let bytes = read_body(req.into_body(), st.config.body_limit).await?;
         let text = utf8(&bytes)?;
-        serde_json::from_str(text).map(JsonRequest).map_err(|e| {
-            use serde_json::error::Category;
-            match e.classify() {
-                Category::Data => ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_request",
-                    format!("the JSON body does not have the expected shape ({{\"text\": \"...\", \"min_confidence\"?: number}}): {e}"),
-                ),
-                _ => ApiError::bad_json(format!("the request body is not valid JSON: {e}")),
-            }
-        })
+        let shape_error = |why: String| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                format!("the JSON body does not have the expected shape ({{\"text\": \"...\", \"min_confidence\"?: number}}): {why}"),
+            )
+        };
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| ApiError::bad_json(format!("the request body is not valid JSON: {e}")))?;
+        // serde would also read a struct from an array (`["text"]`); only an object is meant.
+        if !value.is_object() {
+            return Err(shape_error("expected an object".to_string()));
+        }
+        serde_json::from_value(value)
+            .map(JsonRequest)
+            .map_err(|e| shape_error(e.to_string()))
     }
 }
 
