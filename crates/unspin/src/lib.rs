@@ -12,6 +12,7 @@ pub mod decode;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod lexicon;
 pub mod lm;
 pub mod rules;
 pub mod score;
