@@ -16,6 +16,7 @@ pub mod lexicon;
 pub mod lm;
 pub mod rules;
 pub mod score;
+pub mod synth;
 pub mod text;
 pub mod token;
 pub mod trace;
