@@ -14,6 +14,7 @@ pub mod error;
 pub mod finding;
 pub mod lexicon;
 pub mod lm;
+pub mod names;
 pub mod rules;
 pub mod score;
 pub mod synth;

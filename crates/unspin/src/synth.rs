@@ -226,6 +226,13 @@ const IRREGULAR: &[(&str, &str, &str)] = &[
     ("win", "won", "won"), ("write", "wrote", "written"),
 ];
 
+/// Irregular plurals: singular, plural ("individuals" is a spinner's "people": person + S).
+#[rustfmt::skip]
+const IRREGULAR_PLURAL: &[(&str, &str)] = &[
+    ("person", "people"), ("man", "men"), ("woman", "women"), ("child", "children"),
+    ("foot", "feet"), ("tooth", "teeth"), ("mouse", "mice"), ("goose", "geese"),
+];
+
 /// The inflection of a word relative to its lemma.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Inflection {
@@ -251,6 +258,11 @@ pub fn analyses(word: &str) -> Vec<(String, Inflection)> {
         }
         if word == part && part != past && part != base {
             out.push((base.to_string(), Inflection::Participle));
+        }
+    }
+    for &(singular, plural) in IRREGULAR_PLURAL {
+        if word == plural {
+            out.push((singular.to_string(), Inflection::S));
         }
     }
     let b = word.as_bytes();
@@ -307,6 +319,11 @@ pub fn inflect_word(word: &str, infl: Inflection) -> String {
             Inflection::Past => return past.to_string(),
             Inflection::Participle => return part.to_string(),
             _ => {}
+        }
+    }
+    if infl == Inflection::S {
+        if let Some(&(_, plural)) = IRREGULAR_PLURAL.iter().find(|(s, _)| *s == word) {
+            return plural.to_string();
         }
     }
     let b = word.as_bytes();
@@ -672,6 +689,8 @@ mod tests {
         assert_eq!(inflect_word("stop", Inflection::Past), "stopped");
         assert_eq!(inflect_word("worry", Inflection::S), "worries");
         assert_eq!(inflect_word("church", Inflection::S), "churches");
+        assert_eq!(inflect_word("person", Inflection::S), "people");
+        assert!(analyses("people").contains(&("person".to_string(), Inflection::S)));
         assert_eq!(inflect_phrase("look for", Inflection::Past), "looked for");
         assert_eq!(
             inflect_phrase("head of state", Inflection::S),
