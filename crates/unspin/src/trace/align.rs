@@ -228,8 +228,8 @@ pub fn align(query: &str, source: &str) -> Alignment {
             continue;
         }
         // Word alignment against the best sentence and its neighbours.
-        let lo = s.sentences[best.saturating_sub(1)].start;
-        let hi = s.sentences[(best + 1).min(s.sentences.len() - 1)].end;
+        let lo = s.sentences[best.saturating_sub(2)].start;
+        let hi = s.sentences[(best + 2).min(s.sentences.len() - 1)].end;
         let swords = &s.words[lo..hi];
         let Some(ops) = align_words(qwords, swords, &related) else {
             continue;
@@ -388,6 +388,11 @@ fn align_words(q: &[Word], s: &[Word], related: &dyn Fn(u64, u64) -> bool) -> Op
     const SYN_COST: f32 = 0.2;
     const SUB_COST: f32 = 1.0;
     const GAP_COST: f32 = 1.0;
+    // A query word without a source word: slightly cheaper than a substitution, so that a word
+    // the spinner added at the edge of a sentence is not paired with a word of the neighbouring
+    // source sentence (inside a sentence a substitution, 1, still beats an insertion plus a
+    // deletion, 1.95).
+    const INS_COST: f32 = 0.95;
     let (n, m) = (q.len(), s.len());
     if n == 0 || m == 0 || n * m > 2_000_000 {
         return None;
@@ -395,7 +400,7 @@ fn align_words(q: &[Word], s: &[Word], related: &dyn Fn(u64, u64) -> bool) -> Op
     let w = m + 1;
     let mut d = vec![0f32; (n + 1) * w];
     for i in 1..=n {
-        d[i * w] = i as f32 * GAP_COST;
+        d[i * w] = i as f32 * INS_COST;
     }
     // d[0][j] = 0: source words before the aligned part are free.
     for i in 1..=n {
@@ -408,7 +413,7 @@ fn align_words(q: &[Word], s: &[Word], related: &dyn Fn(u64, u64) -> bool) -> Op
                 SUB_COST
             };
             let a = d[(i - 1) * w + j - 1] + diag;
-            let b = d[(i - 1) * w + j] + GAP_COST;
+            let b = d[(i - 1) * w + j] + INS_COST;
             let c = d[i * w + j - 1] + GAP_COST;
             d[i * w + j] = a.min(b).min(c);
         }
@@ -447,7 +452,7 @@ fn align_words(q: &[Word], s: &[Word], related: &dyn Fn(u64, u64) -> bool) -> Op
             });
             i -= 1;
             j -= 1;
-        } else if (d[(i - 1) * w + j] + GAP_COST - here).abs() < 1e-4 {
+        } else if (d[(i - 1) * w + j] + INS_COST - here).abs() < 1e-4 {
             ops.push(Op::Ins);
             i -= 1;
         } else {

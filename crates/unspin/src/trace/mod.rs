@@ -79,9 +79,13 @@ pub fn trace(index: &Index, text: &str, opts: &TraceOptions) -> Result<Vec<Match
 /// A paired sentence is restored from the source when its similarity reaches this.
 pub const RESTORE_MIN_SIMILARITY: f64 = 0.6;
 
+/// Longest stretch of source dropped between two restored sentences that is put back.
+const MAX_DROPPED_BYTES: usize = 600;
+
 /// Restore `query` from its aligned `source`: every query sentence paired with the source (with
 /// similarity at least `min_similarity`) takes the source's wording for the part they share, which
-/// puts back each substituted word and undoes inserted and dropped ones; every other stretch of
+/// puts back each substituted word and undoes inserted and dropped ones (and a short stretch of
+/// source the copy dropped between two restored sentences is put back); every other stretch of
 /// the query goes through `fallback` (the engine's own restoration).
 pub fn restore_from_source(
     query: &str,
@@ -105,13 +109,27 @@ pub fn restore_from_source(
             out.push_str(text);
         }
     };
+    let mut prev_source_end: Option<usize> = None;
     for p in pairs {
         if p.query.start < cursor {
             continue;
         }
-        pass(&mut out, &query[cursor..p.query.start]);
+        let gap = &query[cursor..p.query.start];
+        match prev_source_end {
+            // Two restored sentences with nothing but spacing between them in the query, and a
+            // short stretch of source between them: the copy dropped it; the source puts it back.
+            Some(e)
+                if e <= p.source.start
+                    && p.source.start - e <= MAX_DROPPED_BYTES
+                    && !gap.chars().any(|c| c.is_alphanumeric()) =>
+            {
+                out.push_str(&source[e..p.source.start])
+            }
+            _ => pass(&mut out, gap),
+        }
         out.push_str(&source[p.source.start..p.source.end]);
         cursor = p.query.end;
+        prev_source_end = Some(p.source.end);
     }
     pass(&mut out, &query[cursor..]);
     out
