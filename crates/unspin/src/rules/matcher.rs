@@ -202,9 +202,10 @@ impl Matcher {
         let mut scratch = Vec::new();
         let mut doc = DocContext::new(self.contexts.len());
         let mut out = Vec::new();
-        // Walk the candidate token starts: the first character of every alphanumeric run, and
-        // a letter right after a digit (`16GB` is two tokens). Only where the run's first word
-        // is the first word of some pattern does the anchored automaton run.
+        // Walk the candidate token starts: the first character of every word run (a letter
+        // then letters and digits, as the tokenizer joins them) or number run (digits; a
+        // letter after it starts a new token, `16GB`). Each run is hashed once; only where it
+        // begins like some pattern does the anchored automaton run.
         let mut prev = CharClass::Other;
         let mut i = 0;
         while i < bytes.len() {
@@ -221,11 +222,24 @@ impl Matcher {
                 CharClass::Other => self.first.unkeyed,
                 CharClass::Space => false,
             };
-            prev = class;
-            if !candidate || !self.first.may_start(hay, i) {
+            if !candidate {
+                prev = class;
                 i += len;
                 continue;
             }
+            let (pass, run_end, last) = self.first.check(hay, i, class);
+            if !pass {
+                // Nothing starts here, nor inside the run (not a token start).
+                if run_end > i {
+                    i = run_end;
+                    prev = last;
+                } else {
+                    prev = class;
+                    i += len;
+                }
+                continue;
+            }
+            prev = class;
             let input = Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes);
             let Some(m) = self.fire.find(input) else {
                 i += len;
@@ -316,6 +330,7 @@ impl Matcher {
     fn present(&self, c: u32, hay: &str, doc: &mut DocContext) -> bool {
         if !doc.exact_done {
             doc.exact_done = true;
+            doc.present = vec![false; doc.n];
             if let Some(aux) = &self.aux {
                 let mut scratch = Vec::new();
                 for m in aux.find_overlapping_iter(hay) {
@@ -416,43 +431,54 @@ struct FirstWordFilter {
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x100_0000_01b3;
 
-/// Continue hash `h` over the alphanumeric run starting at `i` (ASCII lower-cased, at most
-/// [`KEY_MAX`] bytes); returns the hash and where the run ends (`i` when it is empty).
+/// Hash the run starting at `i` and continue `h`: a word run (a letter, then letters and
+/// digits) or a number run (digits only), ASCII lower-cased, hashing at most [`KEY_MAX`]
+/// bytes. Returns the hash, where the run ends (`i` when no run starts here) and the class of
+/// its last character.
 #[inline]
-fn hash_word(s: &str, i: usize, mut h: u64) -> (u64, usize) {
+fn hash_run(s: &str, i: usize, mut h: u64) -> (u64, usize, CharClass) {
     let b = s.as_bytes();
     let mut j = i;
-    let end = (i + KEY_MAX).min(b.len());
-    while j < end {
+    let mut hashed = 0;
+    let mut last = CharClass::Other;
+    let mut word = None;
+    while j < b.len() {
         let c = b[j];
-        if c < 0x80 {
-            if !c.is_ascii_alphanumeric() {
-                break;
-            }
-            h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
-            j += 1;
+        let (class, len) = if c < 0x80 {
+            (ASCII_CLASS[c as usize], 1)
         } else {
-            let Some(ch) = s.get(j..).and_then(|r| r.chars().next()) else {
-                break;
-            };
-            if !ch.is_alphanumeric() {
-                break;
+            match s.get(j..).and_then(|r| r.chars().next()) {
+                Some(ch) => (CharClass::of(ch), ch.len_utf8()),
+                None => break,
             }
-            for &x in &b[j..j + ch.len_utf8()] {
-                h = (h ^ x as u64).wrapping_mul(FNV_PRIME);
-            }
-            j += ch.len_utf8();
+        };
+        let is_word = *word.get_or_insert(class == CharClass::Letter);
+        let continues = match class {
+            CharClass::Letter => is_word,
+            CharClass::Digit => true,
+            _ => false,
+        };
+        if !continues {
+            break;
         }
+        if hashed < KEY_MAX {
+            for &x in &b[j..j + len] {
+                h = (h ^ x.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+            }
+            hashed += len;
+        }
+        last = class;
+        j += len;
     }
-    (h, j)
+    (h, j, last)
 }
 
-/// The second word's start when the word ending at `end` is followed by one space and an
-/// alphanumeric character.
+/// The second word's start when the run ending at `end` is followed by one space and a
+/// letter or digit.
 #[inline]
 fn second_word(s: &str, end: usize) -> Option<usize> {
     let b = s.as_bytes();
-    (b.get(end) == Some(&b' ') && hash_word(s, end + 1, 0).1 > end + 1).then_some(end + 1)
+    (b.get(end) == Some(&b' ') && hash_run(s, end + 1, 0).1 > end + 1).then_some(end + 1)
 }
 
 #[inline]
@@ -477,43 +503,46 @@ impl FirstWordFilter {
             unkeyed: false,
         };
         for p in patterns {
-            let (h, end) = hash_word(p, 0, FNV_OFFSET);
+            let (h, end, _) = hash_run(p, 0, FNV_OFFSET);
             if end == 0 {
                 f.unkeyed = true;
                 continue;
             }
             set_bit(&mut f.first, h);
             match second_word(p, end) {
-                Some(w2) => set_bit(&mut f.pair, hash_word(p, w2, h ^ 0x20).0),
+                Some(w2) => set_bit(&mut f.pair, hash_run(p, w2, h ^ 0x20).0),
                 None => set_bit(&mut f.single, h),
             }
         }
         f
     }
 
-    /// Whether some pattern may start at `i` (always true for unkeyed starts).
+    /// Whether some pattern may start at `i` (where a character of `class` starts a token
+    /// candidate); also where the run starting there ends and its last character's class.
     #[inline]
-    fn may_start(&self, hay: &str, i: usize) -> bool {
-        let (h, end) = hash_word(hay, i, FNV_OFFSET);
+    fn check(&self, hay: &str, i: usize, class: CharClass) -> (bool, usize, CharClass) {
+        let (h, end, last) = hash_run(hay, i, FNV_OFFSET);
         if end == i {
-            return self.unkeyed;
+            return (self.unkeyed, i, class);
         }
         if !bit(&self.first, h) {
-            return false;
+            return (false, end, last);
         }
         if bit(&self.single, h) {
-            return true;
+            return (true, end, last);
         }
-        match second_word(hay, end) {
-            Some(w2) => bit(&self.pair, hash_word(hay, w2, h ^ 0x20).0),
+        let pass = match second_word(hay, end) {
+            Some(w2) => bit(&self.pair, hash_run(hay, w2, h ^ 0x20).0),
             None => false,
-        }
+        };
+        (pass, end, last)
     }
 }
 
 /// Per-document state of context look-ups.
 struct DocContext {
     exact_done: bool,
+    n: usize,
     present: Vec<bool>,
     near: HashMap<u32, bool>,
     words: Option<Vec<String>>,
@@ -523,7 +552,9 @@ impl DocContext {
     fn new(n: usize) -> Self {
         DocContext {
             exact_done: false,
-            present: vec![false; n],
+            // Allocated on first use: most documents never need context.
+            present: Vec::with_capacity(0),
+            n,
             near: HashMap::new(),
             words: None,
         }
@@ -900,21 +931,47 @@ fn is_ascii_ws(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
 }
 
+/// Whether `text` has a whitespace run other than one space where a phrase could continue
+/// across it: after a character that does not end a sentence. Paragraphs that end with `.`
+/// (as in most prose) need no copy.
+fn needs_ws_normalisation(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mid_phrase = |pos: usize| {
+        // The character before the run that contains `pos`.
+        let before = b[..pos]
+            .iter()
+            .rposition(|&c| !is_ascii_ws(c) && c != 0xA0 && c != 0xC2);
+        match before {
+            None => false,
+            Some(k) => !matches!(b[k], b'.' | b'!' | b'?'),
+        }
+    };
+    if memchr::memchr3_iter(b'\n', b'\t', b'\r', b).any(mid_phrase)
+        || memchr::memchr2_iter(0x0B, 0x0C, b).any(mid_phrase)
+        || memchr::memmem::find_iter(b, b"  ").any(mid_phrase)
+    {
+        return true;
+    }
+    if text.is_ascii() {
+        return false;
+    }
+    memchr::memchr3_iter(0xC2, 0xE2, 0xE3, b)
+        .chain(memchr::memchr_iter(0xE1, b))
+        .any(|i| {
+            text.get(i..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_whitespace)
+                && mid_phrase(i)
+        })
+}
+
 /// Collapse whitespace runs to one space (to `\n` when the run holds a blank line), so phrases
 /// match across line wraps and double spaces but not across paragraphs.
 pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
-    let b = text.as_bytes();
-    let ascii = text.is_ascii();
-    let irregular = if ascii {
-        memchr::memchr3(b'\n', b'\t', b'\r', b).is_some()
-            || memchr::memchr2(0x0B, 0x0C, b).is_some()
-            || memchr::memmem::find(b, b"  ").is_some()
-    } else {
-        true
-    };
-    if !irregular {
+    if !needs_ws_normalisation(text) {
         return (Cow::Borrowed(text), OffsetMap::default());
     }
+    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut map = OffsetMap::default();
     let mut copied = 0; // start of the not yet copied original bytes
