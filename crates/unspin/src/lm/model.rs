@@ -71,6 +71,8 @@ pub struct Model {
     maps: Vec<fst::Map<SectionBytes>>,
     /// log10 P(<unk>) for backoff models (from the ARPA file, or a floor).
     unk_log_prob: f32,
+    storage: Arc<Storage>,
+    payload_start: usize,
 }
 
 impl std::fmt::Debug for Model {
@@ -221,6 +223,8 @@ impl Model {
             header,
             maps,
             unk_log_prob: 0.0,
+            storage,
+            payload_start: start,
         };
         model.unk_log_prob = match model.header.kind {
             ModelKind::Backoff => model
@@ -230,6 +234,22 @@ impl Model {
             ModelKind::Counts => UNKNOWN_FLOOR,
         };
         Ok(model)
+    }
+
+    /// Verify the payload checksum of a model opened with `verify_checksum: false`.
+    pub fn verify(&self) -> Result<()> {
+        let crc = crc32fast::hash(&self.storage.bytes()[self.payload_start..]);
+        if crc != self.header.payload_crc32 {
+            return Err(Error::parse(
+                &self.name,
+                None,
+                format!(
+                    "corrupt model file: payload checksum {crc:08x}, the header says {:08x}",
+                    self.header.payload_crc32
+                ),
+            ));
+        }
+        Ok(())
     }
 
     pub fn header(&self) -> &Header {
