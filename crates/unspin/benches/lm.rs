@@ -52,19 +52,14 @@ fn open(c: &mut Criterion) {
     });
     if let Some(path) = model_path() {
         g.sample_size(20);
-        g.bench_function("UNSPIN_BENCH_MODEL (mmap, checksum)", |b| {
+        g.bench_function("UNSPIN_BENCH_MODEL (Model::open)", |b| {
             b.iter(|| Model::open(black_box(&path)).unwrap())
         });
-        g.bench_function("UNSPIN_BENCH_MODEL (mmap, no checksum)", |b| {
-            b.iter(|| {
-                Model::open_with(
-                    black_box(&path),
-                    lm::OpenOptions {
-                        verify_checksum: false,
-                    },
-                )
-                .unwrap()
-            })
+        let always = lm::OpenOptions {
+            verify: lm::Verify::Always,
+        };
+        g.bench_function("UNSPIN_BENCH_MODEL (checksum verified)", |b| {
+            b.iter(|| Model::open_with(black_box(&path), always).unwrap())
         });
     }
     g.finish();

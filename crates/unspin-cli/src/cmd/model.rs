@@ -257,8 +257,14 @@ fn summary(path: &Path, h: &lm::Header) -> String {
 
 fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let model = Model::open(&a.file)?;
+    let model = Model::open_with(
+        &a.file,
+        lm::OpenOptions {
+            verify: lm::Verify::Never,
+        },
+    )?;
     let opened = started.elapsed();
+    model.verify()?;
     let h = model.header();
     if a.json {
         println!("{}", serde_json::to_string_pretty(h)?);
@@ -297,7 +303,10 @@ fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
             s.name, s.licence
         );
     }
-    println!("opened in:     {:.2} ms", opened.as_secs_f64() * 1e3);
+    println!(
+        "opened in:     {:.2} ms (without the checksum pass)",
+        opened.as_secs_f64() * 1e3
+    );
     Ok(Outcome::Clean)
 }
 

@@ -28,7 +28,7 @@ pub use build::{
 };
 pub use format::{Header, ModelKind, Source};
 pub use import::{import_arpa, import_counts};
-pub use model::{default_model, try_default_model, Model, OpenOptions};
+pub use model::{default_model, try_default_model, Model, OpenOptions, Verify};
 
 /// Sentence-start marker (as in ARPA files).
 pub const BOS: &str = "<s>";

@@ -47,18 +47,31 @@ impl AsRef<[u8]> for SectionBytes {
     }
 }
 
+/// When to verify the payload checksum on open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verify {
+    Always,
+    Never,
+    /// Verify payloads of at most this many bytes. crc32fast runs at several GB/s, but it
+    /// touches every page of the file: for a model of hundreds of MB that is most of the open
+    /// time, so big models are checked structurally on open and in full by [`Model::verify`]
+    /// (and `unspin model info`).
+    UpTo(u64),
+}
+
 /// How to open a model file.
 #[derive(Debug, Clone, Copy)]
 pub struct OpenOptions {
-    /// Verify the payload checksum (one pass over the file; on by default). Off, only the
-    /// structure is checked, which makes opening a multi-gigabyte model instant.
-    pub verify_checksum: bool,
+    pub verify: Verify,
 }
+
+/// The default checksum limit of [`Model::open`]: 64 MiB (the embedded model is 3.6 MiB).
+pub const VERIFY_UP_TO: u64 = 64 << 20;
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
-            verify_checksum: true,
+            verify: Verify::UpTo(VERIFY_UP_TO),
         }
     }
 }
@@ -87,7 +100,8 @@ impl std::fmt::Debug for Model {
 }
 
 impl Model {
-    /// Open a model file (memory-mapped), checking its header, size and checksum.
+    /// Open a model file (memory-mapped), checking its header, size and structure, and its
+    /// checksum when the payload is at most [`VERIFY_UP_TO`] bytes (see [`Verify`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Model> {
         Self::open_with(path, OpenOptions::default())
     }
@@ -181,7 +195,12 @@ impl Model {
             )));
         }
         let payload = &bytes[start..];
-        if options.verify_checksum {
+        let verify = match options.verify {
+            Verify::Always => true,
+            Verify::Never => false,
+            Verify::UpTo(limit) => header.payload_length <= limit,
+        };
+        if verify {
             let crc = crc32fast::hash(payload);
             if crc != header.payload_crc32 {
                 return Err(bad(format!(
@@ -236,7 +255,7 @@ impl Model {
         Ok(model)
     }
 
-    /// Verify the payload checksum of a model opened with `verify_checksum: false`.
+    /// Verify the payload checksum (for a model whose checksum was not verified on open).
     pub fn verify(&self) -> Result<()> {
         let crc = crc32fast::hash(&self.storage.bytes()[self.payload_start..]);
         if crc != self.header.payload_crc32 {

@@ -300,6 +300,10 @@ fn bad_model_files_give_clear_errors() {
         let path = dir.path().join(format!("bad{i}.lm"));
         std::fs::write(&path, &bytes).unwrap();
         let e = Model::open(&path).unwrap_err().to_string();
+        let always = OpenOptions {
+            verify: Verify::Always,
+        };
+        assert_eq!(Model::open_with(&path, always).unwrap_err().to_string(), e);
         assert!(
             e.contains(expected) && e.contains(&format!("bad{i}.lm")),
             "case {i}: {e}"
@@ -313,7 +317,7 @@ fn bad_model_files_give_clear_errors() {
         flipped[at] ^= 0x10;
         std::fs::write(&path, &flipped).unwrap();
         let no_checksum = OpenOptions {
-            verify_checksum: false,
+            verify: Verify::Never,
         };
         if let Ok(lazy) = Model::open_with(&path, no_checksum) {
             assert!(lazy.verify().unwrap_err().to_string().contains("checksum"));
