@@ -57,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut errors = 0;
     read_inputs(
         &args.paths,
-        &InputOptions { jsonl_field: None },
+        &InputOptions::default(),
         |doc| {
             let (restored, report) = engine.restore(&doc.text);
             if args.diff {
