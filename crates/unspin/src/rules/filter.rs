@@ -207,3 +207,97 @@ pub fn ordinary_english(
         })
     })
 }
+
+/// Counts of exactly the phrases some rules need, taken from a clean corpus: the smallest
+/// [`LanguageModel`] that answers [`ordinary_english`]'s question. Build it with
+/// [`PhraseCounter`] over a corpus that is not the one you evaluate on.
+#[derive(Debug, Default, Clone)]
+pub struct PhraseCounts {
+    order: usize,
+    counts: std::collections::HashMap<String, u64>,
+    total: u64,
+}
+
+impl LanguageModel for PhraseCounts {
+    fn order(&self) -> usize {
+        self.order
+    }
+    fn log_prob(&self, context: &[&str], word: &str) -> f32 {
+        crate::lm::stupid_backoff(self, context, word)
+    }
+    fn count(&self, ngram: &[&str]) -> u64 {
+        self.counts.get(&ngram.join(" ")).copied().unwrap_or(0)
+    }
+    fn total_words(&self) -> u64 {
+        self.total
+    }
+}
+
+/// Counts whole-token occurrences of a fixed list of phrases (overlapping occurrences count,
+/// so `search engine` inside `search engine optimisation` is seen). `Send + Sync`: count
+/// documents in parallel and add the tallies.
+pub struct PhraseCounter {
+    ac: aho_corasick::AhoCorasick,
+    phrases: Vec<Vec<String>>,
+}
+
+impl PhraseCounter {
+    pub fn new(phrases: &[String]) -> crate::error::Result<Self> {
+        let mut norm: Vec<Vec<String>> = phrases.iter().map(|p| words(p)).collect();
+        norm.retain(|w| !w.is_empty());
+        norm.sort();
+        norm.dedup();
+        let patterns: Vec<String> = norm.iter().map(|w| w.join(" ")).collect();
+        let ac = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .map_err(|e| crate::error::Error::Invalid(format!("cannot compile phrases: {e}")))?;
+        Ok(PhraseCounter { ac, phrases: norm })
+    }
+
+    /// The unconditional exact phrases of the screener's rules: what [`ordinary_english`]
+    /// asks about.
+    pub fn for_rules(rules: &[Rule]) -> crate::error::Result<Self> {
+        let phrases: Vec<String> = rules
+            .iter()
+            .filter(|r| matches!(r.kind, SourceKind::PpsCsv | SourceKind::PpsJson))
+            .filter_map(|r| flat_phrase(r).map(str::to_string))
+            .collect();
+        Self::new(&phrases)
+    }
+
+    /// A zeroed tally for [`Self::count`].
+    pub fn tally(&self) -> Vec<u64> {
+        vec![0; self.phrases.len()]
+    }
+
+    /// Add the phrase occurrences of one document to `tally`; returns its number of words.
+    pub fn count(&self, text: &str, tally: &mut [u64]) -> u64 {
+        let (hay, _) = super::matcher::normalize_ws(text);
+        let mut scratch = Vec::new();
+        for m in self.ac.find_overlapping_iter(hay.as_ref()) {
+            if super::matcher::is_token_start(&hay, m.start(), &mut scratch)
+                && super::matcher::is_token_end(&hay, m.end(), &mut scratch)
+            {
+                tally[m.pattern().as_usize()] += 1;
+            }
+        }
+        text.split_whitespace().count() as u64
+    }
+
+    pub fn into_model(self, tally: &[u64], total_words: u64) -> PhraseCounts {
+        let order = self.phrases.iter().map(Vec::len).max().unwrap_or(1);
+        let counts = self
+            .phrases
+            .into_iter()
+            .zip(tally)
+            .filter(|(_, &c)| c > 0)
+            .map(|(p, &c)| (p.join(" "), c))
+            .collect();
+        PhraseCounts {
+            order,
+            counts,
+            total: total_words,
+        }
+    }
+}

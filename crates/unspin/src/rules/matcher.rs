@@ -210,7 +210,10 @@ impl Matcher {
                     out.push(finding(rules, text, os, oe, best, &others));
                     pos = fe.max(e);
                 }
-                None => pos = e,
+                // No rule's context holds: look again from the next character, so that a
+                // shorter or later phrase inside this span (a sloppy phrase's trigger word) is
+                // still found.
+                None => pos = next_char(hay, s),
             }
         }
         out
@@ -603,7 +606,7 @@ fn window(hay: &str, pos: usize) -> Option<(usize, usize)> {
 }
 
 /// Whether [`crate::token::tokenize`] would start a token at `pos`.
-fn is_token_start(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
+pub(super) fn is_token_start(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
     let b = hay.as_bytes();
     if pos == 0 || b[pos - 1].is_ascii_whitespace() {
         // After whitespace every non-space character starts a token.
@@ -617,7 +620,7 @@ fn is_token_start(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
 }
 
 /// Whether [`crate::token::tokenize`] would end a token at `pos`.
-fn is_token_end(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
+pub(super) fn is_token_end(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
     let b = hay.as_bytes();
     if pos == b.len() || b[pos].is_ascii_whitespace() {
         return pos > 0 && !hay[..pos].ends_with(char::is_whitespace);

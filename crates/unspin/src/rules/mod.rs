@@ -26,7 +26,7 @@ use crate::finding::Finding;
 use crate::lm::LanguageModel;
 use crate::token::Token;
 
-pub use filter::{FilterReason, Filtered};
+pub use filter::{FilterReason, Filtered, PhraseCounter, PhraseCounts};
 pub use query::{Phrase, Query};
 
 /// Where a rule came from.
@@ -217,6 +217,23 @@ impl RuleSet {
         let mut b = RuleSetBuilder::new();
         b.add_builtin()?;
         b.build()
+    }
+
+    /// The same rules less those whose tortured side is ordinary English by `lm` (see
+    /// [`RuleSetBuilder::filter_ordinary_english`]), recompiled.
+    pub fn without_ordinary_english(
+        self,
+        lm: &dyn LanguageModel,
+        per_million: f64,
+    ) -> Result<RuleSet> {
+        let RuleSet {
+            rules,
+            mut filtered,
+            ..
+        } = self;
+        let (keep, dropped) = filter::ordinary_english(rules, lm, per_million);
+        filtered.extend(dropped);
+        RuleSet::compile(keep, filtered)
     }
 
     /// Number of rules.
