@@ -389,3 +389,82 @@ fn score(a: ScoreArgs) -> anyhow::Result<Outcome> {
     );
     Ok(Outcome::Clean)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn run_args(args: &[&str]) -> anyhow::Result<()> {
+        let cli = Cli::try_parse_from(std::iter::once("model").chain(args.iter().copied()))?;
+        run(cli.args).map(|_| ())
+    }
+
+    #[test]
+    fn build_info_score_and_import_from_the_command_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.txt");
+        std::fs::write(&corpus, "Russian forces advanced. Russian forces held.\n").unwrap();
+        let out = dir.path().join("m.lm");
+        let (c, o) = (corpus.to_str().unwrap(), out.to_str().unwrap());
+        run_args(&[
+            "build",
+            "--corpus",
+            c,
+            "--out",
+            o,
+            "--order",
+            "3",
+            "--memory",
+            "1",
+            "--source",
+            "test corpus",
+            "--licence",
+            "CC0",
+        ])
+        .unwrap();
+        let model = Model::open(&out).unwrap();
+        assert_eq!(model.count(&["russian", "forces"]), 2);
+        assert_eq!(model.header().sources[0].licence, "CC0");
+        run_args(&["info", o]).unwrap();
+        run_args(&["score", o, "--corpus", c, "--order", "2"]).unwrap();
+
+        let counts = dir.path().join("counts.txt");
+        std::fs::write(&counts, "forces 3\nrussian forces 2\n").unwrap();
+        run_args(&["import-counts", counts.to_str().unwrap(), "--out", o]).unwrap();
+        assert_eq!(Model::open(&out).unwrap().order(), 2);
+
+        let e = run_args(&[
+            "build",
+            "--corpus",
+            c,
+            "--out",
+            o,
+            "--source",
+            "a",
+            "--source",
+            "b",
+            "--licence",
+            "x",
+            "--licence",
+            "y",
+            "--licence",
+            "z",
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("--licence"), "{e}");
+        let e = run_args(&["build", "--corpus", c, "--out", o, "--order", "6"]).unwrap_err();
+        assert!(e.to_string().contains("--order"), "{e}");
+        let e = run_args(&["info", c]).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("not an unspin model file"),
+            "{e:#}"
+        );
+    }
+}
