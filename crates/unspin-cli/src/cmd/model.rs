@@ -40,6 +40,34 @@ struct ScoreArgs {
     /// Stop after this many tokens.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     max_tokens: u64,
+    /// Score with at most this order (a counts model's lower orders are a model of their own).
+    #[arg(long, value_name = "N")]
+    order: Option<usize>,
+}
+
+/// A counts model seen with a lower order: stupid backoff over its first `order` tables.
+struct LowerOrder<'a> {
+    model: &'a Model,
+    order: usize,
+}
+
+impl LanguageModel for LowerOrder<'_> {
+    fn order(&self) -> usize {
+        self.order
+    }
+    fn log_prob(&self, context: &[&str], word: &str) -> f32 {
+        lm::stupid_backoff(self, context, word)
+    }
+    fn count(&self, ngram: &[&str]) -> u64 {
+        if ngram.len() > self.order {
+            0
+        } else {
+            self.model.count(ngram)
+        }
+    }
+    fn total_words(&self) -> u64 {
+        self.model.total_words()
+    }
 }
 
 /// Provenance recorded in the model header.
@@ -316,6 +344,21 @@ fn score(a: ScoreArgs) -> anyhow::Result<Outcome> {
     } else {
         std::sync::Arc::new(Model::open(&a.model)?)
     };
+    let lower;
+    let scored: &dyn LanguageModel = match a.order {
+        Some(n) if n < model.order() => {
+            anyhow::ensure!(
+                n >= 1 && model.kind() == lm::ModelKind::Counts,
+                "--order needs a counts model and an order of at least 1"
+            );
+            lower = LowerOrder {
+                model: &model,
+                order: n,
+            };
+            &lower
+        }
+        _ => &*model,
+    };
     let started = Instant::now();
     let mut total = lm::TextScore::default();
     let mut stats = lm::corpus::CorpusStats::default();
@@ -329,14 +372,15 @@ fn score(a: ScoreArgs) -> anyhow::Result<Outcome> {
                 if total.tokens >= a.max_tokens {
                     break;
                 }
-                total.add(lm::score_text(&*model, line));
+                total.add(lm::score_text(scored, line));
             }
             Ok(())
         })?;
     }
     println!(
-        "{}: {} tokens, mean log10 P {:.4}, perplexity {:.1}, unknown {:.2}% ({:.1}s)",
+        "{} (order {}): {} tokens, mean log10 P {:.4}, perplexity {:.1}, unknown {:.2}% ({:.1}s)",
         a.model,
+        scored.order(),
         total.tokens,
         total.log10_sum / total.tokens.max(1) as f64,
         total.perplexity(),
@@ -344,4 +388,83 @@ fn score(a: ScoreArgs) -> anyhow::Result<Outcome> {
         started.elapsed().as_secs_f64()
     );
     Ok(Outcome::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn run_args(args: &[&str]) -> anyhow::Result<()> {
+        let cli = Cli::try_parse_from(std::iter::once("model").chain(args.iter().copied()))?;
+        run(cli.args).map(|_| ())
+    }
+
+    #[test]
+    fn build_info_score_and_import_from_the_command_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("c.txt");
+        std::fs::write(&corpus, "Russian forces advanced. Russian forces held.\n").unwrap();
+        let out = dir.path().join("m.lm");
+        let (c, o) = (corpus.to_str().unwrap(), out.to_str().unwrap());
+        run_args(&[
+            "build",
+            "--corpus",
+            c,
+            "--out",
+            o,
+            "--order",
+            "3",
+            "--memory",
+            "1",
+            "--source",
+            "test corpus",
+            "--licence",
+            "CC0",
+        ])
+        .unwrap();
+        let model = Model::open(&out).unwrap();
+        assert_eq!(model.count(&["russian", "forces"]), 2);
+        assert_eq!(model.header().sources[0].licence, "CC0");
+        run_args(&["info", o]).unwrap();
+        run_args(&["score", o, "--corpus", c, "--order", "2"]).unwrap();
+
+        let counts = dir.path().join("counts.txt");
+        std::fs::write(&counts, "forces 3\nrussian forces 2\n").unwrap();
+        run_args(&["import-counts", counts.to_str().unwrap(), "--out", o]).unwrap();
+        assert_eq!(Model::open(&out).unwrap().order(), 2);
+
+        let e = run_args(&[
+            "build",
+            "--corpus",
+            c,
+            "--out",
+            o,
+            "--source",
+            "a",
+            "--source",
+            "b",
+            "--licence",
+            "x",
+            "--licence",
+            "y",
+            "--licence",
+            "z",
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("--licence"), "{e}");
+        let e = run_args(&["build", "--corpus", c, "--out", o, "--order", "6"]).unwrap_err();
+        assert!(e.to_string().contains("--order"), "{e}");
+        let e = run_args(&["info", c]).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("not an unspin model file"),
+            "{e:#}"
+        );
+    }
 }

@@ -56,6 +56,11 @@ pub fn sentence_words(text: &str) -> Vec<Vec<Cow<'_, str>>> {
 }
 
 /// An n-gram language model. Implementations are shared between threads.
+///
+/// Every element of `context`, `word` and `ngram` is one normalized token (a multi-word phrase
+/// such as "head of state" is three elements). Models built from a corpus also know punctuation,
+/// numbers and the [`BOS`]/[`EOS`] markers (see [`sentence_words`]); the embedded default model
+/// knows words only.
 pub trait LanguageModel: Send + Sync {
     /// Highest n-gram order stored.
     fn order(&self) -> usize;
