@@ -1,7 +1,9 @@
 //! The `unspin` command line. Exit codes: 0 nothing found, 1 findings, 2 error.
 
 mod cmd;
+mod config;
 mod input;
+mod output;
 
 use std::process::ExitCode;
 
@@ -36,6 +38,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Measure accuracy on the evaluation sets.
     Eval(cmd::eval::Args),
+    /// Mine a gazetteer of names from a clean corpus (for --gazetteer).
+    Gazetteer(cmd::gazetteer::Args),
 }
 
 /// What a command ended with, mapped to the exit code.
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Gazetteer(args) => cmd::gazetteer::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

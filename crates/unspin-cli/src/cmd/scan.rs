@@ -1,10 +1,116 @@
-//! `unspin scan` (being built; see the issue tracker).
+//! `unspin scan`: score corpus shards (JSONL, Parquet, WARC) in parallel and write dolma-style
+//! attribute files; see `unspin_scan` for the layout, the error files and resumption.
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use unspin_scan::{ScanConfig, ScanSummary};
+
+use super::EngineArgs;
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Shards or directories of shards: .jsonl[.gz|.zst], .parquet, .warc[.gz].
+    #[arg(long, value_name = "PATH", required = true, num_args = 1..)]
+    pub input: Vec<PathBuf>,
+    /// Output directory: attributes/, documents/, errors/ and done/ are written under it.
+    #[arg(long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Field (JSONL) or column (Parquet) holding the document id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// Field (JSONL) or column (Parquet) holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    /// Scoring threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Also write each document with its restored text to documents/.
+    #[arg(long)]
+    pub restore: bool,
+    /// Write to documents/ only the documents scoring below X (a spin filter).
+    #[arg(long, value_name = "X")]
+    pub keep_below: Option<f32>,
+    /// Documents per scoring batch (memory is bounded by a few batches).
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub batch_size: usize,
+    /// No progress bar (it is drawn only on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`unspin scan` is not built yet")
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if let Some(x) = args.keep_below {
+        anyhow::ensure!(x.is_finite(), "--keep-below must be a number, got {x}");
+    }
+    anyhow::ensure!(args.batch_size > 0, "--batch-size must be at least 1");
+    let engine = args.engine.build()?;
+    let mut config = ScanConfig::new(args.input, args.output);
+    config.id_field = args.id_field;
+    config.text_field = args.text_field;
+    config.threads = args.threads;
+    config.restore = args.restore;
+    config.keep_below = args.keep_below;
+    config.batch_docs = args.batch_size;
+    config.progress = !args.no_progress && std::io::stderr().is_terminal();
+    config.engine_settings = format!("{:?}", args.engine);
+    let summary = unspin_scan::scan(&config, &engine)?;
+    eprint!("{}", render_summary(&summary, &config));
+    Ok(Outcome::Clean)
+}
+
+fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
+    let mut out = String::new();
+    let c = &s.scanned;
+    out.push_str(&format!(
+        "unspin scan: {} shard(s): {} scanned, {} already finished (skipped)\n",
+        s.shards,
+        s.shards - s.shards_resumed,
+        s.shards_resumed
+    ));
+    out.push_str(&format!(
+        "  records in {}  out {}  errors {}  ({})\n",
+        c.records_in,
+        c.records_out,
+        c.errors,
+        if c.balanced() {
+            "records in = out + errors"
+        } else {
+            "MISMATCH"
+        }
+    ));
+    if c.skipped_non_documents > 0 {
+        out.push_str(&format!(
+            "  {} WARC record(s) were not HTML documents and were skipped\n",
+            c.skipped_non_documents
+        ));
+    }
+    if config.restore || config.keep_below.is_some() {
+        out.push_str(&format!("  documents written {}\n", c.documents_written));
+    }
+    out.push_str(&format!(
+        "  {:.1} MB of text, {:.1} MB of input in {:.2} s: {:.0} docs/s, {:.1} MB/s of text\n",
+        c.text_bytes as f64 / 1e6,
+        c.input_bytes as f64 / 1e6,
+        s.elapsed.as_secs_f64(),
+        s.docs_per_second(),
+        s.text_mb_per_second()
+    ));
+    if s.shards_resumed > 0 {
+        let r = &s.resumed;
+        out.push_str(&format!(
+            "  finished earlier: records in {}  out {}  errors {}\n",
+            r.records_in, r.records_out, r.errors
+        ));
+    }
+    if c.errors > 0 {
+        out.push_str(&format!(
+            "  lost records are listed with their reason in {}\n",
+            config.output.join("errors").display()
+        ));
+    }
+    out
 }

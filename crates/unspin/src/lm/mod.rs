@@ -1,10 +1,59 @@
 //! Language models of clean English: P(O) in the noisy channel.
 //!
-//! [`LanguageModel`] is what the decoder needs. Words are passed in their [`normalize`]d form
+//! [`LanguageModel`] is what the decoder needs. Words are passed in their normalized form
 //! (`crate::token::normalize`). [`CountsModel`] is an in-memory count table with stupid
-//! backoff, used to build models and in tests; on-disk models implement the same trait.
+//! backoff, used in tests; [`Model`] is a model file (memory-mapped fst maps, see [`format`])
+//! and implements the same trait. [`default_model`] is the one embedded in the binary.
+//!
+//! Models built by [`build_model`] count every token the tokenizer yields (words, numbers,
+//! punctuation), normalized, with each sentence ([`crate::token::sentences`]) wrapped in
+//! [`BOS`] … [`EOS`]; [`sentence_words`] gives exactly that sequence for a text, so callers score
+//! text the way the model saw it. Imported count lists (the default model) have words only.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+pub mod build;
+pub mod corpus;
+pub mod format;
+pub mod import;
+pub mod model;
+mod write;
+
+#[cfg(test)]
+mod tests_files;
+
+pub use build::{
+    build_model, build_model_from_texts, BuildOptions, BuildReport, NoProgress, Progress,
+};
+pub use format::{Header, ModelKind, Source};
+pub use import::{import_arpa, import_counts};
+pub use model::{default_model, try_default_model, Model, OpenOptions, Verify};
+
+/// Sentence-start marker (as in ARPA files).
+pub const BOS: &str = "<s>";
+/// Sentence-end marker.
+pub const EOS: &str = "</s>";
+
+/// The token sequences a built model was counted from: per sentence, [`BOS`], the normalized
+/// tokens, [`EOS`].
+pub fn sentence_words(text: &str) -> Vec<Vec<Cow<'_, str>>> {
+    let tokens = crate::token::tokenize(text);
+    crate::token::sentences(text, &tokens)
+        .into_iter()
+        .map(|range| {
+            let mut words = Vec::with_capacity(range.len() + 2);
+            words.push(Cow::Borrowed(BOS));
+            words.extend(
+                tokens[range]
+                    .iter()
+                    .map(|t| crate::token::normalize(t.text(text))),
+            );
+            words.push(Cow::Borrowed(EOS));
+            words
+        })
+        .collect()
+}
 
 /// An n-gram language model. Implementations are shared between threads.
 pub trait LanguageModel: Send + Sync {
@@ -17,10 +66,58 @@ pub trait LanguageModel: Send + Sync {
     fn count(&self, ngram: &[&str]) -> u64;
     /// Number of word tokens the model was trained on.
     fn total_words(&self) -> u64;
+    /// Whether the n-gram is attested (stored) at all: the cheap question the decoder asks of a
+    /// spun word's bigrams with its neighbours.
+    fn contains(&self, ngram: &[&str]) -> bool {
+        self.count(ngram) > 0
+    }
 }
 
 /// Stupid backoff factor (Brants et al. 2007).
 pub const BACKOFF: f32 = 0.4;
+
+/// How well a model predicts a text: see [`score_text`].
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct TextScore {
+    /// Tokens predicted (every token of every sentence; the markers are context only).
+    pub tokens: u64,
+    /// Tokens the model has no unigram for.
+    pub unknown: u64,
+    /// Sum of log10 P(token | up to order-1 previous tokens, from `<s>` on).
+    pub log10_sum: f64,
+}
+
+impl TextScore {
+    pub fn add(&mut self, other: TextScore) {
+        self.tokens += other.tokens;
+        self.unknown += other.unknown;
+        self.log10_sum += other.log10_sum;
+    }
+    /// 10^(-mean log10 P). For stupid-backoff models the scores are not normalized
+    /// probabilities, so this is a pseudo-perplexity: comparable between count models, not with
+    /// the perplexity of a normalized (ARPA) model.
+    pub fn perplexity(&self) -> f64 {
+        10f64.powf(-self.log10_sum / self.tokens.max(1) as f64)
+    }
+}
+
+/// Score every token of `text` (tokenized and split as models are built) under `model`.
+pub fn score_text<M: LanguageModel + ?Sized>(model: &M, text: &str) -> TextScore {
+    let mut score = TextScore::default();
+    let keep = model.order().saturating_sub(1);
+    for sentence in sentence_words(text) {
+        let words: Vec<&str> = sentence.iter().map(|w| w.as_ref()).collect();
+        for i in 1..words.len() - 1 {
+            let ctx = &words[i.saturating_sub(keep)..i];
+            score.tokens += 1;
+            if !model.contains(&words[i..=i]) {
+                score.unknown += 1;
+            }
+            score.log10_sum += model.log_prob(ctx, words[i]) as f64;
+        }
+    }
+    score
+}
 
 /// In-memory n-gram counts keyed by space-joined words.
 #[derive(Debug, Default, Clone)]
@@ -131,5 +228,23 @@ mod tests {
         assert_eq!(m.count(&["ukrainian", "forces"]), 1);
         assert!(m.log_prob(&["ukrainian"], "forces") > m.log_prob(&["ukrainian"], "pressures"));
         assert!(m.log_prob(&[], "unseen").is_finite());
+    }
+
+    #[test]
+    fn scores_text_token_by_token() {
+        let mut m = CountsModel::new(2);
+        for s in sentence_words("Forces advanced. Forces held.") {
+            let words: Vec<&str> = s.iter().map(|w| w.as_ref()).collect();
+            m.add_sentence(&words);
+        }
+        let seen = score_text(&m, "Forces advanced.");
+        assert_eq!((seen.tokens, seen.unknown), (3, 0));
+        let expected = m.log_prob(&[BOS], "forces")
+            + m.log_prob(&["forces"], "advanced")
+            + m.log_prob(&["advanced"], ".");
+        assert!((seen.log10_sum - expected as f64).abs() < 1e-6);
+        let unseen = score_text(&m, "Pressures advanced.");
+        assert_eq!(unseen.unknown, 1);
+        assert!(unseen.perplexity() > seen.perplexity());
     }
 }

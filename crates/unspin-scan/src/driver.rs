@@ -1,0 +1,441 @@
+//! The scan: shards one after the other; within a shard a reader thread decodes records into
+//! bounded batches while a rayon pool scores the previous batch, and the results are written in
+//! input order. Memory is bounded by a few batches whatever the size of the shard.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use unspin::Engine;
+
+use crate::format::{self, Format, ShardKind};
+use crate::jsonl::JsonlReader;
+use crate::output::{self, Marker, ShardOutputs, ShardStats};
+use crate::parquet_reader::ParquetReader;
+use crate::record::{Doc, Item, RecordError};
+use crate::warc::WarcReader;
+
+/// Name of the document-level attribute (dolma's `<experiment>__<tagger>__<name>`).
+pub const DOC_ATTRIBUTE: &str = "unspin__spin__doc";
+/// Name of the span-level attribute.
+pub const SPANS_ATTRIBUTE: &str = "unspin__spin__spans";
+
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    pub inputs: Vec<PathBuf>,
+    pub output: PathBuf,
+    pub id_field: String,
+    pub text_field: String,
+    /// Scoring threads; 0 for one per core.
+    pub threads: usize,
+    /// Write the restored text of each document to `documents/`.
+    pub restore: bool,
+    /// Write to `documents/` only the documents whose score is below this.
+    pub keep_below: Option<f32>,
+    /// Draw a progress bar on stderr (only drawn when stderr is a terminal).
+    pub progress: bool,
+    /// Bounds of one scoring batch.
+    pub batch_docs: usize,
+    pub batch_bytes: usize,
+    /// A description of the engine's settings; stored in each shard's marker so that a rerun with
+    /// another engine scans again.
+    pub engine_settings: String,
+}
+
+impl ScanConfig {
+    pub fn new(inputs: Vec<PathBuf>, output: PathBuf) -> Self {
+        ScanConfig {
+            inputs,
+            output,
+            id_field: "id".into(),
+            text_field: "text".into(),
+            threads: 0,
+            restore: false,
+            keep_below: None,
+            progress: false,
+            batch_docs: 1024,
+            batch_bytes: 16 << 20,
+            engine_settings: String::new(),
+        }
+    }
+
+    fn writes_documents(&self) -> bool {
+        self.restore || self.keep_below.is_some()
+    }
+
+    fn settings(&self) -> String {
+        format!(
+            "id={:?} text={:?} restore={} keep_below={:?} engine={}",
+            self.id_field, self.text_field, self.restore, self.keep_below, self.engine_settings
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanSummary {
+    pub shards: usize,
+    /// Shards found finished by an earlier run and skipped.
+    pub shards_resumed: usize,
+    /// Counts of the shards scanned by this run.
+    pub scanned: ShardStats,
+    /// Counts of the shards skipped, from their markers.
+    pub resumed: ShardStats,
+    pub elapsed: Duration,
+}
+
+impl ScanSummary {
+    pub fn docs_per_second(&self) -> f64 {
+        self.scanned.records_in as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+    /// Megabytes (10^6 bytes) of document text scored per second.
+    pub fn text_mb_per_second(&self) -> f64 {
+        self.scanned.text_bytes as f64 / 1e6 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Scan every shard of `config.inputs` with `engine`. Record-level problems are written to the
+/// errors files and counted; only problems with the output (a full disk, an unwritable directory)
+/// or an input path that does not exist stop the run.
+pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary> {
+    let started = Instant::now();
+    let shards = format::expand_inputs(&config.inputs)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()?;
+    let settings = config.settings();
+    let mut summary = ScanSummary {
+        shards: shards.len(),
+        ..Default::default()
+    };
+    let mut todo = Vec::new();
+    for (path, kind, name) in shards {
+        match output::finished(&config.output, &name, &path, &settings) {
+            Some(marker) => {
+                summary.shards_resumed += 1;
+                summary.resumed.add(&marker.stats);
+            }
+            None => todo.push((path, kind, name)),
+        }
+    }
+    let total_bytes: u64 = todo
+        .iter()
+        .map(|(p, _, _)| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .sum();
+    let bar = progress_bar(config.progress, total_bytes);
+    let mut done_bytes = 0;
+    for (path, kind, name) in &todo {
+        let stats = scan_shard(
+            config, engine, &pool, path, kind, name, &bar, done_bytes, &settings,
+        )?;
+        done_bytes += stats.input_bytes;
+        bar.set_position(done_bytes);
+        summary.scanned.add(&stats);
+    }
+    bar.finish_and_clear();
+    summary.elapsed = started.elapsed();
+    anyhow::ensure!(
+        summary.scanned.balanced(),
+        "internal error: records in ({}) != records out ({}) + errors ({})",
+        summary.scanned.records_in,
+        summary.scanned.records_out,
+        summary.scanned.errors
+    );
+    Ok(summary)
+}
+
+fn progress_bar(show: bool, total: u64) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {binary_bytes}/{binary_total_bytes} of input ({binary_bytes_per_sec}) {msg}",
+        )
+        .expect("the template is valid")
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// What the readers are, behind one iterator.
+enum ShardReader {
+    Jsonl(JsonlReader),
+    Parquet(ParquetReader),
+    Warc(WarcReader),
+    Failed(Option<Item>),
+}
+
+impl ShardReader {
+    fn open(config: &ScanConfig, path: &Path, kind: &ShardKind, count: Arc<AtomicU64>) -> Self {
+        let shard = path.display().to_string();
+        let failed = |e: std::io::Error| {
+            ShardReader::Failed(Some(Item::Error(RecordError {
+                shard: shard.clone(),
+                record: 0,
+                offset: None,
+                count: 1,
+                id: None,
+                reason: format!("cannot open: {e}"),
+            })))
+        };
+        match kind.format {
+            Format::Parquet => ShardReader::Parquet(ParquetReader::open(
+                path,
+                shard.clone(),
+                &config.id_field,
+                &config.text_field,
+            )),
+            Format::Jsonl => match format::open_decompressed(path, kind.compression, count) {
+                Ok(input) => ShardReader::Jsonl(JsonlReader::new(
+                    input,
+                    shard.clone(),
+                    &config.id_field,
+                    &config.text_field,
+                    config.writes_documents(),
+                )),
+                Err(e) => failed(e),
+            },
+            Format::Warc => match format::open_decompressed(path, kind.compression, count) {
+                Ok(input) => ShardReader::Warc(WarcReader::new(input, shard.clone())),
+                Err(e) => failed(e),
+            },
+        }
+    }
+
+    fn skipped(&self) -> u64 {
+        match self {
+            ShardReader::Warc(w) => w.skipped,
+            _ => 0,
+        }
+    }
+}
+
+impl Iterator for ShardReader {
+    type Item = Item;
+    fn next(&mut self) -> Option<Item> {
+        match self {
+            ShardReader::Jsonl(r) => r.next(),
+            ShardReader::Parquet(r) => r.next(),
+            ShardReader::Warc(r) => r.next(),
+            ShardReader::Failed(item) => item.take(),
+        }
+    }
+}
+
+/// The result of scoring one document.
+struct Scored {
+    score: f32,
+    spans: Vec<(usize, usize, f32)>,
+    restored: Option<String>,
+}
+
+fn score(engine: &Engine, doc: &Doc, restore: bool) -> Result<Scored, String> {
+    // A panic in the engine on one document must not take the run down: it is that document's
+    // error, reported like any other.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let (report, restored) = if restore {
+            let (text, report) = engine.restore(&doc.text);
+            (report, Some(text))
+        } else {
+            (engine.check(&doc.text), None)
+        };
+        Scored {
+            score: report.score,
+            spans: report
+                .findings
+                .iter()
+                .map(|f| (f.start, f.end, f.confidence))
+                .collect(),
+            restored,
+        }
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        format!("the engine failed on this document: {message}")
+    })
+}
+
+#[derive(Serialize)]
+struct AttributeRow<'a> {
+    id: &'a str,
+    attributes: Attributes<'a>,
+}
+
+#[derive(Serialize)]
+struct Attributes<'a> {
+    #[serde(rename = "unspin__spin__doc")]
+    doc: [(usize, usize, f32); 1],
+    #[serde(rename = "unspin__spin__spans")]
+    spans: &'a [(usize, usize, f32)],
+}
+
+#[derive(Serialize)]
+struct PlainDocument<'a> {
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    text: &'a str,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan_shard(
+    config: &ScanConfig,
+    engine: &Engine,
+    pool: &rayon::ThreadPool,
+    path: &Path,
+    kind: &ShardKind,
+    name: &str,
+    bar: &ProgressBar,
+    done_bytes: u64,
+    settings: &str,
+) -> anyhow::Result<ShardStats> {
+    let (input_size, input_mtime_ns) =
+        output::input_identity(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let mut outputs = ShardOutputs::create(&config.output, name, config.writes_documents())?;
+    let mut stats = ShardStats {
+        input_bytes: input_size,
+        ..Default::default()
+    };
+    let read_bytes = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let skipped = std::thread::scope(|s| -> anyhow::Result<u64> {
+        // Two batches in flight: one being scored, one being read.
+        let (tx, rx) = sync_channel::<Vec<Item>>(1);
+        let reader_bytes = read_bytes.clone();
+        let reader = s.spawn(move || {
+            let mut reader = ShardReader::open(config, path, kind, reader_bytes);
+            let mut batch = Vec::with_capacity(config.batch_docs);
+            let mut bytes = 0;
+            while let Some(item) = reader.next() {
+                bytes += item.text_len();
+                batch.push(item);
+                if batch.len() >= config.batch_docs || bytes >= config.batch_bytes {
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return reader.skipped();
+                    }
+                    bytes = 0;
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            reader.skipped()
+        });
+        for batch in rx {
+            let scored: Vec<Option<Result<Scored, String>>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|item| match item {
+                        Item::Doc(doc) => Some(score(engine, doc, config.restore)),
+                        Item::Error(_) => None,
+                    })
+                    .collect()
+            });
+            let mut scored: VecDeque<_> = scored.into();
+            for item in batch {
+                let result = scored.pop_front().flatten();
+                stats.records_in += item.count();
+                match (item, result) {
+                    (Item::Error(e), _) => {
+                        stats.errors += e.count;
+                        outputs.error(&e)?;
+                    }
+                    (Item::Doc(doc), Some(Ok(s))) => {
+                        stats.text_bytes += doc.text.len() as u64;
+                        write_doc(config, &mut outputs, &mut stats, doc, s)?;
+                    }
+                    (Item::Doc(doc), result) => {
+                        let reason = match result {
+                            Some(Err(reason)) => reason,
+                            _ => "internal error: document was not scored".into(),
+                        };
+                        stats.errors += 1;
+                        outputs.error(&RecordError {
+                            shard: path.display().to_string(),
+                            record: doc.index,
+                            offset: Some(doc.offset),
+                            count: 1,
+                            id: Some(doc.id),
+                            reason,
+                        })?;
+                    }
+                }
+            }
+            let seconds = started.elapsed().as_secs_f64().max(1e-9);
+            bar.set_position(done_bytes + read_bytes.load(Ordering::Relaxed).min(input_size));
+            bar.set_message(format!(
+                "{name}: {} docs, {:.0} docs/s, {:.1} MB/s of text",
+                stats.records_in,
+                stats.records_in as f64 / seconds,
+                stats.text_bytes as f64 / 1e6 / seconds
+            ));
+        }
+        reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("{}: the reader thread failed", path.display()))
+    })?;
+    stats.skipped_non_documents = skipped;
+    anyhow::ensure!(
+        stats.balanced(),
+        "internal error on {}: records in ({}) != records out ({}) + errors ({})",
+        path.display(),
+        stats.records_in,
+        stats.records_out,
+        stats.errors
+    );
+    outputs.finish(&Marker {
+        input: path.display().to_string(),
+        input_size,
+        input_mtime_ns,
+        settings: settings.to_string(),
+        stats: stats.clone(),
+    })?;
+    Ok(stats)
+}
+
+fn write_doc(
+    config: &ScanConfig,
+    outputs: &mut ShardOutputs,
+    stats: &mut ShardStats,
+    doc: Doc,
+    scored: Scored,
+) -> anyhow::Result<()> {
+    outputs.attribute_row(&AttributeRow {
+        id: &doc.id,
+        attributes: Attributes {
+            doc: [(0, doc.text.len(), scored.score)],
+            spans: &scored.spans,
+        },
+    })?;
+    stats.records_out += 1;
+    if !config.writes_documents() || config.keep_below.is_some_and(|x| scored.score >= x) {
+        return Ok(());
+    }
+    let text = scored.restored.unwrap_or(doc.text);
+    match doc.record {
+        Some(mut record) => {
+            record.insert(config.text_field.clone(), serde_json::Value::String(text));
+            outputs.document(&record)?;
+        }
+        None => outputs.document(&PlainDocument {
+            id: &doc.id,
+            url: doc.url.as_deref(),
+            text: &text,
+        })?,
+    }
+    stats.documents_written += 1;
+    Ok(())
+}

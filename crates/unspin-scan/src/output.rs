@@ -1,0 +1,238 @@
+//! The outputs of one shard, written under `.partial` names and renamed into place when the shard
+//! is finished, then sealed by a done-marker. A shard without a marker (never started, stopped
+//! half-way, or scanned with other settings) is scanned again from scratch; its partial files are
+//! overwritten, so nothing is ever appended twice.
+//!
+//! Layout under the output directory, for a shard named `NAME` (dolma's conventions: attribute
+//! files parallel to the documents, same row order):
+//! - `attributes/NAME.jsonl.gz`: one row per document read,
+//!   `{"id", "attributes": {"unspin__spin__doc": [[0, len, score]], "unspin__spin__spans": [[start, end, confidence], ...]}}`
+//! - `documents/NAME.jsonl.gz`: with `--restore` or `--keep-below`, the (restored) documents kept
+//! - `errors/NAME.jsonl`: one entry per lost record (or run of records), with the reason
+//! - `done/NAME.json`: the marker, with the counts and the settings the shard was scanned with
+
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::write::GzEncoder;
+use serde::{Deserialize, Serialize};
+
+use crate::record::RecordError;
+
+/// Counts for one shard (or, summed, for a run).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShardStats {
+    /// Records read: documents plus lost records.
+    pub records_in: u64,
+    /// Rows written to the attributes file.
+    pub records_out: u64,
+    /// Records lost, each with an entry in the errors file.
+    pub errors: u64,
+    /// Documents written to `documents/` (with `--restore` or `--keep-below`).
+    pub documents_written: u64,
+    /// WARC records that are not HTML documents (warcinfo, requests, images...); not records.
+    pub skipped_non_documents: u64,
+    /// Bytes of document text scored.
+    pub text_bytes: u64,
+    /// Bytes of the input file.
+    pub input_bytes: u64,
+}
+
+impl ShardStats {
+    pub fn add(&mut self, other: &ShardStats) {
+        self.records_in += other.records_in;
+        self.records_out += other.records_out;
+        self.errors += other.errors;
+        self.documents_written += other.documents_written;
+        self.skipped_non_documents += other.skipped_non_documents;
+        self.text_bytes += other.text_bytes;
+        self.input_bytes += other.input_bytes;
+    }
+
+    /// The invariant of a scan: every record read is either written or reported.
+    pub fn balanced(&self) -> bool {
+        self.records_in == self.records_out + self.errors
+    }
+}
+
+/// What a done-marker holds.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Marker {
+    pub input: String,
+    /// The input file's size and modification time when it was scanned: a replaced input is
+    /// scanned again.
+    pub input_size: u64,
+    pub input_mtime_ns: u128,
+    /// The scan settings that change the outputs; a rerun with other settings scans again.
+    pub settings: String,
+    pub stats: ShardStats,
+}
+
+pub fn marker_path(out: &Path, name: &str) -> PathBuf {
+    out.join("done").join(format!("{name}.json"))
+}
+
+/// The marker of a finished shard, if there is one and it matches `expected` (same input file,
+/// same settings).
+pub fn finished(out: &Path, name: &str, input: &Path, settings: &str) -> Option<Marker> {
+    let text = fs::read_to_string(marker_path(out, name)).ok()?;
+    let marker: Marker = serde_json::from_str(&text).ok()?;
+    let (size, mtime) = input_identity(input).ok()?;
+    (marker.settings == settings && marker.input_size == size && marker.input_mtime_ns == mtime)
+        .then_some(marker)
+}
+
+pub fn input_identity(input: &Path) -> io::Result<(u64, u128)> {
+    let meta = fs::metadata(input)?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    Ok((meta.len(), mtime))
+}
+
+fn with_context<T>(path: &Path, r: io::Result<T>) -> anyhow::Result<T> {
+    r.map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+struct Pending<W> {
+    partial: PathBuf,
+    fin: PathBuf,
+    writer: W,
+}
+
+fn create(
+    out: &Path,
+    kind: &str,
+    name: &str,
+    ext: &str,
+) -> anyhow::Result<(PathBuf, PathBuf, File)> {
+    let fin = out.join(kind).join(format!("{name}{ext}"));
+    let partial = out.join(kind).join(format!("{name}{ext}.partial"));
+    if let Some(dir) = fin.parent() {
+        with_context(dir, fs::create_dir_all(dir))?;
+    }
+    let file = with_context(&partial, File::create(&partial))?;
+    Ok((partial, fin, file))
+}
+
+type GzFile = GzEncoder<BufWriter<File>>;
+
+pub struct ShardOutputs {
+    out: PathBuf,
+    name: String,
+    attributes: Pending<GzFile>,
+    documents: Option<Pending<GzFile>>,
+    errors: Pending<BufWriter<File>>,
+    error_entries: u64,
+}
+
+impl ShardOutputs {
+    /// Start (or restart) a shard: its old marker goes first, so that a run stopped from here on
+    /// leaves the shard unfinished.
+    pub fn create(out: &Path, name: &str, documents: bool) -> anyhow::Result<Self> {
+        let marker = marker_path(out, name);
+        if marker.exists() {
+            with_context(&marker, fs::remove_file(&marker))?;
+        }
+        let gz = |kind: &str, level: flate2::Compression| -> anyhow::Result<Pending<GzFile>> {
+            let (partial, fin, file) = create(out, kind, name, ".jsonl.gz")?;
+            Ok(Pending {
+                partial,
+                fin,
+                writer: GzEncoder::new(BufWriter::with_capacity(1 << 20, file), level),
+            })
+        };
+        let attributes = gz("attributes", flate2::Compression::default())?;
+        // Documents are large and are usually read again soon: favour speed over size.
+        let documents = if documents {
+            Some(gz("documents", flate2::Compression::fast())?)
+        } else {
+            None
+        };
+        let (partial, fin, file) = create(out, "errors", name, ".jsonl")?;
+        Ok(ShardOutputs {
+            out: out.to_path_buf(),
+            name: name.to_string(),
+            attributes,
+            documents,
+            errors: Pending {
+                partial,
+                fin,
+                writer: BufWriter::new(file),
+            },
+            error_entries: 0,
+        })
+    }
+
+    pub fn attribute_row(&mut self, row: &impl Serialize) -> anyhow::Result<()> {
+        write_line(&mut self.attributes.writer, &self.attributes.partial, row)
+    }
+
+    pub fn document(&mut self, doc: &impl Serialize) -> anyhow::Result<()> {
+        if let Some(d) = &mut self.documents {
+            write_line(&mut d.writer, &d.partial, doc)?;
+        }
+        Ok(())
+    }
+
+    pub fn error(&mut self, error: &RecordError) -> anyhow::Result<()> {
+        self.error_entries += 1;
+        write_line(&mut self.errors.writer, &self.errors.partial, error)
+    }
+
+    /// Move every output into place and write the marker, in that order.
+    pub fn finish(self, marker: &Marker) -> anyhow::Result<()> {
+        finish_gz(self.attributes)?;
+        let stale_documents = self
+            .out
+            .join("documents")
+            .join(format!("{}.jsonl.gz", self.name));
+        match self.documents {
+            Some(d) => finish_gz(d)?,
+            None if stale_documents.exists() => {
+                with_context(&stale_documents, fs::remove_file(&stale_documents))?
+            }
+            None => {}
+        }
+        let Pending {
+            partial,
+            fin,
+            writer,
+        } = self.errors;
+        let file = with_context(&partial, writer.into_inner().map_err(|e| e.into_error()))?;
+        with_context(&partial, file.sync_all())?;
+        if self.error_entries > 0 {
+            with_context(&fin, fs::rename(&partial, &fin))?;
+        } else {
+            with_context(&partial, fs::remove_file(&partial))?;
+            if fin.exists() {
+                with_context(&fin, fs::remove_file(&fin))?;
+            }
+        }
+        let path = marker_path(&self.out, &self.name);
+        if let Some(dir) = path.parent() {
+            with_context(dir, fs::create_dir_all(dir))?;
+        }
+        let partial = path.with_extension("json.partial");
+        let text = serde_json::to_string_pretty(marker)?;
+        with_context(&partial, fs::write(&partial, text + "\n"))?;
+        with_context(&path, fs::rename(&partial, &path))?;
+        Ok(())
+    }
+}
+
+fn finish_gz(p: Pending<GzFile>) -> anyhow::Result<()> {
+    let buf = with_context(&p.partial, p.writer.finish())?;
+    let file = with_context(&p.partial, buf.into_inner().map_err(|e| e.into_error()))?;
+    with_context(&p.partial, file.sync_all())?;
+    with_context(&p.fin, fs::rename(&p.partial, &p.fin))
+}
+
+fn write_line(w: &mut impl Write, path: &Path, value: &impl Serialize) -> anyhow::Result<()> {
+    serde_json::to_writer(&mut *w, value)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    with_context(path, w.write_all(b"\n"))
+}

@@ -1,0 +1,250 @@
+//! Parquet shards, read in record batches of the id and text columns only.
+
+use std::fs::File;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ProjectionMask;
+
+use crate::record::{Doc, Item, RecordError};
+
+/// Rows per record batch read from the file; the driver regroups them into scoring batches.
+const ROWS_PER_BATCH: usize = 1024;
+
+pub struct ParquetReader {
+    shard: String,
+    id_field: String,
+    text_field: String,
+    reader: Option<ParquetRecordBatchReader>,
+    total_rows: u64,
+    /// Rows handed out so far (documents and errors).
+    row: u64,
+    pending: std::collections::VecDeque<Item>,
+}
+
+impl ParquetReader {
+    /// Open a shard. Problems with the whole file (unreadable footer, missing column) do not fail:
+    /// the reader then yields one error entry that stands for every row of the file.
+    pub fn open(path: &Path, shard: String, id_field: &str, text_field: &str) -> Self {
+        let mut reader = ParquetReader {
+            shard,
+            id_field: id_field.to_string(),
+            text_field: text_field.to_string(),
+            reader: None,
+            total_rows: 0,
+            row: 0,
+            pending: Default::default(),
+        };
+        match open_batches(path, id_field, text_field) {
+            Ok((batches, rows)) => {
+                reader.reader = Some(batches);
+                reader.total_rows = rows;
+            }
+            Err((rows, reason)) => reader.whole_file_error(rows.max(1), reason),
+        }
+        reader
+    }
+
+    /// Rows in the file according to its footer.
+    pub fn total_rows(&self) -> u64 {
+        self.total_rows
+    }
+
+    /// Rows handed out so far.
+    pub fn rows_read(&self) -> u64 {
+        self.row
+    }
+
+    fn whole_file_error(&mut self, count: u64, reason: String) {
+        self.pending.push_back(Item::Error(RecordError {
+            shard: self.shard.clone(),
+            record: self.row,
+            offset: Some(self.row),
+            count,
+            id: None,
+            reason,
+        }));
+        self.row += count;
+    }
+
+    fn push_batch(&mut self, batch: &RecordBatch) {
+        // The projection keeps the file's column order, so columns are found by name.
+        let (Some(ids), Some(texts)) = (
+            batch.column_by_name(&self.id_field),
+            batch.column_by_name(&self.text_field),
+        ) else {
+            let n = batch.num_rows() as u64;
+            self.whole_file_error(n, "record batch lacks the id or text column".into());
+            return;
+        };
+        let texts = texts.clone();
+        // Ids of any type are read through arrow's cast to strings; a value that cannot be cast
+        // becomes null and its row an error.
+        let ids: ArrayRef = match arrow_cast::cast(ids, &DataType::Utf8) {
+            Ok(a) => a,
+            Err(e) => {
+                let n = batch.num_rows() as u64;
+                self.whole_file_error(n, format!("id column cannot be read as text: {e}"));
+                return;
+            }
+        };
+        let ids = ids.as_string::<i32>();
+        for i in 0..batch.num_rows() {
+            let row = self.row;
+            self.row += 1;
+            let id = (!ids.is_null(i)).then(|| ids.value(i).to_string());
+            let text = binary_value(&texts, i);
+            let item = match (id, text) {
+                (None, _) => Err((None, "id is null".to_string())),
+                (Some(id), None) => Err((Some(id), "text is null".to_string())),
+                (Some(id), Some(bytes)) => match std::str::from_utf8(bytes) {
+                    Ok(text) => Ok(Doc {
+                        index: row,
+                        offset: row,
+                        id,
+                        text: text.to_string(),
+                        record: None,
+                        url: None,
+                    }),
+                    Err(e) => Err((
+                        Some(id),
+                        format!("invalid UTF-8 at byte {} of the text", e.valid_up_to()),
+                    )),
+                },
+            };
+            self.pending.push_back(match item {
+                Ok(doc) => Item::Doc(doc),
+                Err((id, reason)) => Item::Error(RecordError {
+                    shard: self.shard.clone(),
+                    record: row,
+                    offset: Some(row),
+                    count: 1,
+                    id,
+                    reason,
+                }),
+            });
+        }
+    }
+}
+
+/// The bytes of a binary-typed value (the text column is always read as binary, so that one row
+/// of invalid UTF-8 is one lost row rather than a failed batch).
+fn binary_value(array: &ArrayRef, i: usize) -> Option<&[u8]> {
+    if array.is_null(i) {
+        return None;
+    }
+    Some(match array.data_type() {
+        DataType::Binary => array.as_binary::<i32>().value(i),
+        DataType::LargeBinary => array.as_binary::<i64>().value(i),
+        DataType::BinaryView => array.as_binary_view().value(i),
+        _ => return None,
+    })
+}
+
+type OpenError = (u64, String);
+
+fn open_batches(
+    path: &Path,
+    id_field: &str,
+    text_field: &str,
+) -> Result<(ParquetRecordBatchReader, u64), OpenError> {
+    let file = File::open(path).map_err(|e| (1, format!("cannot open: {e}")))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(
+        file.try_clone()
+            .map_err(|e| (1, format!("cannot open: {e}")))?,
+    )
+    .map_err(|e| (1, format!("not a readable Parquet file: {e}")))?;
+    let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
+    let schema = builder.schema().clone();
+    let column = |name: &str, what: &str| {
+        schema.index_of(name).map_err(|_| {
+            let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            (
+                rows,
+                format!(
+                    "missing {what} column `{name}` (columns: {})",
+                    names.join(", ")
+                ),
+            )
+        })
+    };
+    let id_index = column(id_field, "id")?;
+    let text_index = column(text_field, "text")?;
+    if id_index == text_index {
+        return Err((
+            rows,
+            format!("id and text are the same column `{id_field}`"),
+        ));
+    }
+    // Read the text column as binary; validate UTF-8 per row ourselves.
+    let text_type = match schema.field(text_index).data_type() {
+        DataType::Utf8 | DataType::Binary => DataType::Binary,
+        DataType::LargeUtf8 | DataType::LargeBinary => DataType::LargeBinary,
+        DataType::Utf8View | DataType::BinaryView => DataType::BinaryView,
+        other => {
+            return Err((
+                rows,
+                format!("text column `{text_field}` has type {other}, expected a string"),
+            ))
+        }
+    };
+    let fields: Vec<Arc<Field>> = schema
+        .fields()
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if i == text_index {
+                Arc::new(f.as_ref().clone().with_data_type(text_type.clone()))
+            } else {
+                f.clone()
+            }
+        })
+        .collect();
+    let supplied = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(
+        file,
+        ArrowReaderOptions::new().with_schema(supplied),
+    )
+    .map_err(|e| (rows, format!("cannot read the text column as bytes: {e}")))?;
+    let mask = ProjectionMask::roots(builder.parquet_schema(), [id_index, text_index]);
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(ROWS_PER_BATCH)
+        .build()
+        .map_err(|e| (rows, format!("cannot read: {e}")))?;
+    Ok((reader, rows))
+}
+
+impl Iterator for ParquetReader {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
+            let reader = self.reader.as_mut()?;
+            match reader.next() {
+                None => {
+                    self.reader = None;
+                    return None;
+                }
+                Some(Ok(batch)) => self.push_batch(&batch),
+                Some(Err(e)) => {
+                    self.reader = None;
+                    let left = self.total_rows.saturating_sub(self.row).max(1);
+                    self.whole_file_error(
+                        left,
+                        format!("Parquet data cannot be decoded: {e}; the remaining {left} rows are lost"),
+                    );
+                }
+            }
+        }
+    }
+}

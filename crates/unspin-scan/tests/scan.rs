@@ -1,0 +1,328 @@
+//! End-to-end scans over damaged shards (nothing may be lost: every record is written or
+//! reported) and over a run stopped half-way (resumed without redoing or duplicating anything).
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BinaryArray, RecordBatch, StringArray};
+use parquet::arrow::ArrowWriter;
+use unspin::rules::RuleSet;
+use unspin::{Engine, EngineOptions};
+use unspin_scan::{scan, ScanConfig};
+
+fn engine() -> Engine {
+    Engine::new(
+        RuleSet::empty(),
+        None,
+        EngineOptions {
+            fast: true,
+            ..EngineOptions::default()
+        },
+    )
+}
+
+fn jsonl_docs(prefix: &str, n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            serde_json::json!({"id": format!("{prefix}{i}"), "text": format!("Document {i} of {prefix}: as well as the head of state said. {}", "filler words ".repeat(i % 50))}).to_string() + "\n"
+        })
+        .collect()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
+    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let mut writer =
+        ArrowWriter::try_new(fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+}
+
+fn read_gz_lines(path: &Path) -> Vec<serde_json::Value> {
+    let mut text = String::new();
+    flate2::read::MultiGzDecoder::new(fs::File::open(path).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn read_lines(path: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn warc_record(id: usize, html: &str) -> Vec<u8> {
+    let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}");
+    let record = format!(
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nWARC-Target-URI: http://example.com/{id}\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n{http}\r\n\r\n",
+        http.len()
+    );
+    gzip(record.as_bytes())
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    input: PathBuf,
+    output: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("sub")).unwrap();
+    // 1. A good gzip shard: 30 documents.
+    fs::write(
+        input.join("good.jsonl.gz"),
+        gzip(jsonl_docs("g", 30).as_bytes()),
+    )
+    .unwrap();
+    // 2. A truncated gzip shard: 400 documents, cut in the middle of the stream.
+    let full = gzip(jsonl_docs("t", 400).as_bytes());
+    fs::write(input.join("truncated.jsonl.gz"), &full[..full.len() / 2]).unwrap();
+    // 3. A truncated zstd shard.
+    // zstd emits whole blocks (up to 128 KiB), so the shard must span several.
+    let full = zstd::encode_all(jsonl_docs("z", 4000).as_bytes(), 3).unwrap();
+    fs::write(
+        input.join("sub/truncated.jsonl.zst"),
+        &full[..full.len() / 2],
+    )
+    .unwrap();
+    // 4. A plain shard with a broken line, invalid UTF-8 and a missing text field.
+    let mut broken = jsonl_docs("b", 3).into_bytes();
+    broken.extend_from_slice(b"{\"id\": \"b-broken\", \"text\": \"unterminated\n");
+    broken.extend_from_slice(b"{\"id\": \"b-latin1\", \"text\": \"caf\xe9\"}\n");
+    broken.extend_from_slice(b"{\"id\": \"b-notext\"}\n");
+    broken.extend_from_slice(jsonl_docs("c", 2).as_bytes());
+    fs::write(input.join("broken.jsonl"), broken).unwrap();
+    // 5. A Parquet file without the text column: its 10 rows are lost, in one entry.
+    let ids: ArrayRef = Arc::new(StringArray::from_iter_values(
+        (0..10).map(|i| format!("m{i}")),
+    ));
+    let body: ArrayRef = Arc::new(StringArray::from_iter_values(
+        (0..10).map(|i| format!("body {i}")),
+    ));
+    write_parquet(
+        &input.join("missing.parquet"),
+        vec![("id", ids), ("body", body)],
+    );
+    // 6. A Parquet file whose binary text column has one row of invalid UTF-8 and one null.
+    let ids: ArrayRef = Arc::new(StringArray::from_iter_values(
+        (0..5).map(|i| format!("p{i}")),
+    ));
+    let texts: ArrayRef = Arc::new(BinaryArray::from_opt_vec(vec![
+        Some(b"fine text".as_slice()),
+        Some(b"bad \xff bytes".as_slice()),
+        Some(b"more text".as_slice()),
+        None,
+        Some(b"last".as_slice()),
+    ]));
+    write_parquet(
+        &input.join("binary.parquet"),
+        vec![("text", texts), ("id", ids)],
+    );
+    // 7. A WARC shard (one gzip member per record) whose last record is cut short.
+    let mut warc = Vec::new();
+    for i in 0..4 {
+        warc.extend(warc_record(
+            i,
+            &format!("<html><body><p>Page {i} text</p></body></html>"),
+        ));
+    }
+    let last = warc_record(4, "<html><body><p>lost page</p></body></html>");
+    warc.extend_from_slice(&last[..last.len() / 2]);
+    fs::write(input.join("crawl.warc.gz"), warc).unwrap();
+    let output = dir.path().join("out");
+    Fixture {
+        _dir: dir,
+        input,
+        output,
+    }
+}
+
+#[test]
+fn damaged_shards_lose_nothing_silently() {
+    let f = fixture();
+    let mut config = ScanConfig::new(vec![f.input.clone()], f.output.clone());
+    config.threads = 2;
+    config.batch_docs = 16; // several batches per shard
+    let summary = scan(&config, &engine()).unwrap();
+    let s = &summary.scanned;
+    assert_eq!(summary.shards, 7);
+    assert_eq!(s.records_in, s.records_out + s.errors, "{s:?}");
+
+    // Per shard: attribute rows + error counts = records, and the reasons name the problem.
+    let shard = |name: &str| -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+        let attrs = read_gz_lines(&f.output.join(format!("attributes/{name}.jsonl.gz")));
+        let errors_path = f.output.join(format!("errors/{name}.jsonl"));
+        let errors = if errors_path.exists() {
+            read_lines(&errors_path)
+        } else {
+            Vec::new()
+        };
+        (attrs, errors)
+    };
+    let count = |errors: &[serde_json::Value]| -> u64 {
+        errors.iter().map(|e| e["count"].as_u64().unwrap()).sum()
+    };
+
+    let (attrs, errors) = shard("good");
+    assert_eq!((attrs.len(), errors.len()), (30, 0));
+    assert_eq!(attrs[0]["id"], "g0");
+    assert_eq!(attrs[29]["id"], "g29"); // same row order as the input
+    let doc = &attrs[3]["attributes"]["unspin__spin__doc"][0];
+    assert_eq!(doc[0], 0);
+    assert!(doc[1].as_u64().unwrap() > 0);
+    assert!(attrs[3]["attributes"]["unspin__spin__spans"].is_array());
+
+    for name in ["truncated", "sub/truncated"] {
+        let (attrs, errors) = shard(name);
+        assert!(
+            attrs.len() > 10 && attrs.len() < 4000,
+            "{name}: {}",
+            attrs.len()
+        );
+        assert_eq!(errors.len(), 1, "{name}");
+        let reason = errors[0]["reason"].as_str().unwrap();
+        assert!(reason.contains("truncated or corrupt"), "{name}: {reason}");
+        assert_eq!(errors[0]["record"].as_u64().unwrap(), attrs.len() as u64);
+    }
+
+    let (attrs, errors) = shard("broken");
+    let ids: Vec<&str> = attrs.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["b0", "b1", "b2", "c0", "c1"]);
+    let reasons: Vec<(u64, &str)> = errors
+        .iter()
+        .map(|e| (e["record"].as_u64().unwrap(), e["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(reasons.len(), 3);
+    assert_eq!(reasons[0].0, 3);
+    assert!(reasons[0].1.starts_with("malformed JSON"), "{reasons:?}");
+    assert_eq!(reasons[1], (4, "invalid UTF-8 at byte 31 of the record"));
+    assert_eq!(reasons[2], (5, "missing text field `text`"));
+    assert_eq!(
+        errors[0]["shard"],
+        f.input.join("broken.jsonl").display().to_string()
+    );
+    assert!(errors[1]["offset"].as_u64().unwrap() > 0);
+
+    let (attrs, errors) = shard("missing");
+    assert_eq!((attrs.len(), errors.len()), (0, 1));
+    assert_eq!(errors[0]["count"], 10);
+    let reason = errors[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("missing text column `text`"), "{reason}");
+    assert!(reason.contains("id, body"), "{reason}");
+
+    let (attrs, errors) = shard("binary");
+    let ids: Vec<&str> = attrs.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["p0", "p2", "p4"]);
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors[0]["id"], "p1");
+    assert!(errors[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("invalid UTF-8"));
+    assert_eq!(errors[1]["reason"], "text is null");
+
+    let (attrs, errors) = shard("crawl");
+    assert_eq!(attrs.len(), 4);
+    assert_eq!(attrs[2]["id"], "urn:uuid:2");
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0]["reason"].as_str().unwrap().contains("truncated"));
+
+    // Overall: the totals match the files.
+    let expected_errors = [
+        "good",
+        "truncated",
+        "sub/truncated",
+        "broken",
+        "missing",
+        "binary",
+        "crawl",
+    ]
+    .iter()
+    .map(|n| count(&shard(n).1))
+    .sum::<u64>();
+    assert_eq!(s.errors, expected_errors);
+    assert_eq!(s.errors, 1 + 1 + 3 + 10 + 2 + 1);
+}
+
+#[test]
+fn documents_are_filtered_and_restored_on_request() {
+    let f = fixture();
+    let mut config = ScanConfig::new(vec![f.input.join("good.jsonl.gz")], f.output.clone());
+    config.restore = true;
+    config.keep_below = Some(2.0); // every score is below 2: all kept
+    scan(&config, &engine()).unwrap();
+    let docs = read_gz_lines(&f.output.join("documents/good.jsonl.gz"));
+    assert_eq!(docs.len(), 30);
+    assert_eq!(docs[5]["id"], "g5");
+    assert!(docs[5]["text"].as_str().unwrap().starts_with("Document 5"));
+
+    // A threshold no score is below keeps nothing; the rerun with new settings rescans.
+    config.keep_below = Some(-1.0);
+    let summary = scan(&config, &engine()).unwrap();
+    assert_eq!(summary.shards_resumed, 0);
+    assert_eq!(summary.scanned.documents_written, 0);
+    assert!(read_gz_lines(&f.output.join("documents/good.jsonl.gz")).is_empty());
+}
+
+#[test]
+fn a_stopped_run_resumes_without_duplicates() {
+    let f = fixture();
+    let config = ScanConfig::new(vec![f.input.clone()], f.output.clone());
+    let first = scan(&config, &engine()).unwrap();
+    let rows =
+        |name: &str| read_gz_lines(&f.output.join(format!("attributes/{name}.jsonl.gz"))).len();
+    let good_rows = rows("good");
+    let broken_rows = rows("broken");
+
+    // Simulate a run killed half-way through two shards: `good` was renamed into place but its
+    // marker never written; `broken` has only a partial file, with garbage in it.
+    fs::remove_file(f.output.join("done/good.json")).unwrap();
+    fs::remove_file(f.output.join("done/broken.json")).unwrap();
+    fs::remove_file(f.output.join("attributes/broken.jsonl.gz")).unwrap();
+    fs::write(
+        f.output.join("attributes/broken.jsonl.gz.partial"),
+        b"garbage",
+    )
+    .unwrap();
+
+    let second = scan(&config, &engine()).unwrap();
+    assert_eq!(second.shards_resumed, 5);
+    assert_eq!(second.shards - second.shards_resumed, 2);
+    assert_eq!(rows("good"), good_rows);
+    assert_eq!(rows("broken"), broken_rows);
+    assert!(!f.output.join("attributes/broken.jsonl.gz.partial").exists());
+    let mut total = second.scanned.clone();
+    total.add(&second.resumed);
+    assert_eq!(total.records_in, first.scanned.records_in);
+    assert_eq!(total.records_out, first.scanned.records_out);
+    assert_eq!(total.errors, first.scanned.errors);
+
+    // A third run has nothing left to do.
+    let third = scan(&config, &engine()).unwrap();
+    assert_eq!(third.shards_resumed, 7);
+    assert_eq!(third.scanned.records_in, 0);
+
+    // A replaced input is scanned again.
+    fs::write(
+        f.input.join("good.jsonl.gz"),
+        gzip(jsonl_docs("g", 7).as_bytes()),
+    )
+    .unwrap();
+    let fourth = scan(&config, &engine()).unwrap();
+    assert_eq!(fourth.shards_resumed, 6);
+    assert_eq!(rows("good"), 7);
+}
