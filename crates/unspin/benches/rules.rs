@@ -20,6 +20,16 @@ fn shared() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
 }
 
+/// Under `cargo test --all-targets` (no `--bench` flag) criterion runs each benchmark once as a
+/// smoke test; a small slice keeps that fast in the unoptimised test profile.
+fn slice_bytes() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        SLICE_BYTES
+    } else {
+        64 << 10
+    }
+}
+
 fn corpus_slice() -> Option<Vec<String>> {
     let path = shared().join("data/corpora/enwiki2018.jsonl.zst");
     let file = std::fs::File::open(&path)
@@ -35,7 +45,7 @@ fn corpus_slice() -> Option<Vec<String>> {
             size += t.len();
             docs.push(t.to_string());
         }
-        if size >= SLICE_BYTES {
+        if size >= slice_bytes() {
             break;
         }
     }
