@@ -5,12 +5,70 @@
 use unspin::text::{extract, Format};
 
 const FRAGMENTS: &[&str] = &[
-    "<p>", "</p>", "<div class=\"comment\">", "</div>", "<article>", "</article>", "<a href=\"x\">",
-    "</a>", "<br>", "<script>", "</script>", "<!--", "-->", "unspin: ignore", "&amp;", "&#8217;",
-    "&#x1F600;", "&nbsp;", "&bogus;", "&", "<", ">", "\"", "'", "\r\n", "\n", "\n\n", " ", "\t",
-    "é", "Zürich", "“q”", "😀", "word", "Head of state", "# ", "*", "**", "_", "`", "```", "[", "]",
-    "(", ")", "- ", "1. ", "> ", "|", "---", "\\", "<pre>", "</pre>", "<li>", "<ul>", "<h1>",
-    "</h1>", "<nav>", "</nav>", "<p class=share>", "a,b,c, d", "\u{AD}", "\u{feff}", "\0",
+    "<p>",
+    "</p>",
+    "<div class=\"comment\">",
+    "</div>",
+    "<article>",
+    "</article>",
+    "<a href=\"x\">",
+    "</a>",
+    "<br>",
+    "<script>",
+    "</script>",
+    "<!--",
+    "-->",
+    "unspin: ignore",
+    "&amp;",
+    "&#8217;",
+    "&#x1F600;",
+    "&nbsp;",
+    "&bogus;",
+    "&",
+    "<",
+    ">",
+    "\"",
+    "'",
+    "\r\n",
+    "\n",
+    "\n\n",
+    " ",
+    "\t",
+    "é",
+    "Zürich",
+    "“q”",
+    "😀",
+    "word",
+    "Head of state",
+    "# ",
+    "*",
+    "**",
+    "_",
+    "`",
+    "```",
+    "[",
+    "]",
+    "(",
+    ")",
+    "- ",
+    "1. ",
+    "> ",
+    "|",
+    "---",
+    "\\",
+    "<pre>",
+    "</pre>",
+    "<li>",
+    "<ul>",
+    "<h1>",
+    "</h1>",
+    "<nav>",
+    "</nav>",
+    "<p class=share>",
+    "a,b,c, d",
+    "\u{AD}",
+    "\u{feff}",
+    "\0",
 ];
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -28,18 +86,28 @@ fn check(src: &str, format: Format) {
     let extracted = extract(src, format);
     let text = &extracted.text;
     let mut prev = 0;
-    let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let bounds: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
     for w in bounds.windows(2) {
         let r = extracted.to_source(w[0]..w[1]);
         assert!(r.start <= r.end && r.end <= src.len(), "{src:?}: {r:?}");
-        assert!(src.is_char_boundary(r.start) && src.is_char_boundary(r.end), "{src:?}: {r:?}");
+        assert!(
+            src.is_char_boundary(r.start) && src.is_char_boundary(r.end),
+            "{src:?}: {r:?}"
+        );
         assert!(r.start >= prev, "{src:?}: not monotonic at {r:?}");
         prev = r.start;
     }
     // Whole-text and token spans map inside the source too.
     for t in unspin::tokenize(text) {
         let r = extracted.to_source(t.start..t.end);
-        assert!(r.start <= r.end && r.end <= src.len(), "{src:?}: token {t:?}");
+        assert!(
+            r.start <= r.end && r.end <= src.len(),
+            "{src:?}: token {t:?}"
+        );
     }
 }
 
@@ -67,7 +135,10 @@ fn tokens_are_ordered_char_boundary_spans() {
         let src = generate(&mut rng, 30);
         let mut last = 0;
         for t in unspin::tokenize(&src) {
-            assert!(t.start < t.end && t.start >= last && t.end <= src.len(), "{src:?}: {t:?}");
+            assert!(
+                t.start < t.end && t.start >= last && t.end <= src.len(),
+                "{src:?}: {t:?}"
+            );
             assert!(src.is_char_boundary(t.start) && src.is_char_boundary(t.end));
             last = t.end;
         }

@@ -13,7 +13,7 @@ use unspin::{Engine, Finding, Verdict};
 
 use super::EngineArgs;
 use crate::config;
-use crate::input::{read_all, InputFormat, InputOptions, Part, Sink};
+use crate::input::{read_all, InputFormat, Part, ReadOptions, Sink};
 use crate::output::{self, DocResult, Located, Locator, OutputFormat, Summary, Writer};
 use crate::Outcome;
 
@@ -236,7 +236,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         (InputFormat::Auto, Some(_)) => InputFormat::Jsonl,
         (f, _) => f,
     };
-    let opts = InputOptions {
+    let opts = ReadOptions {
         format,
         jsonl_field: jsonl_field.unwrap_or_else(|| "text".into()),
         max_size: args.max_size.or(cfg.max_size),

@@ -158,7 +158,9 @@ impl TextBuilder {
             if !last.verbatim && last.src_end > start && last.src_start <= start {
                 last.src_end = start;
             }
-            start = start.max(last.src_start).max(if last.verbatim { last.src_end } else { 0 });
+            start = start
+                .max(last.src_start)
+                .max(if last.verbatim { last.src_end } else { 0 });
         }
         self.pieces.push(Piece {
             out: self.text.len(),
