@@ -153,6 +153,9 @@ pub struct Locator<'a> {
     pos: usize,
     line: u64,
     line_start: usize,
+    /// Keep the source line with each finding (only the human format shows it; the others
+    /// skip the copy, which matters for inputs with millions of findings).
+    pub excerpts: bool,
 }
 
 impl<'a> Locator<'a> {
@@ -164,6 +167,7 @@ impl<'a> Locator<'a> {
             pos: 0,
             line: 0,
             line_start: 0,
+            excerpts: true,
         }
     }
 
@@ -202,6 +206,19 @@ impl<'a> Locator<'a> {
             end_line_start = start + i + 1;
         }
         let end_column = self.column(end_line_start, end);
+        finding.start = (self.base_offset + start as u64) as usize;
+        finding.end = (self.base_offset + end as u64) as usize;
+        let mut located = Located {
+            finding,
+            line: self.base_line + line + 1,
+            column,
+            end_line: self.base_line + end_line + 1,
+            end_column,
+            excerpt: Excerpt::default(),
+        };
+        if !self.excerpts {
+            return located;
+        }
         let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[end..]).map_or(len, |i| end + i);
         let mut from = line_start;
         let mut clipped_start = false;
@@ -216,20 +233,12 @@ impl<'a> Locator<'a> {
         };
         let excerpt_text = self.text[from..to].trim_end_matches('\r').to_string();
         let span = (start - from)..(end - from).min(excerpt_text.len());
-        finding.start = (self.base_offset + start as u64) as usize;
-        finding.end = (self.base_offset + end as u64) as usize;
-        Located {
-            finding,
-            line: self.base_line + line + 1,
-            column,
-            end_line: self.base_line + end_line + 1,
-            end_column,
-            excerpt: Excerpt {
-                text: excerpt_text,
-                span,
-                clipped_start,
-            },
-        }
+        located.excerpt = Excerpt {
+            text: excerpt_text,
+            span,
+            clipped_start,
+        };
+        located
     }
 }
 
