@@ -35,8 +35,16 @@ pub enum InputFormat {
     Jsonl,
 }
 
-#[derive(Debug, Clone)]
+/// Options of the original `read_inputs` interface (kept for the commands that use it).
+#[derive(Debug, Clone, Default)]
 pub struct InputOptions {
+    /// Treat files as JSONL and check this string field of each record.
+    pub jsonl_field: Option<String>,
+}
+
+/// How [`read_all`] reads its inputs.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
     pub format: InputFormat,
     /// The string field of each JSONL record that is checked.
     pub jsonl_field: String,
@@ -44,9 +52,9 @@ pub struct InputOptions {
     pub max_size: Option<u64>,
 }
 
-impl Default for InputOptions {
+impl Default for ReadOptions {
     fn default() -> Self {
-        InputOptions {
+        ReadOptions {
             format: InputFormat::Auto,
             jsonl_field: "text".into(),
             max_size: None,
@@ -86,7 +94,7 @@ pub trait Sink {
 }
 
 /// Read every input into `sink`. Only a failing sink (e.g. a closed stdout) stops the reading.
-pub fn read_all(paths: &[PathBuf], opts: &InputOptions, sink: &mut dyn Sink) -> anyhow::Result<()> {
+pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> anyhow::Result<()> {
     let stdin_only = [PathBuf::from("-")];
     let paths = if paths.is_empty() {
         &stdin_only[..]
@@ -139,7 +147,7 @@ fn io_message(e: &std::io::Error) -> String {
 
 fn read_file(
     path: &Path,
-    opts: &InputOptions,
+    opts: &ReadOptions,
     walked: bool,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
@@ -161,7 +169,7 @@ enum Kind {
     Jsonl,
 }
 
-fn kind_of(path: &Path, opts: &InputOptions) -> Kind {
+fn kind_of(path: &Path, opts: &ReadOptions) -> Kind {
     match opts.format {
         InputFormat::Plain => Kind::Text(Format::Plain),
         InputFormat::Markdown => Kind::Text(Format::Markdown),
@@ -213,7 +221,7 @@ fn read_stream<'a>(
     path: &Path,
     raw: Box<dyn Read + 'a>,
     size: Option<u64>,
-    opts: &InputOptions,
+    opts: &ReadOptions,
     walked: bool,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
@@ -343,40 +351,29 @@ fn read_plain(
     walked: bool,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
-    let mut buf: Vec<u8> = Vec::with_capacity(64 << 10);
+    let mut buf: Vec<u8> = Vec::new();
     let mut offset: u64 = 0;
     let mut line: u64 = 0;
     let mut first = true;
     loop {
-        // Fill up to PART_BYTES (or EOF).
-        let mut eof = false;
-        let part_bytes = part_bytes();
-        while buf.len() < part_bytes {
-            let want = (part_bytes - buf.len()).min(1 << 20);
-            let len = buf.len();
-            buf.resize(len + want, 0);
-            match reader.read(&mut buf[len..]) {
-                Ok(0) => {
-                    buf.truncate(len);
-                    eof = true;
-                    break;
-                }
-                Ok(n) => buf.truncate(len + n),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(len),
-                Err(e) => {
-                    buf.truncate(len);
-                    sink.error(
-                        name,
-                        format!(
-                            "read error at byte {}: {}",
-                            offset + len as u64,
-                            io_message(&e)
-                        ),
-                    );
-                    return Ok(());
-                }
+        // Fill up to the part size (or EOF). `read_to_end` grows the buffer as data comes, so a
+        // small file costs a small buffer.
+        let want = part_bytes().saturating_sub(buf.len()) as u64;
+        let before = buf.len();
+        let eof = match (&mut reader).take(want).read_to_end(&mut buf) {
+            Ok(n) => (n as u64) < want,
+            Err(e) => {
+                sink.error(
+                    name,
+                    format!(
+                        "read error near byte {}: {}",
+                        offset + before as u64,
+                        io_message(&e)
+                    ),
+                );
+                return Ok(());
             }
-        }
+        };
         if first && eof && buf.is_empty() {
             sink.skipped(name, "empty, nothing to check".into());
             return Ok(());
@@ -485,7 +482,7 @@ fn read_line_bounded(
 fn read_jsonl(
     name: &str,
     reader: Box<dyn Read + '_>,
-    opts: &InputOptions,
+    opts: &ReadOptions,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
     let mut reader = BufReader::with_capacity(256 << 10, reader);
@@ -596,7 +593,16 @@ pub fn read_inputs(
             eprintln!("unspin: {name}: {message}");
         }
     }
-    read_all(paths, opts, &mut Adapter { on_doc, on_error })
+    let read = ReadOptions {
+        format: if opts.jsonl_field.is_some() {
+            InputFormat::Jsonl
+        } else {
+            InputFormat::Auto
+        },
+        jsonl_field: opts.jsonl_field.clone().unwrap_or_else(|| "text".into()),
+        max_size: None,
+    };
+    read_all(paths, &read, &mut Adapter { on_doc, on_error })
 }
 
 #[cfg(test)]
@@ -645,7 +651,7 @@ mod tests {
         read_jsonl(
             "d.jsonl",
             Box::new(&data[..]),
-            &InputOptions::default(),
+            &ReadOptions::default(),
             &mut sink,
         )
         .unwrap();

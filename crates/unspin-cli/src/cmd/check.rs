@@ -13,7 +13,7 @@ use unspin::{Engine, Finding, Verdict};
 
 use super::EngineArgs;
 use crate::config;
-use crate::input::{read_all, InputFormat, InputOptions, Part, Sink};
+use crate::input::{read_all, InputFormat, Part, ReadOptions, Sink};
 use crate::output::{self, DocResult, Located, Locator, OutputFormat, Summary, Writer};
 use crate::Outcome;
 
@@ -105,6 +105,8 @@ struct CheckSink<'e, W: Write> {
     out: W,
     summary: Summary,
     pending: Option<Pending>,
+    /// Whether the format shows source lines.
+    excerpts: bool,
 }
 
 impl<W: Write> CheckSink<'_, W> {
@@ -144,6 +146,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         let extracted = text::extract(part.text, part.format);
         let report = self.engine.check(&extracted.text);
         let mut locator = Locator::new(part.text, part.offset, part.line);
+        locator.excerpts = self.excerpts;
         let mut located: Vec<Located> = Vec::with_capacity(report.findings.len());
         let mut findings = report.findings;
         for f in &mut findings {
@@ -236,7 +239,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         (InputFormat::Auto, Some(_)) => InputFormat::Jsonl,
         (f, _) => f,
     };
-    let opts = InputOptions {
+    let opts = ReadOptions {
         format,
         jsonl_field: jsonl_field.unwrap_or_else(|| "text".into()),
         max_size: args.max_size.or(cfg.max_size),
@@ -249,6 +252,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         out: BufWriter::with_capacity(64 << 10, stdout),
         summary: Summary::default(),
         pending: None,
+        excerpts: args.format == OutputFormat::Human,
     };
     read_all(&args.paths, &opts, &mut sink)?;
     let summary = std::mem::take(&mut sink.summary);

@@ -38,20 +38,24 @@ impl Writer for Human {
                 excerpt.insert(0, '…');
                 span = span.start + "…".len()..span.end + "…".len();
             }
-            let mut group = Level::WARNING
-                .primary_title(title)
-                .id(f.rule.as_str())
-                .elements([
+            let snippet = Snippet::source(excerpt.as_str())
+                .line_start(l.line as usize)
+                .annotation(AnnotationKind::Primary.span(span).label(label));
+            let title = Level::WARNING.primary_title(title).id(f.rule.as_str());
+            // The renderer computes the column from the snippet; a snippet that does not start at
+            // the line's start gets its true position from an explicit origin instead.
+            let mut group = if l.excerpt.clipped_start {
+                title.elements([
                     annotate_snippets::Element::from(
                         Origin::path(doc.name.as_str())
                             .line(l.line as usize)
                             .char_column(l.column as usize),
                     ),
-                    Snippet::source(excerpt.as_str())
-                        .line_start(l.line as usize)
-                        .annotation(AnnotationKind::Primary.span(span).label(label))
-                        .into(),
-                ]);
+                    snippet.into(),
+                ])
+            } else {
+                title.element(snippet.path(doc.name.as_str()))
+            };
             if !f.alternatives.is_empty() {
                 group = group.element(
                     Level::NOTE.message(format!("other candidates: {}", f.alternatives.join(", "))),

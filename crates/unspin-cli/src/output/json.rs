@@ -17,7 +17,7 @@ struct DocOut<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
-    score: f32,
+    score: f64,
     verdict: &'static str,
     words: usize,
     findings: Vec<FindingOut<'a>>,

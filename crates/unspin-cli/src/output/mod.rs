@@ -105,7 +105,7 @@ pub struct FindingOut<'a> {
     pub text: &'a str,
     pub suggestion: &'a str,
     pub alternatives: &'a [String],
-    pub confidence: f32,
+    pub confidence: f64,
     pub rule: &'a str,
     pub message: &'a str,
     pub line: u64,
@@ -135,12 +135,13 @@ impl<'a> From<&'a Located> for FindingOut<'a> {
 }
 
 /// Scores and confidences are written with 3 decimals: stable snapshots, no false precision.
-pub fn round3(x: f32) -> f32 {
-    ((x as f64 * 1000.0).round() / 1000.0) as f32
+pub fn round3(x: f32) -> f64 {
+    (x as f64 * 1000.0).round() / 1000.0
 }
 
-/// The longest excerpt kept on each side of a span, in bytes.
-const EXCERPT_CONTEXT: usize = 120;
+/// Lines are shown whole (the renderer shortens them to the terminal) unless the span is further
+/// than this from the line's start or end, in bytes (minified HTML, one-line JSON text).
+const EXCERPT_CONTEXT: usize = 2000;
 
 /// Incremental line counter over one part of a document: positions must be asked for in
 /// non-decreasing order of `start`.
@@ -152,6 +153,9 @@ pub struct Locator<'a> {
     pos: usize,
     line: u64,
     line_start: usize,
+    /// Keep the source line with each finding (only the human format shows it; the others
+    /// skip the copy, which matters for inputs with millions of findings).
+    pub excerpts: bool,
 }
 
 impl<'a> Locator<'a> {
@@ -163,6 +167,7 @@ impl<'a> Locator<'a> {
             pos: 0,
             line: 0,
             line_start: 0,
+            excerpts: true,
         }
     }
 
@@ -201,6 +206,19 @@ impl<'a> Locator<'a> {
             end_line_start = start + i + 1;
         }
         let end_column = self.column(end_line_start, end);
+        finding.start = (self.base_offset + start as u64) as usize;
+        finding.end = (self.base_offset + end as u64) as usize;
+        let mut located = Located {
+            finding,
+            line: self.base_line + line + 1,
+            column,
+            end_line: self.base_line + end_line + 1,
+            end_column,
+            excerpt: Excerpt::default(),
+        };
+        if !self.excerpts {
+            return located;
+        }
         let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[end..]).map_or(len, |i| end + i);
         let mut from = line_start;
         let mut clipped_start = false;
@@ -215,20 +233,12 @@ impl<'a> Locator<'a> {
         };
         let excerpt_text = self.text[from..to].trim_end_matches('\r').to_string();
         let span = (start - from)..(end - from).min(excerpt_text.len());
-        finding.start = (self.base_offset + start as u64) as usize;
-        finding.end = (self.base_offset + end as u64) as usize;
-        Located {
-            finding,
-            line: self.base_line + line + 1,
-            column,
-            end_line: self.base_line + end_line + 1,
-            end_column,
-            excerpt: Excerpt {
-                text: excerpt_text,
-                span,
-                clipped_start,
-            },
-        }
+        located.excerpt = Excerpt {
+            text: excerpt_text,
+            span,
+            clipped_start,
+        };
+        located
     }
 }
 
@@ -288,11 +298,11 @@ pub(crate) mod tests {
 
     #[test]
     fn clips_long_lines() {
-        let text = format!("{}target{}", "é".repeat(400), "x".repeat(400));
+        let text = format!("{}target{}", "é".repeat(4000), "x".repeat(4000));
         let s = text.find("target").unwrap();
         let l = Locator::new(&text, 0, 0).locate(finding(s, s + 6, "target", "goal"));
-        assert!(l.excerpt.clipped_start && l.excerpt.text.len() < 300);
+        assert!(l.excerpt.clipped_start && l.excerpt.text.len() <= 2 * EXCERPT_CONTEXT + 6);
         assert_eq!(&l.excerpt.text[l.excerpt.span.clone()], "target");
-        assert_eq!(l.column, 401);
+        assert_eq!(l.column, 4001);
     }
 }

@@ -102,7 +102,7 @@ impl Writer for Sarif {
                         "region": region,
                     },
                 }],
-                "rank": (round3(f.confidence) as f64 * 100.0).clamp(0.0, 100.0),
+                "rank": (round3(f.confidence) * 100.0).clamp(0.0, 100.0),
                 "properties": properties,
             });
             if fixes.as_array().is_some_and(|a| !a.is_empty()) {
