@@ -1,19 +1,541 @@
-//! Inputs: files, directories (walked with `ignore`), stdin, and JSONL records.
+//! Inputs: files, directories (walked with `ignore`), stdin, and JSONL records, plain or
+//! compressed (`.gz`, `.zst`).
 //!
-//! Reading never stops at a bad input: each problem becomes an [`InputError`] that names the
-//! input, and the other inputs are still read.
+//! Reading never stops at a bad input: each problem is reported to the [`Sink`] with the input's
+//! name, and the other inputs are still read.
+//!
+//! Memory stays bounded whatever the input size: plain text is read in parts of about
+//! [`PART_BYTES`], cut at line ends, and each part is checked on its own (offsets and line
+//! numbers stay relative to the whole file); JSONL is read record by record. HTML and Markdown are
+//! parsed whole, so they are limited to `--max-size` (default [`MARKUP_MAX_DEFAULT`]).
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use unspin::text::{check_bytes, Format};
+use unspin::text::{utf8_error_message, Format};
 
-/// One document to check.
-pub struct Doc {
+/// Target size of one part of a large plain-text input.
+pub const PART_BYTES: usize = 8 << 20;
+/// Largest HTML/Markdown input parsed whole, unless `--max-size` says otherwise.
+pub const MARKUP_MAX_DEFAULT: u64 = 256 << 20;
+/// Largest JSONL record, unless `--max-size` says otherwise.
+pub const RECORD_MAX_DEFAULT: u64 = 256 << 20;
+
+/// How to read the inputs' contents (`--input-format`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// By file extension: .html/.htm, .md/.markdown, .jsonl/.ndjson, anything else plain text.
+    Auto,
+    Plain,
+    Markdown,
+    Html,
+    /// One JSON record per line; the text is in `--jsonl-field`.
+    Jsonl,
+}
+
+#[derive(Debug, Clone)]
+pub struct InputOptions {
+    pub format: InputFormat,
+    /// The string field of each JSONL record that is checked.
+    pub jsonl_field: String,
+    /// Inputs larger than this are skipped with a message (plain text: no limit by default).
+    pub max_size: Option<u64>,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            format: InputFormat::Auto,
+            jsonl_field: "text".into(),
+            max_size: None,
+        }
+    }
+}
+
+/// One part of one document: the whole document, or a slice of a large plain-text file.
+pub struct Part<'a> {
     /// How the document is named in output: a path, `-`, or `path:line` for a JSONL record.
+    pub name: &'a str,
+    /// The source text of this part.
+    pub text: &'a str,
+    pub format: Format,
+    /// Byte offset of `text` in the document.
+    pub offset: u64,
+    /// Number of lines in the document before `text`.
+    pub line: u64,
+    /// The first part of its document.
+    pub first: bool,
+    /// The last part of its document.
+    pub last: bool,
+    /// The `id` field of a JSONL record, when it has one.
+    pub id: Option<&'a str>,
+    /// For a JSONL record: the file it is in and its 1-based line.
+    pub record: Option<(&'a str, u64)>,
+}
+
+/// Receives what the readers produce.
+pub trait Sink {
+    fn part(&mut self, part: Part<'_>) -> anyhow::Result<()>;
+    /// An input that could not be checked (counts as an error: exit code 2). A document whose
+    /// earlier parts were delivered is abandoned.
+    fn error(&mut self, name: &str, message: String);
+    /// An input deliberately not checked (a binary file met while walking a directory).
+    fn skipped(&mut self, name: &str, message: String);
+}
+
+/// Read every input into `sink`. Only a failing sink (e.g. a closed stdout) stops the reading.
+pub fn read_all(paths: &[PathBuf], opts: &InputOptions, sink: &mut dyn Sink) -> anyhow::Result<()> {
+    let stdin_only = [PathBuf::from("-")];
+    let paths = if paths.is_empty() {
+        &stdin_only[..]
+    } else {
+        paths
+    };
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let stdin = std::io::stdin();
+            read_stream(
+                "-",
+                Path::new("-"),
+                Box::new(stdin.lock()),
+                None,
+                opts,
+                false,
+                sink,
+            )?;
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let walk = ignore::WalkBuilder::new(path)
+                    .sort_by_file_name(|a, b| a.cmp(b))
+                    .build();
+                for entry in walk {
+                    match entry {
+                        Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                            read_file(e.path(), opts, true, sink)?
+                        }
+                        Ok(_) => {}
+                        Err(e) => sink.error(&path.display().to_string(), e.to_string()),
+                    }
+                }
+            }
+            Ok(_) => read_file(path, opts, false, sink)?,
+            Err(e) => sink.error(&path.display().to_string(), io_message(&e)),
+        }
+    }
+    Ok(())
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn read_file(
+    path: &Path,
+    opts: &InputOptions,
+    walked: bool,
+    sink: &mut dyn Sink,
+) -> anyhow::Result<()> {
+    let name = path.display().to_string();
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            sink.error(&name, io_message(&e));
+            return Ok(());
+        }
+    };
+    let size = file.metadata().map(|m| m.len()).ok();
+    read_stream(&name, path, Box::new(file), size, opts, walked, sink)
+}
+
+/// The format an input is read as.
+enum Kind {
+    Text(Format),
+    Jsonl,
+}
+
+fn kind_of(path: &Path, opts: &InputOptions) -> Kind {
+    match opts.format {
+        InputFormat::Plain => Kind::Text(Format::Plain),
+        InputFormat::Markdown => Kind::Text(Format::Markdown),
+        InputFormat::Html => Kind::Text(Format::Html),
+        InputFormat::Jsonl => Kind::Jsonl,
+        InputFormat::Auto => {
+            let name = path.to_string_lossy().to_ascii_lowercase();
+            let name = name
+                .strip_suffix(".gz")
+                .or_else(|| name.strip_suffix(".zst"))
+                .unwrap_or(&name);
+            if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+                Kind::Jsonl
+            } else {
+                Kind::Text(Format::from_path(path))
+            }
+        }
+    }
+}
+
+fn decompressor<'a>(path: &Path, raw: Box<dyn Read + 'a>) -> std::io::Result<Box<dyn Read + 'a>> {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".gz") {
+        Ok(Box::new(flate2::read::MultiGzDecoder::new(raw)))
+    } else if name.ends_with(".zst") {
+        Ok(Box::new(zstd::Decoder::new(raw)?))
+    } else {
+        Ok(raw)
+    }
+}
+
+fn human_size(n: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn read_stream<'a>(
+    name: &str,
+    path: &Path,
+    raw: Box<dyn Read + 'a>,
+    size: Option<u64>,
+    opts: &InputOptions,
+    walked: bool,
+    sink: &mut dyn Sink,
+) -> anyhow::Result<()> {
+    let kind = kind_of(path, opts);
+    if let (Some(size), Some(max)) = (size, opts.max_size) {
+        if size > max {
+            sink.error(
+                name,
+                format!(
+                    "skipped: {} is over --max-size {}",
+                    human_size(size),
+                    human_size(max)
+                ),
+            );
+            return Ok(());
+        }
+    }
+    let reader = match decompressor(path, raw) {
+        Ok(r) => r,
+        Err(e) => {
+            sink.error(name, format!("cannot open compressed stream: {e}"));
+            return Ok(());
+        }
+    };
+    match kind {
+        Kind::Jsonl => read_jsonl(name, reader, opts, sink),
+        Kind::Text(Format::Plain) => read_plain(name, reader, walked, sink),
+        Kind::Text(format) => {
+            let max = opts.max_size.unwrap_or(MARKUP_MAX_DEFAULT);
+            let mut bytes = Vec::new();
+            if let Err(e) = reader.take(max + 1).read_to_end(&mut bytes) {
+                sink.error(name, format!("read error: {}", io_message(&e)));
+                return Ok(());
+            }
+            if bytes.len() as u64 > max {
+                sink.error(
+                    name,
+                    format!(
+                        "skipped: {} input over {} (it is parsed whole; raise --max-size, or check it as --input-format plain)",
+                        format.as_str(),
+                        human_size(max)
+                    ),
+                );
+                return Ok(());
+            }
+            deliver_whole(name, &bytes, format, walked, sink)
+        }
+    }
+}
+
+/// Deliver one whole document held in memory.
+fn deliver_whole(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+    walked: bool,
+    sink: &mut dyn Sink,
+) -> anyhow::Result<()> {
+    if let Some(message) = binary(bytes) {
+        report_binary(name, message, walked, sink);
+        return Ok(());
+    }
+    let (text, offset) = match std::str::from_utf8(bytes) {
+        Ok(t) => strip_bom(t),
+        Err(e) => {
+            sink.error(name, utf8_error_message(e, 0));
+            return Ok(());
+        }
+    };
+    sink.part(Part {
+        name,
+        text,
+        format,
+        offset,
+        line: 0,
+        first: true,
+        last: true,
+        id: None,
+        record: None,
+    })
+}
+
+fn strip_bom(t: &str) -> (&str, u64) {
+    match t.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (t, 0),
+    }
+}
+
+fn binary(bytes: &[u8]) -> Option<&'static str> {
+    // A NUL byte in the first 8 KiB, as git and ripgrep decide.
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)])
+        .map(|_| "binary file (contains NUL bytes), skipped")
+}
+
+fn report_binary(name: &str, message: &str, walked: bool, sink: &mut dyn Sink) {
+    // A binary file met while walking a directory is expected (images, archives): a note. One
+    // named on the command line is an error.
+    if walked {
+        sink.skipped(name, message.to_string());
+    } else {
+        sink.error(name, message.to_string());
+    }
+}
+
+/// Read plain text in parts of about [`PART_BYTES`], cut after a line end.
+fn read_plain(
+    name: &str,
+    mut reader: Box<dyn Read + '_>,
+    walked: bool,
+    sink: &mut dyn Sink,
+) -> anyhow::Result<()> {
+    let mut buf: Vec<u8> = Vec::with_capacity(64 << 10);
+    let mut offset: u64 = 0;
+    let mut line: u64 = 0;
+    let mut first = true;
+    loop {
+        // Fill up to PART_BYTES (or EOF).
+        let mut eof = false;
+        while buf.len() < PART_BYTES {
+            let want = (PART_BYTES - buf.len()).min(1 << 20);
+            let len = buf.len();
+            buf.resize(len + want, 0);
+            match reader.read(&mut buf[len..]) {
+                Ok(0) => {
+                    buf.truncate(len);
+                    eof = true;
+                    break;
+                }
+                Ok(n) => buf.truncate(len + n),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(len),
+                Err(e) => {
+                    buf.truncate(len);
+                    sink.error(
+                        name,
+                        format!(
+                            "read error at byte {}: {}",
+                            offset + len as u64,
+                            io_message(&e)
+                        ),
+                    );
+                    return Ok(());
+                }
+            }
+        }
+        if first {
+            if let Some(message) = binary(&buf) {
+                report_binary(name, message, walked, sink);
+                return Ok(());
+            }
+        }
+        let cut = if eof { buf.len() } else { part_cut(&buf) };
+        let (text, skip) = match std::str::from_utf8(&buf[..cut]) {
+            Ok(t) if first => strip_bom(t),
+            Ok(t) => (t, 0),
+            Err(e) => {
+                sink.error(name, utf8_error_message(e, offset));
+                return Ok(());
+            }
+        };
+        sink.part(Part {
+            name,
+            text,
+            format: Format::Plain,
+            offset: offset + skip,
+            line,
+            first,
+            last: eof,
+            id: None,
+            record: None,
+        })?;
+        if eof {
+            return Ok(());
+        }
+        line += memchr::memchr_iter(b'\n', &buf[..cut]).count() as u64;
+        offset += cut as u64;
+        buf.drain(..cut);
+        first = false;
+    }
+}
+
+/// Where to end a part: after the last line end (preferring a blank line, a paragraph end, in the
+/// last quarter), else after the last space, else at a character boundary.
+fn part_cut(buf: &[u8]) -> usize {
+    let tail = buf.len() * 3 / 4;
+    if let Some(i) = memchr::memmem::rfind(&buf[tail..], b"\n\n") {
+        return tail + i + 2;
+    }
+    if let Some(i) = memchr::memrchr(b'\n', buf) {
+        return i + 1;
+    }
+    if let Some(i) = memchr::memrchr(b' ', buf) {
+        return i + 1;
+    }
+    let mut i = buf.len();
+    while i > 0 && buf.len() - i < 4 && (buf[i - 1] & 0xC0) == 0x80 {
+        i -= 1;
+    }
+    // `i - 1` is the lead byte of the last (possibly incomplete) character: cut before it.
+    if i > 0 && buf.len() - i < 4 && buf[i - 1] >= 0xC0 {
+        i - 1
+    } else {
+        buf.len()
+    }
+}
+
+/// Read a line into `line` (without its `\n`), keeping at most `max` bytes; returns
+/// `Ok(None)` at EOF, `Ok(Some(true))` when the line was longer than `max` (and was skipped).
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    line.clear();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(if any { Some(too_long) } else { None });
+        }
+        any = true;
+        let (chunk, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (&available[..i], Some(i + 1)),
+            None => (available, None),
+        };
+        if !too_long {
+            if line.len() + chunk.len() > max {
+                too_long = true;
+                line.clear();
+            } else {
+                line.extend_from_slice(chunk);
+            }
+        }
+        let used = done.unwrap_or(available.len());
+        reader.consume(used);
+        if done.is_some() {
+            return Ok(Some(too_long));
+        }
+    }
+}
+
+fn read_jsonl(
+    name: &str,
+    reader: Box<dyn Read + '_>,
+    opts: &InputOptions,
+    sink: &mut dyn Sink,
+) -> anyhow::Result<()> {
+    let mut reader = BufReader::with_capacity(256 << 10, reader);
+    let max = opts.max_size.unwrap_or(RECORD_MAX_DEFAULT) as usize;
+    let field = opts.jsonl_field.as_str();
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        number += 1;
+        let rec_name = format!("{name}:{number}");
+        let too_long = match read_line_bounded(&mut reader, &mut line, max) {
+            Ok(None) => return Ok(()),
+            Ok(Some(t)) => t,
+            Err(e) => {
+                sink.error(&rec_name, format!("read error: {}", io_message(&e)));
+                return Ok(());
+            }
+        };
+        if too_long {
+            sink.error(
+                &rec_name,
+                format!("skipped: record longer than {}", human_size(max as u64)),
+            );
+            continue;
+        }
+        let rec = line.strip_suffix(b"\r").unwrap_or(&line);
+        if rec.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        let value: serde_json::Value = match serde_json::from_slice(rec) {
+            Ok(v) => v,
+            Err(e) => {
+                let message = match std::str::from_utf8(rec) {
+                    Err(u) => format!("malformed JSONL record: {}", utf8_error_message(u, 0)),
+                    Ok(_) => format!("malformed JSONL record: {e}"),
+                };
+                sink.error(&rec_name, message);
+                continue;
+            }
+        };
+        let id = value.get("id").and_then(|v| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
+        match value.get(field) {
+            Some(serde_json::Value::String(text)) => sink.part(Part {
+                name: &rec_name,
+                text,
+                format: Format::Plain,
+                offset: 0,
+                line: 0,
+                first: true,
+                last: true,
+                id: id.as_deref(),
+                record: Some((name, number)),
+            })?,
+            Some(_) => sink.error(&rec_name, format!("field {field:?} is not a string")),
+            None => sink.error(
+                &rec_name,
+                format!("record has no field {field:?} (choose one with --jsonl-field)"),
+            ),
+        }
+    }
+}
+
+/// A whole document, for commands that take documents one by one (`restore`).
+pub struct Doc {
+    #[allow(dead_code)] // for commands that name documents in their output
     pub name: String,
     pub text: String,
-    #[allow(dead_code)] // read by the markup layer
+    #[allow(dead_code)] // for commands that strip markup
     pub format: Format,
 }
 
@@ -23,123 +545,129 @@ pub struct InputError {
     pub message: String,
 }
 
-pub struct InputOptions {
-    /// Treat files as JSONL and check this string field of each record.
-    pub jsonl_field: Option<String>,
-}
-
-/// Read every input, calling `on_doc` per document and `on_error` per unreadable input.
+/// Read every input, calling `on_doc` per document part and `on_error` per unreadable input.
 pub fn read_inputs(
     paths: &[PathBuf],
     opts: &InputOptions,
-    mut on_doc: impl FnMut(Doc) -> anyhow::Result<()>,
-    mut on_error: impl FnMut(InputError),
+    on_doc: impl FnMut(Doc) -> anyhow::Result<()>,
+    on_error: impl FnMut(InputError),
 ) -> anyhow::Result<()> {
-    let stdin_only = [PathBuf::from("-")];
-    let paths = if paths.is_empty() {
-        &stdin_only[..]
-    } else {
-        paths
-    };
-    for path in paths {
-        if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-                on_error(InputError {
-                    name: "-".into(),
-                    message: e.to_string(),
-                });
-                continue;
-            }
-            read_bytes("-", Path::new("-"), bytes, opts, &mut on_doc, &mut on_error)?;
-            continue;
-        }
-        if path.is_dir() {
-            for entry in ignore::WalkBuilder::new(path).build() {
-                match entry {
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        read_file(e.path(), opts, &mut on_doc, &mut on_error)?
-                    }
-                    Ok(_) => {}
-                    Err(e) => on_error(InputError {
-                        name: path.display().to_string(),
-                        message: e.to_string(),
-                    }),
-                }
-            }
-        } else {
-            read_file(path, opts, &mut on_doc, &mut on_error)?;
-        }
+    struct Adapter<D, E> {
+        on_doc: D,
+        on_error: E,
     }
-    Ok(())
-}
-
-fn read_file(
-    path: &Path,
-    opts: &InputOptions,
-    on_doc: &mut impl FnMut(Doc) -> anyhow::Result<()>,
-    on_error: &mut impl FnMut(InputError),
-) -> anyhow::Result<()> {
-    let name = path.display().to_string();
-    match std::fs::read(path) {
-        Ok(bytes) => read_bytes(&name, path, bytes, opts, on_doc, on_error),
-        Err(e) => {
-            on_error(InputError {
-                name,
-                message: e.to_string(),
-            });
-            Ok(())
+    impl<D: FnMut(Doc) -> anyhow::Result<()>, E: FnMut(InputError)> Sink for Adapter<D, E> {
+        fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
+            (self.on_doc)(Doc {
+                name: part.name.to_string(),
+                text: part.text.to_string(),
+                format: part.format,
+            })
         }
-    }
-}
-
-fn read_bytes(
-    name: &str,
-    path: &Path,
-    bytes: Vec<u8>,
-    opts: &InputOptions,
-    on_doc: &mut impl FnMut(Doc) -> anyhow::Result<()>,
-    on_error: &mut impl FnMut(InputError),
-) -> anyhow::Result<()> {
-    if let Some(field) = &opts.jsonl_field {
-        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if line.iter().all(|b| b.is_ascii_whitespace()) {
-                continue;
-            }
-            let rec_name = format!("{name}:{}", i + 1);
-            match serde_json::from_slice::<serde_json::Value>(line) {
-                Ok(v) => match v.get(field).and_then(|t| t.as_str()) {
-                    Some(t) => on_doc(Doc {
-                        name: rec_name,
-                        text: t.to_string(),
-                        format: Format::Plain,
-                    })?,
-                    None => on_error(InputError {
-                        name: rec_name,
-                        message: format!("record has no string field {field:?}"),
-                    }),
-                },
-                Err(e) => on_error(InputError {
-                    name: rec_name,
-                    message: format!("malformed JSON: {e}"),
-                }),
-            }
-        }
-        return Ok(());
-    }
-    match check_bytes(&bytes) {
-        Ok(text) => on_doc(Doc {
-            name: name.to_string(),
-            text: text.strip_prefix('\u{feff}').unwrap_or(text).to_string(),
-            format: Format::from_path(path),
-        }),
-        Err(message) => {
-            on_error(InputError {
+        fn error(&mut self, name: &str, message: String) {
+            (self.on_error)(InputError {
                 name: name.to_string(),
                 message,
-            });
+            })
+        }
+        fn skipped(&mut self, name: &str, message: String) {
+            eprintln!("unspin: {name}: {message}");
+        }
+    }
+    read_all(paths, opts, &mut Adapter { on_doc, on_error })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect {
+        parts: Vec<(String, String, u64, u64, bool, bool)>,
+        errors: Vec<(String, String)>,
+    }
+    impl Sink for Collect {
+        fn part(&mut self, p: Part<'_>) -> anyhow::Result<()> {
+            self.parts.push((
+                p.name.into(),
+                p.text.into(),
+                p.offset,
+                p.line,
+                p.first,
+                p.last,
+            ));
             Ok(())
         }
+        fn error(&mut self, name: &str, message: String) {
+            self.errors.push((name.into(), message));
+        }
+        fn skipped(&mut self, name: &str, message: String) {
+            self.errors.push((name.into(), message));
+        }
+    }
+
+    #[test]
+    fn cuts_parts_at_line_ends() {
+        let buf = b"one\ntwo\nthree";
+        assert_eq!(part_cut(buf), 8);
+        assert_eq!(part_cut("abc é".as_bytes()), 4);
+        let s = "aaaé".as_bytes();
+        assert_eq!(part_cut(&s[..4]), 3);
+    }
+
+    #[test]
+    fn jsonl_reports_bad_lines_and_continues() {
+        let data = b"{\"text\": \"one\"}\n{bad\n\n{\"id\": 7, \"text\": \"two\"}\n{\"body\": 1}\n"
+            .to_vec();
+        let mut sink = Collect::default();
+        read_jsonl(
+            "d.jsonl",
+            Box::new(&data[..]),
+            &InputOptions::default(),
+            &mut sink,
+        )
+        .unwrap();
+        let names: Vec<_> = sink
+            .parts
+            .iter()
+            .map(|p| (p.0.as_str(), p.1.as_str()))
+            .collect();
+        assert_eq!(names, [("d.jsonl:1", "one"), ("d.jsonl:4", "two")]);
+        assert_eq!(sink.errors.len(), 2);
+        assert!(sink.errors[0].0 == "d.jsonl:2" && sink.errors[0].1.contains("malformed JSONL"));
+        assert!(sink.errors[1].1.contains("no field \"text\""));
+    }
+
+    #[test]
+    fn bounded_lines() {
+        let data = b"short\nthis line is long\nok\n";
+        let mut r = &data[..];
+        let mut line = Vec::new();
+        assert_eq!(
+            read_line_bounded(&mut r, &mut line, 8).unwrap(),
+            Some(false)
+        );
+        assert_eq!(line, b"short");
+        assert_eq!(read_line_bounded(&mut r, &mut line, 8).unwrap(), Some(true));
+        assert_eq!(
+            read_line_bounded(&mut r, &mut line, 8).unwrap(),
+            Some(false)
+        );
+        assert_eq!(line, b"ok");
+        assert_eq!(read_line_bounded(&mut r, &mut line, 8).unwrap(), None);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_byte() {
+        let mut sink = Collect::default();
+        read_plain(
+            "x.txt",
+            Box::new(&b"hello \xff world"[..]),
+            false,
+            &mut sink,
+        )
+        .unwrap();
+        assert!(sink.parts.is_empty());
+        assert!(sink.errors[0].1.contains("at byte 6"));
     }
 }

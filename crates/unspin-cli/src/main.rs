@@ -1,7 +1,9 @@
 //! The `unspin` command line. Exit codes: 0 nothing found, 1 findings, 2 error.
 
 mod cmd;
+mod config;
 mod input;
+mod output;
 
 use std::process::ExitCode;
 

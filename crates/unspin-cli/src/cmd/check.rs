@@ -1,111 +1,283 @@
 //! `unspin check`: report suspicious spans and a document score.
+//!
+//! The data path per document: input reader (parts of a document, see `input.rs`) → markup layer
+//! (`unspin::text::extract`: prose + offset map) → `Engine::check` → findings mapped back to
+//! the input's bytes and placed on lines (`output::Locator`) → the chosen output format.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use serde::Serialize;
-use unspin::{Finding, Report};
+use unspin::engine::IGNORE_FILE;
+use unspin::text::{self, Format};
+use unspin::{Engine, Finding, Verdict};
 
 use super::EngineArgs;
-use crate::input::{read_inputs, InputOptions};
+use crate::config;
+use crate::input::{read_all, InputFormat, InputOptions, Part, Sink};
+use crate::output::{self, DocResult, Located, Locator, OutputFormat, Summary, Writer};
 use crate::Outcome;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputFormat {
-    Human,
-    Json,
-    Jsonl,
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Files or directories to check; `-` or nothing reads stdin.
     pub paths: Vec<PathBuf>,
+    /// Output format. Offsets in every format are UTF-8 byte offsets, half-open, into the input.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// Read inputs as JSONL and check this field of each record.
+    /// How to read inputs (auto: by extension; .gz/.zst are decompressed).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Check this string field of each JSONL record (implies JSONL input) [default: text].
     #[arg(long, value_name = "FIELD")]
     pub jsonl_field: Option<String>,
-    /// Exit 0 even when something is found.
+    /// Skip inputs larger than this (bytes; K/M/G suffixes). Plain text is streamed and has no
+    /// limit by default; HTML/Markdown are parsed whole and default to 256M.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
+    /// Exit 0 even when something is found (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
+    /// Configuration file (default: unspin.toml, .unspin.toml or pyproject.toml [tool.unspin],
+    /// searched upward from the current directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Use the language model even if the configuration says `fast = true`.
+    #[arg(long, conflicts_with = "fast")]
+    pub no_fast: bool,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
 
-/// One checked document, as written by `--format json|jsonl`.
-#[derive(Serialize)]
-pub struct DocReport<'a> {
-    pub path: &'a str,
-    pub score: f32,
-    pub verdict: &'static str,
-    pub words: usize,
-    pub findings: &'a [Finding],
+/// `512`, `64K`, `256M`, `1G` (binary multiples).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1 << 40,
+                'B' => 1,
+                _ => return Err(format!("unknown size suffix {c:?} (use K, M or G)")),
+            };
+            (&s[..i], m)
+        }
+        _ => (s, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("not a size: {s:?}"))
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let engine = args.engine.build()?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut any = false;
-    let mut errors = 0usize;
-    let mut all: Vec<serde_json::Value> = Vec::new();
-    read_inputs(
-        &args.paths,
-        &InputOptions {
-            jsonl_field: args.jsonl_field.clone(),
-        },
-        |doc| {
-            let report: Report = engine.check(&doc.text);
-            any |= !report.findings.is_empty();
-            let dr = DocReport {
-                path: &doc.name,
-                score: report.score,
-                verdict: report.verdict.as_str(),
-                words: report.words,
-                findings: &report.findings,
-            };
-            match args.format {
-                OutputFormat::Jsonl => {
-                    serde_json::to_writer(&mut out, &dr)?;
-                    out.write_all(b"\n")?;
-                }
-                OutputFormat::Json => all.push(serde_json::to_value(&dr)?),
-                OutputFormat::Human => {
-                    for f in &report.findings {
-                        writeln!(
-                            out,
-                            "{}:{}: {} → {} ({:.2}, {})",
-                            doc.name, f.start, f.text, f.suggestion, f.confidence, f.rule
-                        )?;
-                    }
-                    writeln!(
-                        out,
-                        "{}: score {:.2} ({})",
-                        doc.name,
-                        report.score,
-                        report.verdict.as_str()
-                    )?;
-                }
+/// A document being assembled from its parts.
+struct Pending {
+    name: String,
+    id: Option<String>,
+    record: Option<(String, u64)>,
+    format: Format,
+    findings: Vec<Located>,
+    words: usize,
+    parts: usize,
+    score: f32,
+    verdict: Verdict,
+    ignore_file: bool,
+}
+
+struct CheckSink<'e, W: Write> {
+    engine: &'e Engine,
+    writer: Box<dyn Writer>,
+    out: W,
+    summary: Summary,
+    pending: Option<Pending>,
+}
+
+impl<W: Write> CheckSink<'_, W> {
+    fn finish_doc(&mut self, mut p: Pending) -> anyhow::Result<()> {
+        if p.parts > 1 {
+            // A large file checked in parts: one verdict for the whole document.
+            if p.ignore_file {
+                p.findings.clear();
             }
-            Ok(())
-        },
-        |err| {
-            errors += 1;
-            eprintln!("unspin: {}: {}", err.name, err.message);
-        },
-    )?;
-    if args.format == OutputFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &all)?;
-        out.write_all(b"\n")?;
+            let all: Vec<Finding> = p.findings.iter().map(|l| l.finding.clone()).collect();
+            let (score, verdict) = unspin::score::document_score(&all, p.words);
+            p.score = score;
+            p.verdict = verdict;
+        }
+        self.summary.documents += 1;
+        self.summary.findings += p.findings.len();
+        if !p.findings.is_empty() {
+            self.summary.documents_with_findings += 1;
+        }
+        let doc = DocResult {
+            name: p.name,
+            id: p.id,
+            record: p.record,
+            format: p.format,
+            score: p.score,
+            verdict: p.verdict,
+            words: p.words,
+            findings: p.findings,
+        };
+        self.writer.doc(&mut self.out, &doc)?;
+        Ok(())
     }
-    out.flush()?;
-    if errors > 0 {
-        anyhow::bail!("{errors} input(s) could not be checked");
+}
+
+impl<W: Write> Sink for CheckSink<'_, W> {
+    fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
+        let extracted = text::extract(part.text, part.format);
+        let report = self.engine.check(&extracted.text);
+        let mut locator = Locator::new(part.text, part.offset, part.line);
+        let mut located: Vec<Located> = Vec::with_capacity(report.findings.len());
+        let mut findings = report.findings;
+        for f in &mut findings {
+            let src = extracted.to_source(f.start..f.end);
+            f.start = src.start;
+            f.end = src.end;
+        }
+        // The map is monotonic, but keep the locator's order requirement explicit.
+        findings.sort_by_key(|f| (f.start, f.end));
+        for f in findings {
+            located.push(locator.locate(f));
+        }
+        if part.first || self.pending.is_none() {
+            self.pending = Some(Pending {
+                name: part.name.to_string(),
+                id: part.id.map(str::to_string),
+                record: part.record.map(|(f, l)| (f.to_string(), l)),
+                format: part.format,
+                findings: Vec::new(),
+                words: 0,
+                parts: 0,
+                score: report.score,
+                verdict: report.verdict,
+                ignore_file: false,
+            });
+        }
+        let p = self.pending.as_mut().expect("set above");
+        p.parts += 1;
+        p.words += report.words;
+        p.findings.extend(located);
+        p.ignore_file |= has_ignore_file(&part);
+        if part.last {
+            let p = self.pending.take().expect("set above");
+            self.finish_doc(p)?;
+        }
+        Ok(())
     }
-    Ok(if any && !args.exit_zero {
+
+    fn error(&mut self, name: &str, message: String) {
+        if self.pending.as_ref().is_some_and(|p| p.name == name) {
+            self.pending = None;
+        }
+        anstream::eprintln!("unspin: {name}: {message}");
+        self.summary.errors.push((name.to_string(), message));
+    }
+
+    fn skipped(&mut self, name: &str, message: String) {
+        anstream::eprintln!("unspin: {name}: {message}");
+        self.summary.skipped.push((name.to_string(), message));
+    }
+}
+
+/// Whether a part carries the whole-document suppression marker.
+fn has_ignore_file(part: &Part<'_>) -> bool {
+    memchr::memmem::find(part.text.as_bytes(), IGNORE_FILE.as_bytes()).is_some()
+}
+
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    match args.color {
+        ColorWhen::Auto => {}
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+    }
+    let cfg = if args.no_config {
+        None
+    } else {
+        config::load(args.config.as_deref(), &std::env::current_dir()?)?
+    }
+    .unwrap_or_default();
+    // Flags override the configuration file.
+    if args.engine.rules.is_empty() {
+        args.engine.rules = cfg.rules.clone();
+    }
+    if args.engine.min_confidence.is_none() {
+        args.engine.min_confidence = cfg.min_confidence;
+    }
+    if !args.engine.fast && !args.no_fast {
+        args.engine.fast = cfg.fast.unwrap_or(false);
+    }
+    if let Some(c) = args.engine.min_confidence {
+        if !(0.0..=1.0).contains(&c) {
+            anyhow::bail!("--min-confidence must be between 0 and 1, not {c}");
+        }
+    }
+    let mut engine = args.engine.build()?;
+    engine.options.allow.extend(cfg.allow.iter().cloned());
+
+    let jsonl_field = args.jsonl_field.clone().or(cfg.jsonl_field.clone());
+    let format = match (args.input_format, &args.jsonl_field) {
+        (InputFormat::Auto, Some(_)) => InputFormat::Jsonl,
+        (f, _) => f,
+    };
+    let opts = InputOptions {
+        format,
+        jsonl_field: jsonl_field.unwrap_or_else(|| "text".into()),
+        max_size: args.max_size.or(cfg.max_size),
+    };
+
+    let stdout = anstream::AutoStream::auto(std::io::stdout().lock());
+    let mut sink = CheckSink {
+        engine: &engine,
+        writer: output::writer(args.format),
+        out: BufWriter::with_capacity(64 << 10, stdout),
+        summary: Summary::default(),
+        pending: None,
+    };
+    read_all(&args.paths, &opts, &mut sink)?;
+    let summary = std::mem::take(&mut sink.summary);
+    sink.writer.finish(&mut sink.out, &summary)?;
+    sink.out.flush()?;
+    if !summary.errors.is_empty() {
+        let n = summary.errors.len();
+        anyhow::bail!(
+            "{n} input{} could not be checked (see the messages above)",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if summary.findings > 0 && !args.exit_zero {
         Outcome::Found
     } else {
         Outcome::Clean
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("1X").is_err());
+        assert!(parse_size("lots").is_err());
+    }
 }

@@ -11,7 +11,6 @@ pub mod trace;
 
 use std::path::PathBuf;
 
-use unspin::rules::RuleSet;
 use unspin::{Engine, EngineOptions};
 
 /// Options that choose how the engine is built; shared by check, restore, scan and serve.
@@ -40,6 +39,13 @@ impl EngineArgs {
         if let Some(c) = self.min_confidence {
             options.min_confidence = c;
         }
-        Ok(Engine::new(RuleSet::empty(), None, options))
+        // The built-in pack plus every `--rules` file; a file with an error stops the run with
+        // a message naming the file and line.
+        let mut rules = unspin::rules::RuleSetBuilder::new();
+        rules.add_builtin()?;
+        for path in &self.rules {
+            rules.load_path(path)?;
+        }
+        Ok(Engine::new(rules.build()?, None, options))
     }
 }

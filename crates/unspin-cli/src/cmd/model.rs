@@ -1,10 +1,287 @@
-//! `unspin model` (being built; see the issue tracker).
+//! `unspin model`: build, import and inspect language-model files.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use unspin::lm::{self, BuildOptions, LanguageModel, Model, Source};
 
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`unspin model` is not built yet")
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Count n-grams of a corpus (plain text or JSONL `text` fields, optionally .gz/.zst) into a model file.
+    Build(BuildArgs),
+    /// Import an ARPA file (KenLM, SRILM; optionally .gz/.zst) as a backoff model.
+    ImportArpa(ImportArpaArgs),
+    /// Import n-gram count lists (`w1 ... wn count` per line, e.g. symspellpy's dictionaries).
+    ImportCounts(ImportCountsArgs),
+    /// Print a model file's header: kind, order, counts, sources, licences.
+    Info(InfoArgs),
+}
+
+/// Provenance recorded in the model header.
+#[derive(clap::Args, Debug)]
+struct SourceArgs {
+    /// Name of a data source (package and file, corpus); repeatable, paired with --licence.
+    #[arg(long = "source", value_name = "NAME")]
+    sources: Vec<String>,
+    /// Licence of the source at the same position; one licence applies to every source.
+    #[arg(long = "licence", alias = "license", value_name = "LICENCE")]
+    licences: Vec<String>,
+    /// Version of the source at the same position (optional).
+    #[arg(long = "source-version", value_name = "VERSION")]
+    versions: Vec<String>,
+}
+
+impl SourceArgs {
+    fn sources(&self) -> anyhow::Result<Vec<Source>> {
+        if self.sources.is_empty() {
+            anyhow::ensure!(
+                self.licences.is_empty() && self.versions.is_empty(),
+                "--licence and --source-version need a --source"
+            );
+            return Ok(Vec::new());
+        }
+        let n = self.sources.len();
+        anyhow::ensure!(
+            self.licences.len() == n || self.licences.len() == 1,
+            "give one --licence per --source ({n}), or one for all"
+        );
+        anyhow::ensure!(
+            self.versions.is_empty() || self.versions.len() == n,
+            "give one --source-version per --source ({n}), or none"
+        );
+        Ok(self
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Source {
+                name: name.clone(),
+                licence: self.licences[i.min(self.licences.len() - 1)].clone(),
+                version: self.versions.get(i).cloned().unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
+#[derive(clap::Args, Debug)]
+struct BuildArgs {
+    /// Corpus files: plain text, or JSONL (.jsonl/.ndjson) with a "text" field; .gz and .zst are read streaming.
+    #[arg(long, value_name = "PATH", num_args = 1.., required = true)]
+    corpus: Vec<PathBuf>,
+    /// The model file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    /// Highest n-gram order (1 to 5).
+    #[arg(long, default_value_t = 3)]
+    order: usize,
+    /// Memory for counting, in MiB; beyond it sorted runs are spilled to temporary files.
+    #[arg(long, value_name = "MB", default_value_t = 1024)]
+    memory: usize,
+    /// Drop n-grams of order --prune-from and above seen fewer times than this.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    min_count: u64,
+    /// Lowest order that --min-count prunes.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    prune_from: usize,
+    /// Counting threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Directory for temporary run files (default: the system's).
+    #[arg(long, value_name = "DIR")]
+    temp_dir: Option<PathBuf>,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ImportArpaArgs {
+    /// The ARPA file.
+    file: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ImportCountsArgs {
+    /// Count list files (one n-gram and its count per line; orders may be mixed).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+    #[command(flatten)]
+    source: SourceArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct InfoArgs {
+    /// The model file.
+    file: PathBuf,
+    /// Print the header as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    match args.command {
+        Command::Build(a) => build(a),
+        Command::ImportArpa(a) => {
+            let header = lm::import_arpa(&a.file, &a.out, a.source.sources()?, None)?;
+            eprintln!("{}", summary(&a.out, &header));
+            Ok(Outcome::Clean)
+        }
+        Command::ImportCounts(a) => {
+            let header = lm::import_counts(&a.files, &a.out, a.source.sources()?, None)?;
+            eprintln!("{}", summary(&a.out, &header));
+            Ok(Outcome::Clean)
+        }
+        Command::Info(a) => info(a),
+    }
+}
+
+/// An indicatif bar on stderr, drawn only when stderr is a terminal.
+struct Bar {
+    bar: ProgressBar,
+}
+
+impl lm::Progress for Bar {
+    fn phase(&self, name: &str, total: Option<u64>) {
+        self.bar.reset();
+        self.bar.set_position(0);
+        match total {
+            Some(t) => {
+                self.bar.set_length(t);
+                self.bar.set_style(
+                    ProgressStyle::with_template(
+                        "{msg:>9} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})",
+                    )
+                    .expect("valid template"),
+                );
+            }
+            None => self.bar.set_style(
+                ProgressStyle::with_template("{msg:>9} [{elapsed_precise}] {spinner}")
+                    .expect("valid template"),
+            ),
+        }
+        self.bar.set_message(name.to_string());
+    }
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+    }
+}
+
+fn build(a: BuildArgs) -> anyhow::Result<Outcome> {
+    anyhow::ensure!(
+        (1..=lm::format::MAX_ORDER).contains(&a.order),
+        "--order must be 1 to {}",
+        lm::format::MAX_ORDER
+    );
+    anyhow::ensure!(a.memory >= 1, "--memory must be at least 1 MiB");
+    let options = BuildOptions {
+        order: a.order,
+        memory_bytes: a.memory.saturating_mul(1 << 20),
+        min_count: a.min_count,
+        prune_from_order: a.prune_from,
+        threads: a.threads.unwrap_or(BuildOptions::default().threads).max(1),
+        temp_dir: a.temp_dir.clone(),
+        sources: a.source.sources()?,
+    };
+    let target = if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
+    let bar = Bar {
+        bar: ProgressBar::with_draw_target(None, target),
+    };
+    let started = Instant::now();
+    let report = lm::build_model(&a.corpus, &a.out, &options, &bar)
+        .with_context(|| format!("building {}", a.out.display()))?;
+    bar.bar.finish_and_clear();
+    let c = &report.corpus;
+    eprintln!(
+        "read {} records ({:.1} MB of text) in {:.1}s; {} sorted runs ({:.1} MB)",
+        c.records,
+        c.text_bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        report.runs,
+        report.run_bytes as f64 / 1e6
+    );
+    if c.skipped.count > 0 {
+        eprintln!("skipped {} records, for example:", c.skipped.count);
+        for e in &c.skipped.examples {
+            eprintln!("  {e}");
+        }
+    }
+    eprintln!("{}", summary(&a.out, &report.header));
+    Ok(Outcome::Clean)
+}
+
+fn summary(path: &Path, h: &lm::Header) -> String {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    format!(
+        "wrote {} ({:.2} MB): order {}, n-grams per order {:?}, {} tokens",
+        path.display(),
+        size as f64 / 1e6,
+        h.order,
+        h.counts,
+        h.total_words
+    )
+}
+
+fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let model = Model::open(&a.file)?;
+    let opened = started.elapsed();
+    let h = model.header();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(h)?);
+        return Ok(Outcome::Clean);
+    }
+    let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
+    println!("file:          {}", a.file.display());
+    println!("size:          {size} bytes");
+    println!(
+        "format:        unspin model, version {}",
+        lm::format::FORMAT_VERSION
+    );
+    println!("kind:          {:?}", h.kind);
+    println!("order:         {}", model.order());
+    for (i, c) in h.counts.iter().enumerate() {
+        println!("{}-grams:       {c}", i + 1);
+    }
+    println!("tokens:        {}", h.total_words);
+    if h.min_count > 1 {
+        println!(
+            "pruned:        n-grams of order >= {} seen fewer than {} times",
+            h.prune_from_order, h.min_count
+        );
+    }
+    println!("sentence <s>:  {}", h.sentence_markers);
+    println!("checksum:      crc32 {:08x} (verified)", h.payload_crc32);
+    println!("created by:    {}", h.created_by);
+    for s in &h.sources {
+        let version = if s.version.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", s.version)
+        };
+        println!(
+            "source:        {}{version} (licence: {})",
+            s.name, s.licence
+        );
+    }
+    println!("opened in:     {:.2} ms", opened.as_secs_f64() * 1e3);
+    Ok(Outcome::Clean)
 }

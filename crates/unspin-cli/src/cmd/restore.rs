@@ -22,7 +22,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut errors = 0;
     read_inputs(
         &args.paths,
-        &InputOptions { jsonl_field: None },
+        &InputOptions::default(),
         |doc| {
             let (restored, _) = engine.restore(&doc.text);
             out.write_all(restored.as_bytes())?;

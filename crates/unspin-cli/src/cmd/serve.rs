@@ -1,10 +1,114 @@
-//! `unspin serve` (being built; see the issue tracker).
+//! `unspin serve`: the HTTP API and the web page (see the `unspin-server` crate).
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use unspin_server::ServerConfig;
+
+use super::EngineArgs;
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// Address to listen on. The default is loopback only; port 0 picks a free port (the
+    /// address actually bound is printed on stderr).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Source index for `/v1/trace` (built by `unspin index add`).
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Largest request body accepted (bytes; suffixes k, M allowed: `512k`, `2M`).
+    #[arg(long, value_name = "SIZE", default_value = "2M", value_parser = parse_size)]
+    pub body_limit: usize,
+    /// Longest a request may take, in seconds (upload, queueing and checking).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Checks running at once (default: the number of CPUs).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    /// Requests handled at once; more wait for a free slot.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_inflight: usize,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`unspin serve` is not built yet")
+fn parse_size(s: &str) -> Result<usize, String> {
+    let s = s.trim();
+    let (digits, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1024),
+        Some((i, 'm' | 'M')) => (&s[..i], 1024 * 1024),
+        _ => (s, 1),
+    };
+    let n: usize = digits
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (bytes, or a number with k or M)"))?;
+    n.checked_mul(mult)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a usable size"))
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if let Some(index) = &args.index {
+        anyhow::bail!(
+            "--index {}: source tracing is not built into this version of unspin yet",
+            index.display()
+        );
+    }
+    if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        anyhow::bail!("--timeout must be a positive number of seconds");
+    }
+    let engine = Arc::new(args.engine.build()?);
+    let mut config = ServerConfig {
+        body_limit: args.body_limit,
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_inflight: args.max_inflight,
+        ..ServerConfig::default()
+    };
+    if let Some(w) = args.workers {
+        config.workers = w.max(1);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        // Engine jobs are bounded by `workers`; leave some room for the runtime's own blocking.
+        .max_blocking_threads(config.workers + 4)
+        .build()
+        .context("could not start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("could not listen on {}", args.addr))?;
+        let local = listener.local_addr()?;
+        eprintln!(
+            "unspin: serving on http://{local}/ ({} workers, body limit {} bytes, timeout {:.1} s); Ctrl-C stops",
+            config.workers,
+            config.body_limit,
+            config.timeout.as_secs_f64()
+        );
+        let app = unspin_server::router(engine, config);
+        unspin_server::serve(listener, app, unspin_server::shutdown_signal())
+            .await
+            .context("the server stopped with an error")?;
+        eprintln!("unspin: stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(Outcome::Clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("2M"), Ok(2 * 1024 * 1024));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+    }
 }

@@ -1,10 +1,196 @@
-//! `unspin trace` (being built; see the issue tracker).
+//! `unspin trace`: find the sources of spun texts in an index and align them sentence by sentence.
+//!
+//! `--format jsonl`: one line per input, `{"path", "matches": [{"id", "score", "coverage"}]}`.
+//! `--format json`: the same objects in one array, each match with its alignment (sentence pairs
+//! and substitutions, as UTF-8 byte offsets, half-open, into the query and into the source).
+//! `--format human`: the ranked matches and, for the best, the aligned sentences with the
+//! substituted words marked (coloured on a terminal).
 
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use unspin::trace::{trace, Index, Match, TraceOptions};
+
+use crate::input::{read_inputs, InputOptions};
 use crate::Outcome;
 
-#[derive(clap::Args, Debug)]
-pub struct Args {}
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`unspin trace` is not built yet")
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Index directory built by `unspin index add`.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// Files to trace; `-` or nothing reads stdin.
+    pub paths: Vec<PathBuf>,
+    /// Matches to report per input.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Candidates from the fingerprint stage that are aligned.
+    #[arg(long, default_value_t = 10)]
+    pub candidates: usize,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let index = Index::open(&args.index)?;
+    let opts = TraceOptions {
+        top: args.top,
+        candidates: args.candidates,
+        ..TraceOptions::default()
+    };
+    let stdout = std::io::stdout();
+    let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut any = false;
+    let mut errors = 0;
+    let mut json_docs = Vec::new();
+    let mut failure: Option<anyhow::Error> = None;
+    read_inputs(
+        &args.paths,
+        &InputOptions { jsonl_field: None },
+        |doc| {
+            let matches = trace(&index, &doc.text, &opts)?;
+            any |= !matches.is_empty();
+            match args.format {
+                Format::Jsonl => {
+                    let v = serde_json::json!({"path": doc.name, "matches": matches});
+                    serde_json::to_writer(&mut out, &v)?;
+                    out.write_all(b"\n")?;
+                }
+                Format::Json => {
+                    let ms: Vec<serde_json::Value> = matches
+                        .iter()
+                        .map(|m| {
+                            serde_json::json!({
+                                "id": m.id, "score": m.score, "coverage": m.coverage,
+                                "alignment": m.alignment,
+                            })
+                        })
+                        .collect();
+                    json_docs.push(serde_json::json!({"path": doc.name, "matches": ms}));
+                }
+                Format::Human => {
+                    if let Err(e) = human(&mut out, &index, &doc.name, &doc.text, &matches, colour)
+                    {
+                        failure = Some(e);
+                    }
+                }
+            }
+            Ok(())
+        },
+        |err| {
+            errors += 1;
+            eprintln!("unspin: {}: {}", err.name, err.message);
+        },
+    )?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if args.format == Format::Json {
+        serde_json::to_writer_pretty(&mut out, &json_docs)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    if errors > 0 {
+        anyhow::bail!("{errors} input(s) could not be traced");
+    }
+    Ok(if any { Outcome::Found } else { Outcome::Clean })
+}
+
+fn human(
+    out: &mut impl Write,
+    index: &Index,
+    name: &str,
+    text: &str,
+    matches: &[Match],
+    colour: bool,
+) -> anyhow::Result<()> {
+    writeln!(out, "{name}")?;
+    if matches.is_empty() {
+        writeln!(out, "  no source found")?;
+        return Ok(());
+    }
+    for (i, m) in matches.iter().enumerate() {
+        writeln!(
+            out,
+            "  {}. {}  score {:.2}  coverage {:.2}",
+            i + 1,
+            m.id,
+            m.score,
+            m.coverage
+        )?;
+    }
+    let best = &matches[0];
+    let source = index.text(best.doc)?;
+    writeln!(
+        out,
+        "\n  aligned with {} ({} sentence pairs; {} marks the query's words, {} the source's):",
+        best.id,
+        best.alignment.pairs.len(),
+        if colour { "red" } else { "[-...-]" },
+        if colour { "green" } else { "{+...+}" }
+    )?;
+    for p in &best.alignment.pairs {
+        let q = mark(
+            text,
+            p.query.start,
+            p.query.end,
+            p.substitutions.iter().map(|s| (s.query.start, s.query.end)),
+            colour,
+            true,
+        );
+        let s = mark(
+            &source,
+            p.source.start,
+            p.source.end,
+            p.substitutions
+                .iter()
+                .map(|s| (s.source.start, s.source.end)),
+            colour,
+            false,
+        );
+        writeln!(out, "\n  query  {q}")?;
+        writeln!(out, "  source {s}   ({:.2})", p.similarity)?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The text of `start..end` with the given spans highlighted.
+fn mark(
+    text: &str,
+    start: usize,
+    end: usize,
+    spans: impl Iterator<Item = (usize, usize)>,
+    colour: bool,
+    query: bool,
+) -> String {
+    let (open, close) = match (colour, query) {
+        (true, true) => ("\x1b[31m", "\x1b[0m"),
+        (true, false) => ("\x1b[32m", "\x1b[0m"),
+        (false, true) => ("[-", "-]"),
+        (false, false) => ("{+", "+}"),
+    };
+    let mut s = String::new();
+    let mut cur = start;
+    for (a, b) in spans {
+        if a < cur || b > end || a == b {
+            continue;
+        }
+        s.push_str(&text[cur..a]);
+        s.push_str(open);
+        s.push_str(&text[a..b]);
+        s.push_str(close);
+        cur = b;
+    }
+    s.push_str(&text[cur..end]);
+    s.replace('\n', " ")
 }

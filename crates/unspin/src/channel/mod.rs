@@ -1,1 +1,229 @@
 //! The channel P(S | O): candidate originals for spun words and phrases.
+//!
+//! A spinner meets a term of the original and writes one of its thesaurus entries. Going back,
+//! the candidates for a written term are the heads whose entries list it
+//! ([`Lexicon::originals`]), found three ways:
+//! - exactly (`head of state` → `president`);
+//! - through its lemma, re-inflected (`pressures` → `pressure` → `force` → `forces`);
+//! - from a small table of [`PATTERNS`]: insertions spinners make everywhere ("has actually",
+//!   "as well as", "any type of"). These are general knowledge about spinners, not copies of an
+//!   evaluation text, and they never fire by themselves: the decoder still needs the language
+//!   model and the document's evidence to prefer the pattern's original.
+//!
+//! The channel proposes; it does not judge. How plausible an edge is (Moby's loose associates
+//! versus WordNet synonyms, the number of heads listing a term) becomes features of the
+//! decoder's scorer.
+
+pub mod inflect;
+
+use crate::lexicon::Lexicon;
+pub use inflect::Inflection;
+
+/// Where a candidate comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EdgeKind {
+    /// Only Moby lists it (often a loose associate).
+    Moby,
+    /// Only WordNet lists it (a synonym or a generic term).
+    WordNet,
+    /// Both thesauri list it: the strongest thesaurus evidence.
+    Both,
+    /// A spinner pattern of [`PATTERNS`].
+    Pattern,
+}
+
+/// A candidate original for a written window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    /// Normalized words joined by one space.
+    pub original: String,
+    pub edge: EdgeKind,
+    /// Found through the lemma of the written term and re-inflected.
+    pub inflected: bool,
+    /// How many heads list the written term (its lemma for inflected candidates): a term that
+    /// dozens of entries list says little about which one it replaced.
+    pub fan_in: u32,
+}
+
+/// Insertion and rewrite patterns of common spinners, `(written, original)`, normalized. Only
+/// patterns that stand for a general habit of spinners belong here (an auxiliary padded with an
+/// emphatic adverb, a conjunction or determiner inflated into a phrase).
+pub const PATTERNS: &[(&str, &str)] = &[
+    ("as well as", "and"),
+    ("has actually", "has"),
+    ("have actually", "have"),
+    ("had actually", "had"),
+    ("will certainly", "will"),
+    ("any type of", "any"),
+    ("any kind of", "any"),
+    ("looked for to", "sought to"),
+    ("mosting likely to", "going to"),
+];
+
+/// Words a spinner leaves alone when they stand by themselves; windows made only of them are not
+/// looked up (they appear in multi-word patterns, which are looked up whole).
+pub const FUNCTION_WORDS: &[&str] = &[
+    "'s", "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be",
+    "been", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have",
+    "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "it's", "its", "may", "might",
+    "more", "most", "no", "not", "of", "on", "one", "or", "our", "out", "over", "s", "she",
+    "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "to", "up", "was", "we", "were", "what", "when", "where",
+    "which", "while", "who", "will", "with", "would", "you", "your",
+];
+
+/// Is `w` (normalized) a function word?
+pub fn is_function_word(w: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&w).is_ok()
+}
+
+/// Candidate originals from the thesaurus and the pattern table.
+pub struct Channel {
+    lex: &'static Lexicon,
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        Channel::new(Lexicon::embedded())
+    }
+}
+
+fn edge_kind(moby: bool, wordnet: bool) -> EdgeKind {
+    match (moby, wordnet) {
+        (true, true) => EdgeKind::Both,
+        (false, true) => EdgeKind::WordNet,
+        _ => EdgeKind::Moby,
+    }
+}
+
+impl Channel {
+    pub fn new(lex: &'static Lexicon) -> Self {
+        Channel { lex }
+    }
+
+    pub fn lexicon(&self) -> &'static Lexicon {
+        self.lex
+    }
+
+    /// Does the thesaurus know this normalized term (as written or through a lemma)?
+    pub fn knows(&self, term: &str) -> bool {
+        self.lex.id(term).is_some()
+            || inflect::lemmas(term)
+                .iter()
+                .any(|(l, _)| self.lex.id(l).is_some())
+    }
+
+    /// Candidate originals for the written window `words` (normalized), deduplicated, the
+    /// written form itself excluded. Inflected forms are over-generated: the caller keeps those
+    /// its language model knows.
+    pub fn candidates(&self, words: &[&str]) -> Vec<Candidate> {
+        let mut out: Vec<Candidate> = Vec::new();
+        if words.is_empty() {
+            return out;
+        }
+        let written = words.join(" ");
+        let mut push = |c: Candidate| {
+            if c.original != written {
+                if let Some(prev) = out.iter_mut().find(|p| p.original == c.original) {
+                    // Keep the strongest evidence for a duplicate.
+                    if rank(c.edge) > rank(prev.edge) {
+                        *prev = c;
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+        };
+        for (w, o) in PATTERNS {
+            if *w == written {
+                push(Candidate {
+                    original: (*o).to_string(),
+                    edge: EdgeKind::Pattern,
+                    inflected: false,
+                    fan_in: 1,
+                });
+            }
+        }
+        if words.len() == 1 && is_function_word(words[0]) {
+            return out;
+        }
+        if words.iter().all(|w| is_function_word(w)) {
+            return out;
+        }
+        if let Some(id) = self.lex.id(&written) {
+            let fan_in = self.lex.original_count(id) as u32;
+            for e in self.lex.originals(id) {
+                push(Candidate {
+                    original: self.lex.term(e.term).to_string(),
+                    edge: edge_kind(e.sources.moby, e.sources.wordnet),
+                    inflected: false,
+                    fan_in,
+                });
+            }
+        }
+        // Inflection is carried on single words and on the last word of a phrase.
+        let (prefix, last) = match written.rsplit_once(' ') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, written.as_str()),
+        };
+        for (lemma, infl) in inflect::lemmas(last) {
+            let lemma_term = match prefix {
+                Some(p) => format!("{p} {lemma}"),
+                None => lemma,
+            };
+            let Some(id) = self.lex.id(&lemma_term) else {
+                continue;
+            };
+            let fan_in = self.lex.original_count(id) as u32;
+            for e in self.lex.originals(id) {
+                for form in inflect::inflect(self.lex.term(e.term), infl) {
+                    push(Candidate {
+                        original: form,
+                        edge: edge_kind(e.sources.moby, e.sources.wordnet),
+                        inflected: true,
+                        fan_in,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+fn rank(e: EdgeKind) -> u8 {
+    match e {
+        EdgeKind::Moby => 0,
+        EdgeKind::WordNet => 1,
+        EdgeKind::Both => 2,
+        EdgeKind::Pattern => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn originals(words: &[&str]) -> Vec<String> {
+        Channel::default()
+            .candidates(words)
+            .into_iter()
+            .map(|c| c.original)
+            .collect()
+    }
+
+    #[test]
+    fn function_words_sorted() {
+        let mut sorted = FUNCTION_WORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, FUNCTION_WORDS);
+    }
+
+    #[test]
+    fn finds_originals() {
+        assert!(originals(&["head", "of", "state"]).contains(&"president".to_string()));
+        assert!(originals(&["pressures"]).contains(&"forces".to_string()));
+        assert!(originals(&["as", "well", "as"]).contains(&"and".to_string()));
+        assert!(originals(&["the"]).is_empty());
+        assert!(!originals(&["pressures"]).contains(&"pressures".to_string()));
+    }
+}

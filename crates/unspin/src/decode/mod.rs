@@ -1,14 +1,679 @@
 //! The noisy-channel decoder: finds spans whose most probable original differs from the text.
+//!
+//! For each window of 1–3 words that the [`Channel`] has candidates for, the decoder measures
+//! how much better the text reads with each candidate (language-model gain over the window and
+//! the two words after it, whether the written words' bigrams with their neighbours are attested
+//! at all while the candidate's are), what kind of thesaurus edge proposes it, and how the same
+//! swap behaves everywhere else in the document (a spinner applies one key per document: the
+//! evidence of every occurrence of `pressures → forces` is pooled). A logistic scorer
+//! ([`features`]) turns that into a probability. Windows are then chosen jointly: overlapping
+//! windows compete, and the chosen replacements become the context of a second pass, so a
+//! multi-word spin ("as well as objection") does not poison its neighbour's evidence.
+//!
+//! Kept as written: numbers, punctuation, names (capitalised words that are not sentence-initial
+//! and that the thesaurus does not know, all-capital acronyms), and words the language model has
+//! never seen. Quotations are scored with a penalty: spinners rewrite them too, but a quotation is
+//! the last place to "correct" a rare word choice.
 
+pub mod features;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::channel::{is_function_word, Candidate, Channel, EdgeKind};
 use crate::finding::Finding;
-use crate::token::Token;
+use crate::lm::LanguageModel;
+use crate::token::{match_case, normalize, sentences, Token, TokenKind};
+use features::{logit, sigmoid, Features, WEIGHTS};
+
+/// Candidates kept per window (the most frequent in the language model; patterns always).
+const MAX_CANDIDATES: usize = 24;
+/// Windows below this probability are not reported by [`Decoder::find`] at all.
+const REPORT_FLOOR: f32 = 0.05;
 
 /// Decodes a document against a language model and a channel.
-#[derive(Debug, Default)]
-pub struct Decoder {}
+pub struct Decoder {
+    lm: Arc<dyn LanguageModel>,
+    channel: Channel,
+    weights: Features,
+}
+
+impl std::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder")
+            .field("order", &self.lm.order())
+            .field("total_words", &self.lm.total_words())
+            .finish()
+    }
+}
+
+/// One word of the document as the decoder sees it.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Index into the token list.
+    pub token: usize,
+    pub norm: String,
+    /// Words of one segment are contiguous (no punctuation or number between them).
+    pub segment: u32,
+    /// Never part of a window: a name, an acronym, a word the model does not know.
+    pub protected: bool,
+    pub in_quote: bool,
+    /// Capitalised but not at the start of a sentence, a line or a quotation.
+    pub capitalized_mid: bool,
+}
+
+/// A scored window: words `first..last` with every candidate, best first.
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub first: usize,
+    pub last: usize,
+    /// Byte span in the text.
+    pub start: usize,
+    pub end: usize,
+    pub written: String,
+    pub candidates: Vec<ScoredCandidate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ScoredCandidate {
+    pub candidate: Candidate,
+    pub features: Features,
+    pub logit: f32,
+}
+
+impl Window {
+    pub fn best(&self) -> Option<&ScoredCandidate> {
+        self.candidates.first()
+    }
+}
+
+/// What one pass over a document computes: its words and every scored window.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub words: Vec<Word>,
+    pub windows: Vec<Window>,
+}
 
 impl Decoder {
-    pub fn find(&self, _text: &str, _tokens: &[Token]) -> Vec<Finding> {
-        Vec::new()
+    pub fn new(lm: Arc<dyn LanguageModel>) -> Self {
+        Decoder {
+            lm,
+            channel: Channel::default(),
+            weights: WEIGHTS,
+        }
+    }
+
+    /// Use other scorer weights (training, experiments).
+    pub fn with_weights(mut self, weights: Features) -> Self {
+        self.weights = weights;
+        self
+    }
+
+    pub fn language_model(&self) -> &dyn LanguageModel {
+        self.lm.as_ref()
+    }
+
+    /// Findings: chosen windows whose best candidate reaches a low floor (the engine applies the
+    /// user's confidence threshold).
+    pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
+        let analysis = self.analyze(text, tokens);
+        let chosen = self.choose(&analysis, 0.5);
+        // Second pass: the confident replacements become the context of everything else.
+        let analysis = if chosen.is_empty() {
+            analysis
+        } else {
+            self.reanalyze(text, tokens, analysis, &chosen)
+        };
+        let mut out = Vec::new();
+        for wi in self.choose(&analysis, REPORT_FLOOR) {
+            let w = &analysis.windows[wi];
+            let Some(best) = w.best() else { continue };
+            let conf = sigmoid(best.logit);
+            let span = &text[w.start..w.end];
+            let template = if w.last - w.first > 1 {
+                tokens[analysis.words[w.first].token].text(text)
+            } else {
+                span
+            };
+            let suggestion = match_case(template, &best.candidate.original);
+            let alternatives: Vec<String> = w.candidates[1..]
+                .iter()
+                .take(3)
+                .filter(|c| sigmoid(c.logit) >= conf * 0.2)
+                .map(|c| match_case(template, &c.candidate.original))
+                .collect();
+            out.push(Finding {
+                start: w.start,
+                end: w.end,
+                text: span.to_string(),
+                message: format!(
+                    "possibly spun: \"{span}\" reads like a synonym swap for \"{suggestion}\""
+                ),
+                suggestion,
+                alternatives,
+                confidence: conf,
+                rule: "channel".to_string(),
+            });
+        }
+        out
+    }
+
+    /// Non-overlapping windows, most probable first, whose best candidate reaches `floor`.
+    fn choose(&self, analysis: &Analysis, floor: f32) -> Vec<usize> {
+        let mut order: Vec<(usize, f32)> = analysis
+            .windows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| w.best().map(|b| (i, sigmoid(b.logit))))
+            .filter(|(_, p)| *p >= floor)
+            .collect();
+        order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        let mut out = Vec::new();
+        for (i, _) in order {
+            let w = &analysis.windows[i];
+            if taken.iter().all(|&(a, b)| w.last <= a || w.first >= b) {
+                taken.push((w.first, w.last));
+                out.push(i);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The words of a document, with segments, names and quotations marked.
+    pub fn words(&self, text: &str, tokens: &[Token]) -> Vec<Word> {
+        let mut sentence_start = vec![false; tokens.len()];
+        for s in sentences(text, tokens) {
+            if s.start < tokens.len() {
+                sentence_start[s.start] = true;
+            }
+        }
+        let mut words = Vec::with_capacity(tokens.len());
+        let mut segment = 0u32;
+        let mut in_quote = false;
+        let mut prev_end = 0usize;
+        let mut after_opener = true;
+        for (i, t) in tokens.iter().enumerate() {
+            let gap = &text[prev_end..t.start];
+            if gap.contains('\n') {
+                in_quote = false;
+                segment += 1;
+                after_opener = true;
+            }
+            prev_end = t.end;
+            match t.kind {
+                TokenKind::Word => {}
+                TokenKind::Number => {
+                    segment += 1;
+                    after_opener = false;
+                    continue;
+                }
+                TokenKind::Punct => {
+                    segment += 1;
+                    match t.text(text) {
+                        "“" => in_quote = true,
+                        "”" => in_quote = false,
+                        "\"" => in_quote = !in_quote,
+                        _ => {}
+                    }
+                    after_opener = matches!(t.text(text), "“" | "\"" | "(" | "‘" | "'" | ":");
+                    continue;
+                }
+            }
+            let raw = t.text(text);
+            let norm = normalize(raw).into_owned();
+            let initial = sentence_start[i] || after_opener;
+            after_opener = false;
+            let first = raw.chars().next().unwrap_or(' ');
+            let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
+            let acronym = letters >= 2 && raw.chars().all(|c| !c.is_lowercase());
+            let name = first.is_uppercase() && !initial && !self.channel.knows(&norm);
+            let unknown = self.lm.count(&[norm.as_str()]) == 0;
+            words.push(Word {
+                token: i,
+                norm,
+                segment,
+                protected: acronym || name || unknown || !first.is_alphabetic(),
+                in_quote,
+                capitalized_mid: first.is_uppercase() && !initial,
+            });
+        }
+        words
+    }
+
+    /// Score every window of the document that has candidates.
+    pub fn analyze(&self, text: &str, tokens: &[Token]) -> Analysis {
+        let words = self.words(text, tokens);
+        let ctx: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
+        let mut windows = self.windows(text, tokens, &words, &ctx);
+        self.pool(&words, &mut windows);
+        Analysis { words, windows }
+    }
+
+    /// Rescore with the chosen windows' best candidates written into the context of the others.
+    fn reanalyze(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        first: Analysis,
+        chosen: &[usize],
+    ) -> Analysis {
+        let words = first.words;
+        // Context per word: a chosen window's first word carries the whole candidate, the other
+        // words of the window carry nothing (they are dropped from the context).
+        let mut replaced: Vec<Option<String>> = vec![None; words.len()];
+        for &wi in chosen {
+            let w = &first.windows[wi];
+            if let Some(best) = w.best() {
+                replaced[w.first] = Some(best.candidate.original.clone());
+                for slot in replaced.iter_mut().take(w.last).skip(w.first + 1) {
+                    *slot = Some(String::new());
+                }
+            }
+        }
+        let mut windows = Vec::with_capacity(first.windows.len());
+        for (wi, w) in first.windows.into_iter().enumerate() {
+            if chosen.contains(&wi) {
+                windows.push(w);
+                continue;
+            }
+            let near = replaced
+                .iter()
+                .enumerate()
+                .skip(w.first.saturating_sub(2))
+                .take(w.last - w.first + 4)
+                .any(|(i, r)| r.is_some() && (i < w.first || i >= w.last));
+            if !near {
+                windows.push(w);
+                continue;
+            }
+            // Context with replacements outside this window.
+            let mut seq: Vec<String> = Vec::new();
+            let mut seg: Vec<u32> = Vec::new();
+            let mut pos_first = 0;
+            let mut pos_last = 0;
+            for (i, word) in words.iter().enumerate() {
+                if i == w.first {
+                    pos_first = seq.len();
+                }
+                if i == w.last {
+                    pos_last = seq.len();
+                }
+                let r = if i >= w.first && i < w.last {
+                    None
+                } else {
+                    replaced[i].as_ref()
+                };
+                match r {
+                    Some(s) if s.is_empty() => {}
+                    Some(s) => {
+                        for part in s.split(' ') {
+                            seq.push(part.to_string());
+                            seg.push(word.segment);
+                        }
+                    }
+                    None => {
+                        seq.push(word.norm.clone());
+                        seg.push(word.segment);
+                    }
+                }
+            }
+            if w.last == words.len() {
+                pos_last = seq.len();
+            }
+            let seq_ref: Vec<&str> = seq.iter().map(|s| s.as_str()).collect();
+            let mut w = w;
+            for c in w.candidates.iter_mut() {
+                let local = self.local_features(&seq_ref, &seg, pos_first, pos_last, &c.candidate);
+                // Keep document-level features, refresh local ones.
+                for (k, v) in local.iter().enumerate() {
+                    if LOCAL.contains(&k) {
+                        c.features[k] = *v;
+                    }
+                }
+                c.logit = logit(&self.weights, &c.features);
+            }
+            w.candidates.sort_by(|a, b| {
+                b.logit
+                    .partial_cmp(&a.logit)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            windows.push(w);
+        }
+        let _ = (text, tokens);
+        Analysis { words, windows }
+    }
+
+    fn windows(&self, text: &str, tokens: &[Token], words: &[Word], ctx: &[&str]) -> Vec<Window> {
+        let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
+        let mut out = Vec::new();
+        let mut unigram_cache: HashMap<String, u64> = HashMap::new();
+        for first in 0..words.len() {
+            for len in 1..=3usize {
+                let last = first + len;
+                if last > words.len() || words[last - 1].segment != words[first].segment {
+                    break;
+                }
+                if words[first..last].iter().any(|w| w.protected) {
+                    break;
+                }
+                let written: Vec<&str> = ctx[first..last].to_vec();
+                let cands = self.channel.candidates(&written);
+                if cands.is_empty() {
+                    continue;
+                }
+                let mut kept: Vec<(Candidate, u64)> = Vec::new();
+                for c in cands {
+                    let count = self.phrase_count(&c.original, &mut unigram_cache);
+                    if count == 0 {
+                        continue;
+                    }
+                    if len == 1 && !c.original.contains(' ') && is_function_word(&c.original) {
+                        // A content word spun from a function word is rare; keep only "also".
+                        if c.original != "also" {
+                            continue;
+                        }
+                    }
+                    kept.push((c, count));
+                }
+                kept.sort_by(|a, b| {
+                    (b.0.edge == EdgeKind::Pattern)
+                        .cmp(&(a.0.edge == EdgeKind::Pattern))
+                        .then(b.1.cmp(&a.1))
+                });
+                kept.truncate(MAX_CANDIDATES);
+                if kept.is_empty() {
+                    continue;
+                }
+                let in_quote = words[first..last].iter().any(|w| w.in_quote);
+                let mut scored: Vec<ScoredCandidate> = kept
+                    .into_iter()
+                    .map(|(c, _)| {
+                        let mut f = self.local_features(ctx, &segs, first, last, &c);
+                        f[15] = in_quote as u8 as f32;
+                        f[19] = words[first].capitalized_mid as u8 as f32;
+                        ScoredCandidate {
+                            logit: 0.0,
+                            candidate: c,
+                            features: f,
+                        }
+                    })
+                    .collect();
+                for s in scored.iter_mut() {
+                    s.logit = logit(&self.weights, &s.features);
+                }
+                scored.sort_by(|a, b| {
+                    b.logit
+                        .partial_cmp(&a.logit)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+                out.push(Window {
+                    first,
+                    last,
+                    start: tokens[words[first].token].start,
+                    end: tokens[words[last - 1].token].end,
+                    written: written.join(" "),
+                    candidates: scored,
+                });
+            }
+        }
+        let _ = text;
+        out
+    }
+
+    /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
+    /// the smallest count of its n-grams of the highest order.
+    fn phrase_count(&self, phrase: &str, cache: &mut HashMap<String, u64>) -> u64 {
+        if let Some(&c) = cache.get(phrase) {
+            return c;
+        }
+        let parts: Vec<&str> = phrase.split(' ').collect();
+        let order = self.lm.order().max(1);
+        let c = if parts.len() <= order {
+            self.lm.count(&parts)
+        } else {
+            parts
+                .windows(order)
+                .map(|g| self.lm.count(g))
+                .min()
+                .unwrap_or(0)
+        };
+        cache.insert(phrase.to_string(), c);
+        c
+    }
+
+    /// Features that depend only on the window and its neighbours. `ctx[first..last]` is the
+    /// written window; `segs` gives the segment of each context word.
+    fn local_features(
+        &self,
+        ctx: &[&str],
+        segs: &[u32],
+        first: usize,
+        last: usize,
+        c: &Candidate,
+    ) -> Features {
+        let mut f = [0f32; features::N];
+        f[0] = 1.0;
+        let seg = segs[first];
+        let order = self.lm.order().max(1);
+        let mut lo = first;
+        while lo > 0 && first - lo < order - 1 && segs[lo - 1] == seg {
+            lo -= 1;
+        }
+        let mut hi = last;
+        while hi < ctx.len() && hi - last < order - 1 && segs[hi] == seg {
+            hi += 1;
+        }
+        let cand: Vec<&str> = c.original.split(' ').collect();
+        let mut base: Vec<&str> = ctx[lo..hi].to_vec();
+        let mut alt: Vec<&str> = Vec::with_capacity(base.len() + cand.len());
+        alt.extend_from_slice(&ctx[lo..first]);
+        alt.extend_from_slice(&cand);
+        alt.extend_from_slice(&ctx[last..hi]);
+        let from = first - lo;
+        let lp_base = self.seq_logprob(&base, from);
+        let lp_alt = self.seq_logprob(&alt, from);
+        f[1] = (lp_alt - lp_base).clamp(-5.0, 5.0);
+        let written = &ctx[first..last];
+        let left = if first > lo {
+            Some(ctx[first - 1])
+        } else {
+            None
+        };
+        let right = if hi > last { Some(ctx[last]) } else { None };
+        if let Some(l) = left {
+            let s = self.lm.count(&[l, written[0]]);
+            let cc = self.lm.count(&[l, cand[0]]);
+            f[2] = (s == 0) as u8 as f32;
+            f[4] = (cc > 0) as u8 as f32;
+            f[18] = (s == 0 && cc > 0) as u8 as f32;
+        }
+        if let Some(r) = right {
+            let s = self.lm.count(&[written[written.len() - 1], r]);
+            let cc = self.lm.count(&[cand[cand.len() - 1], r]);
+            f[3] = (s == 0) as u8 as f32;
+            f[5] = (cc > 0) as u8 as f32;
+            f[18] += (s == 0 && cc > 0) as u8 as f32;
+        }
+        let cw = self.unigramish(written);
+        let cc = self.unigramish(&cand);
+        f[6] = (((cc + 1) as f32).log10() - ((cw + 1) as f32).log10()).clamp(-4.0, 4.0);
+        f[21] = ((cw as f32 + 0.5) * 1e6 / self.lm.total_words().max(1) as f32).log10();
+        match c.edge {
+            EdgeKind::Both => f[7] = 1.0,
+            EdgeKind::WordNet => f[8] = 1.0,
+            EdgeKind::Pattern => f[9] = 1.0,
+            EdgeKind::Moby => {}
+        }
+        f[10] = c.inflected as u8 as f32;
+        f[11] = (c.fan_in.max(1) as f32).ln();
+        f[16] = (written.len() - 1) as f32;
+        f[17] = (cand.len() - 1) as f32;
+        base.clear();
+        f
+    }
+
+    /// Frequency of a phrase: the count of its rarest word (a cheap stand-in for phrase counts
+    /// that every model has).
+    fn unigramish(&self, words: &[&str]) -> u64 {
+        if words.len() <= self.lm.order() {
+            let c = self.lm.count(words);
+            if c > 0 || words.len() == 1 {
+                return c;
+            }
+        }
+        words
+            .iter()
+            .filter(|w| !is_function_word(w))
+            .map(|w| self.lm.count(&[w]))
+            .min()
+            .unwrap_or_else(|| words.iter().map(|w| self.lm.count(&[w])).min().unwrap_or(0))
+    }
+
+    /// Sum of log10 P(word | context) for the words of `seq` from `from` on.
+    fn seq_logprob(&self, seq: &[&str], from: usize) -> f32 {
+        let order = self.lm.order().max(1);
+        (from..seq.len())
+            .map(|k| {
+                let lo = k.saturating_sub(order - 1);
+                self.lm.log_prob(&seq[lo..k], seq[k])
+            })
+            .sum()
+    }
+
+    /// Document pooling: the same swap everywhere in the document.
+    fn pool(&self, words: &[Word], windows: &mut [Window]) {
+        // Occurrences of each (written, candidate) pair: summed local gain, how many, how many
+        // with a positive gain.
+        let mut pairs: HashMap<(&str, &str), (f32, u32, u32)> = HashMap::new();
+        for w in windows.iter() {
+            for c in &w.candidates {
+                let e = pairs
+                    .entry((w.written.as_str(), c.candidate.original.as_str()))
+                    .or_insert((0.0, 0, 0));
+                e.0 += c.features[1].clamp(-3.0, 3.0);
+                e.1 += 1;
+                e.2 += (c.features[1] > 0.0) as u32;
+            }
+        }
+        // How often each candidate phrase (1–3 words) is itself written in the document.
+        let mut doc_ngrams: HashMap<String, u32> = HashMap::new();
+        for i in 0..words.len() {
+            let mut key = String::new();
+            for n in 0..3 {
+                let j = i + n;
+                if j >= words.len() || words[j].segment != words[i].segment {
+                    break;
+                }
+                if n > 0 {
+                    key.push(' ');
+                }
+                key.push_str(&words[j].norm);
+                *doc_ngrams.entry(key.clone()).or_insert(0) += 1;
+            }
+        }
+        let pooled: Vec<Vec<[f32; 4]>> = windows
+            .iter()
+            .map(|w| {
+                w.candidates
+                    .iter()
+                    .map(|c| {
+                        let (sum, n, pos) =
+                            pairs[&(w.written.as_str(), c.candidate.original.as_str())];
+                        let in_doc = doc_ngrams
+                            .get(c.candidate.original.as_str())
+                            .copied()
+                            .unwrap_or(0);
+                        let own = c.features[1].clamp(-3.0, 3.0);
+                        let others = if n > 1 {
+                            (sum - own) / (n - 1) as f32
+                        } else {
+                            0.0
+                        };
+                        [
+                            others,
+                            (n as f32).ln(),
+                            (1.0 + in_doc as f32).ln(),
+                            pos as f32 / n as f32,
+                        ]
+                    })
+                    .collect()
+            })
+            .collect();
+        for (w, p) in windows.iter_mut().zip(pooled) {
+            for (c, v) in w.candidates.iter_mut().zip(p) {
+                c.features[12] = v[0];
+                c.features[13] = v[1];
+                c.features[14] = v[2];
+                c.features[20] = v[3];
+                c.logit = logit(&self.weights, &c.features);
+            }
+            w.candidates.sort_by(|a, b| {
+                b.logit
+                    .partial_cmp(&a.logit)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+    }
+}
+
+/// Indices of the features [`Decoder::local_features`] computes (refreshed in the second pass).
+const LOCAL: [usize; 8] = [1, 2, 3, 4, 5, 6, 18, 21];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lm::CountsModel;
+    use crate::token::tokenize;
+
+    fn toy_model() -> Arc<dyn LanguageModel> {
+        let mut m = CountsModel::new(3);
+        let corpus = [
+            "ukrainian forces advanced on the city",
+            "russian forces retreated from the city",
+            "the president said the forces were ready",
+            "the president of the country spoke",
+            "market pressures rose last year",
+            "the war ended and the army left",
+            "he went to the war and came back",
+        ];
+        for _ in 0..20 {
+            for s in corpus {
+                let w: Vec<&str> = s.split(' ').collect();
+                m.add_sentence(&w);
+            }
+        }
+        Arc::new(m)
+    }
+
+    #[test]
+    fn protects_names_numbers_and_unknown_words() {
+        let d = Decoder::new(toy_model());
+        let text = "The Zelenskyy forces said 1,700 forces";
+        let toks = tokenize(text);
+        let words = d.words(text, &toks);
+        let z = words.iter().find(|w| w.norm == "zelenskyy").unwrap();
+        assert!(z.protected);
+        let f = words.iter().find(|w| w.norm == "forces").unwrap();
+        assert!(!f.protected);
+        assert!(words.windows(2).any(|p| p[0].segment != p[1].segment));
+    }
+
+    #[test]
+    fn prefers_the_attested_original() {
+        let d = Decoder::new(toy_model());
+        let text =
+            "Ukrainian pressures advanced on the city. Russian pressures retreated from the city.";
+        let toks = tokenize(text);
+        let a = d.analyze(text, &toks);
+        let w = a
+            .windows
+            .iter()
+            .find(|w| w.written == "pressures")
+            .expect("a window on pressures");
+        assert_eq!(w.best().unwrap().candidate.original, "forces");
+        // The second occurrence pools the first one's evidence.
+        assert!(w.best().unwrap().features[12] > 0.0);
     }
 }

@@ -1,10 +1,59 @@
 //! Language models of clean English: P(O) in the noisy channel.
 //!
-//! [`LanguageModel`] is what the decoder needs. Words are passed in their [`normalize`]d form
+//! [`LanguageModel`] is what the decoder needs. Words are passed in their normalized form
 //! (`crate::token::normalize`). [`CountsModel`] is an in-memory count table with stupid
-//! backoff, used to build models and in tests; on-disk models implement the same trait.
+//! backoff, used in tests; [`Model`] is a model file (memory-mapped fst maps, see [`format`])
+//! and implements the same trait. [`default_model`] is the one embedded in the binary.
+//!
+//! Models built by [`build_model`] count every token the tokenizer yields (words, numbers,
+//! punctuation), normalized, with each sentence ([`crate::token::sentences`]) wrapped in
+//! [`BOS`] … [`EOS`]; [`sentence_words`] gives exactly that sequence for a text, so callers score
+//! text the way the model saw it. Imported count lists (the default model) have words only.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+pub mod build;
+pub mod corpus;
+pub mod format;
+pub mod import;
+pub mod model;
+mod write;
+
+#[cfg(test)]
+mod tests_files;
+
+pub use build::{
+    build_model, build_model_from_texts, BuildOptions, BuildReport, NoProgress, Progress,
+};
+pub use format::{Header, ModelKind, Source};
+pub use import::{import_arpa, import_counts};
+pub use model::{default_model, try_default_model, Model, OpenOptions};
+
+/// Sentence-start marker (as in ARPA files).
+pub const BOS: &str = "<s>";
+/// Sentence-end marker.
+pub const EOS: &str = "</s>";
+
+/// The token sequences a built model was counted from: per sentence, [`BOS`], the normalized
+/// tokens, [`EOS`].
+pub fn sentence_words(text: &str) -> Vec<Vec<Cow<'_, str>>> {
+    let tokens = crate::token::tokenize(text);
+    crate::token::sentences(text, &tokens)
+        .into_iter()
+        .map(|range| {
+            let mut words = Vec::with_capacity(range.len() + 2);
+            words.push(Cow::Borrowed(BOS));
+            words.extend(
+                tokens[range]
+                    .iter()
+                    .map(|t| crate::token::normalize(t.text(text))),
+            );
+            words.push(Cow::Borrowed(EOS));
+            words
+        })
+        .collect()
+}
 
 /// An n-gram language model. Implementations are shared between threads.
 pub trait LanguageModel: Send + Sync {
@@ -17,6 +66,11 @@ pub trait LanguageModel: Send + Sync {
     fn count(&self, ngram: &[&str]) -> u64;
     /// Number of word tokens the model was trained on.
     fn total_words(&self) -> u64;
+    /// Whether the n-gram is attested (stored) at all: the cheap question the decoder asks of a
+    /// spun word's bigrams with its neighbours.
+    fn contains(&self, ngram: &[&str]) -> bool {
+        self.count(ngram) > 0
+    }
 }
 
 /// Stupid backoff factor (Brants et al. 2007).

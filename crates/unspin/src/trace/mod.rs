@@ -1,1 +1,165 @@
 //! Source tracing: fingerprints that survive spinning, an on-disk index, and alignment.
+//!
+//! Tracing runs in two stages. [`Index::candidates`] looks the query's sampled fingerprints
+//! ([`features`]) up in the index and ranks the documents that share them by summed inverse
+//! document frequency; the best few are then aligned with the query sentence by sentence
+//! ([`align::align`]), which gives the final score, the share of the query covered, the sentence
+//! pairs and the substitutions. A found source also gives the best restoration
+//! ([`restore_from_source`]).
+
+pub mod align;
+pub mod features;
+pub mod store;
+
+use serde::Serialize;
+
+pub use align::{align, Alignment, SentencePair, Span, Substitution};
+pub use features::{Canon, Params};
+pub use store::{Added, DocNo, Index, IndexWriter, Manifest};
+
+use crate::error::Result;
+
+/// A source candidate for a query, with its alignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    pub id: String,
+    /// Weighted share of the query's words found in this source (see [`Alignment::score`]).
+    pub score: f64,
+    /// Share of the query's words in sentences paired with this source.
+    pub coverage: f64,
+    #[serde(skip)]
+    pub doc: DocNo,
+    #[serde(skip)]
+    pub alignment: Alignment,
+}
+
+#[derive(Debug, Clone)]
+pub struct TraceOptions {
+    /// Matches to return.
+    pub top: usize,
+    /// Candidates from the fingerprint stage that are aligned (at least `top`).
+    pub candidates: usize,
+    /// Matches scoring below this are dropped.
+    pub min_score: f64,
+}
+
+impl Default for TraceOptions {
+    fn default() -> Self {
+        TraceOptions {
+            top: 5,
+            candidates: 10,
+            min_score: 0.1,
+        }
+    }
+}
+
+/// Find the sources of `text` in `index`, best first.
+pub fn trace(index: &Index, text: &str, opts: &TraceOptions) -> Result<Vec<Match>> {
+    let cands = index.candidates(text, opts.candidates.max(opts.top))?;
+    let mut out = Vec::with_capacity(cands.len());
+    for (doc, _) in cands {
+        let source = index.text(doc)?;
+        let alignment = align(text, &source);
+        if alignment.score < opts.min_score {
+            continue;
+        }
+        out.push(Match {
+            id: index.id(doc).unwrap_or_default().to_string(),
+            score: alignment.score,
+            coverage: alignment.coverage,
+            doc,
+            alignment,
+        });
+    }
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    out.truncate(opts.top);
+    Ok(out)
+}
+
+/// A paired sentence is restored from the source when its similarity reaches this.
+pub const RESTORE_MIN_SIMILARITY: f64 = 0.6;
+
+/// Longest stretch of source dropped between two restored sentences that is put back.
+const MAX_DROPPED_BYTES: usize = 600;
+
+/// Restore `query` from its aligned `source`: every query sentence paired with the source (with
+/// similarity at least `min_similarity`) takes the source's wording for the part they share, which
+/// puts back each substituted word and undoes inserted and dropped ones (and a short stretch of
+/// source the copy dropped between two restored sentences is put back); every other stretch of
+/// the query goes through `fallback` (the engine's own restoration).
+pub fn restore_from_source(
+    query: &str,
+    source: &str,
+    alignment: &Alignment,
+    min_similarity: f64,
+    mut fallback: impl FnMut(&str) -> String,
+) -> String {
+    let mut pairs: Vec<&SentencePair> = alignment
+        .pairs
+        .iter()
+        .filter(|p| p.similarity >= min_similarity)
+        .collect();
+    pairs.sort_by_key(|p| p.query.start);
+    let mut out = String::with_capacity(query.len());
+    let mut cursor = 0;
+    let mut pass = |out: &mut String, text: &str| {
+        if text.chars().any(|c| c.is_alphanumeric()) {
+            out.push_str(&fallback(text));
+        } else {
+            out.push_str(text);
+        }
+    };
+    let mut prev_source_end: Option<usize> = None;
+    for p in pairs {
+        if p.query.start < cursor {
+            continue;
+        }
+        let gap = &query[cursor..p.query.start];
+        match prev_source_end {
+            // Two restored sentences with nothing but spacing between them in the query, and a
+            // short stretch of source between them: the copy dropped it; the source puts it back.
+            Some(e)
+                if e <= p.source.start
+                    && p.source.start - e <= MAX_DROPPED_BYTES
+                    && !gap.chars().any(|c| c.is_alphanumeric()) =>
+            {
+                out.push_str(&source[e..p.source.start])
+            }
+            _ => pass(&mut out, gap),
+        }
+        out.push_str(&source[p.source.start..p.source.end]);
+        cursor = p.query.end;
+        prev_source_end = Some(p.source.end);
+    }
+    pass(&mut out, &query[cursor..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alignment_finds_substitutions_and_restores() {
+        let source = "The big picture: The Kremlin last week said that Russia would continue to wage its war in Ukraine. Other text follows here about something else entirely.";
+        let query = "The picture as a whole: The Kremlin the other day said that Russia would continue steadily to wage its war in Ukraine.";
+        let a = align(query, source);
+        assert_eq!(a.pairs.len(), 1, "{a:#?}");
+        assert!(a.coverage > 0.9);
+        let subs: Vec<(&str, &str)> = a.pairs[0]
+            .substitutions
+            .iter()
+            .map(|s| (s.query_text.as_str(), s.source_text.as_str()))
+            .collect();
+        assert!(subs.contains(&("the other day", "last week")), "{subs:?}");
+        for s in &a.pairs[0].substitutions {
+            assert_eq!(&query[s.query.start..s.query.end], s.query_text);
+            assert_eq!(&source[s.source.start..s.source.end], s.source_text);
+        }
+        let restored = restore_from_source(query, source, &a, 0.5, |t| t.to_string());
+        assert_eq!(
+            restored,
+            "The big picture: The Kremlin last week said that Russia would continue to wage its war in Ukraine."
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! `--format json` (one array) and `--format jsonl` (one object per document per line).
+//!
+//! Each document: `{"path", "id"?, "score", "verdict", "words", "findings": [{"start", "end",
+//! "text", "suggestion", "alternatives", "confidence", "rule", "message", "line", "column",
+//! "end_line", "end_column"}]}`. Offsets are UTF-8 byte offsets, half-open, into the input as
+//! given (for a JSONL record: into its text field); lines and columns are 1-based, columns in
+//! Unicode scalar values, the end exclusive.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{round3, DocResult, FindingOut, Summary, Writer};
+
+#[derive(Serialize)]
+struct DocOut<'a> {
+    path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    score: f32,
+    verdict: &'static str,
+    words: usize,
+    findings: Vec<FindingOut<'a>>,
+}
+
+impl<'a> From<&'a DocResult> for DocOut<'a> {
+    fn from(d: &'a DocResult) -> Self {
+        DocOut {
+            path: &d.name,
+            id: d.id.as_deref(),
+            score: round3(d.score),
+            verdict: d.verdict.as_str(),
+            words: d.words,
+            findings: d.findings.iter().map(FindingOut::from).collect(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Json {
+    docs: Vec<serde_json::Value>,
+}
+
+impl Writer for Json {
+    fn doc(&mut self, _out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
+        self.docs.push(serde_json::to_value(DocOut::from(doc))?);
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &self.docs)?;
+        out.write_all(b"\n")
+    }
+}
+
+pub struct Jsonl;
+
+impl Writer for Jsonl {
+    fn doc(&mut self, out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, &DocOut::from(doc))?;
+        out.write_all(b"\n")
+    }
+
+    fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> std::io::Result<()> {
+        Ok(())
+    }
+}

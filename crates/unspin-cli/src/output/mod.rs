@@ -1,0 +1,298 @@
+//! Output formats of `unspin check`: human (annotated snippets), JSON, JSON Lines and SARIF 2.1.0.
+//!
+//! Every format receives documents as [`DocResult`]s whose findings are already [`Located`]: byte
+//! offsets into the original input (after the markup layer's offset map), 1-based line and column,
+//! and the source line(s) the finding is on. So no format needs the whole input in memory, and
+//! all formats agree on positions.
+//!
+//! Adding a format: a variant of [`OutputFormat`], a [`Writer`] implementation, one arm in
+//! [`writer`].
+
+use std::io::Write;
+
+use serde::Serialize;
+use unspin::text::Format;
+use unspin::Finding;
+
+mod human;
+mod json;
+mod sarif;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    /// Annotated snippets for people (colour on a terminal), a summary on stderr.
+    Human,
+    /// One JSON array of documents.
+    Json,
+    /// One JSON object per document per line.
+    Jsonl,
+    /// SARIF 2.1.0, for code-scanning dashboards and editors.
+    Sarif,
+}
+
+/// A finding placed in its input.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The finding, with `start`/`end` as byte offsets into the original input.
+    pub finding: Finding,
+    /// 1-based line and column (columns count Unicode scalar values) of the start.
+    pub line: u64,
+    pub column: u64,
+    /// 1-based line and column just past the end (exclusive, as in SARIF).
+    pub end_line: u64,
+    pub end_column: u64,
+    /// The source line(s) holding the finding, possibly clipped around it ([`Excerpt`]).
+    pub excerpt: Excerpt,
+}
+
+/// Source text around a finding: `text` starts at the beginning of line [`Located::line`] unless
+/// `clipped_start` (long lines are cut around the span).
+#[derive(Debug, Clone, Default)]
+pub struct Excerpt {
+    pub text: String,
+    /// The finding's span within `text`.
+    pub span: std::ops::Range<usize>,
+    pub clipped_start: bool,
+}
+
+/// One checked document.
+#[derive(Debug, Clone)]
+pub struct DocResult {
+    pub name: String,
+    /// The `id` of a JSONL record.
+    pub id: Option<String>,
+    /// For a JSONL record: its file and 1-based line.
+    pub record: Option<(String, u64)>,
+    #[allow(dead_code)] // for formats that render the markup (the web page's --format html)
+    pub format: Format,
+    pub score: f32,
+    pub verdict: unspin::Verdict,
+    pub words: usize,
+    pub findings: Vec<Located>,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub documents: usize,
+    pub findings: usize,
+    pub documents_with_findings: usize,
+    pub errors: Vec<(String, String)>,
+    pub skipped: Vec<(String, String)>,
+}
+
+pub trait Writer {
+    fn doc(&mut self, out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()>;
+    /// After the last document (formats that write one object write it here).
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()>;
+}
+
+pub fn writer(format: OutputFormat) -> Box<dyn Writer> {
+    match format {
+        OutputFormat::Human => Box::new(human::Human),
+        OutputFormat::Json => Box::new(json::Json::default()),
+        OutputFormat::Jsonl => Box::new(json::Jsonl),
+        OutputFormat::Sarif => Box::new(sarif::Sarif::default()),
+    }
+}
+
+/// The finding as the JSON formats write it: the design's contract plus positions.
+#[derive(Serialize)]
+pub struct FindingOut<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'a str,
+    pub suggestion: &'a str,
+    pub alternatives: &'a [String],
+    pub confidence: f32,
+    pub rule: &'a str,
+    pub message: &'a str,
+    pub line: u64,
+    pub column: u64,
+    pub end_line: u64,
+    pub end_column: u64,
+}
+
+impl<'a> From<&'a Located> for FindingOut<'a> {
+    fn from(l: &'a Located) -> Self {
+        let f = &l.finding;
+        FindingOut {
+            start: f.start,
+            end: f.end,
+            text: &f.text,
+            suggestion: &f.suggestion,
+            alternatives: &f.alternatives,
+            confidence: round3(f.confidence),
+            rule: &f.rule,
+            message: &f.message,
+            line: l.line,
+            column: l.column,
+            end_line: l.end_line,
+            end_column: l.end_column,
+        }
+    }
+}
+
+/// Scores and confidences are written with 3 decimals: stable snapshots, no false precision.
+pub fn round3(x: f32) -> f32 {
+    ((x as f64 * 1000.0).round() / 1000.0) as f32
+}
+
+/// The longest excerpt kept on each side of a span, in bytes.
+const EXCERPT_CONTEXT: usize = 120;
+
+/// Incremental line counter over one part of a document: positions must be asked for in
+/// non-decreasing order of `start`.
+pub struct Locator<'a> {
+    text: &'a str,
+    /// Byte offset of `text` in the document and lines before it.
+    base_offset: u64,
+    base_line: u64,
+    pos: usize,
+    line: u64,
+    line_start: usize,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str, base_offset: u64, base_line: u64) -> Self {
+        Locator {
+            text,
+            base_offset,
+            base_line,
+            pos: 0,
+            line: 0,
+            line_start: 0,
+        }
+    }
+
+    fn advance(&mut self, to: usize) -> (u64, usize) {
+        let to = to.min(self.text.len());
+        if to < self.pos {
+            // Not expected (findings are sorted), but stay correct: start over.
+            self.pos = 0;
+            self.line = 0;
+            self.line_start = 0;
+        }
+        for i in memchr::memchr_iter(b'\n', &self.text.as_bytes()[self.pos..to]) {
+            self.line += 1;
+            self.line_start = self.pos + i + 1;
+        }
+        self.pos = to;
+        (self.line, self.line_start)
+    }
+
+    fn column(&self, line_start: usize, at: usize) -> u64 {
+        self.text[line_start..at].chars().count() as u64 + 1
+    }
+
+    /// Place `finding`, whose offsets are into this part's text (already mapped to the source).
+    pub fn locate(&mut self, mut finding: Finding) -> Located {
+        let len = self.text.len();
+        let start = floor_boundary(self.text, finding.start.min(len));
+        let end = floor_boundary(self.text, finding.end.clamp(start, len));
+        let (line, line_start) = self.advance(start);
+        let column = self.column(line_start, start);
+        // The end line: count on a copy so later findings still start from `start`.
+        let mut end_line = line;
+        let mut end_line_start = line_start;
+        for i in memchr::memchr_iter(b'\n', &self.text.as_bytes()[start..end]) {
+            end_line += 1;
+            end_line_start = start + i + 1;
+        }
+        let end_column = self.column(end_line_start, end);
+        let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[end..]).map_or(len, |i| end + i);
+        let mut from = line_start;
+        let mut clipped_start = false;
+        if start - from > EXCERPT_CONTEXT {
+            from = ceil_boundary(self.text, start - EXCERPT_CONTEXT);
+            clipped_start = true;
+        }
+        let to = if line_end - end > EXCERPT_CONTEXT {
+            floor_boundary(self.text, end + EXCERPT_CONTEXT)
+        } else {
+            line_end
+        };
+        let excerpt_text = self.text[from..to].trim_end_matches('\r').to_string();
+        let span = (start - from)..(end - from).min(excerpt_text.len());
+        finding.start = (self.base_offset + start as u64) as usize;
+        finding.end = (self.base_offset + end as u64) as usize;
+        Located {
+            finding,
+            line: self.base_line + line + 1,
+            column,
+            end_line: self.base_line + end_line + 1,
+            end_column,
+            excerpt: Excerpt {
+                text: excerpt_text,
+                span,
+                clipped_start,
+            },
+        }
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn finding(start: usize, end: usize, text: &str, suggestion: &str) -> Finding {
+        Finding {
+            start,
+            end,
+            text: text.into(),
+            suggestion: suggestion.into(),
+            alternatives: vec!["AI".into()],
+            confidence: 0.93,
+            rule: "pps:counterfeit-consciousness".into(),
+            message: format!("“{text}” is a known tortured phrase for “{suggestion}”"),
+        }
+    }
+
+    #[test]
+    fn locates_lines_and_columns_in_chars() {
+        let text = "Première ligne\nThe counterfeit consciousness é\n";
+        let mut loc = Locator::new(text, 0, 0);
+        let s = text.find("counterfeit").unwrap();
+        let l = loc.locate(finding(
+            s,
+            s + 25,
+            "counterfeit consciousness",
+            "artificial intelligence",
+        ));
+        assert_eq!((l.line, l.column, l.end_line, l.end_column), (2, 5, 2, 30));
+        assert_eq!(l.excerpt.text, "The counterfeit consciousness é");
+        assert_eq!(
+            &l.excerpt.text[l.excerpt.span.clone()],
+            "counterfeit consciousness"
+        );
+        // With a base (a later part of a large file).
+        let mut loc = Locator::new(text, 1000, 41);
+        let l = loc.locate(finding(s, s + 25, "x", "y"));
+        assert_eq!((l.finding.start, l.line), (1000 + s, 43));
+    }
+
+    #[test]
+    fn clips_long_lines() {
+        let text = format!("{}target{}", "é".repeat(400), "x".repeat(400));
+        let s = text.find("target").unwrap();
+        let l = Locator::new(&text, 0, 0).locate(finding(s, s + 6, "target", "goal"));
+        assert!(l.excerpt.clipped_start && l.excerpt.text.len() < 300);
+        assert_eq!(&l.excerpt.text[l.excerpt.span.clone()], "target");
+        assert_eq!(l.column, 401);
+    }
+}

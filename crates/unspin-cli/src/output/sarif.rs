@@ -1,0 +1,176 @@
+//! `--format sarif`: one SARIF 2.1.0 log (the OASIS standard that code-scanning dashboards and
+//! editors read). Each finding is a `result` with its rule, a region giving both
+//! `byteOffset`/`byteLength` and 1-based line/column (columns in Unicode code points, declared by
+//! the run's `columnKind`), and a `fix` that replaces the span with the suggestion. A restored
+//! wording is a guess, so the fix is described as a suggestion, never applied by us.
+//!
+//! For a JSONL record the region would not be an offset into the file, so it gives the record's
+//! line only, and the offsets into the record's text are in the result's `properties`.
+//! Inputs that could not be checked are `toolExecutionNotifications` with level `error`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde_json::{json, Value};
+
+use super::{round3, DocResult, Summary, Writer};
+
+#[derive(Default)]
+pub struct Sarif {
+    results: Vec<Value>,
+    /// Rule id → (index, a description taken from the first finding).
+    rules: BTreeMap<String, String>,
+}
+
+/// A path as a relative URI reference: `/` separators, reserved characters percent-encoded.
+fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+impl Writer for Sarif {
+    fn doc(&mut self, _out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
+        let record = doc.record.as_ref().map(|(f, l)| (f.as_str(), *l));
+        for l in &doc.findings {
+            let f = &l.finding;
+            self.rules
+                .entry(f.rule.clone())
+                .or_insert_with(|| format!("Phrase flagged by {}", f.rule));
+            let message = if f.message.is_empty() {
+                format!(
+                    "“{}” looks spun; the original is probably “{}”.",
+                    f.text, f.suggestion
+                )
+            } else {
+                f.message.clone()
+            };
+            let mut properties = json!({
+                "confidence": round3(f.confidence),
+                "suggestion": f.suggestion,
+                "alternatives": f.alternatives,
+                "documentScore": round3(doc.score),
+                "documentVerdict": doc.verdict.as_str(),
+            });
+            let (artifact, region, fixes) = match record {
+                Some((file, line)) => {
+                    properties["recordStart"] = json!(f.start);
+                    properties["recordEnd"] = json!(f.end);
+                    if let Some(id) = &doc.id {
+                        properties["recordId"] = json!(id);
+                    }
+                    (uri(file), json!({ "startLine": line }), json!([]))
+                }
+                None => {
+                    let byte_len = f.end - f.start;
+                    let region = json!({
+                        "startLine": l.line,
+                        "startColumn": l.column,
+                        "endLine": l.end_line,
+                        "endColumn": l.end_column,
+                        "byteOffset": f.start,
+                        "byteLength": byte_len,
+                        "snippet": { "text": f.text },
+                    });
+                    let fixes = json!([{
+                        "description": { "text": format!("Replace with “{}” (the probable original wording)", f.suggestion) },
+                        "artifactChanges": [{
+                            "artifactLocation": { "uri": uri(&doc.name) },
+                            "replacements": [{
+                                "deletedRegion": { "byteOffset": f.start, "byteLength": byte_len },
+                                "insertedContent": { "text": f.suggestion },
+                            }],
+                        }],
+                    }]);
+                    (uri(&doc.name), region, fixes)
+                }
+            };
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": "warning",
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": artifact },
+                        "region": region,
+                    },
+                }],
+                "rank": (round3(f.confidence) as f64 * 100.0).clamp(0.0, 100.0),
+                "properties": properties,
+            });
+            if fixes.as_array().is_some_and(|a| !a.is_empty()) {
+                result["fixes"] = fixes;
+            }
+            self.results.push(result);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
+        let index: BTreeMap<&str, usize> = self
+            .rules
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
+        for r in &mut self.results {
+            if let Some(i) = r["ruleId"].as_str().and_then(|id| index.get(id)) {
+                r["ruleIndex"] = json!(i);
+            }
+        }
+        let rules: Vec<Value> = self
+            .rules
+            .iter()
+            .map(|(id, desc)| json!({ "id": id, "shortDescription": { "text": desc } }))
+            .collect();
+        let notifications: Vec<Value> = summary
+            .errors
+            .iter()
+            .map(|(name, message)| {
+                json!({
+                    "level": "error",
+                    "message": { "text": format!("{name}: {message}") },
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(name) } } }],
+                })
+            })
+            .collect();
+        let log = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "unspin",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://example.invalid/unspin",
+                    "rules": rules,
+                }},
+                "columnKind": "unicodeCodePoints",
+                "invocations": [{
+                    "executionSuccessful": summary.errors.is_empty(),
+                    "toolExecutionNotifications": notifications,
+                }],
+                "results": std::mem::take(&mut self.results),
+            }],
+        });
+        serde_json::to_writer_pretty(&mut *out, &log)?;
+        out.write_all(b"\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_escaped() {
+        assert_eq!(uri("dir/a b#c.txt"), "dir/a%20b%23c.txt");
+        assert_eq!(uri("é.txt"), "%C3%A9.txt");
+    }
+}

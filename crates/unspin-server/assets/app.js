@@ -1,0 +1,321 @@
+// unspin page: the same script runs in the served page (talks to /v1/*) and in the
+// self-contained report written by `unspin check --format html` (reads the embedded JSON).
+// Findings carry UTF-8 byte offsets; JavaScript strings are UTF-16, so texts are cut on their
+// UTF-8 bytes and each piece decoded, never indexed by JavaScript string positions.
+(function () {
+  "use strict";
+
+  var encoder = new TextEncoder();
+  var decoder = new TextDecoder();
+  var byId = function (id) { return document.getElementById(id); };
+
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) return;
+        if (k === "text") node.textContent = v;
+        else if (k === "class") node.className = v;
+        else node.setAttribute(k, v === true ? "" : String(v));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) {
+      var c = arguments[i];
+      if (c === null || c === undefined) continue;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    }
+    return node;
+  }
+
+  function pct(x) { return Math.round(x * 100) + "%"; }
+
+  // Cut `text` at the findings' byte spans: [{text, finding, index}] in order.
+  function segments(text, findings) {
+    var bytes = encoder.encode(text);
+    var out = [];
+    var last = 0;
+    findings.forEach(function (f, i) {
+      if (f.start < last || f.end > bytes.length || f.start > f.end) return;
+      if (f.start > last) out.push({ text: decoder.decode(bytes.subarray(last, f.start)) });
+      out.push({ text: decoder.decode(bytes.subarray(f.start, f.end)), finding: f, index: i });
+      last = f.end;
+    });
+    if (last < bytes.length) out.push({ text: decoder.decode(bytes.subarray(last)) });
+    return out;
+  }
+
+  var tipData = new Map();
+
+  function describe(f) {
+    var alts = (f.alternatives || []).filter(function (a) { return a !== f.suggestion; });
+    return {
+      suggestion: f.suggestion,
+      alternatives: alts,
+      line: "confidence " + pct(f.confidence) + " · " + f.rule,
+      message: f.message || ""
+    };
+  }
+
+  function markFor(seg, docIndex) {
+    var f = seg.finding;
+    var id = "d" + docIndex + "-f" + seg.index;
+    var mark = el("mark", {
+      id: id,
+      class: "f" + (f.confidence >= 0.8 ? " strong" : ""),
+      tabindex: 0,
+      "aria-describedby": "tip",
+      "data-confidence": f.confidence.toFixed(2)
+    }, seg.text);
+    tipData.set(id, describe(f));
+    return mark;
+  }
+
+  function summaryPanel(doc, report) {
+    var verdict = el("span", { class: "verdict " + doc.verdict, text: doc.verdict });
+    var meter = el("meter", { class: "meter", min: 0, max: 1, low: 0.3, high: 0.7, optimum: 0,
+      value: doc.score, "aria-label": "spin score" });
+    var n = doc.findings.length;
+    var panel = el("section", { class: "panel summary-panel", "aria-label": "Document score" },
+      report ? el("p", { class: "doc-name", text: doc.name }) : null,
+      el("div", { class: "summary" },
+        el("span", null, el("span", { class: "muted", text: "Spin score " }),
+          el("span", { class: "score", "data-testid": "score", text: doc.score.toFixed(2) })),
+        meter, verdict,
+        el("span", { class: "muted", "data-testid": "count",
+          text: n + (n === 1 ? " suspicious span" : " suspicious spans") + " in " + doc.words + " words" })));
+    return panel;
+  }
+
+  function highlightPanel(doc, docIndex) {
+    var body = el("div", { class: "text", "data-testid": "highlighted" });
+    segments(doc.text, doc.findings).forEach(function (seg) {
+      body.appendChild(seg.finding ? markFor(seg, docIndex) : document.createTextNode(seg.text));
+    });
+    return el("section", { class: "panel", "aria-labelledby": "hl-" + docIndex },
+      el("div", { class: "toolbar" }, el("h3", { id: "hl-" + docIndex, text: "Highlighted text" }),
+        el("span", { class: "muted", text: "Hover, tap or Tab to a highlight for its suggestion" })),
+      body);
+  }
+
+  function restoredPanel(doc, docIndex) {
+    var body = el("div", { class: "text", "data-testid": "restored" });
+    segments(doc.text, doc.findings).forEach(function (seg) {
+      if (!seg.finding) { body.appendChild(document.createTextNode(seg.text)); return; }
+      body.appendChild(el("del", { title: "spun" }, el("span", { class: "sr-only", text: "[removed: " }),
+        seg.text, el("span", { class: "sr-only", text: "]" })));
+      body.appendChild(el("ins", { title: "restored" }, el("span", { class: "sr-only", text: "[inserted: " }),
+        seg.finding.suggestion, el("span", { class: "sr-only", text: "]" })));
+    });
+    var toggle = el("button", { type: "button", "aria-pressed": "false", text: "Hide changes" });
+    toggle.addEventListener("click", function () {
+      var plain = body.classList.toggle("plain");
+      toggle.setAttribute("aria-pressed", String(plain));
+      toggle.textContent = plain ? "Show changes" : "Hide changes";
+    });
+    var copy = el("button", { type: "button", text: "Copy" });
+    copy.addEventListener("click", function () {
+      var restored = doc.restored;
+      var done = function () { copy.textContent = "Copied"; setTimeout(function () { copy.textContent = "Copy"; }, 1500); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(restored).then(done, function () { selectNode(body); });
+      } else {
+        selectNode(body);
+      }
+    });
+    return el("section", { class: "panel", "aria-labelledby": "rs-" + docIndex },
+      el("div", { class: "toolbar" }, el("h3", { id: "rs-" + docIndex, text: "Restored text (word diff)" }), toggle, copy),
+      body);
+  }
+
+  function selectNode(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  function findingsPanel(doc, docIndex) {
+    if (!doc.findings.length) {
+      return el("section", { class: "panel" }, el("h3", { text: "Findings" }),
+        el("p", { class: "muted", text: "Nothing suspicious found." }));
+    }
+    var rows = doc.findings.map(function (f, i) {
+      var go = el("button", { type: "button", class: "link", text: f.text });
+      go.addEventListener("click", function () {
+        var m = byId("d" + docIndex + "-f" + i);
+        if (m) { m.scrollIntoView({ block: "center" }); m.focus(); }
+      });
+      return el("tr", null,
+        el("td", { class: "num", text: String(i + 1) }), el("td", null, go),
+        el("td", null, el("strong", { text: f.suggestion }),
+          (f.alternatives || []).length ? el("div", { class: "muted", text: "also: " + f.alternatives.join(", ") }) : null),
+        el("td", { class: "num", text: pct(f.confidence) }), el("td", { text: f.rule }));
+    });
+    var table = el("table", { class: "findings" },
+      el("caption", { class: "sr-only", text: "Suspicious spans in document order" }),
+      el("thead", null, el("tr", null, el("th", { scope: "col", text: "#" }), el("th", { scope: "col", text: "Spun" }),
+        el("th", { scope: "col", text: "Likely original" }), el("th", { scope: "col", text: "Confidence" }),
+        el("th", { scope: "col", text: "Rule" }))),
+      el("tbody", null));
+    rows.forEach(function (r) { table.tBodies[0].appendChild(r); });
+    return el("section", { class: "panel", "aria-labelledby": "fl-" + docIndex },
+      el("h3", { id: "fl-" + docIndex, text: "Findings" }), el("div", { class: "table-wrap" }, table));
+  }
+
+  function renderDoc(doc, docIndex, report) {
+    return el("article", { class: "doc", "aria-label": report ? doc.name : "Results" },
+      summaryPanel(doc, report),
+      el("div", { class: "cols" }, highlightPanel(doc, docIndex), restoredPanel(doc, docIndex)),
+      findingsPanel(doc, docIndex));
+  }
+
+  // One tooltip for every highlight: shown on hover and on keyboard focus, hidden by Escape.
+  var tip = byId("tip");
+  var active = null;
+  function showTip(mark) {
+    var d = tipData.get(mark.id);
+    if (!d) return;
+    if (active && active !== mark) active.classList.remove("active");
+    active = mark;
+    mark.classList.add("active");
+    tip.textContent = "";
+    tip.appendChild(el("div", null, el("span", { class: "meta", text: "likely original: " }),
+      el("span", { class: "sugg", text: d.suggestion })));
+    if (d.alternatives.length) tip.appendChild(el("div", { class: "meta", text: "or: " + d.alternatives.join(", ") }));
+    tip.appendChild(el("div", { class: "meta", text: d.line }));
+    if (d.message) tip.appendChild(el("div", { text: d.message }));
+    tip.hidden = false;
+    var r = mark.getBoundingClientRect();
+    var width = tip.offsetWidth;
+    var left = Math.max(8, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - width - 8));
+    var top = window.scrollY + r.bottom + 6;
+    if (r.bottom + tip.offsetHeight + 12 > window.innerHeight && r.top > tip.offsetHeight + 12) {
+      top = window.scrollY + r.top - tip.offsetHeight - 6;
+    }
+    tip.style.left = left + "px";
+    tip.style.top = top + "px";
+  }
+  function hideTip() {
+    if (active) active.classList.remove("active");
+    active = null;
+    tip.hidden = true;
+  }
+  function markOf(target) {
+    return target && target.closest ? target.closest("mark.f") : null;
+  }
+  document.addEventListener("mouseover", function (e) { var m = markOf(e.target); if (m) showTip(m); });
+  document.addEventListener("mouseout", function (e) {
+    var m = markOf(e.target);
+    if (m && m !== document.activeElement && !m.contains(e.relatedTarget)) hideTip();
+  });
+  document.addEventListener("focusin", function (e) { var m = markOf(e.target); if (m) showTip(m); else hideTip(); });
+  document.addEventListener("focusout", function (e) { if (markOf(e.target)) hideTip(); });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hideTip(); });
+  document.addEventListener("click", function (e) { var m = markOf(e.target); if (m) { m.focus(); showTip(m); } });
+  window.addEventListener("resize", hideTip);
+
+  function showResults(docs, report) {
+    tipData.clear();
+    hideTip();
+    var results = byId("results");
+    results.textContent = "";
+    docs.forEach(function (doc, i) { results.appendChild(renderDoc(doc, i, report)); });
+  }
+
+  // ---- report mode: the data is embedded in the page ----
+  var embedded = byId("unspin-data");
+  if (embedded) {
+    var data = JSON.parse(embedded.textContent);
+    byId("version").textContent = "unspin " + data.version + " report.";
+    document.title = "unspin report — " + (data.docs.length === 1 ? data.docs[0].name : data.docs.length + " documents");
+    if (!data.docs.length) byId("results").appendChild(el("p", { class: "panel", text: "No documents were checked." }));
+    showResults(data.docs, true);
+    return;
+  }
+
+  // ---- server mode ----
+  var panel = byId("input-panel");
+  var input = byId("input");
+  var button = byId("check");
+  var status = byId("status");
+  panel.hidden = false;
+
+  function setStatus(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("error", !!isError);
+    if (isError) status.setAttribute("role", "alert"); else status.setAttribute("role", "status");
+  }
+
+  fetch("/healthz").then(function (r) { return r.json(); }).then(function (h) {
+    byId("version").textContent = "unspin " + h.version + (h.rules ? " · " + h.rules + " rules" : "") +
+      (h.model ? " · language model" : "") + ".";
+  }).catch(function () { /* the footer is cosmetic */ });
+
+  function check() {
+    var text = input.value;
+    if (!text.trim()) { setStatus("Paste or open a text first.", true); input.focus(); return; }
+    var body = { text: text };
+    var mc = byId("minconf").value.trim();
+    if (mc !== "") {
+      var v = Number(mc);
+      if (!(v >= 0 && v <= 1)) { setStatus("Minimum confidence must be a number between 0 and 1.", true); return; }
+      body.min_confidence = v;
+    }
+    button.disabled = true;
+    setStatus("Checking…");
+    var started = performance.now();
+    fetch("/v1/restore", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, status: r.status, json: j }; },
+        function () { return { ok: false, status: r.status, json: null }; });
+    }).then(function (res) {
+      if (!res.ok) {
+        var msg = res.json && res.json.error ? res.json.error.message : "the server answered " + res.status;
+        setStatus("Error: " + msg, true);
+        return;
+      }
+      var doc = res.json;
+      doc.text = text;
+      doc.name = "pasted text";
+      showResults([doc], false);
+      var n = doc.findings.length;
+      setStatus("Checked " + doc.words + " words in " + Math.round(performance.now() - started) + " ms: " +
+        n + (n === 1 ? " suspicious span" : " suspicious spans") + ", verdict " + doc.verdict + ".");
+    }).catch(function (e) {
+      setStatus("Error: could not reach the server (" + e.message + ").", true);
+    }).then(function () { button.disabled = false; });
+  }
+
+  function loadFile(file) {
+    if (!file) return;
+    file.arrayBuffer().then(function (buf) {
+      try {
+        input.value = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+        setStatus("Opened " + file.name + " (" + buf.byteLength + " bytes). Press Check.");
+      } catch (e) {
+        setStatus(file.name + " is not UTF-8 text.", true);
+      }
+    });
+  }
+
+  button.addEventListener("click", check);
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); check(); }
+  });
+  byId("file").addEventListener("change", function (e) { loadFile(e.target.files[0]); e.target.value = ""; });
+  input.addEventListener("dragover", function (e) { e.preventDefault(); });
+  input.addEventListener("drop", function (e) {
+    if (e.dataTransfer && e.dataTransfer.files.length) { e.preventDefault(); loadFile(e.dataTransfer.files[0]); }
+  });
+  byId("clear").addEventListener("click", function () {
+    input.value = "";
+    byId("results").textContent = "";
+    setStatus("");
+    input.focus();
+  });
+})();

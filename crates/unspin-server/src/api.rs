@@ -1,0 +1,279 @@
+//! The `/v1` JSON API and the request guards shared by every route.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use unspin::finding::apply;
+use unspin::{Finding, Report};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Body of `/v1/check`, `/v1/restore` and `/v1/trace`.
+#[derive(Debug, Deserialize)]
+pub struct CheckRequest {
+    pub text: String,
+    /// Report only findings at least this confident. The server's own `--min-confidence` is a
+    /// floor: the engine drops anything below it before this filter runs.
+    #[serde(default)]
+    pub min_confidence: Option<f32>,
+}
+
+/// One checked document: the same fields as `unspin check --format json` (less `path`).
+#[derive(Debug, Serialize)]
+pub struct DocReport {
+    pub score: f32,
+    pub verdict: &'static str,
+    pub words: usize,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restored: Option<String>,
+}
+
+/// Reject bodies whose declared length is over the limit before reading a byte of them, and
+/// bound the whole request (upload, queueing for a worker, checking) by the configured timeout.
+pub async fn timeout_and_length_guard(
+    State(st): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let limit = st.config.body_limit;
+    if let Some(len) = declared_length(req.headers()) {
+        if len > limit as u64 {
+            return ApiError::too_large(limit).into_response();
+        }
+    }
+    match tokio::time::timeout(st.config.timeout, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => ApiError::timeout(st.config.timeout).into_response(),
+    }
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Read the whole body, at most `limit` bytes (a chunked body that grows past it gets 413).
+pub(crate) async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => Ok(bytes),
+        Err(e) => {
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+            while let Some(s) = source {
+                if s.is::<http_body_util::LengthLimitError>() {
+                    return Err(ApiError::too_large(limit));
+                }
+                source = s.source();
+            }
+            Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "unreadable_body",
+                format!("could not read the request body: {e}"),
+            ))
+        }
+    }
+}
+
+/// The media type of a request (`application/json` of `application/json; charset=utf-8`),
+/// lower-cased, and whether a charset other than UTF-8 was declared.
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<(String, bool)> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let mut parts = value.split(';');
+    let essence = parts.next()?.trim().to_ascii_lowercase();
+    let foreign_charset = parts.any(|p| {
+        let p = p.trim().to_ascii_lowercase();
+        p.strip_prefix("charset=")
+            .is_some_and(|c| !matches!(c.trim_matches('"'), "utf-8" | "utf8"))
+    });
+    Some((essence, foreign_charset))
+}
+
+pub(crate) fn require_media_type(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
+    let got = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    match media_type(headers) {
+        Some((essence, false)) if essence == expected => Ok(()),
+        _ => Err(ApiError::unsupported_media_type(
+            &format!("{expected} (UTF-8)"),
+            got.as_deref(),
+        )),
+    }
+}
+
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ApiError> {
+    std::str::from_utf8(bytes).map_err(|e| ApiError::invalid_utf8(e.valid_up_to()))
+}
+
+/// A JSON body read under the server's limits, with every failure mapped to a clear error.
+pub struct JsonRequest<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for JsonRequest<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, ApiError> {
+        require_media_type(req.headers(), "application/json")?;
+        let bytes = read_body(req.into_body(), st.config.body_limit).await?;
+        let text = utf8(&bytes)?;
+        let shape_error = |why: String| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_request",
+                format!("the JSON body does not have the expected shape ({{\"text\": \"...\", \"min_confidence\"?: number}}): {why}"),
+            )
+        };
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| ApiError::bad_json(format!("the request body is not valid JSON: {e}")))?;
+        // serde would also read a struct from an array (`["text"]`); only an object is meant.
+        if !value.is_object() {
+            return Err(shape_error("expected an object".to_string()));
+        }
+        serde_json::from_value(value)
+            .map(JsonRequest)
+            .map_err(|e| shape_error(e.to_string()))
+    }
+}
+
+fn check_min_confidence(x: Option<f32>) -> Result<Option<f32>, ApiError> {
+    match x {
+        Some(v) if !(0.0..=1.0).contains(&v) => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            format!("min_confidence must be between 0 and 1, got {v}"),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Run `job` with the engine on the blocking pool, holding one of the `workers` permits until
+/// the job is really finished (even when the request has already timed out).
+pub(crate) async fn with_engine<R: Send + 'static>(
+    st: &Arc<AppState>,
+    job: impl FnOnce(&unspin::Engine) -> R + Send + 'static,
+) -> Result<R, ApiError> {
+    let permit = st
+        .workers
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| ApiError::internal("the worker pool is closed"))?;
+    let engine = st.engine.clone();
+    tokio::task::spawn_blocking(move || {
+        let out = job(&engine);
+        drop(permit);
+        out
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the check failed: {e}")))
+}
+
+/// Apply a per-request confidence threshold; the document score is recomputed from what is
+/// kept, so the answer is what `unspin check --min-confidence X` would give.
+pub(crate) fn apply_threshold(mut report: Report, min_confidence: Option<f32>) -> Report {
+    if let Some(min) = min_confidence {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.confidence >= min);
+        if report.findings.len() != before {
+            let (score, verdict) = unspin::score::document_score(&report.findings, report.words);
+            report.score = score;
+            report.verdict = verdict;
+        }
+    }
+    report
+}
+
+fn doc_report(report: Report, restored: Option<String>) -> DocReport {
+    DocReport {
+        score: report.score,
+        verdict: report.verdict.as_str(),
+        words: report.words,
+        findings: report.findings,
+        restored,
+    }
+}
+
+pub async fn check(
+    State(st): State<Arc<AppState>>,
+    JsonRequest(req): JsonRequest<CheckRequest>,
+) -> Result<Json<DocReport>, ApiError> {
+    let min = check_min_confidence(req.min_confidence)?;
+    let report = with_engine(&st, move |engine| engine.check(&req.text)).await?;
+    Ok(Json(doc_report(apply_threshold(report, min), None)))
+}
+
+pub async fn restore(
+    State(st): State<Arc<AppState>>,
+    JsonRequest(req): JsonRequest<CheckRequest>,
+) -> Result<Json<DocReport>, ApiError> {
+    let min = check_min_confidence(req.min_confidence)?;
+    let (report, restored) = with_engine(&st, move |engine| {
+        let report = apply_threshold(engine.check(&req.text), min);
+        let restored = apply(&req.text, &report.findings);
+        (report, restored)
+    })
+    .await?;
+    Ok(Json(doc_report(report, Some(restored))))
+}
+
+/// Source tracing needs an index (`unspin serve --index DIR`) and the `unspin::trace` module,
+/// which this build does not have yet: say so instead of answering with made-up matches.
+pub async fn trace(State(_st): State<Arc<AppState>>) -> Result<Json<()>, ApiError> {
+    Err(ApiError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        "trace_unavailable",
+        "source tracing is not available: no source index is configured (and this build of unspin \
+         does not include source tracing yet; `unspin serve --index DIR` will enable it)",
+    ))
+}
+
+#[derive(Serialize)]
+pub struct Health {
+    status: &'static str,
+    version: &'static str,
+    rules: usize,
+    model: bool,
+    fast: bool,
+    trace: bool,
+    body_limit: usize,
+}
+
+pub async fn healthz(State(st): State<Arc<AppState>>) -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        rules: st.engine.rules.len(),
+        model: st.engine.decoder.is_some() && !st.engine.options.fast,
+        fast: st.engine.options.fast,
+        trace: false,
+        body_limit: st.config.body_limit,
+    })
+}
+
+pub async fn not_found(req: Request) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route for {} {}", req.method(), req.uri().path()),
+    )
+}
+
+pub async fn method_not_allowed(req: Request) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not allowed on {}", req.method(), req.uri().path()),
+    )
+}

@@ -1,0 +1,510 @@
+//! A LanguageTool-compatible `POST /v2/check`, so that LanguageTool's editor plug-ins (set to a
+//! custom server URL) show unspin's findings.
+//!
+//! LanguageTool is written in Java and its clients count offsets in UTF-16 code units (Java and
+//! JavaScript string indices), so every offset and length here is converted from unspin's UTF-8
+//! byte offsets: "𝒜 as well as" has its finding at bytes 5..15 and at UTF-16 units 3..13.
+
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use unspin::{Finding, Report};
+
+use crate::api::{apply_threshold, read_body, require_media_type, utf8, with_engine};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Characters of context shown on each side of a match (LanguageTool's default is 40 too).
+const CONTEXT_CHARS: usize = 40;
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct LtResponse {
+    pub software: Software,
+    pub warnings: Warnings,
+    pub language: Language,
+    pub matches: Vec<LtMatch>,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Software {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub build_date: &'static str,
+    pub api_version: u32,
+    pub premium: bool,
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Warnings {
+    pub incomplete_results: bool,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Language {
+    pub name: &'static str,
+    pub code: String,
+    pub detected_language: DetectedLanguage,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct DetectedLanguage {
+    pub name: &'static str,
+    pub code: &'static str,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LtMatch {
+    pub message: String,
+    pub short_message: String,
+    pub replacements: Vec<Replacement>,
+    /// UTF-16 code units from the start of the text.
+    pub offset: usize,
+    /// UTF-16 code units.
+    pub length: usize,
+    pub context: Context,
+    pub sentence: String,
+    #[serde(rename = "type")]
+    pub kind: MatchType,
+    pub rule: Rule,
+    pub ignore_for_incomplete_sentence: bool,
+    pub context_for_sure_match: i32,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Replacement {
+    pub value: String,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Context {
+    pub text: String,
+    /// UTF-16 code units from the start of `text`.
+    pub offset: usize,
+    pub length: usize,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchType {
+    pub type_name: &'static str,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    pub id: String,
+    pub description: String,
+    pub issue_type: &'static str,
+    pub category: Category,
+}
+
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Category {
+    pub id: &'static str,
+    pub name: &'static str,
+}
+
+/// LanguageTool's `data` parameter: text interleaved with markup that must not be checked but
+/// counts in the offsets.
+#[derive(Deserialize)]
+struct AnnotatedText {
+    annotation: Vec<AnnotationPart>,
+}
+
+#[derive(Deserialize)]
+struct AnnotationPart {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    markup: Option<String>,
+}
+
+/// Number of UTF-16 code units in `s`.
+pub fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+/// Converts increasing UTF-8 byte offsets of one text to UTF-16 offsets in a single pass.
+struct Utf16Cursor<'a> {
+    text: &'a str,
+    byte: usize,
+    unit: usize,
+}
+
+impl<'a> Utf16Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Utf16Cursor {
+            text,
+            byte: 0,
+            unit: 0,
+        }
+    }
+
+    /// The UTF-16 offset of byte offset `to` (a char boundary). Offsets may go backwards, at
+    /// the price of a rescan from the start.
+    fn at(&mut self, to: usize) -> usize {
+        if to < self.byte {
+            self.byte = 0;
+            self.unit = 0;
+        }
+        self.unit += utf16_len(&self.text[self.byte..to]);
+        self.byte = to;
+        self.unit
+    }
+}
+
+/// Parse an `application/x-www-form-urlencoded` body strictly: a value whose percent-escapes
+/// decode to invalid UTF-8 is an error, not silently replaced by U+FFFD.
+fn parse_form(body: &str) -> Result<Vec<(String, String)>, ApiError> {
+    let mut out = Vec::new();
+    for pair in body.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| -> Result<String, ApiError> {
+            let plus = s.replace('+', " ");
+            let bytes: Vec<u8> = percent_encoding::percent_decode_str(&plus).collect();
+            String::from_utf8(bytes).map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_utf8",
+                    format!(
+                        "form field `{}` is not valid UTF-8 after percent-decoding (first invalid byte at offset {})",
+                        k,
+                        e.utf8_error().valid_up_to()
+                    ),
+                )
+            })
+        };
+        out.push((decode(k)?, decode(v)?));
+    }
+    Ok(out)
+}
+
+/// The text to check from `text` or `data`; markup in `data` is blanked out with spaces of the
+/// same byte length, so finding offsets stay offsets into the whole annotated text.
+fn text_from_fields(fields: &[(String, String)]) -> Result<String, ApiError> {
+    let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+    if let Some(text) = get("text") {
+        return Ok(text.clone());
+    }
+    let Some(data) = get("data") else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "missing_parameter",
+            "missing parameter: give `text` or `data`",
+        ));
+    };
+    let annotated: AnnotatedText = serde_json::from_str(data).map_err(|e| {
+        ApiError::bad_json(format!(
+            "parameter `data` is not valid annotated-text JSON ({{\"annotation\": [{{\"text\": ...}}, {{\"markup\": ...}}]}}): {e}"
+        ))
+    })?;
+    let mut text = String::new();
+    for part in annotated.annotation {
+        match (part.text, part.markup) {
+            (Some(t), _) => text.push_str(&t),
+            (None, Some(m)) => text.extend(std::iter::repeat_n(' ', m.len())),
+            (None, None) => {}
+        }
+    }
+    Ok(text)
+}
+
+fn language_of(fields: &[(String, String)]) -> Result<String, ApiError> {
+    let lang = fields
+        .iter()
+        .find(|(k, _)| k == "language")
+        .map_or("auto", |(_, v)| v.as_str());
+    let lower = lang.to_ascii_lowercase();
+    if lower == "auto" || lower == "en" || lower.starts_with("en-") {
+        Ok(if lower == "auto" {
+            "en-US".to_string()
+        } else {
+            lang.to_string()
+        })
+    } else {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_language",
+            format!("unspin checks English only (language={lang}); use `en`, `en-US`, `en-GB` or `auto`"),
+        ))
+    }
+}
+
+/// Build the LanguageTool answer for `text` from unspin's report.
+pub fn to_languagetool(
+    text: &str,
+    report: &Report,
+    language: &str,
+    disabled: &[&str],
+) -> LtResponse {
+    let tokens = unspin::tokenize(text);
+    let sentences: Vec<(usize, usize)> = unspin::token::sentences(text, &tokens)
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| (tokens[r.start].start, tokens[r.end - 1].end))
+        .collect();
+    let mut cursor = Utf16Cursor::new(text);
+    let matches = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.end <= text.len() && text.is_char_boundary(f.start) && text.is_char_boundary(f.end)
+        })
+        .filter(|f| !disabled.contains(&f.rule.as_str()))
+        .map(|f| {
+            let offset = cursor.at(f.start);
+            let length = cursor.at(f.end) - offset;
+            let sentence = sentences
+                .iter()
+                .find(|(s, e)| *s <= f.start && f.start < *e)
+                .map_or_else(|| f.text.clone(), |(s, e)| text[*s..*e].to_string());
+            lt_match(text, f, offset, length, sentence)
+        })
+        .collect();
+    LtResponse {
+        software: Software {
+            name: "unspin",
+            version: env!("CARGO_PKG_VERSION"),
+            build_date: "",
+            api_version: 1,
+            premium: false,
+            status: "",
+        },
+        warnings: Warnings {
+            incomplete_results: false,
+        },
+        language: Language {
+            name: "English",
+            code: language.to_string(),
+            detected_language: DetectedLanguage {
+                name: "English",
+                code: "en-US",
+                confidence: 1.0,
+            },
+        },
+        matches,
+    }
+}
+
+fn lt_match(text: &str, f: &Finding, offset: usize, length: usize, sentence: String) -> LtMatch {
+    let ctx_start = text[..f.start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let ctx_end = text[f.end..]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(text.len(), |(i, _)| f.end + i);
+    let context_text: String = text[ctx_start..ctx_end]
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    let mut values: Vec<String> = Vec::new();
+    for v in std::iter::once(&f.suggestion).chain(f.alternatives.iter()) {
+        if !v.is_empty() && !values.contains(v) {
+            values.push(v.clone());
+        }
+    }
+    let base = if f.message.is_empty() {
+        format!(
+            "“{}” looks machine-spun; the original was probably “{}”.",
+            f.text, f.suggestion
+        )
+    } else {
+        f.message.clone()
+    };
+    LtMatch {
+        message: format!("{base} (confidence {:.0}%)", f.confidence * 100.0),
+        short_message: "Spun wording".to_string(),
+        replacements: values
+            .into_iter()
+            .map(|value| Replacement { value })
+            .collect(),
+        offset,
+        length,
+        context: Context {
+            text: context_text,
+            offset: utf16_len(&text[ctx_start..f.start]),
+            length,
+        },
+        sentence,
+        kind: MatchType { type_name: "Other" },
+        rule: Rule {
+            id: f.rule.clone(),
+            description: "Machine-spun wording (synonym substitution), found by unspin".to_string(),
+            issue_type: "style",
+            category: Category {
+                id: "UNSPIN",
+                name: "Spun text",
+            },
+        },
+        ignore_for_incomplete_sentence: false,
+        context_for_sure_match: 0,
+    }
+}
+
+pub async fn check(
+    State(st): State<Arc<AppState>>,
+    req: Request,
+) -> Result<Json<LtResponse>, ApiError> {
+    require_media_type(req.headers(), "application/x-www-form-urlencoded")?;
+    let bytes = read_body(req.into_body(), st.config.body_limit).await?;
+    let fields = parse_form(utf8(&bytes)?)?;
+    let language = language_of(&fields)?;
+    let text = text_from_fields(&fields)?;
+    let disabled: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| k == "disabledRules")
+        .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let answer = with_engine(&st, move |engine| {
+        let report = apply_threshold(engine.check(&text), None);
+        let disabled: Vec<&str> = disabled.iter().map(String::as_str).collect();
+        to_languagetool(&text, &report, &language, &disabled)
+    })
+    .await?;
+    Ok(Json(answer))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LtLanguage {
+    name: &'static str,
+    code: &'static str,
+    long_code: &'static str,
+}
+
+/// `GET /v2/languages`: LanguageTool clients ask this to fill their language menu.
+pub async fn languages() -> Json<Vec<LtLanguage>> {
+    Json(
+        [
+            ("English", "en", "en"),
+            ("English (US)", "en", "en-US"),
+            ("English (GB)", "en", "en-GB"),
+        ]
+        .into_iter()
+        .map(|(name, code, long_code)| LtLanguage {
+            name,
+            code,
+            long_code,
+        })
+        .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unspin::Verdict;
+
+    fn finding(text: &str, needle: &str, suggestion: &str) -> Finding {
+        let start = text.find(needle).expect("needle in text");
+        Finding {
+            start,
+            end: start + needle.len(),
+            text: needle.to_string(),
+            suggestion: suggestion.to_string(),
+            alternatives: vec!["plus".to_string(), suggestion.to_string()],
+            confidence: 0.9,
+            rule: "test:and".to_string(),
+            message: String::new(),
+        }
+    }
+
+    fn report(findings: Vec<Finding>) -> Report {
+        Report {
+            score: 0.9,
+            verdict: Verdict::Spun,
+            findings,
+            words: 10,
+        }
+    }
+
+    #[test]
+    fn offsets_are_utf16_code_units_with_astral_characters() {
+        // 𝒜 is outside the BMP: 4 UTF-8 bytes, 2 UTF-16 units; é is 2 bytes, 1 unit.
+        let text = "𝒜 café 😀😀 as well as Kyiv";
+        let f = finding(text, "as well as", "and");
+        let lt = to_languagetool(text, &report(vec![f]), "en-US", &[]);
+        let m = &lt.matches[0];
+        let js_offset = "𝒜 café 😀😀 ".encode_utf16().count();
+        assert_eq!(m.offset, js_offset);
+        assert_eq!(m.offset, 13);
+        assert_eq!(m.length, 10);
+        let units: Vec<u16> = text.encode_utf16().collect();
+        assert_eq!(
+            String::from_utf16(&units[m.offset..m.offset + m.length]).unwrap(),
+            "as well as"
+        );
+        let ctx: Vec<u16> = m.context.text.encode_utf16().collect();
+        assert_eq!(
+            String::from_utf16(&ctx[m.context.offset..m.context.offset + m.context.length])
+                .unwrap(),
+            "as well as"
+        );
+        // The suggestion comes first and is not repeated from the alternatives.
+        let values: Vec<&str> = m.replacements.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(values, ["and", "plus"]);
+    }
+
+    #[test]
+    fn several_matches_keep_their_own_offsets() {
+        let text = "😀 as well as 😀😀\nHead of state Biden 𝒜";
+        let a = finding(text, "as well as", "and");
+        let b = finding(text, "Head of state", "President");
+        let lt = to_languagetool(text, &report(vec![a, b]), "en", &[]);
+        let units: Vec<u16> = text.encode_utf16().collect();
+        let got: Vec<String> = lt
+            .matches
+            .iter()
+            .map(|m| String::from_utf16(&units[m.offset..m.offset + m.length]).unwrap())
+            .collect();
+        assert_eq!(got, ["as well as", "Head of state"]);
+        assert_eq!(lt.matches[1].sentence, "Head of state Biden 𝒜");
+        assert!(!lt.matches[1].context.text.contains('\n'));
+    }
+
+    #[test]
+    fn disabled_rules_are_left_out() {
+        let text = "this as well as that";
+        let lt = to_languagetool(
+            text,
+            &report(vec![finding(text, "as well as", "and")]),
+            "en",
+            &["test:and"],
+        );
+        assert!(lt.matches.is_empty());
+    }
+
+    #[test]
+    fn form_parsing_is_strict_about_utf8() {
+        let ok = parse_form("text=caf%C3%A9+%F0%9F%98%80&language=en-US").unwrap();
+        assert_eq!(ok[0], ("text".to_string(), "café 😀".to_string()));
+        let err = parse_form("text=%FF%FE").unwrap_err();
+        assert_eq!(err.status, StatusCode::BAD_REQUEST);
+        assert_eq!(err.code, "invalid_utf8");
+    }
+
+    #[test]
+    fn annotated_markup_is_blanked_but_counted() {
+        let fields = vec![(
+            "data".to_string(),
+            r#"{"annotation":[{"markup":"<p>"},{"text":"as well as"},{"markup":"</p>"}]}"#
+                .to_string(),
+        )];
+        assert_eq!(text_from_fields(&fields).unwrap(), "   as well as    ");
+        assert!(language_of(&[("language".into(), "de-DE".into())]).is_err());
+        assert_eq!(language_of(&[]).unwrap(), "en-US");
+    }
+}

@@ -1,0 +1,361 @@
+//! [`Model`]: a model file opened zero-copy (memory map or `&'static [u8]`).
+//!
+//! Opening parses the small JSON header, checks that the file holds exactly the payload the header
+//! announces (a truncated or padded file is refused), verifies the payload's CRC-32, and opens
+//! each section as an `fst::Map` over a view of the same bytes: nothing is copied, and one
+//! `Arc<Model>` serves every thread.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use super::format::{
+    payload_offset, unpack_backoff, Header, ModelKind, FORMAT_VERSION, MAGIC, MAX_ORDER,
+    PREFIX_LEN, SEPARATOR,
+};
+use super::{stupid_backoff, LanguageModel};
+use crate::error::{Error, Result};
+
+enum Storage {
+    Mmap(memmap2::Mmap),
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Storage {
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Storage::Mmap(m) => m,
+            Storage::Static(s) => s,
+            Storage::Owned(v) => v,
+        }
+    }
+}
+
+/// A byte range of the shared storage; what each fst map reads from.
+#[derive(Clone)]
+pub struct SectionBytes {
+    storage: Arc<Storage>,
+    start: usize,
+    end: usize,
+}
+
+impl AsRef<[u8]> for SectionBytes {
+    #[inline]
+    fn as_ref(&self) -> &[u8] {
+        &self.storage.bytes()[self.start..self.end]
+    }
+}
+
+/// How to open a model file.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// Verify the payload checksum (one pass over the file; on by default). Off, only the
+    /// structure is checked, which makes opening a multi-gigabyte model instant.
+    pub verify_checksum: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            verify_checksum: true,
+        }
+    }
+}
+
+/// An n-gram language model read from a model file. Send + Sync; share it as `Arc<Model>`.
+pub struct Model {
+    name: PathBuf,
+    header: Header,
+    /// One map per order; `maps[n - 1]` holds the n-grams.
+    maps: Vec<fst::Map<SectionBytes>>,
+    /// log10 P(<unk>) for backoff models (from the ARPA file, or a floor).
+    unk_log_prob: f32,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("name", &self.name)
+            .field("kind", &self.header.kind)
+            .field("order", &self.header.order)
+            .field("counts", &self.header.counts)
+            .finish()
+    }
+}
+
+impl Model {
+    /// Open a model file (memory-mapped), checking its header, size and checksum.
+    pub fn open(path: impl AsRef<Path>) -> Result<Model> {
+        Self::open_with(path, OpenOptions::default())
+    }
+
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Model> {
+        let path = path.as_ref();
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // SAFETY: the map is read-only; like every mmap reader we rely on the file not being
+        // truncated or rewritten in place while it is open (model files are replaced by rename).
+        let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
+        Self::from_storage(Storage::Mmap(mmap), path, options)
+    }
+
+    /// Open a model embedded in the binary (`include_bytes!`), without copying it.
+    pub fn from_static(bytes: &'static [u8], name: &str) -> Result<Model> {
+        Self::from_storage(
+            Storage::Static(bytes),
+            Path::new(name),
+            OpenOptions::default(),
+        )
+    }
+
+    /// Open a model held in memory.
+    pub fn from_bytes(bytes: Vec<u8>, name: &str) -> Result<Model> {
+        Self::from_storage(
+            Storage::Owned(bytes),
+            Path::new(name),
+            OpenOptions::default(),
+        )
+    }
+
+    fn from_storage(storage: Storage, name: &Path, options: OpenOptions) -> Result<Model> {
+        let bad = |message: String| Error::parse(name, None, message);
+        let bytes = storage.bytes();
+        if bytes.len() < PREFIX_LEN || &bytes[..8] != MAGIC {
+            let what = if bytes.len() < 8 && MAGIC.starts_with(bytes) {
+                "truncated model file (shorter than its header)".to_string()
+            } else {
+                "not an unspin model file (wrong magic bytes; build one with `unspin model build` \
+                 or import an ARPA file with `unspin model import-arpa`)"
+                    .to_string()
+            };
+            return Err(bad(what));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version > FORMAT_VERSION {
+            return Err(bad(format!(
+                "model format version {version} is newer than this unspin reads \
+                 (version {FORMAT_VERSION}): upgrade unspin, or rebuild the model with this one"
+            )));
+        }
+        if version == 0 {
+            return Err(bad("model format version 0 is invalid".into()));
+        }
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize;
+        if bytes.len() < PREFIX_LEN + header_len {
+            return Err(bad(format!(
+                "truncated model file: the header needs {} bytes, the file has {}",
+                PREFIX_LEN + header_len,
+                bytes.len()
+            )));
+        }
+        let header: Header = serde_json::from_slice(&bytes[PREFIX_LEN..PREFIX_LEN + header_len])
+            .map_err(|e| bad(format!("corrupt model header: {e}")))?;
+        if header.order == 0 || header.order > MAX_ORDER {
+            return Err(bad(format!(
+                "corrupt model header: order {} is out of range 1..={MAX_ORDER}",
+                header.order
+            )));
+        }
+        if header.sections.len() != header.order || header.counts.len() != header.order {
+            return Err(bad(format!(
+                "corrupt model header: order {} but {} sections and {} counts",
+                header.order,
+                header.sections.len(),
+                header.counts.len()
+            )));
+        }
+        let start = payload_offset(header_len);
+        let expected = start as u64 + header.payload_length;
+        if (bytes.len() as u64) < expected {
+            return Err(bad(format!(
+                "truncated model file: {} bytes, the header announces {expected}",
+                bytes.len()
+            )));
+        }
+        if bytes.len() as u64 > expected {
+            return Err(bad(format!(
+                "corrupt model file: {} bytes, the header announces {expected} (trailing data)",
+                bytes.len()
+            )));
+        }
+        let payload = &bytes[start..];
+        if options.verify_checksum {
+            let crc = crc32fast::hash(payload);
+            if crc != header.payload_crc32 {
+                return Err(bad(format!(
+                    "corrupt model file: payload checksum {crc:08x}, the header says {:08x}",
+                    header.payload_crc32
+                )));
+            }
+        }
+        let storage = Arc::new(storage);
+        let mut maps = Vec::with_capacity(header.order);
+        for (i, s) in header.sections.iter().enumerate() {
+            let end = s.offset.checked_add(s.length);
+            if s.order != i + 1 || end.is_none_or(|e| e > header.payload_length) {
+                return Err(bad(format!(
+                    "corrupt model header: section {} (order {}) out of place",
+                    i + 1,
+                    s.order
+                )));
+            }
+            let data = SectionBytes {
+                storage: Arc::clone(&storage),
+                start: start + s.offset as usize,
+                end: start + (s.offset + s.length) as usize,
+            };
+            let map = fst::Map::new(data)
+                .map_err(|e| bad(format!("corrupt section of order {}: {e}", s.order)))?;
+            if map.len() as u64 != header.counts[i] {
+                return Err(bad(format!(
+                    "corrupt section of order {}: {} n-grams, the header says {}",
+                    s.order,
+                    map.len(),
+                    header.counts[i]
+                )));
+            }
+            maps.push(map);
+        }
+        let mut model = Model {
+            name: name.to_path_buf(),
+            header,
+            maps,
+            unk_log_prob: 0.0,
+        };
+        model.unk_log_prob = match model.header.kind {
+            ModelKind::Backoff => model
+                .raw(&["<unk>"])
+                .map(|v| unpack_backoff(v).0)
+                .unwrap_or(UNKNOWN_FLOOR),
+            ModelKind::Counts => UNKNOWN_FLOOR,
+        };
+        Ok(model)
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The path or name the model was opened from.
+    pub fn name(&self) -> &Path {
+        &self.name
+    }
+
+    pub fn kind(&self) -> ModelKind {
+        self.header.kind
+    }
+
+    /// The fst map of one order (1-based), for iteration (e.g. `unspin model info --top`).
+    pub fn map(&self, order: usize) -> Option<&fst::Map<SectionBytes>> {
+        self.maps.get(order.checked_sub(1)?)
+    }
+
+    /// The stored value of an n-gram (count, or packed probability/backoff).
+    #[inline]
+    pub fn raw(&self, ngram: &[&str]) -> Option<u64> {
+        let map = self.maps.get(ngram.len().checked_sub(1)?)?;
+        with_key(ngram, |key| map.get(key))
+    }
+
+    fn backoff_log_prob(&self, context: &[&str], word: &str) -> f32 {
+        let ctx = &context[context.len().saturating_sub(self.header.order - 1)..];
+        let mut gram: Vec<&str> = Vec::with_capacity(ctx.len() + 1);
+        let mut backoff = 0.0f32;
+        for start in 0..=ctx.len() {
+            gram.clear();
+            gram.extend_from_slice(&ctx[start..]);
+            gram.push(word);
+            if let Some(v) = self.raw(&gram) {
+                return backoff + unpack_backoff(v).0;
+            }
+            // P(w | c) = b(c) · P(w | c minus its oldest word) when c w is not listed.
+            if start < ctx.len() {
+                if let Some(v) = self.raw(&ctx[start..]) {
+                    backoff += unpack_backoff(v).1;
+                }
+            }
+        }
+        backoff + self.unk_log_prob
+    }
+}
+
+/// log10 probability of a word that no backoff model lists and that has no `<unk>` entry.
+pub const UNKNOWN_FLOOR: f32 = -7.0;
+
+/// Call `f` with the n-gram's key (words joined by [`SEPARATOR`]) without allocating for
+/// ordinary n-grams.
+#[inline]
+fn with_key<R>(ngram: &[&str], f: impl FnOnce(&[u8]) -> R) -> R {
+    let len = ngram.iter().map(|w| w.len()).sum::<usize>() + ngram.len().saturating_sub(1);
+    let mut stack = [0u8; 192];
+    let mut heap = Vec::new();
+    let buf: &mut [u8] = if len <= stack.len() {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, 0);
+        &mut heap
+    };
+    let mut at = 0;
+    for (i, w) in ngram.iter().enumerate() {
+        if i > 0 {
+            buf[at] = SEPARATOR;
+            at += 1;
+        }
+        buf[at..at + w.len()].copy_from_slice(w.as_bytes());
+        at += w.len();
+    }
+    f(buf)
+}
+
+impl LanguageModel for Model {
+    fn order(&self) -> usize {
+        self.header.order
+    }
+
+    fn log_prob(&self, context: &[&str], word: &str) -> f32 {
+        match self.header.kind {
+            ModelKind::Counts => stupid_backoff(self, context, word),
+            ModelKind::Backoff => self.backoff_log_prob(context, word),
+        }
+    }
+
+    /// Exact count for `counts` models; for imported ARPA models, which carry no counts,
+    /// 1 when the n-gram is listed and 0 otherwise.
+    fn count(&self, ngram: &[&str]) -> u64 {
+        match (self.raw(ngram), self.header.kind) {
+            (None, _) => 0,
+            (Some(c), ModelKind::Counts) => c,
+            (Some(_), ModelKind::Backoff) => 1,
+        }
+    }
+
+    fn contains(&self, ngram: &[&str]) -> bool {
+        self.raw(ngram).is_some()
+    }
+
+    fn total_words(&self) -> u64 {
+        self.header.total_words
+    }
+}
+
+/// The embedded default model (built by `models/build-default.sh` from registry packages only).
+pub static DEFAULT_MODEL_BYTES: &[u8] = include_bytes!("../../../../models/default.lm");
+
+/// The embedded default model, opened once (zero-copy) and shared.
+pub fn try_default_model() -> Result<Arc<Model>> {
+    static MODEL: OnceLock<std::result::Result<Arc<Model>, String>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            Model::from_static(DEFAULT_MODEL_BYTES, "<embedded default model>")
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(Error::Invalid)
+}
+
+/// The embedded default model. Its validity is checked by the test suite, so failure here is a
+/// build defect, not bad input.
+pub fn default_model() -> Arc<Model> {
+    try_default_model().expect("the embedded default model is valid (checked by tests)")
+}

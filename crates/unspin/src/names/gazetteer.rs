@@ -1,0 +1,453 @@
+//! The gazetteer: multi-word names, titles and events known to be written that way.
+//!
+//! One `fst` map over three kinds of normalized keys (tokens [`normalize`]d and joined by one
+//! space, the possessive `'s` as its own token):
+//! - `n\0luhansk people 's republic` → how often the capitalised sequence occurred;
+//! - `t\0president` → how often the word started a capitalised sequence followed directly by
+//!   another capitalised word (a title before a name: "President Joe Biden");
+//! - `w\0republic` → how often the word occurred inside a multi-word capitalised sequence (the
+//!   vocabulary of names, used to rank and prune candidate originals).
+//!
+//! Two sources: [`Gazetteer::embedded`], from WordNet's capitalised lemmas (registry data,
+//! `models/names/wordnet_names.py`), and files mined from a clean corpus by [`GazetteerBuilder`]
+//! (`unspin gazetteer --corpus ... --out FILE`), which are built at evaluation time and never
+//! committed. A file is `MAGIC`, a little-endian u32 header length, a JSON [`GazetteerHeader`]
+//! and the fst bytes; it is memory-mapped, so opening costs no parse.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use fst::{Map, MapBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::synth::FUNCTION_WORDS;
+use crate::token::{normalize, sentences, tokenize, Token, TokenKind};
+
+const MAGIC: &[u8; 8] = b"UNSPINGZ";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Longest name kept, in tokens.
+pub const MAX_NAME_TOKENS: usize = 6;
+
+/// Lower-case words that may join the capitalised words of one name ("Battle of Narva",
+/// "Trinidad and Tobago", "Ludwig van Beethoven").
+pub const CONNECTORS: &[&str] = &[
+    "of", "the", "and", "for", "de", "du", "des", "la", "le", "von", "van", "der", "den", "del",
+    "da", "di", "dos", "upon", "on", "'s", "y", "al", "bin", "ibn",
+];
+
+/// What a gazetteer file says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GazetteerHeader {
+    pub format: u32,
+    /// Where the names came from (file names, "WordNet 3.0").
+    pub sources: Vec<String>,
+    pub licence: String,
+    pub documents: u64,
+    /// Entries seen fewer times were dropped; a name needs at least this count to be known.
+    pub min_count: u64,
+    pub keys: u64,
+}
+
+enum Bytes {
+    Owned(Vec<u8>),
+    Mapped { map: memmap2::Mmap, offset: usize },
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped { map, offset } => &map[*offset..],
+        }
+    }
+}
+
+/// A set of known names with counts. Cheap to share between threads.
+pub struct Gazetteer {
+    map: Map<Bytes>,
+    pub header: GazetteerHeader,
+}
+
+impl std::fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gazetteer")
+            .field("header", &self.header)
+            .finish()
+    }
+}
+
+fn key(kind: u8, phrase: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(phrase.len() + 2);
+    k.push(kind);
+    k.push(0);
+    k.extend_from_slice(phrase.as_bytes());
+    k
+}
+
+static WORDNET_NAMES: &str = include_str!("wordnet_names.txt");
+
+impl Gazetteer {
+    /// Times `phrase` (normalized, space-joined) occurred as a capitalised name.
+    pub fn name_count(&self, phrase: &str) -> u64 {
+        self.map.get(key(b'n', phrase)).unwrap_or(0)
+    }
+
+    /// Times `title` started a name directly followed by a capitalised word.
+    pub fn title_count(&self, title: &str) -> u64 {
+        self.map.get(key(b't', title)).unwrap_or(0)
+    }
+
+    /// Times `word` occurred inside a multi-word name.
+    pub fn word_count(&self, word: &str) -> u64 {
+        self.map.get(key(b'w', word)).unwrap_or(0)
+    }
+
+    /// The smallest count that makes a name known.
+    pub fn min_count(&self) -> u64 {
+        self.header.min_count.max(1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The names of WordNet 3.0 (about 10,000 capitalised lemmas such as "Security Council"),
+    /// built once per process from the list embedded in the binary.
+    pub fn embedded() -> &'static Gazetteer {
+        static GAZ: OnceLock<Gazetteer> = OnceLock::new();
+        GAZ.get_or_init(|| {
+            let mut b = GazetteerBuilder::new();
+            for line in WORDNET_NAMES.lines() {
+                let mut parts = line.split('\t');
+                match (parts.next(), parts.next(), parts.next()) {
+                    (Some("name"), Some(name), None) => b.add_name(name, 1),
+                    (Some("title"), Some(title), Some(n)) => {
+                        *b.counts.entry(key(b't', title)).or_insert(0) += n.parse().unwrap_or(1)
+                    }
+                    _ => {}
+                }
+            }
+            b.documents = 0;
+            b.sources = vec!["WordNet 3.0 (crate thesaurus-wordnet 0.2.0)".into()];
+            b.licence = "WordNet 3.0 licence (Princeton University)".into();
+            b.finish(1)
+                .expect("the embedded name list builds a valid gazetteer")
+        })
+    }
+
+    /// Open a gazetteer file written by [`GazetteerBuilder::write`].
+    pub fn open(path: &Path) -> Result<Gazetteer> {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        // SAFETY: the file is opened read-only; as with every memory map, a process truncating
+        // it underneath us could fault, which is documented for model files too.
+        let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
+        let bad = |m: &str| Error::parse(path, None, format!("not a gazetteer file: {m}"));
+        if mmap.len() < 16 || &mmap[..8] != MAGIC {
+            return Err(bad("wrong magic bytes"));
+        }
+        let version = u32::from_le_bytes(mmap[8..12].try_into().expect("4 bytes"));
+        if version != FORMAT_VERSION {
+            return Err(bad(&format!(
+                "format version {version}, this build reads {FORMAT_VERSION}"
+            )));
+        }
+        let hlen = u32::from_le_bytes(mmap[12..16].try_into().expect("4 bytes")) as usize;
+        if 16 + hlen > mmap.len() {
+            return Err(bad("truncated header"));
+        }
+        let header: GazetteerHeader = serde_json::from_slice(&mmap[16..16 + hlen])
+            .map_err(|e| bad(&format!("header: {e}")))?;
+        let map = Map::new(Bytes::Mapped {
+            map: mmap,
+            offset: 16 + hlen,
+        })
+        .map_err(|e| bad(&format!("index: {e}")))?;
+        Ok(Gazetteer { map, header })
+    }
+
+    /// Write this gazetteer to `path`.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let header = serde_json::to_vec(&self.header).map_err(|e| Error::Invalid(e.to_string()))?;
+        let io = |e| Error::io(path, e);
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+        f.write_all(MAGIC).map_err(io)?;
+        f.write_all(&FORMAT_VERSION.to_le_bytes()).map_err(io)?;
+        f.write_all(&(header.len() as u32).to_le_bytes())
+            .map_err(io)?;
+        f.write_all(&header).map_err(io)?;
+        f.write_all(self.map.as_fst().as_bytes()).map_err(io)?;
+        f.flush().map_err(io)
+    }
+}
+
+/// Counts names in clean text. Feed documents with [`add_document`](Self::add_document)
+/// (several builders can run in parallel and be [`merge`](Self::merge)d), then [`finish`](Self::finish).
+#[derive(Debug, Default)]
+pub struct GazetteerBuilder {
+    counts: HashMap<Vec<u8>, u64>,
+    pub documents: u64,
+    pub sources: Vec<String>,
+    pub licence: String,
+}
+
+fn is_cap_word(t: &Token, text: &str) -> bool {
+    t.kind == TokenKind::Word
+        && t.text(text)
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
+}
+
+/// The capitalised sequences of a text: runs of capitalised words joined by [`CONNECTORS`]
+/// and possessives, never across punctuation, numbers or line breaks. A sentence-initial
+/// function word ("The", "In") is not part of a name. Returns token-index lists.
+pub fn capitalised_runs(text: &str, tokens: &[Token]) -> Vec<Vec<usize>> {
+    let mut sentence_start = vec![false; tokens.len()];
+    for r in sentences(text, tokens) {
+        if r.start < tokens.len() {
+            sentence_start[r.start] = true;
+        }
+    }
+    let lower = |i: usize| normalize(tokens[i].text(text));
+    let cap = |i: usize| {
+        is_cap_word(&tokens[i], text)
+            && !(sentence_start[i] && FUNCTION_WORDS.contains(&lower(i).as_ref()))
+    };
+    let joined = |a: usize, b: usize| !text[tokens[a].end..tokens[b].start].contains('\n');
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if !cap(i) {
+            i += 1;
+            continue;
+        }
+        let mut run = vec![i];
+        let mut j = i + 1;
+        loop {
+            // Connectors are taken only when a capitalised word follows them.
+            let mut k = j;
+            while k < tokens.len()
+                && k - j < 3
+                && tokens[k].kind == TokenKind::Word
+                && !cap(k)
+                && CONNECTORS.contains(&lower(k).as_ref())
+                && joined(k - 1, k)
+            {
+                k += 1;
+            }
+            if k < tokens.len() && cap(k) && joined(k - 1, k) && !sentence_start[k] {
+                run.extend(j..=k);
+                j = k + 1;
+            } else {
+                break;
+            }
+        }
+        i = j;
+        runs.push(run);
+    }
+    runs
+}
+
+impl GazetteerBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn bump(&mut self, kind: u8, phrase: &str, n: u64) {
+        *self.counts.entry(key(kind, phrase)).or_insert(0) += n;
+    }
+
+    /// Add one known name as written ("Security Council") with a count.
+    pub fn add_name(&mut self, name: &str, count: u64) {
+        let tokens = tokenize(name);
+        let words: Vec<String> = tokens
+            .iter()
+            .map(|t| normalize(t.text(name)).into_owned())
+            .collect();
+        if words.len() < 2 || words.len() > MAX_NAME_TOKENS {
+            return;
+        }
+        self.bump(b'n', &words.join(" "), count);
+        for (t, w) in tokens.iter().zip(&words) {
+            if is_cap_word(t, name) {
+                self.bump(b'w', w, count);
+            }
+        }
+    }
+
+    /// Count the names of one clean document.
+    pub fn add_document(&mut self, text: &str) {
+        self.documents += 1;
+        let tokens = tokenize(text);
+        let lower: Vec<String> = tokens
+            .iter()
+            .map(|t| normalize(t.text(text)).into_owned())
+            .collect();
+        for run in capitalised_runs(text, &tokens) {
+            if run.len() < 2 {
+                continue;
+            }
+            let capital: Vec<bool> = run.iter().map(|&i| is_cap_word(&tokens[i], text)).collect();
+            let mut phrase = String::new();
+            for s in 0..run.len() {
+                if !capital[s] {
+                    continue;
+                }
+                phrase.clear();
+                phrase.push_str(&lower[run[s]]);
+                for e in s + 1..run.len().min(s + MAX_NAME_TOKENS) {
+                    phrase.push(' ');
+                    phrase.push_str(&lower[run[e]]);
+                    if capital[e] {
+                        self.bump(b'n', &phrase, 1);
+                    }
+                }
+            }
+            if capital[1] {
+                self.bump(b't', &lower[run[0]], 1);
+                if run.len() > 2 && capital[2] {
+                    let two = format!("{} {}", lower[run[0]], lower[run[1]]);
+                    self.bump(b't', &two, 1);
+                }
+            }
+            for (k, &i) in run.iter().enumerate() {
+                if capital[k] {
+                    self.bump(b'w', &lower[i], 1);
+                }
+            }
+        }
+    }
+
+    /// Add another builder's counts to this one.
+    pub fn merge(&mut self, other: GazetteerBuilder) {
+        self.documents += other.documents;
+        if self.counts.len() < other.counts.len() {
+            let mine = std::mem::replace(&mut self.counts, other.counts);
+            for (k, v) in mine {
+                *self.counts.entry(k).or_insert(0) += v;
+            }
+        } else {
+            for (k, v) in other.counts {
+                *self.counts.entry(k).or_insert(0) += v;
+            }
+        }
+    }
+
+    /// Number of distinct keys counted so far.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Drop keys seen fewer than `min_count` times (to bound memory on a large corpus; the
+    /// counts kept are then lower bounds, which only makes the detector more cautious).
+    pub fn prune(&mut self, min_count: u64) {
+        self.counts.retain(|_, v| *v >= min_count);
+    }
+
+    /// Build the in-memory gazetteer, keeping keys seen at least `min_count` times.
+    pub fn finish(self, min_count: u64) -> Result<Gazetteer> {
+        let mut keys: Vec<(Vec<u8>, u64)> = self
+            .counts
+            .into_iter()
+            .filter(|(_, v)| *v >= min_count)
+            .collect();
+        keys.sort_unstable();
+        let mut b = MapBuilder::memory();
+        for (k, v) in &keys {
+            b.insert(k, *v)
+                .map_err(|e| Error::Invalid(format!("gazetteer build: {e}")))?;
+        }
+        let bytes = b
+            .into_inner()
+            .map_err(|e| Error::Invalid(format!("gazetteer build: {e}")))?;
+        let map = Map::new(Bytes::Owned(bytes))
+            .map_err(|e| Error::Invalid(format!("gazetteer build: {e}")))?;
+        Ok(Gazetteer {
+            map,
+            header: GazetteerHeader {
+                format: FORMAT_VERSION,
+                sources: self.sources,
+                licence: self.licence,
+                documents: self.documents,
+                min_count: min_count.max(1),
+                keys: keys.len() as u64,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mines_names_titles_and_words() {
+        let mut b = GazetteerBuilder::new();
+        b.add_document(
+            "The Battle of Narva was fought in the Great Northern War. President Joe Biden \
+             spoke to the Security Council. In Paris it rained. The Luhansk People's Republic \
+             was declared.",
+        );
+        b.add_document("The Security Council met. President Barack Obama left.");
+        let g = b.finish(1).unwrap();
+        assert_eq!(g.name_count("battle of narva"), 1);
+        assert_eq!(g.name_count("great northern war"), 1);
+        assert_eq!(g.name_count("security council"), 2);
+        assert_eq!(g.name_count("luhansk people 's republic"), 1);
+        assert_eq!(g.name_count("people 's republic"), 1);
+        assert_eq!(g.name_count("president joe biden"), 1);
+        assert_eq!(g.name_count("joe biden"), 1);
+        assert_eq!(g.title_count("president"), 2);
+        assert_eq!(g.word_count("narva"), 1);
+        // Sentence-initial function words and lone words are not names.
+        assert_eq!(g.name_count("in paris"), 0);
+        assert_eq!(g.name_count("the battle of narva"), 0);
+        assert_eq!(g.name_count("narva was"), 0);
+    }
+
+    #[test]
+    fn embedded_knows_wordnet_names() {
+        let g = Gazetteer::embedded();
+        assert!(g.len() > 10_000, "{}", g.len());
+        assert!(g.name_count("security council") >= 1);
+        assert!(g.name_count("united nations") >= 1);
+        assert!(g.title_count("president") >= 10);
+        assert_eq!(g.name_count("safety and security council"), 0);
+    }
+
+    #[test]
+    fn file_round_trip_and_bad_files() {
+        let dir = std::env::temp_dir().join(format!("unspin-gaz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut b = GazetteerBuilder::new();
+        b.add_document("He met the Security Council in New York.");
+        b.sources.push("test".into());
+        let g = b.finish(1).unwrap();
+        let path = dir.join("g.gaz");
+        g.write(&path).unwrap();
+        let h = Gazetteer::open(&path).unwrap();
+        assert_eq!(h.name_count("security council"), 1);
+        assert_eq!(h.header.sources, ["test"]);
+        let bad = dir.join("bad.gaz");
+        std::fs::write(&bad, b"not a gazetteer at all").unwrap();
+        let err = Gazetteer::open(&bad).unwrap_err().to_string();
+        assert!(err.contains("bad.gaz") && err.contains("magic"), "{err}");
+        let mut truncated = std::fs::read(&path).unwrap();
+        truncated.truncate(20);
+        std::fs::write(&bad, truncated).unwrap();
+        assert!(Gazetteer::open(&bad).is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,606 @@
+//! Names and titles are evidence.
+//!
+//! Spinners do not know that "Security Council", "Battle of Narva" or "President Joe Biden" are
+//! fixed names, so they break them: "Safety and security Council", "Fight of Narva", "Head of
+//! state Joe Biden". A broken name is strong, precise evidence: the text holds a capitalised
+//! sequence that no clean corpus contains, and replacing one window of it (1–3 words, the first
+//! of them capitalised, since spinners keep the case of the word they replace) by a thesaurus
+//! original ([`Lexicon::originals`], with inflection carried over) gives a name the
+//! [`Gazetteer`] knows. The restoration is exact: the name as the gazetteer knows it.
+//!
+//! Three checks, all under rule id [`RULE_ID`]:
+//! - **broken name**: the whole capitalised run around the window (or a sub-run of 3 or more
+//!   tokens) becomes a known name, while no part of the run as written that contains the window
+//!   is known;
+//! - **broken title**: a multi-word window directly before a capitalised name ("Head of state
+//!   Joe Biden") whose original is a frequent title ("President") while the window itself
+//!   never starts a name;
+//! - **acronym**: a parenthesised acronym ("(LPR)") after a run whose capitalised initials miss
+//!   exactly one of its letters, where an original of the odd word restores it ("Individuals’s
+//!   Republics of Luhansk (LPR)" → "People’s").
+//!
+//! Words without thesaurus entries (most real names: Zelenskyy, Bilohorivka) have no originals,
+//! so they are never "corrected" into known words.
+
+pub mod corpus;
+pub mod gazetteer;
+
+use std::collections::HashSet;
+
+pub use gazetteer::{capitalised_runs, Gazetteer, GazetteerBuilder, CONNECTORS};
+
+use crate::finding::{resolve_overlaps, Finding};
+use crate::lexicon::Lexicon;
+use crate::synth::{analyses, inflect_phrase, Inflection, FUNCTION_WORDS};
+use crate::token::{case_of, normalize, sentences, Case, Token, TokenKind};
+
+/// Rule id of every finding of this module.
+pub const RULE_ID: &str = "names";
+
+/// Longest window replaced, in tokens ("Head of state").
+const MAX_WINDOW: usize = 3;
+/// Most context tokens taken on each side of a window.
+const MAX_CONTEXT: usize = 5;
+/// A known name must be this many times more frequent than the same span as written.
+const MIN_RATIO: u64 = 50;
+/// A title must start names at least this many times (times the gazetteer's minimum count).
+const TITLE_MIN: u64 = 50;
+
+struct Doc<'a> {
+    text: &'a str,
+    tokens: &'a [Token],
+    lower: Vec<String>,
+    /// A capitalised word that can belong to a name (not a sentence-initial function word).
+    cap: Vec<bool>,
+    sentence_start: Vec<bool>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(text: &'a str, tokens: &'a [Token]) -> Self {
+        let lower: Vec<String> = tokens
+            .iter()
+            .map(|t| normalize(t.text(text)).into_owned())
+            .collect();
+        let mut sentence_start = vec![false; tokens.len()];
+        for r in sentences(text, tokens) {
+            if r.start < tokens.len() {
+                sentence_start[r.start] = true;
+            }
+        }
+        let cap = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                t.kind == TokenKind::Word
+                    && t.text(text)
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase())
+                    && !(sentence_start[i] && FUNCTION_WORDS.contains(&lower[i].as_str()))
+            })
+            .collect();
+        Doc {
+            text,
+            tokens,
+            lower,
+            cap,
+            sentence_start,
+        }
+    }
+
+    fn joined(&self, a: usize, b: usize) -> bool {
+        let gap = &self.text[self.tokens[a].end..self.tokens[b].start];
+        !gap.contains('\n') && gap.len() <= 3
+    }
+
+    fn is_name_token(&self, i: usize) -> bool {
+        self.tokens[i].kind == TokenKind::Word
+            && (self.cap[i] || CONNECTORS.contains(&self.lower[i].as_str()))
+    }
+
+    /// Capitalised words and connectors directly before token `i`, in order.
+    fn left(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut j = i;
+        while j > 0 && out.len() < MAX_CONTEXT {
+            let k = j - 1;
+            if !self.is_name_token(k) || !self.joined(k, j) {
+                break;
+            }
+            out.push(k);
+            j = k;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Capitalised words and connectors directly after the window ending at `end` (exclusive).
+    fn right(&self, end: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut j = end;
+        while j < self.tokens.len() && out.len() < MAX_CONTEXT {
+            if !self.is_name_token(j) || !self.joined(j - 1, j) {
+                break;
+            }
+            out.push(j);
+            j += 1;
+        }
+        out
+    }
+
+    fn join(&self, idx: &[usize]) -> String {
+        let mut s = String::new();
+        for &i in idx {
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(&self.lower[i]);
+        }
+        s
+    }
+}
+
+/// A phrase built from left context, a middle, and right context.
+fn phrase(doc: &Doc, left: &[usize], middle: &str, right: &[usize]) -> String {
+    let mut s = doc.join(left);
+    if !s.is_empty() {
+        s.push(' ');
+    }
+    s.push_str(middle);
+    let r = doc.join(right);
+    if !r.is_empty() {
+        s.push(' ');
+        s.push_str(&r);
+    }
+    s
+}
+
+/// Candidate originals of a window: thesaurus heads that list it, inflected like it, in the
+/// vocabulary of names.
+fn originals(
+    lexicon: &Lexicon,
+    gazetteer: &Gazetteer,
+    window: &str,
+    words: usize,
+    expansion: bool,
+) -> Vec<String> {
+    let readings = if words == 1 {
+        analyses(window)
+    } else {
+        vec![(window.to_string(), Inflection::None)]
+    };
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    // A spinner's multi-word expansion often keeps the original inside it ("Safety and
+    // security" for "Security", "has actually" for "has"): its words are candidates too.
+    if expansion {
+        for w in window.split(' ') {
+            if !CONNECTORS.contains(&w) && gazetteer.word_count(w) > 0 && seen.insert(w.to_string())
+            {
+                out.push(w.to_string());
+            }
+        }
+    }
+    for (lemma, infl) in readings {
+        let Some(id) = lexicon.id(&lemma) else {
+            continue;
+        };
+        for e in lexicon.originals(id) {
+            let o = inflect_phrase(lexicon.term(e.term), infl);
+            if o == window
+                || o.split(' ').count() > 3
+                || !o
+                    .chars()
+                    .all(|c| c.is_lowercase() || c == ' ' || c == '-' || c == '\'')
+                || !o
+                    .split(' ')
+                    .all(|w| CONNECTORS.contains(&w) || gazetteer.word_count(w) > 0)
+            {
+                continue;
+            }
+            if seen.insert(o.clone()) {
+                out.push(o);
+            }
+        }
+    }
+    out
+}
+
+/// `o` written in the case of the window it replaces: every word title-cased (connectors
+/// excepted) when the window starts with a capital, as names are.
+fn name_case(window_surface: &str, o: &str) -> String {
+    match case_of(window_surface) {
+        Case::Upper if window_surface.chars().filter(|c| c.is_alphabetic()).count() > 1 => {
+            o.to_uppercase()
+        }
+        Case::Lower => o.to_string(),
+        _ => o
+            .split(' ')
+            .map(|w| {
+                if CONNECTORS.contains(&w) {
+                    w.to_string()
+                } else {
+                    let mut cs = w.chars();
+                    match cs.next() {
+                        Some(f) => f.to_uppercase().chain(cs).collect(),
+                        None => String::new(),
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn finding(
+    doc: &Doc,
+    start: usize,
+    end: usize,
+    suggestion: &str,
+    alternatives: Vec<String>,
+    confidence: f32,
+    message: String,
+) -> Finding {
+    let (s, e) = (doc.tokens[start].start, doc.tokens[end - 1].end);
+    let surface = &doc.text[s..e];
+    Finding {
+        start: s,
+        end: e,
+        text: surface.to_string(),
+        suggestion: name_case(surface, suggestion),
+        alternatives: alternatives.iter().map(|a| name_case(surface, a)).collect(),
+        confidence,
+        rule: RULE_ID.to_string(),
+        message,
+    }
+}
+
+/// Broken names, broken titles and inconsistent acronyms in `text` (see the module doc).
+pub fn name_findings(
+    text: &str,
+    tokens: &[Token],
+    lexicon: &Lexicon,
+    gazetteer: &Gazetteer,
+) -> Vec<Finding> {
+    let doc = Doc::new(text, tokens);
+    let mut out = Vec::new();
+    for i in 0..tokens.len() {
+        if !doc.cap[i] || case_of(tokens[i].text(text)) == Case::Upper {
+            continue;
+        }
+        for len in 1..=MAX_WINDOW {
+            let end = i + len;
+            if end > tokens.len()
+                || (i..end).any(|k| tokens[k].kind != TokenKind::Word || doc.lower[k] == "'s")
+                || (i + 1..end).any(|k| !doc.joined(k - 1, k))
+            {
+                break;
+            }
+            if CONNECTORS.contains(&doc.lower[end - 1].as_str()) {
+                continue;
+            }
+            if let Some(f) = window_finding(&doc, i, end, lexicon, gazetteer) {
+                out.push(f);
+            }
+        }
+    }
+    out.extend(acronym_findings(&doc, lexicon, gazetteer));
+    resolve_overlaps(out)
+}
+
+fn window_finding(
+    doc: &Doc,
+    i: usize,
+    end: usize,
+    lexicon: &Lexicon,
+    gazetteer: &Gazetteer,
+) -> Option<Finding> {
+    let window = doc.join(&(i..end).collect::<Vec<_>>());
+    let left = doc.left(i);
+    let right = doc.right(end);
+    // Context spans: a suffix of `left` starting with a capitalised word, a prefix of `right`
+    // ending with one.
+    let lefts: Vec<&[usize]> = (0..=left.len())
+        .filter(|&a| a == left.len() || doc.cap[left[a]])
+        .map(|a| &left[a..])
+        .collect();
+    let rights: Vec<&[usize]> = (0..=right.len())
+        .filter(|&b| b == 0 || doc.cap[right[b - 1]])
+        .map(|b| &right[..b])
+        .collect();
+    if lefts.len() == 1 && rights.len() == 1 {
+        return None; // no capitalised neighbour: not part of a name
+    }
+    let min = gazetteer.min_count();
+    // As written, is the window part of a known name? Then it is not broken.
+    let mut written_max = 0;
+    for l in &lefts {
+        for r in &rights {
+            if !l.is_empty() || !r.is_empty() {
+                written_max = written_max.max(gazetteer.name_count(&phrase(doc, l, &window, r)));
+            }
+        }
+    }
+    if written_max >= min {
+        return None;
+    }
+    // The whole run, or the run without a sentence-initial word ("Later the Security Council").
+    let full_left = lefts[0];
+    let full_lefts: Vec<usize> = match full_left.first() {
+        Some(&f) if doc.sentence_start[f] => vec![full_left.len(), lefts[1].len()],
+        _ => vec![full_left.len()],
+    };
+    let full_right = rights[rights.len() - 1];
+    let words = end - i;
+    // A spinner's expansion keeps the case of the first word only and sits inside the name:
+    // "Safety and security Council".
+    let expansion = words > 1
+        && (i + 1..end).all(|k| !doc.cap[k])
+        && right.first().is_some_and(|&k| doc.cap[k]);
+    let cands = originals(lexicon, gazetteer, &window, words, expansion);
+    // Broken name: (context capitalised words, count, original).
+    let mut best: Vec<(usize, u64, String)> = Vec::new();
+    for o in &cands {
+        let mut top: Option<(usize, u64)> = None;
+        for l in &lefts {
+            for r in &rights {
+                if l.is_empty() && r.is_empty() {
+                    continue;
+                }
+                let full = full_lefts.contains(&l.len()) && r.len() == full_right.len();
+                let tokens = l.len() + r.len() + o.split(' ').count();
+                if !full && tokens < 3 {
+                    continue;
+                }
+                let c = gazetteer.name_count(&phrase(doc, l, o, r));
+                if c >= min && c >= MIN_RATIO * written_max {
+                    let ctx = l.iter().chain(r.iter()).filter(|&&k| doc.cap[k]).count();
+                    if top.is_none_or(|t| (ctx, c) > t) {
+                        top = Some((ctx, c));
+                    }
+                }
+            }
+        }
+        if let Some((ctx, c)) = top {
+            best.push((ctx, c, o.clone()));
+        }
+    }
+    if !best.is_empty() {
+        best.sort_by_key(|b| std::cmp::Reverse((b.0, b.1)));
+        let (ctx, c, o) = best[0].clone();
+        let rivals = best
+            .iter()
+            .skip(1)
+            .filter(|b| b.0 == ctx && b.1 * 3 >= c)
+            .count();
+        let strength = ((c as f32 / min as f32).log10() / 2.0).clamp(0.0, 1.0);
+        let confidence = (0.75 + 0.2 * strength - 0.1 * rivals as f32).clamp(0.5, 0.95);
+        let name = phrase(doc, full_left, &o, full_right);
+        let alternatives = best.iter().skip(1).take(3).map(|b| b.2.clone()).collect();
+        return Some(finding(
+            doc,
+            i,
+            end,
+            &o,
+            alternatives,
+            confidence,
+            format!(
+                "broken name: \"{name}\" is a known name ({c} times); the text as written is not"
+            ),
+        ));
+    }
+    // Broken title: a multi-word window before a capitalised name.
+    if words >= 2
+        && right.first().is_some_and(|&k| doc.cap[k])
+        && gazetteer.title_count(&window) == 0
+    {
+        let mut titles: Vec<(u64, &String)> = cands
+            .iter()
+            .filter(|o| o.split(' ').count() <= 2)
+            .map(|o| (gazetteer.title_count(o), o))
+            .filter(|(c, _)| *c >= TITLE_MIN * min)
+            .collect();
+        titles.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        if let Some(&(c, o)) = titles.first() {
+            let alternatives = titles.iter().skip(1).take(3).map(|t| t.1.clone()).collect();
+            return Some(finding(
+                doc,
+                i,
+                end,
+                o,
+                alternatives,
+                0.8,
+                format!(
+                    "broken title: \"{o}\" precedes names ({c} times); \"{window}\" never does"
+                ),
+            ));
+        }
+    }
+    None
+}
+
+fn initial(doc: &Doc, k: usize) -> Option<char> {
+    doc.tokens[k]
+        .text(doc.text)
+        .chars()
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+}
+
+fn acronym_findings(doc: &Doc, lexicon: &Lexicon, gazetteer: &Gazetteer) -> Vec<Finding> {
+    let toks = doc.tokens;
+    let mut out = Vec::new();
+    for k in 1..toks.len().saturating_sub(2) {
+        if toks[k].text(doc.text) != "(" || toks[k + 2].text(doc.text) != ")" {
+            continue;
+        }
+        let acr = toks[k + 1].text(doc.text);
+        let letters = acr.chars().count();
+        if toks[k + 1].kind != TokenKind::Word
+            || !(2..=6).contains(&letters)
+            || !acr.chars().all(|c| c.is_ascii_uppercase())
+        {
+            continue;
+        }
+        let mut run = doc.left(k);
+        while run.first().is_some_and(|&f| !doc.cap[f]) {
+            run.remove(0);
+        }
+        let caps: Vec<usize> = run.iter().copied().filter(|&r| doc.cap[r]).collect();
+        let mut want: Vec<char> = acr.chars().collect();
+        want.sort_unstable();
+        // Consistent for some suffix of the run (letters in any order: spinners and
+        // translations reorder "Luhansk People's Republic" as "People's Republic of Luhansk")?
+        let initials = |from: usize| -> Vec<char> {
+            let mut v: Vec<char> = caps[from..]
+                .iter()
+                .filter_map(|&c| initial(doc, c))
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        if (0..caps.len()).any(|s| initials(s) == want) || caps.len() < letters {
+            continue;
+        }
+        let from = caps.len() - letters;
+        let have = initials(from);
+        let extra: Vec<char> = have.iter().copied().filter(|c| !want.contains(c)).collect();
+        let missing: Vec<char> = want.iter().copied().filter(|c| !have.contains(c)).collect();
+        if extra.len() != 1 || missing.len() != 1 {
+            continue;
+        }
+        let missing = missing[0].to_ascii_lowercase();
+        for &x in &caps[from..] {
+            if initial(doc, x) != Some(extra[0]) {
+                continue;
+            }
+            let written = &doc.lower[x];
+            let mut cands: Vec<(u64, String)> = originals(lexicon, gazetteer, written, 1, false)
+                .into_iter()
+                .filter(|o| o.starts_with(missing) && !o.contains(' '))
+                .map(|o| (gazetteer.word_count(&o), o))
+                .filter(|(c, _)| *c >= 10 * (gazetteer.word_count(written) + gazetteer.min_count()))
+                .collect();
+            if cands.is_empty() {
+                continue;
+            }
+            cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let rivals = cands
+                .iter()
+                .skip(1)
+                .filter(|c| c.0 * 3 >= cands[0].0)
+                .count();
+            let confidence = (0.8 - 0.1 * rivals as f32).max(0.5);
+            let o = cands[0].1.clone();
+            let alternatives = cands.iter().skip(1).take(3).map(|c| c.1.clone()).collect();
+            out.push(finding(
+                doc,
+                x,
+                x + 1,
+                &o,
+                alternatives,
+                confidence,
+                format!("acronym ({acr}) does not match the name before it; \"{o}\" restores its initials"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::tokenize;
+
+    fn gazetteer() -> Gazetteer {
+        let mut b = GazetteerBuilder::new();
+        let clean = "The Battle of Narva was part of the Great Northern War. \
+            Former President Barack Obama met President Joe Biden. \
+            President Bill Clinton addressed the Security Council. \
+            The Luhansk People's Republic and the Donetsk People's Republic. \
+            The Vostok Battalion fought. The Safety Board met. \
+            Mother Heroine was an award. He spoke to President George Bush.\n";
+        for _ in 0..30 {
+            b.add_document(clean);
+        }
+        b.finish(2).unwrap()
+    }
+
+    fn check(text: &str, g: &Gazetteer) -> Vec<(String, String)> {
+        let toks = tokenize(text);
+        name_findings(text, &toks, Lexicon::embedded(), g)
+            .into_iter()
+            .map(|f| {
+                assert_eq!(&text[f.start..f.end], f.text);
+                (f.text, f.suggestion)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn restores_broken_names() {
+        let g = gazetteer();
+        let found = check(
+            "He won the Fight of Narva in 1700 in the Great Northern Battle. Later the \
+             Safety and security Council met, and the Donetsk Individuals's Republic voted.",
+            &g,
+        );
+        let want = [
+            ("Fight", "Battle"),
+            ("Battle", "War"),
+            ("Safety and security", "Security"),
+            ("Individuals", "People"),
+        ];
+        for (a, b) in want {
+            assert!(
+                found.iter().any(|(x, y)| x == a && y == b),
+                "missing {a} -> {b} in {found:?}"
+            );
+        }
+        assert_eq!(found.len(), want.len(), "{found:?}");
+    }
+
+    #[test]
+    fn restores_broken_titles() {
+        let g = gazetteer();
+        let found = check("Then Head of state Joe Biden spoke to reporters.", &g);
+        assert_eq!(found, [("Head of state".into(), "President".into())]);
+    }
+
+    #[test]
+    fn acronym_consistency() {
+        let g = gazetteer();
+        let found = check(
+            "the self-proclaimed Individuals’s Republics of Luhansk (LPR) as well as Donetsk (DPR)",
+            &g,
+        );
+        assert!(
+            found.contains(&("Individuals".into(), "People".into())),
+            "{found:?}"
+        );
+        // Consistent acronyms are left alone.
+        assert!(check("the Luhansk People's Republic (LPR) voted", &g).is_empty());
+    }
+
+    #[test]
+    fn clean_and_unknown_names_are_kept() {
+        let g = gazetteer();
+        let clean = "The Battle of Narva was part of the Great Northern War. President Joe \
+            Biden addressed the Security Council and the Safety Board.";
+        assert!(check(clean, &g).is_empty(), "{:?}", check(clean, &g));
+        // Names no corpus has seen are never corrected into known words.
+        let unseen = "Ukrainian President Volodymyr Zelenskyy visited Bilohorivka and \
+            Lyman with General Valerii Zaluzhnyi of the Ukrainian Armed Forces.";
+        assert!(check(unseen, &g).is_empty(), "{:?}", check(unseen, &g));
+        assert!(check(unseen, Gazetteer::embedded()).is_empty());
+    }
+
+    #[test]
+    fn embedded_gazetteer_finds_security_council() {
+        let found = check(
+            "the deputy chairman of the Safety and security Council said",
+            Gazetteer::embedded(),
+        );
+        assert_eq!(found, [("Safety and security".into(), "Security".into())]);
+    }
+}

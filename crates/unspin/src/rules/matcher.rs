@@ -1,0 +1,834 @@
+//! The compiled matcher behind [`super::RuleSet::find`].
+//!
+//! Why it is shaped this way:
+//! - **One automaton pass.** Every phrase that can fire is one pattern (plus apostrophe, hyphen
+//!   and non-ASCII case variants) of a leftmost-longest, ASCII case-insensitive Aho–Corasick
+//!   automaton. Sloppy phrases (`"a b"~N`) put one of their words in as a *trigger* and are
+//!   verified on the tokens around it.
+//! - **Boundaries are checked only around matches.** Tokenizing the whole text costs more than
+//!   the automaton; instead a match is accepted when it starts and ends where
+//!   [`crate::token::tokenize`] would put token boundaries, which we decide by tokenizing the
+//!   few bytes around each end (tokenization restarts at whitespace and at punctuation that can
+//!   never join a token, so a short window gives exactly the full tokenizer's answer).
+//!   A match that fails the check does not hide later matches: the search restarts one
+//!   character after its start.
+//! - **Whitespace is normalised only when needed.** Phrases match across line breaks and runs
+//!   of spaces (text extracted from PDFs wraps lines mid-phrase), not across blank lines.
+//!   Text with only single spaces is searched as is.
+//! - **Document context is lazy.** `AND`/`NOT` phrases are searched (a second, overlapping
+//!   automaton) only in documents where a conditional rule matched.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+
+use super::query::Phrase;
+use super::Rule;
+use crate::error::{Error, Result};
+use crate::finding::Finding;
+use crate::token::{match_case, normalize, tokenize_into, Token, TokenKind};
+
+/// What a fire pattern stands for.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// The rule's `fire[phrase]` matched exactly.
+    Exact { rule: u32 },
+    /// A word of the rule's sloppy phrase `fire[phrase]` matched; `word` is its index.
+    Near { rule: u32, phrase: u32, word: u32 },
+}
+
+impl Target {
+    fn rule(self) -> usize {
+        match self {
+            Target::Exact { rule } | Target::Near { rule, .. } => rule as usize,
+        }
+    }
+}
+
+/// Context phrase ids of one rule.
+#[derive(Debug, Default, Clone)]
+struct RuleContext {
+    all: Vec<Vec<u32>>,
+    none: Vec<u32>,
+}
+
+#[derive(Debug)]
+pub(super) struct Matcher {
+    fire: AhoCorasick,
+    /// Automaton pattern id → group (all variants of one phrase share a group).
+    fire_group: Vec<u32>,
+    groups: Vec<Vec<Target>>,
+    /// Exact context phrases (overlapping search), pattern id → context id.
+    aux: Option<AhoCorasick>,
+    aux_context: Vec<u32>,
+    contexts: Vec<Phrase>,
+    rule_context: Vec<RuleContext>,
+}
+
+/// Longest window (bytes) examined on each side of a match end to decide a token boundary.
+const BOUNDARY_WINDOW: usize = 256;
+/// Bytes on each side of a trigger word searched for the rest of a sloppy phrase.
+const NEAR_WINDOW: usize = 2048;
+
+impl Matcher {
+    pub(super) fn new(rules: &[Rule]) -> Result<Matcher> {
+        let mut group_of: HashMap<String, u32> = HashMap::new();
+        let mut groups: Vec<Vec<Target>> = Vec::new();
+        let mut context_of: HashMap<Phrase, u32> = HashMap::new();
+        let mut contexts: Vec<Phrase> = Vec::new();
+        let mut rule_context = Vec::with_capacity(rules.len());
+
+        let mut add_group = |key: String, target: Target| {
+            let next = groups.len() as u32;
+            let g = *group_of.entry(key).or_insert(next);
+            if g == next {
+                groups.push(Vec::new());
+            }
+            groups[g as usize].push(target);
+        };
+        for (ri, rule) in rules.iter().enumerate() {
+            let ri = ri as u32;
+            for (pi, phrase) in rule.query.fire.iter().enumerate() {
+                match phrase {
+                    Phrase::Exact(p) => add_group(pattern_key(p), Target::Exact { rule: ri }),
+                    Phrase::Near { words, .. } => {
+                        // The longest word is the trigger: long words are rarer, so the
+                        // verification runs seldom.
+                        let (wi, w) = words
+                            .iter()
+                            .enumerate()
+                            .max_by_key(|(i, w)| (w.chars().count(), usize::MAX - i))
+                            .expect("near phrases have words");
+                        add_group(
+                            pattern_key(w),
+                            Target::Near {
+                                rule: ri,
+                                phrase: pi as u32,
+                                word: wi as u32,
+                            },
+                        );
+                    }
+                }
+            }
+            let mut ctx_id = |p: &Phrase| {
+                let next = contexts.len() as u32;
+                let id = *context_of.entry(p.clone()).or_insert(next);
+                if id == next {
+                    contexts.push(p.clone());
+                }
+                id
+            };
+            rule_context.push(RuleContext {
+                all: rule
+                    .query
+                    .all
+                    .iter()
+                    .map(|g| g.iter().map(&mut ctx_id).collect())
+                    .collect(),
+                none: rule.query.none.iter().map(&mut ctx_id).collect(),
+            });
+        }
+
+        let mut keys: Vec<(&String, &u32)> = group_of.iter().collect();
+        keys.sort_by_key(|(_, g)| **g);
+        let mut patterns = Vec::new();
+        let mut fire_group = Vec::new();
+        for (key, g) in keys {
+            for v in variants(key) {
+                patterns.push(v);
+                fire_group.push(*g);
+            }
+        }
+        let fire = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .or_else(|_| {
+                // A DFA can exceed the size limit for very large packs; the NFA is slower
+                // but has no such limit.
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(true)
+                    .build(&patterns)
+            })
+            .map_err(|e| Error::Invalid(format!("cannot compile rule patterns: {e}")))?;
+
+        let mut aux_patterns = Vec::new();
+        let mut aux_context = Vec::new();
+        for (ci, c) in contexts.iter().enumerate() {
+            if let Phrase::Exact(p) = c {
+                for v in variants(&pattern_key(p)) {
+                    aux_patterns.push(v);
+                    aux_context.push(ci as u32);
+                }
+            }
+        }
+        let aux = if aux_patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .build(&aux_patterns)
+                    .map_err(|e| Error::Invalid(format!("cannot compile context patterns: {e}")))?,
+            )
+        };
+        Ok(Matcher {
+            fire,
+            fire_group,
+            groups,
+            aux,
+            aux_context,
+            contexts,
+            rule_context,
+        })
+    }
+
+    pub(super) fn find(&self, rules: &[Rule], text: &str) -> Vec<Finding> {
+        let (norm, map) = normalize_ws(text);
+        let hay: &str = &norm;
+        let mut scratch = Vec::new();
+        let mut doc = DocContext::new(self.contexts.len());
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < hay.len() {
+            let Some(m) = self.fire.find(Input::new(hay).span(pos..hay.len())) else {
+                break;
+            };
+            let (s, e) = (m.start(), m.end());
+            if !is_token_start(hay, s, &mut scratch) || !is_token_end(hay, e, &mut scratch) {
+                pos = next_char(hay, s);
+                continue;
+            }
+            let group = &self.groups[self.fire_group[m.pattern().as_usize()] as usize];
+            match self.resolve(rules, hay, s, e, group, &mut doc, &mut scratch) {
+                Some((fs, fe, best, others)) => {
+                    let (os, oe) = (map.orig_start(fs), map.orig_end(fe));
+                    out.push(finding(rules, text, os, oe, best, &others));
+                    pos = fe.max(e);
+                }
+                // No rule's context holds: look again from the next character, so that a
+                // shorter or later phrase inside this span (a sloppy phrase's trigger word) is
+                // still found.
+                None => pos = next_char(hay, s),
+            }
+        }
+        out
+    }
+
+    /// Choose the rule of a match whose conditions hold: the best by weight, the others'
+    /// originals as alternatives. Returns the span (sloppy phrases widen it), best rule, others.
+    #[allow(clippy::too_many_arguments)]
+    fn resolve(
+        &self,
+        rules: &[Rule],
+        hay: &str,
+        s: usize,
+        e: usize,
+        group: &[Target],
+        doc: &mut DocContext,
+        scratch: &mut Vec<Token>,
+    ) -> Option<(usize, usize, usize, Vec<usize>)> {
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for &t in group {
+            let ri = t.rule();
+            let span = match t {
+                Target::Exact { .. } => Some((s, e)),
+                Target::Near { phrase, word, .. } => match &rules[ri].query.fire[phrase as usize] {
+                    Phrase::Near { words, slop } => {
+                        near_span(hay, s, e, words, word as usize, *slop, scratch)
+                    }
+                    Phrase::Exact(_) => None,
+                },
+            };
+            let Some((fs, fe)) = span else { continue };
+            if self.condition_holds(ri, hay, doc) {
+                hits.push((fs, fe, ri));
+            }
+        }
+        // Best: highest weight, then the widest span, then the first loaded.
+        let best = *hits.iter().max_by(|a, b| {
+            rules[a.2]
+                .weight
+                .total_cmp(&rules[b.2].weight)
+                .then((a.1 - a.0).cmp(&(b.1 - b.0)))
+                .then(b.2.cmp(&a.2))
+        })?;
+        let others = hits
+            .iter()
+            .filter(|h| h.2 != best.2 && h.0 == best.0 && h.1 == best.1)
+            .map(|h| h.2)
+            .collect();
+        Some((best.0, best.1, best.2, others))
+    }
+
+    fn condition_holds(&self, ri: usize, hay: &str, doc: &mut DocContext) -> bool {
+        let rc = &self.rule_context[ri];
+        if rc.all.is_empty() && rc.none.is_empty() {
+            return true;
+        }
+        rc.all
+            .iter()
+            .all(|g| g.iter().any(|&c| self.present(c, hay, doc)))
+            && !rc.none.iter().any(|&c| self.present(c, hay, doc))
+    }
+
+    /// Whether context phrase `c` occurs in the document (computed once per document).
+    fn present(&self, c: u32, hay: &str, doc: &mut DocContext) -> bool {
+        if !doc.exact_done {
+            doc.exact_done = true;
+            if let Some(aux) = &self.aux {
+                let mut scratch = Vec::new();
+                for m in aux.find_overlapping_iter(hay) {
+                    let ci = self.aux_context[m.pattern().as_usize()] as usize;
+                    if !doc.present[ci]
+                        && is_token_start(hay, m.start(), &mut scratch)
+                        && is_token_end(hay, m.end(), &mut scratch)
+                    {
+                        doc.present[ci] = true;
+                    }
+                }
+            }
+        }
+        match &self.contexts[c as usize] {
+            Phrase::Exact(_) => doc.present[c as usize],
+            Phrase::Near { words, slop } => {
+                if let Some(v) = doc.near.get(&c) {
+                    return *v;
+                }
+                let toks = doc.words(hay);
+                let found = near_in_tokens(toks, words, *slop);
+                doc.near.insert(c, found);
+                found
+            }
+        }
+    }
+}
+
+/// Per-document state of context look-ups.
+struct DocContext {
+    exact_done: bool,
+    present: Vec<bool>,
+    near: HashMap<u32, bool>,
+    words: Option<Vec<String>>,
+}
+
+impl DocContext {
+    fn new(n: usize) -> Self {
+        DocContext {
+            exact_done: false,
+            present: vec![false; n],
+            near: HashMap::new(),
+            words: None,
+        }
+    }
+
+    fn words(&mut self, hay: &str) -> &[String] {
+        self.words.get_or_insert_with(|| {
+            let mut toks = Vec::new();
+            tokenize_into(hay, &mut toks);
+            toks.iter()
+                .filter(|t| t.kind != TokenKind::Punct)
+                .map(|t| normalize(t.text(hay)).into_owned())
+                .collect()
+        })
+    }
+}
+
+/// Whether `words` occur in order in `toks` with at most `slop` other words in between.
+fn near_in_tokens(toks: &[String], words: &[String], slop: u32) -> bool {
+    let words: Vec<String> = words.iter().map(|w| normalize(w).into_owned()).collect();
+    (0..toks.len()).any(|i| toks[i] == words[0] && near_from(toks, i, &words, slop).is_some())
+}
+
+/// From `toks[i] == words[0]`, take each next word at its first occurrence; the end index
+/// when the gaps add up to at most `slop`.
+fn near_from(toks: &[String], i: usize, words: &[String], slop: u32) -> Option<usize> {
+    let mut at = i;
+    let mut gaps = 0usize;
+    for w in &words[1..] {
+        let limit = (at + 2 + slop as usize - gaps).min(toks.len());
+        let next = (at + 1..limit).find(|&j| toks[j] == *w)?;
+        gaps += next - at - 1;
+        at = next;
+    }
+    (gaps <= slop as usize).then_some(at)
+}
+
+/// Verify a sloppy phrase around its trigger word at `s..e`; the span from its first to its
+/// last word.
+fn near_span(
+    hay: &str,
+    s: usize,
+    e: usize,
+    words: &[String],
+    trigger: usize,
+    slop: u32,
+    scratch: &mut Vec<Token>,
+) -> Option<(usize, usize)> {
+    // Cut the window at whitespace so that no token is split (tokenization restarts there).
+    let lo = floor_boundary(hay, s.saturating_sub(NEAR_WINDOW));
+    let lo = if lo == 0 {
+        0
+    } else {
+        hay[lo..s].find(char::is_whitespace).map_or(s, |i| lo + i)
+    };
+    let hi = ceil_boundary(hay, (e + NEAR_WINDOW).min(hay.len()));
+    let hi = if hi == hay.len() {
+        hi
+    } else {
+        hay[e..hi].rfind(char::is_whitespace).map_or(e, |i| e + i)
+    };
+    tokenize_into(&hay[lo..hi], scratch);
+    let toks: Vec<(usize, usize, String)> = scratch
+        .iter()
+        .filter(|t| t.kind != TokenKind::Punct)
+        .map(|t| {
+            (
+                lo + t.start,
+                lo + t.end,
+                normalize(&hay[lo + t.start..lo + t.end]).into_owned(),
+            )
+        })
+        .collect();
+    let ti = toks.iter().position(|t| t.0 == s && t.1 == e)?;
+    let norm: Vec<String> = words.iter().map(|w| normalize(w).into_owned()).collect();
+    let names: Vec<String> = toks.iter().map(|t| t.2.clone()).collect();
+    // Candidate first-word positions within reach of the trigger.
+    let reach = trigger + slop as usize;
+    let from = ti.saturating_sub(reach);
+    for i in from..=ti {
+        if names[i] != norm[0] {
+            continue;
+        }
+        let Some(end) = near_from(&names, i, &norm, slop) else {
+            continue;
+        };
+        // The trigger must be the phrase word it stands for.
+        if end >= ti && covers_trigger(&names, i, &norm, ti, trigger) {
+            return Some((toks[i].0, toks[end].1));
+        }
+    }
+    None
+}
+
+/// Whether the greedy placement of `words` from `i` puts word `trigger` at token `ti`.
+fn covers_trigger(names: &[String], i: usize, words: &[String], ti: usize, trigger: usize) -> bool {
+    let mut at = i;
+    if trigger == 0 {
+        return at == ti;
+    }
+    for (k, w) in words.iter().enumerate().skip(1) {
+        match (at + 1..names.len()).find(|&j| names[j] == *w) {
+            Some(j) => at = j,
+            None => return false,
+        }
+        if k == trigger {
+            return at == ti;
+        }
+    }
+    false
+}
+
+fn finding(
+    rules: &[Rule],
+    text: &str,
+    start: usize,
+    end: usize,
+    best: usize,
+    others: &[usize],
+) -> Finding {
+    let rule = &rules[best];
+    let matched = &text[start..end];
+    let suggestion = match &rule.suggestion {
+        Some(s) => match_case(matched, s),
+        None => matched.to_string(),
+    };
+    let mut alternatives: Vec<String> = Vec::new();
+    let extra = rule
+        .alternatives
+        .iter()
+        .chain(others.iter().filter_map(|&o| rules[o].suggestion.as_ref()));
+    for a in extra {
+        let a = match_case(matched, a);
+        if !a.eq_ignore_ascii_case(&suggestion)
+            && !alternatives.iter().any(|x| x.eq_ignore_ascii_case(&a))
+        {
+            alternatives.push(a);
+        }
+    }
+    Finding {
+        start,
+        end,
+        text: matched.to_string(),
+        suggestion,
+        alternatives,
+        confidence: rule.weight,
+        rule: rule.id.clone(),
+        message: rule.message.clone(),
+    }
+}
+
+/// The look-up key of a phrase: [`normalize`]d (lower case, ASCII apostrophes and hyphens).
+pub(super) fn pattern_key(p: &str) -> String {
+    normalize(p).into_owned()
+}
+
+const APOSTROPHES: [char; 3] = ['\'', '’', 'ʼ'];
+const HYPHENS: [char; 3] = ['-', '‐', '‑'];
+
+/// The spellings of a key that the automaton must know: apostrophe and hyphen variants, and
+/// case variants of non-ASCII letters (the automaton folds ASCII case only).
+fn variants(key: &str) -> Vec<String> {
+    let joiners = key.chars().filter(|&c| c == '\'' || c == '-').count();
+    let mut out: Vec<String> = if joiners == 0 {
+        vec![key.to_string()]
+    } else if joiners <= 3 {
+        let mut acc = vec![String::new()];
+        for c in key.chars() {
+            let choices: &[char] = match c {
+                '\'' => &APOSTROPHES,
+                '-' => &HYPHENS,
+                _ => {
+                    for s in &mut acc {
+                        s.push(c);
+                    }
+                    continue;
+                }
+            };
+            acc = acc
+                .iter()
+                .flat_map(|s| {
+                    choices.iter().map(move |&ch| {
+                        let mut t = s.clone();
+                        t.push(ch);
+                        t
+                    })
+                })
+                .collect();
+        }
+        acc
+    } else {
+        (0..3)
+            .map(|i| {
+                key.chars()
+                    .map(|c| match c {
+                        '\'' => APOSTROPHES[i],
+                        '-' => HYPHENS[i],
+                        c => c,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    if key.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+        let cased: Vec<String> = out
+            .iter()
+            .flat_map(|v| [title_words(v), v.to_uppercase()])
+            .collect();
+        out.extend(cased);
+        out.sort();
+        out.dedup();
+    }
+    out
+}
+
+fn title_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        start = c.is_whitespace();
+    }
+    out
+}
+
+fn next_char(s: &str, i: usize) -> usize {
+    s[i..].chars().next().map_or(s.len(), |c| i + c.len_utf8())
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// A character after which tokenization starts afresh: whitespace, or punctuation that can
+/// never continue a word or a number (so it is always a token of its own).
+fn is_restart(c: char) -> bool {
+    c.is_whitespace()
+        || !(c.is_alphanumeric()
+            || c == '\u{AD}'
+            || APOSTROPHES.contains(&c)
+            || HYPHENS.contains(&c)
+            || c == ','
+            || c == '.')
+}
+
+/// The window around `pos` in which tokenization is exact: from just after a restart
+/// character before `pos` to the first restart character at or after `pos`.
+fn window(hay: &str, pos: usize) -> Option<(usize, usize)> {
+    let lo_limit = floor_boundary(hay, pos.saturating_sub(BOUNDARY_WINDOW));
+    let lo = match hay[lo_limit..pos]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_restart(c))
+    {
+        Some((i, c)) => lo_limit + i + c.len_utf8(),
+        None if lo_limit == 0 => 0,
+        None => return None,
+    };
+    let hi_limit = ceil_boundary(hay, (pos + BOUNDARY_WINDOW).min(hay.len()));
+    let hi = match hay[pos..hi_limit]
+        .char_indices()
+        .find(|&(_, c)| is_restart(c))
+    {
+        Some((i, _)) => pos + i,
+        None if hi_limit == hay.len() => hay.len(),
+        None => return None,
+    };
+    Some((lo, hi))
+}
+
+/// Whether [`crate::token::tokenize`] would start a token at `pos`.
+pub(super) fn is_token_start(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
+    let b = hay.as_bytes();
+    if pos == 0 || b[pos - 1].is_ascii_whitespace() {
+        // After whitespace every non-space character starts a token.
+        return !hay[pos..].starts_with(char::is_whitespace);
+    }
+    let Some((lo, hi)) = window(hay, pos) else {
+        return false;
+    };
+    tokenize_into(&hay[lo..hi.max(next_char(hay, pos))], scratch);
+    scratch.iter().any(|t| lo + t.start == pos)
+}
+
+/// Whether [`crate::token::tokenize`] would end a token at `pos`.
+pub(super) fn is_token_end(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
+    let b = hay.as_bytes();
+    if pos == b.len() || b[pos].is_ascii_whitespace() {
+        return pos > 0 && !hay[..pos].ends_with(char::is_whitespace);
+    }
+    let last = hay[..pos].chars().next_back().map_or(0, char::len_utf8);
+    let Some((lo, hi)) = window(hay, pos - last) else {
+        return false;
+    };
+    let hi = if hi < pos {
+        // The window stopped at the last character of the match (a restart character);
+        // tokens around it are decided by what follows, so extend the window past it.
+        match window(hay, pos) {
+            Some((_, h)) => h,
+            None => return false,
+        }
+    } else {
+        hi
+    };
+    tokenize_into(&hay[lo..hi], scratch);
+    scratch.iter().any(|t| lo + t.end == pos)
+}
+
+/// Offsets of the whitespace-normalised text mapped back to the original.
+#[derive(Debug, Default)]
+pub(super) struct OffsetMap {
+    /// `(normalised, original)` positions where the difference between the two changes.
+    breaks: Vec<(usize, usize)>,
+}
+
+impl OffsetMap {
+    /// Map a start offset (the first byte of a non-space character).
+    fn orig_start(&self, p: usize) -> usize {
+        let i = self.breaks.partition_point(|b| b.0 <= p);
+        if i == 0 {
+            p
+        } else {
+            let (n, o) = self.breaks[i - 1];
+            o + (p - n)
+        }
+    }
+
+    /// Map an end offset (just after a non-space character).
+    fn orig_end(&self, p: usize) -> usize {
+        let i = self.breaks.partition_point(|b| b.0 < p);
+        if i == 0 {
+            p
+        } else {
+            let (n, o) = self.breaks[i - 1];
+            o + (p - n)
+        }
+    }
+}
+
+#[inline]
+fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// Collapse whitespace runs to one space (to `\n` when the run holds a blank line), so phrases
+/// match across line wraps and double spaces but not across paragraphs.
+pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
+    let b = text.as_bytes();
+    let ascii = text.is_ascii();
+    let irregular = if ascii {
+        memchr::memchr3(b'\n', b'\t', b'\r', b).is_some()
+            || memchr::memchr2(0x0B, 0x0C, b).is_some()
+            || memchr::memmem::find(b, b"  ").is_some()
+    } else {
+        true
+    };
+    if !irregular {
+        return (Cow::Borrowed(text), OffsetMap::default());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = OffsetMap::default();
+    let mut copied = 0; // start of the not yet copied original bytes
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let (is_ws, len) = if c < 0x80 {
+            (is_ascii_ws(c), 1)
+        } else if matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            let ch = text[i..].chars().next().expect("char boundary");
+            (ch.is_whitespace(), ch.len_utf8())
+        } else {
+            (false, 1)
+        };
+        if !is_ws {
+            i += len;
+            continue;
+        }
+        // A whitespace run starts at i.
+        let run_start = i;
+        let mut newlines = 0;
+        let mut j = i;
+        while j < b.len() {
+            let d = b[j];
+            if d < 0x80 {
+                if !is_ascii_ws(d) {
+                    break;
+                }
+                newlines += (d == b'\n') as usize;
+                j += 1;
+            } else if matches!(d, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+                let ch = text[j..].chars().next().expect("char boundary");
+                if !ch.is_whitespace() {
+                    break;
+                }
+                newlines += matches!(ch, '\u{2028}' | '\u{2029}' | '\u{85}') as usize;
+                j += ch.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if j - run_start == 1 && b[run_start] == b' ' {
+            i = j;
+            continue;
+        }
+        out.push_str(&text[copied..run_start]);
+        out.push(if newlines >= 2 { '\n' } else { ' ' });
+        map.breaks.push((out.len(), j));
+        copied = j;
+        i = j;
+    }
+    out.push_str(&text[copied..]);
+    (Cow::Owned(out), map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::tokenize;
+
+    /// The local boundary checks agree with the full tokenizer everywhere.
+    #[test]
+    fn boundaries_agree_with_tokenize() {
+        let samples = [
+            "Kyiv’s counter-offensive, don't it’ll Russians’ arms (3.5%) 1,700x GB16 16GB",
+            "a-b-c 'sup “quoted” e.g. U.S. naïve–Bayes soft\u{AD}hyphen word-",
+            "x's 's -a a- ‐b‑c ʼd",
+        ];
+        let mut rng = 0x2545F4914F6CDD1Du64;
+        let alphabet: Vec<char> = "ab1 ,.'’-‐()é\u{AD}\n".chars().collect();
+        let mut texts: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
+        for _ in 0..300 {
+            let mut s = String::new();
+            for _ in 0..24 {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                s.push(alphabet[(rng % alphabet.len() as u64) as usize]);
+            }
+            texts.push(s);
+        }
+        let mut scratch = Vec::new();
+        for t in &texts {
+            let toks = tokenize(t);
+            for (i, _) in t.char_indices().chain([(t.len(), ' ')]) {
+                let start = toks.iter().any(|k| k.start == i);
+                let end = toks.iter().any(|k| k.end == i);
+                if i < t.len() {
+                    assert_eq!(
+                        is_token_start(t, i, &mut scratch),
+                        start,
+                        "start {i} in {t:?}"
+                    );
+                }
+                if i > 0 {
+                    assert_eq!(is_token_end(t, i, &mut scratch), end, "end {i} in {t:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn whitespace_normalisation_maps_back() {
+        let t = "a  big\n data\n\nend\u{a0}\u{a0}x";
+        let (n, map) = normalize_ws(t);
+        assert_eq!(n, "a big data\nend x");
+        let s = n.find("big data").unwrap();
+        let (os, oe) = (map.orig_start(s), map.orig_end(s + "big data".len()));
+        assert_eq!(&t[os..oe], "big\n data");
+        let x = n.find('x').unwrap();
+        assert_eq!(&t[map.orig_start(x)..map.orig_end(x + 1)], "x");
+        assert!(matches!(normalize_ws("plain text"), (Cow::Borrowed(_), _)));
+    }
+
+    #[test]
+    fn pattern_variants() {
+        let v = variants("pre-prepared");
+        assert!(v.contains(&"pre‐prepared".to_string()));
+        assert_eq!(v.len(), 3);
+        let v = variants("naïve bayes");
+        assert!(v.contains(&"Naïve Bayes".to_string()));
+        assert!(v.contains(&"NAÏVE BAYES".to_string()));
+    }
+
+    #[test]
+    fn near_matching() {
+        let toks: Vec<String> = "the disappearing of gradient problem here"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        let words: Vec<String> = ["disappearing", "gradient", "problem"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(near_in_tokens(&toks, &words, 1));
+        assert!(!near_in_tokens(&toks, &words, 0));
+    }
+}

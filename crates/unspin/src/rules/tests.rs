@@ -1,0 +1,358 @@
+//! Tests of rule loading and matching as a whole (parsers have their own unit tests).
+
+use super::pack::PackKind;
+use super::*;
+use crate::finding::{apply, resolve_overlaps};
+use crate::token::tokenize;
+
+fn set_from_csv(rows: &str) -> RuleSet {
+    let mut b = RuleSetBuilder::new();
+    b.add_pps_csv(
+        "t.csv",
+        &format!("tortured_phrase,expected_phrase,num_papers\n{rows}"),
+    )
+    .unwrap();
+    b.build().unwrap()
+}
+
+fn find(rs: &RuleSet, text: &str) -> Vec<Finding> {
+    rs.find(text, &tokenize(text))
+}
+
+fn spans(rs: &RuleSet, text: &str) -> Vec<(String, String)> {
+    find(rs, text)
+        .into_iter()
+        .map(|f| (f.text, f.suggestion))
+        .collect()
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.to_string(), b.to_string())
+}
+
+#[test]
+fn rule_set_is_shareable() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<RuleSet>();
+}
+
+#[test]
+fn matches_on_token_boundaries_only() {
+    let rs = set_from_csv(
+        "\"\"\"huge information\"\"\",big data,10\n\"\"\"test arrangement\"\"\",test set,5\n",
+    );
+    assert_eq!(
+        spans(&rs, "We used huge information."),
+        [pair("huge information", "big data")]
+    );
+    // Inside longer words: no match.
+    assert!(spans(&rs, "a hugely informational text").is_empty());
+    assert!(spans(&rs, "the latest arrangements").is_empty());
+    assert!(spans(&rs, "huge informations").is_empty());
+    // Joined by a hyphen to a neighbour: one token, no match.
+    assert!(spans(&rs, "non-huge information-based").is_empty());
+    // Possessive and punctuation are boundaries.
+    assert_eq!(
+        spans(&rs, "(huge information’s role)"),
+        [pair("huge information", "big data")]
+    );
+    // A failed match does not hide a later one that overlaps it.
+    assert_eq!(
+        spans(&rs, "the latest arrangement, test arrangement"),
+        [pair("test arrangement", "test set")]
+    );
+}
+
+#[test]
+fn case_apostrophes_hyphens_and_line_breaks() {
+    let rs = set_from_csv(
+        "\"\"\"huge information\"\"\",big data,10\n\"\"\"pre-prepared\"\"\",pre-trained,3\n\"\"\"Crohn's sickness\"\"\",Crohn's disease,2\n",
+    );
+    assert_eq!(
+        spans(&rs, "Huge information. HUGE INFORMATION."),
+        [
+            pair("Huge information", "Big data"),
+            pair("HUGE INFORMATION", "BIG DATA")
+        ]
+    );
+    assert_eq!(
+        spans(&rs, "a pre‐prepared model"),
+        [pair("pre‐prepared", "pre-trained")]
+    );
+    assert_eq!(
+        spans(&rs, "Crohn’s sickness"),
+        [pair("Crohn’s sickness", "Crohn's disease")]
+    );
+    let t = "the huge\n  information here";
+    let f = find(&rs, t);
+    assert_eq!(f.len(), 1);
+    assert_eq!(&t[f[0].start..f[0].end], "huge\n  information");
+    // Not across a blank line (a paragraph break).
+    assert!(spans(&rs, "so huge\n\ninformation").is_empty());
+}
+
+#[test]
+fn and_context_is_per_document() {
+    let rs = set_from_csv(
+        "\"\"\"malignant growth\"\" AND \"\"cancer\"\"\",cancer,100\n\
+         \"\"\"yield layer\"\" AND neural\",output layer,50\n\
+         \"\"\"surface highlights\"\" NOT specular\",surface features,9\n\
+         \"\"\"PC helped\"\" AND (\"\"be that as it\"\" OR \"\"on the off chance\"\")\",Computer-aided,4\n",
+    );
+    assert!(spans(&rs, "A malignant growth of the economy.").is_empty());
+    assert_eq!(
+        spans(&rs, "Cancer cells. A malignant growth was found."),
+        [pair("malignant growth", "cancer")]
+    );
+    // The context phrase must be a whole token too.
+    assert!(spans(&rs, "Cancerous cells; a malignant growth.").is_empty());
+    // A context word inside a longer context-bearing phrase still counts.
+    assert_eq!(
+        spans(&rs, "The yield layer of the neural network."),
+        [pair("yield layer", "output layer")]
+    );
+    assert_eq!(
+        spans(&rs, "surface highlights"),
+        [pair("surface highlights", "surface features")]
+    );
+    assert!(spans(&rs, "specular surface highlights").is_empty());
+    assert!(spans(&rs, "PC helped design").is_empty());
+    assert_eq!(
+        spans(&rs, "On the off chance that PC helped design works"),
+        [pair("PC helped", "Computer-aided")]
+    );
+}
+
+#[test]
+fn sloppy_phrases() {
+    let rs = set_from_csv(
+        "\"\"\"disappearing gradient problem\"\"~5\",vanishing gradient problem,30\n\
+         \"\"\"characterization relapse\"\"~5\",classification and regression,20\n",
+    );
+    assert_eq!(
+        spans(&rs, "The characterization and relapse tree."),
+        [pair(
+            "characterization and relapse",
+            "classification and regression"
+        )]
+    );
+    assert_eq!(
+        spans(&rs, "the disappearing gradient problem"),
+        [pair(
+            "disappearing gradient problem",
+            "vanishing gradient problem"
+        )]
+    );
+    assert!(spans(
+        &rs,
+        "the disappearing act of one two three four five six gradient problem"
+    )
+    .is_empty());
+}
+
+#[test]
+fn best_rule_wins_and_others_are_alternatives() {
+    let rs = set_from_csv(
+        "\"\"\"neural organization\"\"\",neural network,500\n\"\"\"neural organization\"\"\",neural organisation,2\n",
+    );
+    let f = find(&rs, "a neural organization");
+    assert_eq!(f[0].suggestion, "neural network");
+    assert_eq!(f[0].alternatives, ["neural organisation"]);
+    assert_eq!(f[0].rule, "pps:2");
+    assert!(f[0].confidence > 0.8);
+}
+
+#[test]
+fn leftmost_longest() {
+    let rs = set_from_csv(
+        "\"\"\"information mining\"\"\",data mining,10\n\"\"\"information mining strategies\"\"\",data mining methods,3\n",
+    );
+    assert_eq!(
+        spans(&rs, "information mining strategies"),
+        [pair("information mining strategies", "data mining methods")]
+    );
+}
+
+#[test]
+fn json_pairs_are_filtered() {
+    let json = r#"{"phrases":[
+        {"tortured":"surface region","correct":"surface area"},
+        {"tortured":"surface area","correct":"surface area"},
+        {"tortured":"discriminative learning","correct":"machine learning"},
+        {"tortured":"machine learning","correct":"discriminative learning (machine learning)"},
+        {"tortured":"neural organization","correct":"neural network"},
+        {"tortured":"neural network","correct":"[neural network] layer outputs"},
+        {"tortured":"fog figuring","correct":"fog/mist/cloud computing"},
+        {"tortured":"cloud computing","correct":"cloud environment"}
+    ]}"#;
+    let mut b = RuleSetBuilder::new();
+    b.add_pps_json("p.json", json).unwrap();
+    let rs = b.build().unwrap();
+    let kept: Vec<&str> = rs.rules().iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(kept, ["pps-pairs:1", "pps-pairs:5", "pps-pairs:7"]);
+    // Entry 3 goes too: "discriminative learning" is part of entry 4's correction.
+    assert_eq!(rs.filtered().len(), 5);
+    assert!(find(
+        &rs,
+        "machine learning on a neural network in cloud computing"
+    )
+    .is_empty());
+}
+
+#[test]
+fn json_context_phrases_are_filtered_across_sources() {
+    let mut b = RuleSetBuilder::new();
+    b.add_pps_csv(
+        "t.csv",
+        "tortured_phrase,expected_phrase,num_papers\n\"\"\"supply route\"\" AND artery\",artery,9\n",
+    )
+    .unwrap();
+    b.add_pps_json(
+        "p.json",
+        r#"{"phrases":[{"tortured":"artery","correct":"supply route"}]}"#,
+    )
+    .unwrap();
+    let rs = b.build().unwrap();
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs.filtered()[0].reason, FilterReason::ContextOfQuery);
+}
+
+#[test]
+fn ordinary_english_by_language_model() {
+    let mut lm = crate::lm::CountsModel::new(3);
+    for _ in 0..50 {
+        lm.add_sentence(&["the", "search", "engine", "found", "it"]);
+    }
+    let mut b = RuleSetBuilder::new();
+    b.add_pps_json(
+        "p.json",
+        r#"{"phrases":[{"tortured":"search engine","correct":"machine learning"},
+                        {"tortured":"huge information","correct":"big data"}]}"#,
+    )
+    .unwrap();
+    b.filter_ordinary_english(&lm, 100.0);
+    let rs = b.build().unwrap();
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs.filtered()[0].reason, FilterReason::OrdinaryEnglish);
+}
+
+#[test]
+fn user_pack_ids_and_context() {
+    let mut b = RuleSetBuilder::new();
+    b.add_toml(
+        "mine.toml",
+        "[[rule]]\nphrase = \"profound learning\"\noriginal = \"deep learning\"\nrequires = [\"neural\"]\n",
+        PackKind::User,
+    )
+    .unwrap();
+    let rs = b.build().unwrap();
+    assert!(find(&rs, "a profound learning experience").is_empty());
+    let f = find(&rs, "profound learning with neural nets");
+    assert_eq!(f[0].rule, "user:mine.toml:1");
+}
+
+/// Every example of every rule of every pack shipped in `crates/unspin/rules/`: the rule fires
+/// on `bad`, applying the pack's findings gives `good`, and the rule is silent on `good`.
+#[test]
+fn shipped_pack_examples() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut packs = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        packs += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let is_builtin = path.file_stem().and_then(|s| s.to_str()) == Some("builtin");
+        let kind = if is_builtin {
+            PackKind::Builtin
+        } else {
+            PackKind::User
+        };
+        let name = if is_builtin {
+            "builtin".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let mut b = RuleSetBuilder::new();
+        b.add_toml(&name, &text, kind).unwrap();
+        let rs = b.build().unwrap();
+        assert!(!rs.is_empty());
+        for rule in rs.rules() {
+            assert!(!rule.examples.is_empty(), "{} has no examples", rule.id);
+            for (bad, good) in &rule.examples {
+                let found = find(&rs, bad);
+                assert!(
+                    found.iter().any(|f| f.rule == rule.id),
+                    "{}: does not fire on {bad:?} (found {found:?})",
+                    rule.id
+                );
+                let restored = apply(bad, &resolve_overlaps(found));
+                assert_eq!(&restored, good, "{}: example {bad:?}", rule.id);
+                assert!(
+                    !find(&rs, good).iter().any(|f| f.rule == rule.id),
+                    "{}: fires on its own correction {good:?}",
+                    rule.id
+                );
+            }
+        }
+    }
+    assert!(packs >= 1);
+}
+
+#[test]
+fn builtin_pack_is_general_sized() {
+    let rs = RuleSet::builtin().unwrap();
+    assert!(rs.len() >= 40, "{}", rs.len());
+}
+
+/// Random bytes never panic the parsers; errors always name the file.
+#[test]
+fn parsers_survive_random_input() {
+    let mut state = 0x9E3779B97F4A7C15u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"\"'(),~ANDORNOT[]{}=:\n\\ ab12#-\xe2\x80\x99";
+    for i in 0..400 {
+        let len = (next() % 80) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                let r = next();
+                if i % 2 == 0 {
+                    alphabet[(r % alphabet.len() as u64) as usize]
+                } else {
+                    r as u8
+                }
+            })
+            .collect();
+        let text = String::from_utf8_lossy(&bytes);
+        let csv = format!("tortured_phrase,expected_phrase,num_papers\n{text}");
+        for (name, r) in [
+            ("f.csv", super::pps::parse_csv("f.csv", &csv).map(|_| ())),
+            (
+                "f.json",
+                super::pps::parse_json("f.json", &text).map(|_| ()),
+            ),
+            (
+                "f.toml",
+                super::pack::parse("f.toml", &text, PackKind::User).map(|_| ()),
+            ),
+        ] {
+            if let Err(e) = r {
+                assert!(e.to_string().starts_with(name), "{e}");
+            }
+        }
+        let _ = super::query::parse(&text);
+        // And whatever loads must compile and match without panicking.
+        let mut b = RuleSetBuilder::new();
+        if b.add_pps_csv("f.csv", &csv).is_ok() {
+            let rs = b.build().unwrap();
+            let _ = find(&rs, &text);
+        }
+    }
+}

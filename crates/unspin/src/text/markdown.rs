@@ -1,0 +1,126 @@
+//! Markdown → prose, with an offset map. Parsed with `pulldown-cmark` (CommonMark, the parser
+//! rustdoc uses), whose events carry source ranges.
+//!
+//! Kept: the text of paragraphs, headings, list items, block quotes, table cells, emphasis, and
+//! link text. Skipped: code blocks, images (their alt text), raw HTML, front matter, link URLs.
+//! Inline code is kept as written (it reads as part of the sentence). HTML comments that carry an
+//! `unspin:` suppression marker are kept, so `<!-- unspin: ignore -->` works in Markdown.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::offsets::{OffsetMap, TextBuilder};
+use super::SUPPRESSION_PREFIX;
+
+/// Extract the prose of a Markdown document.
+pub fn extract(src: &str) -> (String, OffsetMap) {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
+    let mut out = TextBuilder::new();
+    // Depth inside constructs whose text is not prose (code blocks, images, metadata).
+    let mut skip = 0usize;
+    for (event, range) in Parser::new_ext(src, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_)) => {
+                skip += 1
+            }
+            Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => {
+                skip = skip.saturating_sub(1);
+                out.block_break(range.end);
+            }
+            Event::End(TagEnd::Image) => skip = skip.saturating_sub(1),
+            _ if skip > 0 => {}
+            Event::Text(t) => push_text(&mut out, src, &t, range),
+            Event::Code(_) => {
+                // The code without its backticks; map it to the whole span.
+                let raw = &src[range.clone()];
+                let inner = raw.trim_matches('`');
+                let lead = raw.len() - raw.trim_start_matches('`').len();
+                out.push_verbatim(inner, range.start + lead);
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.contains(SUPPRESSION_PREFIX) => {
+                out.push_mapped(&format!(" {} ", h.trim()), range);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                let raw = &src[range.clone()];
+                if raw == "\n" {
+                    out.push_verbatim("\n", range.start);
+                } else {
+                    out.push_mapped("\n", range);
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::BlockQuote(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition
+                | TagEnd::List(_),
+            ) => out.block_break(range.end),
+            Event::End(TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead) => {
+                out.line_break(range.end)
+            }
+            Event::End(TagEnd::TableCell) if !out.ends_with_space() => {
+                out.push_mapped(" ", range.end..range.end);
+            }
+            Event::Start(Tag::Item) => out.line_break(range.start),
+            Event::Rule => out.block_break(range.start),
+            _ => {}
+        }
+    }
+    out.finish()
+}
+
+/// A text event: verbatim when the source holds exactly it, otherwise (an entity, an escape) a
+/// mapped piece over its whole source range.
+fn push_text(out: &mut TextBuilder, src: &str, text: &str, range: std::ops::Range<usize>) {
+    let raw = &src[range.clone()];
+    if raw == text {
+        out.push_verbatim(text, range.start);
+    } else if let Some(pos) = raw.find(text) {
+        // Text inside a larger raw range (e.g. table cells padded with spaces).
+        out.push_verbatim(text, range.start + pos);
+    } else {
+        out.push_mapped(text, range);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_markup_and_maps_back() {
+        let src = "# Title\n\nSome *emphasised* text with [a link](http://x.io) and `code`.\n\n```\nfn skipped() {}\n```\n\n- item one\n- item two\n";
+        let (text, map) = extract(src);
+        assert_eq!(
+            text,
+            "Title\n\nSome emphasised text with a link and code.\n\nitem one\nitem two"
+        );
+        for word in ["Title", "emphasised", "a link", "code", "item two"] {
+            let at = text.find(word).unwrap();
+            let back = map.to_source(at..at + word.len());
+            assert_eq!(&src[back], word);
+        }
+        assert!(!text.contains("skipped"));
+    }
+
+    #[test]
+    fn entities_map_to_their_source() {
+        let src = "Caf\u{e9} R&amp;D \u{2014} “quoted”";
+        let (text, map) = extract(src);
+        assert_eq!(text, "Caf\u{e9} R&D \u{2014} “quoted”");
+        let at = text.find("R&D").unwrap();
+        assert_eq!(&src[map.to_source(at..at + 3)], "R&amp;D");
+        let at = text.find("quoted").unwrap();
+        assert_eq!(&src[map.to_source(at..at + 6)], "quoted");
+    }
+
+    #[test]
+    fn keeps_suppression_comments() {
+        let (text, _) = extract("A line <!-- unspin: ignore --> here\n");
+        assert!(text.contains("unspin: ignore"));
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# End-to-end test of the web page in headless Chromium: installs Debian's chromium (apt) and
+# npm's playwright-core (which downloads no browser), builds the real `unspin`, and runs
+# tests/browser/e2e.mjs against `unspin serve` on a free loopback port. Saves docs/screenshot.png.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium nodejs npm >/dev/null
+fi
+
+cargo build -q -p unspin-cli
+(
+  cd tests/browser
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+)
+UNSPIN_BIN="$repo/target/debug/unspin" UNSPIN_REPO="$repo" UNSPIN_SHARED="$repo/../shared" \
+  node tests/browser/e2e.mjs

@@ -1,0 +1,210 @@
+// End-to-end test of the unspin web page in headless Chromium (Debian's /usr/bin/chromium driven
+// by playwright-core; no browser is downloaded). Run by scripts/ci-browser.sh.
+//
+// It starts the real `unspin serve` on a free loopback port with a small rules file, pastes the
+// project's own fixture and then ../shared/eval/dev/seed001.spun.txt, clicks Check, and checks
+// that the highlights, their tooltips (mouse and keyboard), the score and the restored text
+// appear; that the page fits a phone's width; that a file can be opened; that an HTML report
+// written by `unspin check --format html` renders the same view offline. It saves a screenshot
+// of the seed001 result to docs/screenshot.png.
+//
+// Environment: UNSPIN_BIN (the binary), UNSPIN_REPO (repository root), UNSPIN_SHARED (the shared
+// data folder; the seed001 part is skipped with a message when it is absent), CHROMIUM
+// (default /usr/bin/chromium).
+
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+const repo = process.env.UNSPIN_REPO ?? path.resolve(import.meta.dirname, "../..");
+const bin = process.env.UNSPIN_BIN ?? path.join(repo, "target/debug/unspin");
+const shared = process.env.UNSPIN_SHARED ?? path.resolve(repo, "../shared");
+const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const rules = path.join(repo, "tests/fixtures/serve-rules.toml");
+const samplePath = path.join(repo, "tests/fixtures/serve-sample.txt");
+const screenshot = path.join(repo, "docs/screenshot.png");
+
+let failures = 0;
+function check(cond, what) {
+  if (cond) {
+    console.log(`ok   ${what}`);
+  } else {
+    failures++;
+    console.log(`FAIL ${what}`);
+  }
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--rules", rules], {
+      stdio: ["ignore", "inherit", "pipe"],
+    });
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`unspin serve did not start in 60 s:\n${err}`)), 60000);
+    child.stderr.on("data", (chunk) => {
+      err += chunk;
+      const m = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`unspin serve exited with ${code}:\n${err}`));
+    });
+  });
+}
+
+// Mirror of what the engine reports for `text`, straight from the API: the page must show
+// exactly these spans.
+async function apiFindings(url, text) {
+  const r = await fetch(new URL("v1/check", url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  if (!r.ok) throw new Error(`/v1/check answered ${r.status}`);
+  return (await r.json()).findings;
+}
+
+async function runCheck(page, text) {
+  await page.fill("#input", text);
+  await page.click("#check");
+  await page.waitForFunction(() => /Checked \d+ words/.test(document.getElementById("status").textContent) ||
+    document.getElementById("status").classList.contains("error"), null, { timeout: 60000 });
+  return page.textContent("#status");
+}
+
+const { child, url } = await startServer();
+const profile = mkdtempSync(path.join(tmpdir(), "unspin-chromium-"));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: chromiumPath,
+  headless: true,
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+  viewport: { width: 1280, height: 900 },
+});
+
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") pageErrors.push(m.text()); });
+  await page.goto(url);
+  check(await page.isVisible("#input"), "the page shows the text box");
+  check((await page.getAttribute("#input", "id")) === "input" && (await page.locator("label[for=input]").count()) === 1,
+    "the text box has a label");
+
+  // Empty input: a clear message, no request.
+  await page.click("#check");
+  check((await page.textContent("#status")).includes("Paste or open a text first"), "empty input gives a clear message");
+
+  // The project's own fixture: known phrases, with characters outside the BMP before them.
+  const sample = readFileSync(samplePath, "utf8");
+  const expected = await apiFindings(url, sample);
+  check(expected.length >= 4, `the API finds the fixture's phrases (${expected.length} findings)`);
+  const status = await runCheck(page, sample);
+  check(/Checked \d+ words/.test(status), `check completes: "${status.trim()}"`);
+  const marks = await page.$$eval("mark.f", (ms) => ms.map((m) => m.textContent));
+  check(JSON.stringify(marks) === JSON.stringify(expected.map((f) => f.text)),
+    `every finding is highlighted at its exact span, past emoji and 𝒜 (${marks.join(" | ")})`);
+  for (const phrase of ["counterfeit consciousness", "irregular woodland", "huge information"]) {
+    check(marks.includes(phrase), `"${phrase}" is highlighted`);
+  }
+  check(/^\d\.\d\d$/.test(await page.textContent("[data-testid=score]")), "the document score is shown");
+  check(await page.isVisible(".verdict"), "the verdict is shown");
+
+  // Hover shows the suggestion and the confidence.
+  await page.hover("mark.f >> nth=0");
+  await page.waitForSelector("#tip:not([hidden])");
+  const tip = await page.textContent("#tip");
+  check(tip.includes(expected[0].suggestion) && /confidence \d+%/.test(tip),
+    `hovering a highlight shows its suggestion and confidence ("${tip}")`);
+
+  // Keyboard: Tab reaches the highlights and shows the same tooltip; Escape hides it.
+  await page.mouse.move(0, 0);
+  await page.focus("#clear");
+  let reached = false;
+  for (let i = 0; i < 10 && !reached; i++) {
+    await page.keyboard.press("Tab");
+    reached = await page.evaluate(() => document.activeElement?.matches("mark.f") ?? false);
+  }
+  check(reached, "Tab reaches a highlight");
+  check(await page.isVisible("#tip"), "focusing a highlight shows its tooltip");
+  await page.keyboard.press("Escape");
+  check(await page.isHidden("#tip"), "Escape hides the tooltip");
+
+  // Restored text: the word diff, and the clean text once changes are hidden.
+  const ins = await page.$$eval("[data-testid=restored] ins", (xs) => xs.map((x) => x.textContent));
+  check(ins.some((t) => t.includes("artificial intelligence")) && ins.some((t) => t.includes("random forest")),
+    "the restored text shows the insertions");
+  const r = await fetch(new URL("v1/restore", url), {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: sample }),
+  });
+  const restored = (await r.json()).restored;
+  await page.click("text=Hide changes");
+  const shown = await page.evaluate(() => document.querySelector("[data-testid=restored]").innerText);
+  check(shown === restored, "with changes hidden, the restored panel reads exactly as /v1/restore");
+
+  // Phone width: nothing wider than the screen.
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `the page fits a 375 px wide screen (overflow ${overflow} px)`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Opening a file fills the text box.
+  await page.click("#clear");
+  await page.setInputFiles("#file", samplePath);
+  await page.waitForFunction(() => document.getElementById("input").value.length > 0);
+  check((await page.inputValue("#input")) === sample, "opening a file puts its text in the box");
+
+  // seed001, the real spun article.
+  const seedPath = path.join(shared, "eval/dev/seed001.spun.txt");
+  if (existsSync(seedPath)) {
+    const seed = readFileSync(seedPath, "utf8");
+    const seedFindings = await apiFindings(url, seed);
+    await runCheck(page, seed);
+    const n = await page.locator("mark.f").count();
+    check(n === seedFindings.length && n >= 5, `seed001: ${n} highlights, as many as the API's findings`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.hover("mark.f >> nth=1");
+    await page.waitForSelector("#tip:not([hidden])");
+    await page.screenshot({ path: screenshot, fullPage: false });
+    console.log(`     screenshot saved to ${path.relative(repo, screenshot)}`);
+  } else {
+    console.log(`skip seed001: ${seedPath} is absent (the shared data is not beside the repository)`);
+  }
+  check(pageErrors.length === 0, `no script errors on the page (${pageErrors.join("; ")})`);
+
+  // The self-contained HTML report renders the same view from a file, with no server.
+  const reportDir = mkdtempSync(path.join(tmpdir(), "unspin-report-"));
+  const reportFile = path.join(reportDir, "report.html");
+  const out = spawnSync(bin, ["check", "--format", "html", "--rules", rules, samplePath], { encoding: "utf8" });
+  check(out.status === 1, `unspin check --format html exits 1 when it finds something (got ${out.status}: ${out.stderr})`);
+  writeFileSync(reportFile, out.stdout);
+  const requests = [];
+  const report = await context.newPage();
+  report.on("request", (req) => { if (!req.url().startsWith("file:")) requests.push(req.url()); });
+  await report.goto("file://" + reportFile);
+  const reportMarks = await report.$$eval("mark.f", (ms) => ms.map((m) => m.textContent));
+  check(JSON.stringify(reportMarks) === JSON.stringify(marks), "the HTML report highlights the same spans");
+  check(await report.isHidden("#input-panel"), "the report has no input box");
+  check(requests.length === 0, `the report loads nothing from the network (${requests.join(", ")})`);
+  await report.close();
+  rmSync(reportDir, { recursive: true, force: true });
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  child.kill("SIGINT");
+}
+
+if (failures) {
+  console.log(`${failures} browser check(s) failed`);
+  process.exit(1);
+}
+console.log("browser test passed");
