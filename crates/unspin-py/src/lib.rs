@@ -17,7 +17,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList};
 use rayon::prelude::*;
-use unspin::rules::RuleSet;
+use unspin::rules::RuleSetBuilder;
 use unspin::{Engine, EngineOptions, Report};
 
 /// Build an engine the way the CLI's `EngineArgs::build` does.
@@ -39,20 +39,28 @@ fn build_engine(
         }
         options.min_confidence = c;
     }
-    if let Some(path) = rules.first() {
-        // The engine library cannot load rule files yet; refuse rather than ignore them.
-        return Err(PyValueError::new_err(format!(
-            "{}: loading rule files is not supported by this build of unspin yet",
-            path.display()
-        )));
+    // The built-in pack plus every rule file, as the CLI's `EngineArgs::build` does.
+    let mut builder = RuleSetBuilder::new();
+    builder.add_builtin().map_err(engine_error)?;
+    for path in &rules {
+        builder.load_path(path).map_err(engine_error)?;
     }
     if let Some(path) = model {
+        // The CLI does not load model files into the engine yet either; refuse rather than ignore.
         return Err(PyValueError::new_err(format!(
             "{}: loading model files is not supported by this build of unspin yet",
             path.display()
         )));
     }
-    Ok(Engine::new(RuleSet::empty(), None, options))
+    Ok(Engine::new(builder.build().map_err(engine_error)?, None, options))
+}
+
+/// An engine error (a rule file that cannot be read or parsed), naming the file.
+fn engine_error(e: unspin::Error) -> PyErr {
+    match e {
+        unspin::Error::Io { .. } => pyo3::exceptions::PyOSError::new_err(e.to_string()),
+        _ => PyValueError::new_err(e.to_string()),
+    }
 }
 
 /// A configured engine, shared by the threads that score a batch. Build one and reuse it.

@@ -99,3 +99,31 @@ def test_score_batch_releases_the_gil():
         stop.set()
         ticker.join()
     assert during > 5
+
+
+def test_rule_files_are_loaded(tmp_path):
+    pack = tmp_path / "pack.toml"
+    pack.write_text(
+        '[[rule]]\nphrase = "zorbly widget"\noriginal = "gear wheel"\nweight = 0.95\n',
+        encoding="utf-8",
+    )
+    scanner = unspin.Scanner(rules=[pack], fast=True)
+    text = "Café owners oiled the zorbly widget daily."
+    report = scanner.check(text)
+    found = [f for f in report["findings"] if f["text"] == "zorbly widget"]
+    assert found, report
+    f = found[0]
+    assert f["suggestion"] == "gear wheel"
+    assert text[f["start_char"] : f["end_char"]] == "zorbly widget"
+    assert f["start"] == f["start_char"] + 1  # "é" is two bytes in UTF-8
+    assert scanner.restore(text) == "Café owners oiled the gear wheel daily."
+    assert unspin.check(text, rules=[str(pack)], fast=True)["findings"]
+
+
+def test_bad_rule_files_name_the_file(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[rule]]\nnot_a_field = 1\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.toml"):
+        unspin.Scanner(rules=[bad])
+    with pytest.raises(OSError, match="missing.toml"):
+        unspin.Scanner(rules=[tmp_path / "missing.toml"])

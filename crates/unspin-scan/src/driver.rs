@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
+use unspin::trace::{trace, Index, TraceOptions};
 use unspin::Engine;
 
 use crate::format::{self, Format, ShardKind};
@@ -43,6 +44,10 @@ pub struct ScanConfig {
     /// Bounds of one scoring batch.
     pub batch_docs: usize,
     pub batch_bytes: usize,
+    /// Trace every document against this source index (`unspin index add`).
+    pub index: Option<PathBuf>,
+    /// Sources kept per document when tracing.
+    pub trace_top: usize,
     /// A description of the engine's settings; stored in each shard's marker so that a rerun with
     /// another engine scans again.
     pub engine_settings: String,
@@ -61,6 +66,8 @@ impl ScanConfig {
             progress: false,
             batch_docs: 1024,
             batch_bytes: 16 << 20,
+            index: None,
+            trace_top: 3,
             engine_settings: String::new(),
         }
     }
@@ -71,8 +78,14 @@ impl ScanConfig {
 
     fn settings(&self) -> String {
         format!(
-            "id={:?} text={:?} restore={} keep_below={:?} engine={}",
-            self.id_field, self.text_field, self.restore, self.keep_below, self.engine_settings
+            "id={:?} text={:?} restore={} keep_below={:?} index={:?} top={} engine={}",
+            self.id_field,
+            self.text_field,
+            self.restore,
+            self.keep_below,
+            self.index,
+            self.trace_top,
+            self.engine_settings
         )
     }
 }
@@ -109,6 +122,21 @@ pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary>
         .num_threads(config.threads)
         .build()?;
     let settings = config.settings();
+    let index = match &config.index {
+        Some(dir) => {
+            Some(Index::open(dir).map_err(|e| anyhow::anyhow!("--index {}: {e}", dir.display()))?)
+        }
+        None => None,
+    };
+    let scorer = Scorer {
+        engine,
+        index: index.as_ref(),
+        trace: TraceOptions {
+            top: config.trace_top.max(1),
+            ..TraceOptions::default()
+        },
+        restore: config.restore,
+    };
     let mut summary = ScanSummary {
         shards: shards.len(),
         ..Default::default()
@@ -131,7 +159,7 @@ pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary>
     let mut done_bytes = 0;
     for (path, kind, name) in &todo {
         let stats = scan_shard(
-            config, engine, &pool, path, kind, name, &bar, done_bytes, &settings,
+            config, &scorer, &pool, path, kind, name, &bar, done_bytes, &settings,
         )?;
         done_bytes += stats.input_bytes;
         bar.set_position(done_bytes);
@@ -231,24 +259,67 @@ impl Iterator for ShardReader {
     }
 }
 
+/// Everything that is computed per document, shared by the scoring threads.
+struct Scorer<'a> {
+    engine: &'a Engine,
+    index: Option<&'a Index>,
+    trace: TraceOptions,
+    restore: bool,
+}
+
+/// A source found by tracing.
+#[derive(Serialize)]
+struct Source {
+    id: String,
+    score: f64,
+    coverage: f64,
+}
+
 /// The result of scoring one document.
 struct Scored {
     score: f32,
     spans: Vec<(usize, usize, f32)>,
     restored: Option<String>,
+    sources: Option<Vec<Source>>,
 }
 
-fn score(engine: &Engine, doc: &Doc, restore: bool) -> Result<Scored, String> {
-    // A panic in the engine on one document must not take the run down: it is that document's
-    // error, reported like any other.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let (report, restored) = if restore {
-            let (text, report) = engine.restore(&doc.text);
+impl Scorer<'_> {
+    fn score(&self, doc: &Doc) -> Result<Scored, String> {
+        // A panic in the engine on one document must not take the run down: it is that
+        // document's error, reported like any other.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.score_unguarded(doc)))
+            .map_err(|panic| {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                format!("the engine failed on this document: {message}")
+            })?
+    }
+
+    fn score_unguarded(&self, doc: &Doc) -> Result<Scored, String> {
+        let (report, restored) = if self.restore {
+            let (text, report) = self.engine.restore(&doc.text);
             (report, Some(text))
         } else {
-            (engine.check(&doc.text), None)
+            (self.engine.check(&doc.text), None)
         };
-        Scored {
+        let sources = match self.index {
+            Some(index) => Some(
+                trace(index, &doc.text, &self.trace)
+                    .map_err(|e| format!("tracing failed: {e}"))?
+                    .into_iter()
+                    .map(|m| Source {
+                        id: m.id,
+                        score: m.score,
+                        coverage: m.coverage,
+                    })
+                    .collect(),
+            ),
+            None => None,
+        };
+        Ok(Scored {
             score: report.score,
             spans: report
                 .findings
@@ -256,22 +327,18 @@ fn score(engine: &Engine, doc: &Doc, restore: bool) -> Result<Scored, String> {
                 .map(|f| (f.start, f.end, f.confidence))
                 .collect(),
             restored,
-        }
-    }))
-    .map_err(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        format!("the engine failed on this document: {message}")
-    })
+            sources,
+        })
+    }
 }
 
 #[derive(Serialize)]
 struct AttributeRow<'a> {
     id: &'a str,
     attributes: Attributes<'a>,
+    /// With `--index`: the best sources, best first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sources: Option<&'a [Source]>,
 }
 
 #[derive(Serialize)]
@@ -280,6 +347,12 @@ struct Attributes<'a> {
     doc: [(usize, usize, f32); 1],
     #[serde(rename = "unspin__spin__spans")]
     spans: &'a [(usize, usize, f32)],
+    /// With `--index`: `[[0, len, best source score]]` (0 when no source was found).
+    #[serde(
+        rename = "unspin__trace__source",
+        skip_serializing_if = "Option::is_none"
+    )]
+    source: Option<[(usize, usize, f64); 1]>,
 }
 
 #[derive(Serialize)]
@@ -293,7 +366,7 @@ struct PlainDocument<'a> {
 #[allow(clippy::too_many_arguments)]
 fn scan_shard(
     config: &ScanConfig,
-    engine: &Engine,
+    scorer: &Scorer<'_>,
     pool: &rayon::ThreadPool,
     path: &Path,
     kind: &ShardKind,
@@ -339,7 +412,7 @@ fn scan_shard(
                 batch
                     .par_iter()
                     .map(|item| match item {
-                        Item::Doc(doc) => Some(score(engine, doc, config.restore)),
+                        Item::Doc(doc) => Some(scorer.score(doc)),
                         Item::Error(_) => None,
                     })
                     .collect()
@@ -418,7 +491,12 @@ fn write_doc(
         attributes: Attributes {
             doc: [(0, doc.text.len(), scored.score)],
             spans: &scored.spans,
+            source: scored
+                .sources
+                .as_ref()
+                .map(|s| [(0, doc.text.len(), s.first().map_or(0.0, |best| best.score))]),
         },
+        sources: scored.sources.as_deref(),
     })?;
     stats.records_out += 1;
     if !config.writes_documents() || config.keep_below.is_some_and(|x| scored.score >= x) {

@@ -326,3 +326,103 @@ fn a_stopped_run_resumes_without_duplicates() {
     assert_eq!(fourth.shards_resumed, 6);
     assert_eq!(rows("good"), 7);
 }
+
+/// A deterministic article with names, years and numbers (what trace fingerprints rely on).
+fn article(seed: u64, sentences: usize) -> String {
+    const NAMES: &[&str] = &[
+        "Ada Lovelace",
+        "Carl Gauss",
+        "Marie Curie",
+        "Niels Bohr",
+        "Emmy Noether",
+        "Alan Turing",
+        "Rosalind Franklin",
+        "Enrico Fermi",
+    ];
+    const PLACES: &[&str] = &[
+        "Vienna", "Lisbon", "Kraków", "Uppsala", "Bologna", "Leiden", "Tartu", "Ghent",
+    ];
+    const NOUNS: &[&str] = &[
+        "bridge",
+        "harbour",
+        "library",
+        "orchard",
+        "foundry",
+        "observatory",
+        "canal",
+        "market",
+    ];
+    const ADJS: &[&str] = &[
+        "ancient", "northern", "famous", "quiet", "crowded", "wealthy", "narrow", "royal",
+    ];
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let mut s = String::new();
+    for _ in 0..sentences {
+        let year = 1700 + next() % 300;
+        s.push_str(&format!(
+            "In {year} {} visited the {} {} of {} with {} {} workers. ",
+            NAMES[next() % NAMES.len()],
+            ADJS[next() % ADJS.len()],
+            NOUNS[next() % NOUNS.len()],
+            PLACES[next() % PLACES.len()],
+            2 + next() % 90,
+            ADJS[next() % ADJS.len()],
+        ));
+    }
+    s
+}
+
+#[test]
+fn documents_are_traced_to_their_sources_with_an_index() {
+    use unspin::trace::{IndexWriter, Params};
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let mut writer = IndexWriter::open(&index, Params::default()).unwrap();
+    writer
+        .add_batch(
+            (1..=5)
+                .map(|i| (format!("src{i}"), article(i, 12)))
+                .collect(),
+        )
+        .unwrap();
+    writer.commit().unwrap();
+
+    // A lightly rewritten copy of source 3, and a document from nowhere.
+    let copy = article(3, 12)
+        .replace("visited", "went to")
+        .replace("workers", "labourers");
+    let input = dir.path().join("crawl.jsonl");
+    fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "copy", "text": copy}),
+            serde_json::json!({"id": "other", "text": "A short note about nothing in particular, written today."})
+        ),
+    )
+    .unwrap();
+    let mut config = ScanConfig::new(vec![input], dir.path().join("out"));
+    config.index = Some(index);
+    let summary = scan(&config, &engine()).unwrap();
+    assert_eq!(summary.scanned.records_out, 2);
+    let rows = read_gz_lines(&dir.path().join("out/attributes/crawl.jsonl.gz"));
+    let sources = rows[0]["sources"].as_array().unwrap();
+    assert_eq!(sources[0]["id"], "src3", "{rows:?}");
+    let best = rows[0]["attributes"]["unspin__trace__source"][0][2]
+        .as_f64()
+        .unwrap();
+    assert!(best > 0.5, "{rows:?}");
+    assert!(
+        rows[1]["sources"].as_array().unwrap().is_empty(),
+        "{rows:?}"
+    );
+    assert_eq!(rows[1]["attributes"]["unspin__trace__source"][0][2], 0.0);
+}

@@ -32,6 +32,13 @@ pub struct Args {
     /// Write to documents/ only the documents scoring below X (a spin filter).
     #[arg(long, value_name = "X")]
     pub keep_below: Option<f32>,
+    /// Also trace every document against this source index (built by `unspin index add`): the
+    /// attribute rows get `unspin__trace__source` and the best `sources` with their scores.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// Sources kept per document with --index.
+    #[arg(long, value_name = "K", default_value_t = 3)]
+    pub top: usize,
     /// Documents per scoring batch (memory is bounded by a few batches).
     #[arg(long, value_name = "N", default_value_t = 1024)]
     pub batch_size: usize,
@@ -55,6 +62,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     config.restore = args.restore;
     config.keep_below = args.keep_below;
     config.batch_docs = args.batch_size;
+    config.index = args.index;
+    config.trace_top = args.top;
     config.progress = !args.no_progress && std::io::stderr().is_terminal();
     config.engine_settings = format!("{:?}", args.engine);
     let summary = unspin_scan::scan(&config, &engine)?;
