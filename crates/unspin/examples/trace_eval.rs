@@ -118,7 +118,12 @@ pub fn overlap_wer(reference: &[String], hyp: &[String]) -> (usize, usize) {
     let mut d = vec![0i32; (n + 1) * w];
     for i in 1..=n {
         for j in 1..=m {
-            let diag = d[(i - 1) * w + j - 1] + if reference[i - 1] == hyp[j - 1] { 1 } else { -1 };
+            let diag = d[(i - 1) * w + j - 1]
+                + if reference[i - 1] == hyp[j - 1] {
+                    1
+                } else {
+                    -1
+                };
             d[i * w + j] = diag.max(d[(i - 1) * w + j] - 1).max(d[i * w + j - 1] - 1);
         }
     }
@@ -156,7 +161,9 @@ pub fn overlap_wer(reference: &[String], hyp: &[String]) -> (usize, usize) {
 
 fn dev_eval(index: &Index, dev: &Path) -> Result<(), String> {
     println!("\n## dev pairs ({})", dev.display());
-    println!("| text | rank of original | score | coverage | WER spun | WER restored | shared words |");
+    println!(
+        "| text | rank of original | score | coverage | WER spun | WER restored | shared words |"
+    );
     println!("|---|---|---|---|---|---|---|");
     let mut names: Vec<PathBuf> = std::fs::read_dir(dev)
         .map_err(|e| format!("{}: {e}", dev.display()))?
@@ -204,7 +211,8 @@ fn dev_eval(index: &Index, dev: &Path) -> Result<(), String> {
         let (e1, n1) = overlap_wer(&ow, &words(&restored));
         println!(
             "| {stem} | {} | {score:.2} | {coverage:.2} | {:.3} | {:.3} | {n1} |",
-            rank.map(|r| (r + 1).to_string()).unwrap_or("not found".into()),
+            rank.map(|r| (r + 1).to_string())
+                .unwrap_or("not found".into()),
             e0 as f64 / n0.max(1) as f64,
             e1 as f64 / n1.max(1) as f64,
         );

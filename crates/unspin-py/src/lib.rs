@@ -1,0 +1,309 @@
+//! Python bindings for unspin: coarse calls (a document, a batch, an Arrow array) so that the
+//! per-call cost of crossing into Rust is paid once per batch, and the GIL is released while the
+//! documents are scored in parallel (rayon).
+//!
+//! Offsets in the returned findings are given twice: `start`/`end` are UTF-8 byte offsets (as in
+//! every other output of unspin), `start_char`/`end_char` are code-point offsets for slicing a
+//! Python `str`. All are half-open.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use arrow_array::cast::AsArray;
+use arrow_array::ffi::{from_ffi, FFI_ArrowArray, FFI_ArrowSchema};
+use arrow_array::{make_array, Array, ArrayRef};
+use arrow_schema::DataType;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyDict, PyList};
+use rayon::prelude::*;
+use unspin::rules::RuleSet;
+use unspin::{Engine, EngineOptions, Report};
+
+/// Build an engine the way the CLI's `EngineArgs::build` does.
+fn build_engine(
+    rules: Vec<PathBuf>,
+    model: Option<PathBuf>,
+    fast: bool,
+    min_confidence: Option<f32>,
+) -> PyResult<Engine> {
+    let mut options = EngineOptions {
+        fast,
+        ..EngineOptions::default()
+    };
+    if let Some(c) = min_confidence {
+        if !(0.0..=1.0).contains(&c) {
+            return Err(PyValueError::new_err(format!(
+                "min_confidence must be in [0, 1], got {c}"
+            )));
+        }
+        options.min_confidence = c;
+    }
+    if let Some(path) = rules.first() {
+        // The engine library cannot load rule files yet; refuse rather than ignore them.
+        return Err(PyValueError::new_err(format!(
+            "{}: loading rule files is not supported by this build of unspin yet",
+            path.display()
+        )));
+    }
+    if let Some(path) = model {
+        return Err(PyValueError::new_err(format!(
+            "{}: loading model files is not supported by this build of unspin yet",
+            path.display()
+        )));
+    }
+    Ok(Engine::new(RuleSet::empty(), None, options))
+}
+
+/// A configured engine, shared by the threads that score a batch. Build one and reuse it.
+#[pyclass(frozen, module = "unspin._unspin")]
+struct Scanner {
+    engine: Arc<Engine>,
+    /// A pool of its own when `threads` was given (e.g. one thread per Spark task slot).
+    pool: Option<rayon::ThreadPool>,
+}
+
+impl Scanner {
+    fn run<T: Send>(&self, f: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+}
+
+#[pymethods]
+impl Scanner {
+    #[new]
+    #[pyo3(signature = (*, rules=None, model=None, fast=false, min_confidence=None, threads=None))]
+    fn new(
+        rules: Option<Vec<PathBuf>>,
+        model: Option<PathBuf>,
+        fast: bool,
+        min_confidence: Option<f32>,
+        threads: Option<usize>,
+    ) -> PyResult<Self> {
+        let engine = build_engine(rules.unwrap_or_default(), model, fast, min_confidence)?;
+        let pool = match threads {
+            Some(0) => return Err(PyValueError::new_err("threads must be at least 1")),
+            Some(n) => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map_err(|e| PyValueError::new_err(format!("cannot start threads: {e}")))?,
+            ),
+            None => None,
+        };
+        Ok(Scanner {
+            engine: Arc::new(engine),
+            pool,
+        })
+    }
+
+    /// Check one document: a dict with `score`, `verdict`, `words` and `findings`.
+    fn check<'py>(&self, py: Python<'py>, text: String) -> PyResult<Bound<'py, PyDict>> {
+        let engine = &self.engine;
+        let report = py.detach(|| engine.check(&text));
+        report_to_dict(py, &text, &report)
+    }
+
+    /// The most probable original text.
+    fn restore(&self, py: Python<'_>, text: String) -> String {
+        let engine = &self.engine;
+        py.detach(|| engine.restore(&text).0)
+    }
+
+    /// Check many documents in parallel; one dict per document, in order.
+    fn check_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let engine = &self.engine;
+        let reports: Vec<Report> =
+            py.detach(|| self.run(|| texts.par_iter().map(|t| engine.check(t)).collect()));
+        let dicts = texts
+            .iter()
+            .zip(&reports)
+            .map(|(t, r)| report_to_dict(py, t, r))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, dicts)
+    }
+
+    /// Restore many documents in parallel.
+    fn restore_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<String> {
+        let engine = &self.engine;
+        py.detach(|| self.run(|| texts.par_iter().map(|t| engine.restore(t).0).collect()))
+    }
+
+    /// Document scores (probability of spin) of many documents, scored in parallel without the GIL.
+    fn score_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<f32> {
+        let engine = &self.engine;
+        py.detach(|| self.run(|| texts.par_iter().map(|t| engine.check(t).score).collect()))
+    }
+
+    /// Document scores of an Arrow string array (`string`, `large_string` or `string_view`),
+    /// read in place through the Arrow C data interface (any object with `__arrow_c_array__`,
+    /// such as `pyarrow.Array`; a `pyarrow.ChunkedArray` is read chunk by chunk). Nulls score
+    /// `None`.
+    fn score_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<Vec<Option<f32>>> {
+        let mut scores = Vec::new();
+        if !array.hasattr("__arrow_c_array__")? && array.hasattr("chunks")? {
+            for chunk in array.getattr("chunks")?.try_iter()? {
+                scores.extend(self.score_arrow(py, &chunk?)?);
+            }
+            return Ok(scores);
+        }
+        let imported = import_arrow_array(array)?;
+        let engine = &self.engine;
+        let score = |text: Option<&str>| text.map(|t| engine.check(t).score);
+        let scores = py.detach(|| {
+            self.run(|| match imported.data_type() {
+                DataType::Utf8 => {
+                    let a = imported.as_string::<i32>();
+                    Ok((0..a.len())
+                        .into_par_iter()
+                        .map(|i| score((!a.is_null(i)).then(|| a.value(i))))
+                        .collect())
+                }
+                DataType::LargeUtf8 => {
+                    let a = imported.as_string::<i64>();
+                    Ok((0..a.len())
+                        .into_par_iter()
+                        .map(|i| score((!a.is_null(i)).then(|| a.value(i))))
+                        .collect())
+                }
+                DataType::Utf8View => {
+                    let a = imported.as_string_view();
+                    Ok((0..a.len())
+                        .into_par_iter()
+                        .map(|i| score((!a.is_null(i)).then(|| a.value(i))))
+                        .collect())
+                }
+                other => Err(format!(
+                    "expected an Arrow array of strings, got one of type {other}"
+                )),
+            })
+        });
+        // The imported buffers are released here, with the GIL held again.
+        drop(imported);
+        scores.map_err(PyTypeError::new_err)
+    }
+}
+
+/// Import an array exported through the Arrow PyCapsule interface.
+fn import_arrow_array(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
+    if !obj.hasattr("__arrow_c_array__")? {
+        return Err(PyTypeError::new_err(
+            "expected an Arrow array (an object with __arrow_c_array__, such as pyarrow.Array)",
+        ));
+    }
+    let exported = obj.call_method0("__arrow_c_array__")?;
+    let (schema, array): (Bound<'_, PyCapsule>, Bound<'_, PyCapsule>) = exported.extract()?;
+    let schema_ptr = schema
+        .pointer_checked(Some(c"arrow_schema"))?
+        .cast::<FFI_ArrowSchema>();
+    let array_ptr = array
+        .pointer_checked(Some(c"arrow_array"))?
+        .cast::<FFI_ArrowArray>();
+    // SAFETY: by the PyCapsule interface the capsules hold a valid ArrowSchema and ArrowArray.
+    // `from_raw` moves the array out and marks the capsule's copy as released, so the capsule's
+    // destructor will not release it a second time; the schema is only borrowed while the
+    // capsule is alive.
+    let data = unsafe {
+        let array = FFI_ArrowArray::from_raw(array_ptr.as_ptr());
+        from_ffi(array, schema_ptr.as_ref())
+    }
+    .map_err(|e| PyValueError::new_err(format!("cannot import the Arrow array: {e}")))?;
+    Ok(make_array(data))
+}
+
+fn report_to_dict<'py>(
+    py: Python<'py>,
+    text: &str,
+    report: &Report,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    dict.set_item("score", report.score)?;
+    dict.set_item("verdict", report.verdict.as_str())?;
+    dict.set_item("words", report.words)?;
+    let findings = PyList::empty(py);
+    // Findings are sorted by start: count code points incrementally.
+    let (mut byte, mut chars) = (0usize, 0usize);
+    let mut char_offset = |to: usize| {
+        let to = to.min(text.len());
+        if to >= byte && text.is_char_boundary(to) && text.is_char_boundary(byte) {
+            chars += text[byte..to].chars().count();
+            byte = to;
+            chars
+        } else {
+            text.get(..to).map_or(0, |s| s.chars().count())
+        }
+    };
+    for f in &report.findings {
+        let d = PyDict::new(py);
+        d.set_item("start", f.start)?;
+        d.set_item("end", f.end)?;
+        d.set_item("start_char", char_offset(f.start))?;
+        d.set_item("end_char", char_offset(f.end))?;
+        d.set_item("text", &f.text)?;
+        d.set_item("suggestion", &f.suggestion)?;
+        d.set_item("alternatives", &f.alternatives)?;
+        d.set_item("confidence", f.confidence)?;
+        d.set_item("rule", &f.rule)?;
+        d.set_item("message", &f.message)?;
+        findings.append(d)?;
+    }
+    dict.set_item("findings", findings)?;
+    Ok(dict)
+}
+
+/// The engine behind the module-level functions when they are called with default settings.
+fn default_scanner() -> PyResult<&'static Scanner> {
+    static DEFAULT: OnceLock<Scanner> = OnceLock::new();
+    if let Some(s) = DEFAULT.get() {
+        return Ok(s);
+    }
+    let scanner = Scanner::new(None, None, false, None, None)?;
+    Ok(DEFAULT.get_or_init(|| scanner))
+}
+
+/// Check one document (see `Scanner.check`); builds an engine unless the settings are the defaults.
+#[pyfunction]
+#[pyo3(signature = (text, *, rules=None, fast=false, min_confidence=None))]
+fn check<'py>(
+    py: Python<'py>,
+    text: String,
+    rules: Option<Vec<PathBuf>>,
+    fast: bool,
+    min_confidence: Option<f32>,
+) -> PyResult<Bound<'py, PyDict>> {
+    if rules.is_none() && !fast && min_confidence.is_none() {
+        return default_scanner()?.check(py, text);
+    }
+    Scanner::new(rules, None, fast, min_confidence, None)?.check(py, text)
+}
+
+/// The most probable original of one document.
+#[pyfunction]
+#[pyo3(signature = (text, *, rules=None, fast=false))]
+fn restore(
+    py: Python<'_>,
+    text: String,
+    rules: Option<Vec<PathBuf>>,
+    fast: bool,
+) -> PyResult<String> {
+    if rules.is_none() && !fast {
+        return Ok(default_scanner()?.restore(py, text));
+    }
+    Ok(Scanner::new(rules, None, fast, None, None)?.restore(py, text))
+}
+
+#[pymodule]
+fn _unspin(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Scanner>()?;
+    m.add_function(wrap_pyfunction!(check, m)?)?;
+    m.add_function(wrap_pyfunction!(restore, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,101 @@
+"""Tests of the Python bindings: the calls, their types, and agreement between the batch paths."""
+
+import threading
+
+import pytest
+
+import unspin
+
+pa = pytest.importorskip("pyarrow")
+
+TEXTS = [
+    "Head of state Joe Biden said the counterfeit consciousness research as well as the data were sound.",
+    "A plain sentence about the weather.",
+    "",
+    "Unicode: café — naïve résumé, 東京.",
+]
+
+
+def test_check_returns_a_report():
+    report = unspin.check(TEXTS[0])
+    assert set(report) == {"score", "verdict", "words", "findings"}
+    assert 0.0 <= report["score"] <= 1.0
+    assert report["verdict"] in {"spun", "uncertain", "clean"}
+    assert report["words"] == 17
+    for f in report["findings"]:
+        assert TEXTS[0].encode()[f["start"] : f["end"]].decode() == f["text"]
+        assert TEXTS[0][f["start_char"] : f["end_char"]] == f["text"]
+
+
+def test_restore_returns_text():
+    assert unspin.restore(TEXTS[1]) == TEXTS[1]
+    assert isinstance(unspin.restore(TEXTS[0]), str)
+
+
+def test_scanner_batches_agree_with_single_calls():
+    scanner = unspin.Scanner(fast=False, threads=2)
+    scores = scanner.score_batch(TEXTS)
+    assert len(scores) == len(TEXTS)
+    assert scores == pytest.approx([scanner.check(t)["score"] for t in TEXTS])
+    reports = scanner.check_batch(TEXTS)
+    assert [r["score"] for r in reports] == pytest.approx(scores)
+    assert scanner.restore_batch(TEXTS) == [scanner.restore(t) for t in TEXTS]
+
+
+@pytest.mark.parametrize("arrow_type", ["string", "large_string", "string_view"])
+def test_score_arrow_reads_string_arrays(arrow_type):
+    scanner = unspin.Scanner()
+    data = TEXTS + [None]
+    array = pa.array(data, type=getattr(pa, arrow_type)())
+    scores = scanner.score_arrow(array)
+    assert scores[-1] is None
+    assert scores[:-1] == pytest.approx(scanner.score_batch(TEXTS))
+
+
+def test_score_arrow_reads_chunked_arrays_and_slices():
+    scanner = unspin.Scanner()
+    chunked = pa.chunked_array([TEXTS[:2], TEXTS[2:]])
+    assert scanner.score_arrow(chunked) == pytest.approx(scanner.score_batch(TEXTS))
+    sliced = pa.array(TEXTS).slice(1, 2)
+    assert scanner.score_arrow(sliced) == pytest.approx(scanner.score_batch(TEXTS[1:3]))
+
+
+def test_score_arrow_rejects_non_strings():
+    scanner = unspin.Scanner()
+    with pytest.raises(TypeError, match="strings"):
+        scanner.score_arrow(pa.array([1, 2, 3]))
+    with pytest.raises(TypeError, match="Arrow array"):
+        scanner.score_arrow(["not", "arrow"])
+
+
+def test_bad_settings_are_clear_errors():
+    with pytest.raises(ValueError, match="min_confidence"):
+        unspin.Scanner(min_confidence=3.0)
+    with pytest.raises(ValueError, match="threads"):
+        unspin.Scanner(threads=0)
+    with pytest.raises(TypeError):
+        unspin.Scanner("positional")  # settings are keyword-only
+
+
+def test_score_batch_releases_the_gil():
+    # While one thread scores a large batch, another Python thread must keep running.
+    scanner = unspin.Scanner(threads=1)
+    texts = [TEXTS[0] * 20] * 20000
+    ticks = []
+    stop = threading.Event()
+
+    def tick():
+        while not stop.is_set():
+            ticks.append(1)
+            stop.wait(0.001)
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    try:
+        before = len(ticks)
+        scanner.score_batch(texts)
+        during = len(ticks) - before
+    finally:
+        stop.set()
+        ticker.join()
+    assert during > 5
