@@ -97,6 +97,8 @@ struct Pending {
     score: f32,
     verdict: Verdict,
     ignore_file: bool,
+    /// The input text, for formats that show it (`--format html`).
+    text: Option<String>,
 }
 
 struct CheckSink<'e, W: Write> {
@@ -105,6 +107,7 @@ struct CheckSink<'e, W: Write> {
     out: W,
     summary: Summary,
     pending: Option<Pending>,
+    keep_text: bool,
 }
 
 impl<W: Write> CheckSink<'_, W> {
@@ -133,6 +136,7 @@ impl<W: Write> CheckSink<'_, W> {
             verdict: p.verdict,
             words: p.words,
             findings: p.findings,
+            text: p.text,
         };
         self.writer.doc(&mut self.out, &doc)?;
         Ok(())
@@ -168,9 +172,13 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 score: report.score,
                 verdict: report.verdict,
                 ignore_file: false,
+                text: self.keep_text.then(String::new),
             });
         }
         let p = self.pending.as_mut().expect("set above");
+        if let Some(text) = &mut p.text {
+            text.push_str(part.text);
+        }
         p.parts += 1;
         p.words += report.words;
         p.findings.extend(located);
@@ -249,6 +257,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         out: BufWriter::with_capacity(64 << 10, stdout),
         summary: Summary::default(),
         pending: None,
+        keep_text: args.format == OutputFormat::Html,
     };
     read_all(&args.paths, &opts, &mut sink)?;
     let summary = std::mem::take(&mut sink.summary);
