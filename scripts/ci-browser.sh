@@ -12,6 +12,12 @@ if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null || ! command -v np
   apt-get install -y -qq chromium nodejs npm >/dev/null
 fi
 
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "ci-browser: playwright-core needs Node.js 20 or newer; this machine has $(node --version)" >&2
+  exit 2
+fi
+
 cargo build -q -p unspin-cli
 (
   cd tests/browser

@@ -22,7 +22,8 @@ const repo = process.env.UNSPIN_REPO ?? path.resolve(import.meta.dirname, "../..
 const bin = process.env.UNSPIN_BIN ?? path.join(repo, "target/debug/unspin");
 const shared = process.env.UNSPIN_SHARED ?? path.resolve(repo, "../shared");
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const rules = path.join(repo, "tests/fixtures/serve-rules.toml");
+// Relative to the repository (the processes run there), so rule ids read `user:tests/fixtures/...`.
+const rules = "tests/fixtures/serve-rules.toml";
 const samplePath = path.join(repo, "tests/fixtures/serve-sample.txt");
 const screenshot = path.join(repo, "docs/screenshot.png");
 
@@ -36,9 +37,10 @@ function check(cond, what) {
   }
 }
 
-function startServer() {
+function startServer(indexDir) {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--rules", rules], {
+    const child = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--rules", rules, "--index", indexDir], {
+      cwd: repo,
       stdio: ["ignore", "inherit", "pipe"],
     });
     let err = "";
@@ -73,12 +75,21 @@ async function apiFindings(url, text) {
 async function runCheck(page, text) {
   await page.fill("#input", text);
   await page.click("#check");
-  await page.waitForFunction(() => /Checked \d+ words/.test(document.getElementById("status").textContent) ||
-    document.getElementById("status").classList.contains("error"), null, { timeout: 60000 });
+  // Done when the status says so and, with an index, the sources have been looked up too.
+  await page.waitForFunction(() => {
+    const s = document.getElementById("status");
+    return (/Checked \d+ words/.test(s.textContent) && !s.textContent.includes("Looking for sources")) ||
+      s.classList.contains("error");
+  }, null, { timeout: 60000 });
   return page.textContent("#status");
 }
 
-const { child, url } = await startServer();
+// A source index of the project's own fixtures, so that the page can show sources side by side.
+const indexDir = mkdtempSync(path.join(tmpdir(), "unspin-index-"));
+const added = spawnSync(bin, ["index", "add", "--index", indexDir,
+  path.join(repo, "tests/fixtures/serve-source.txt"), path.join(repo, "tests/fixtures/serve-unrelated.txt")], { encoding: "utf8" });
+if (added.status !== 0) throw new Error(`unspin index add failed: ${added.stderr}`);
+const { child, url } = await startServer(indexDir);
 const profile = mkdtempSync(path.join(tmpdir(), "unspin-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath,
@@ -151,6 +162,18 @@ try {
   const shown = await page.evaluate(() => document.querySelector("[data-testid=restored]").innerText);
   check(shown === restored, "with changes hidden, the restored panel reads exactly as /v1/restore");
 
+  // With an index, the sources appear beside the text, sentence by sentence.
+  await runCheck(page, readFileSync(path.join(repo, "tests/fixtures/serve-spun-copy.txt"), "utf8"));
+  await page.waitForSelector("[data-testid=sources]", { timeout: 60000 });
+  const sources = await page.textContent("[data-testid=sources]");
+  check(sources.includes("serve-source.txt") && !sources.includes("serve-unrelated.txt"),
+    "the spun copy's source is found, the unrelated text is not");
+  const pairs = await page.locator("[data-testid=pair]").count();
+  check(pairs >= 5, `the sources panel aligns the sentences (${pairs} pairs)`);
+  const firstPair = await page.locator("[data-testid=pair]").first().innerText();
+  check(/board[\s\S]*council/.test(firstPair), `an aligned pair shows the spun word and the source's (${firstPair.replace(/\s+/g, " ").slice(0, 120)})`);
+  await page.click("#clear");
+
   // Phone width: nothing wider than the screen.
   await page.setViewportSize({ width: 375, height: 800 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -171,8 +194,9 @@ try {
     await runCheck(page, seed);
     const n = await page.locator("mark.f").count();
     check(n === seedFindings.length && n >= 5, `seed001: ${n} highlights, as many as the API's findings`);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.hover("mark.f >> nth=1");
+    // The screenshot: the score and the first highlights, one of them hovered.
+    await page.evaluate(() => window.scrollTo(0, document.getElementById("results").offsetTop - 12));
+    await page.hover("mark.f >> nth=0");
     await page.waitForSelector("#tip:not([hidden])");
     await page.screenshot({ path: screenshot, fullPage: false });
     console.log(`     screenshot saved to ${path.relative(repo, screenshot)}`);
@@ -184,7 +208,7 @@ try {
   // The self-contained HTML report renders the same view from a file, with no server.
   const reportDir = mkdtempSync(path.join(tmpdir(), "unspin-report-"));
   const reportFile = path.join(reportDir, "report.html");
-  const out = spawnSync(bin, ["check", "--format", "html", "--rules", rules, samplePath], { encoding: "utf8" });
+  const out = spawnSync(bin, ["check", "--format", "html", "--rules", rules, samplePath], { cwd: repo, encoding: "utf8" });
   check(out.status === 1, `unspin check --format html exits 1 when it finds something (got ${out.status}: ${out.stderr})`);
   writeFileSync(reportFile, out.stdout);
   const requests = [];
@@ -201,6 +225,7 @@ try {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   child.kill("SIGINT");
+  rmSync(indexDir, { recursive: true, force: true });
 }
 
 if (failures) {

@@ -164,6 +164,51 @@
       el("h3", { id: "fl-" + docIndex, text: "Findings" }), el("div", { class: "table-wrap" }, table));
   }
 
+  // The part `span` of a UTF-8 `bytes` text, with the sub-spans `marks` wrapped in `tag`.
+  function markedSlice(bytes, span, marks, tag) {
+    var node = el("div", { class: "text" });
+    var last = span.start;
+    marks.filter(function (m) { return m.end > m.start && m.start >= last && m.end <= span.end; })
+      .sort(function (a, b) { return a.start - b.start; })
+      .forEach(function (m) {
+        if (m.start < last) return;
+        node.appendChild(document.createTextNode(decoder.decode(bytes.subarray(last, m.start))));
+        node.appendChild(el(tag, null, decoder.decode(bytes.subarray(m.start, m.end))));
+        last = m.end;
+      });
+    node.appendChild(document.createTextNode(decoder.decode(bytes.subarray(last, span.end))));
+    return node;
+  }
+
+  // Sources found by /v1/trace: the ranked matches and, for the best, its sentences beside ours.
+  function sourcesPanel(text, answer) {
+    var panel = el("section", { class: "panel sources", "aria-labelledby": "src-title", "data-testid": "sources" },
+      el("h3", { id: "src-title", text: "Sources" }));
+    if (!answer.matches.length) {
+      panel.appendChild(el("p", { class: "muted", text: "No source of this text was found in the index." }));
+      return panel;
+    }
+    var list = el("ol", null);
+    answer.matches.forEach(function (m) {
+      list.appendChild(el("li", null, el("strong", { text: m.id }),
+        " — score " + m.score.toFixed(2) + ", covers " + pct(m.coverage) + " of this text"));
+    });
+    panel.appendChild(list);
+    var best = answer.matches[0];
+    var q = encoder.encode(text);
+    var src = encoder.encode(best.source);
+    panel.appendChild(el("div", { class: "pair pair-head" },
+      el("strong", { text: "This text (changed words struck through)" }),
+      el("strong", { text: "Source: " + best.id + " (its words in green)" })));
+    best.alignment.pairs.forEach(function (p) {
+      var subs = p.substitutions || [];
+      panel.appendChild(el("div", { class: "pair", "data-testid": "pair" },
+        markedSlice(q, p.query, subs.map(function (x) { return x.query; }), "del"),
+        markedSlice(src, p.source, subs.map(function (x) { return x.source; }), "ins")));
+    });
+    return panel;
+  }
+
   function renderDoc(doc, docIndex, report) {
     return el("article", { class: "doc", "aria-label": report ? doc.name : "Results" },
       summaryPanel(doc, report),
@@ -248,7 +293,9 @@
     if (isError) status.setAttribute("role", "alert"); else status.setAttribute("role", "status");
   }
 
-  fetch("/healthz").then(function (r) { return r.json(); }).then(function (h) {
+  var health = {};
+  var healthReady = fetch("/healthz").then(function (r) { return r.json(); }).then(function (h) {
+    health = h;
     byId("version").textContent = "unspin " + h.version + (h.rules ? " · " + h.rules + " rules" : "") +
       (h.model ? " · language model" : "") + ".";
   }).catch(function () { /* the footer is cosmetic */ });
@@ -266,10 +313,12 @@
     button.disabled = true;
     setStatus("Checking…");
     var started = performance.now();
-    fetch("/v1/restore", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body)
+    healthReady.then(function () {
+      return fetch("/v1/restore", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body)
+      });
     }).then(function (r) {
       return r.json().then(function (j) { return { ok: r.ok, status: r.status, json: j }; },
         function () { return { ok: false, status: r.status, json: null }; });
@@ -285,7 +334,22 @@
       showResults([doc], false);
       var n = doc.findings.length;
       setStatus("Checked " + doc.words + " words in " + Math.round(performance.now() - started) + " ms: " +
-        n + (n === 1 ? " suspicious span" : " suspicious spans") + ", verdict " + doc.verdict + ".");
+        n + (n === 1 ? " suspicious span" : " suspicious spans") + ", verdict " + doc.verdict + "." +
+        (health.trace ? " Looking for sources…" : ""));
+      if (!health.trace) return;
+      var status1 = status.textContent;
+      return fetch("/v1/trace", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ text: text })
+      }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
+        .then(function (res) {
+          if (!res.ok) { setStatus("Sources: " + (res.json.error ? res.json.error.message : "error"), true); return; }
+          byId("results").querySelector("article").appendChild(sourcesPanel(text, res.json));
+          var m = res.json.matches.length;
+          setStatus(status1.replace(" Looking for sources…", "") + " " +
+            (m ? m + (m === 1 ? " source" : " sources") + " found." : "No source found."));
+        });
     }).catch(function (e) {
       setStatus("Error: could not reach the server (" + e.message + ").", true);
     }).then(function () { button.disabled = false; });

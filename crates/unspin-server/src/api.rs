@@ -158,11 +158,11 @@ fn check_min_confidence(x: Option<f32>) -> Result<Option<f32>, ApiError> {
     }
 }
 
-/// Run `job` with the engine on the blocking pool, holding one of the `workers` permits until
-/// the job is really finished (even when the request has already timed out).
-pub(crate) async fn with_engine<R: Send + 'static>(
+/// Run `job` on the blocking pool, holding one of the `workers` permits until the job is really
+/// finished (even when the request has already timed out), so CPU work stays bounded.
+pub(crate) async fn on_worker<R: Send + 'static>(
     st: &Arc<AppState>,
-    job: impl FnOnce(&unspin::Engine) -> R + Send + 'static,
+    job: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, ApiError> {
     let permit = st
         .workers
@@ -170,14 +170,22 @@ pub(crate) async fn with_engine<R: Send + 'static>(
         .acquire_owned()
         .await
         .map_err(|_| ApiError::internal("the worker pool is closed"))?;
-    let engine = st.engine.clone();
     tokio::task::spawn_blocking(move || {
-        let out = job(&engine);
+        let out = job();
         drop(permit);
         out
     })
     .await
     .map_err(|e| ApiError::internal(format!("the check failed: {e}")))
+}
+
+/// Run `job` with the engine on a worker (see [`on_worker`]).
+pub(crate) async fn with_engine<R: Send + 'static>(
+    st: &Arc<AppState>,
+    job: impl FnOnce(&unspin::Engine) -> R + Send + 'static,
+) -> Result<R, ApiError> {
+    let engine = st.engine.clone();
+    on_worker(st, move || job(&engine)).await
 }
 
 /// Apply a per-request confidence threshold; the document score is recomputed from what is
@@ -228,15 +236,75 @@ pub async fn restore(
     Ok(Json(doc_report(report, Some(restored))))
 }
 
-/// Source tracing needs an index (`unspin serve --index DIR`) and the `unspin::trace` module,
-/// which this build does not have yet: say so instead of answering with made-up matches.
-pub async fn trace(State(_st): State<Arc<AppState>>) -> Result<Json<()>, ApiError> {
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "trace_unavailable",
-        "source tracing is not available: no source index is configured (and this build of unspin \
-         does not include source tracing yet; `unspin serve --index DIR` will enable it)",
-    ))
+/// Body of `/v1/trace`.
+#[derive(Debug, Deserialize)]
+pub struct TraceRequest {
+    pub text: String,
+    /// Sources to return, best first (default 3, at most 10).
+    #[serde(default)]
+    pub top: Option<usize>,
+}
+
+/// One source of a traced text: the fields of `unspin trace --format json` plus the source's
+/// text, which the page shows beside the query. Offsets in `alignment` are UTF-8 byte offsets,
+/// half-open, into the query (`query`) and into `source` (`source`).
+#[derive(Serialize)]
+pub struct TraceMatch {
+    pub id: String,
+    pub score: f64,
+    pub coverage: f64,
+    pub alignment: unspin::trace::Alignment,
+    pub source: String,
+}
+
+#[derive(Serialize)]
+pub struct TraceAnswer {
+    pub matches: Vec<TraceMatch>,
+}
+
+/// `/v1/trace`: the sources of a text in the server's index (`unspin serve --index DIR`). Without
+/// an index it says so (501) instead of answering with made-up matches.
+pub async fn trace(
+    State(st): State<Arc<AppState>>,
+    JsonRequest(req): JsonRequest<TraceRequest>,
+) -> Result<Json<TraceAnswer>, ApiError> {
+    let Some(index) = st.index.clone() else {
+        return Err(ApiError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "trace_unavailable",
+            "source tracing is not available: this server has no source index (start it with \
+             `unspin serve --index DIR`, after `unspin index add --index DIR FILE...`)",
+        ));
+    };
+    let top = req.top.unwrap_or(3);
+    if !(1..=10).contains(&top) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+            format!("top must be between 1 and 10, got {top}"),
+        ));
+    }
+    let answer = on_worker(&st, move || -> unspin::Result<TraceAnswer> {
+        let opts = unspin::trace::TraceOptions {
+            top,
+            ..unspin::trace::TraceOptions::default()
+        };
+        let matches = unspin::trace::trace(&index, &req.text, &opts)?;
+        let mut out = Vec::with_capacity(matches.len());
+        for m in matches {
+            out.push(TraceMatch {
+                source: index.text(m.doc)?,
+                id: m.id,
+                score: m.score,
+                coverage: m.coverage,
+                alignment: m.alignment,
+            });
+        }
+        Ok(TraceAnswer { matches: out })
+    })
+    .await?
+    .map_err(|e| ApiError::internal(format!("the source index could not be read: {e}")))?;
+    Ok(Json(answer))
 }
 
 #[derive(Serialize)]
@@ -257,7 +325,7 @@ pub async fn healthz(State(st): State<Arc<AppState>>) -> Json<Health> {
         rules: st.engine.rules.len(),
         model: st.engine.decoder.is_some() && !st.engine.options.fast,
         fast: st.engine.options.fast,
-        trace: false,
+        trace: st.index.is_some(),
         body_limit: st.config.body_limit,
     })
 }

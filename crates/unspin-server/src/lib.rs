@@ -32,6 +32,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::sync::Semaphore;
+use unspin::trace::Index;
 use unspin::Engine;
 
 pub use error::ApiError;
@@ -63,14 +64,27 @@ impl Default for ServerConfig {
 /// What every handler shares.
 pub(crate) struct AppState {
     pub engine: Arc<Engine>,
+    /// The source index for `/v1/trace`, when the server was started with one.
+    pub index: Option<Arc<Index>>,
     pub config: ServerConfig,
     pub workers: Arc<Semaphore>,
 }
 
-/// The whole application: API routes, the page and its assets, with the limit layers applied.
+/// The whole application without a source index (`/v1/trace` answers 501).
 pub fn router(engine: Arc<Engine>, config: ServerConfig) -> Router {
+    router_with_index(engine, None, config)
+}
+
+/// The whole application: API routes, the page and its assets, with the limit layers applied.
+/// With an `index`, `/v1/trace` finds the sources of a text in it.
+pub fn router_with_index(
+    engine: Arc<Engine>,
+    index: Option<Arc<Index>>,
+    config: ServerConfig,
+) -> Router {
     let state = Arc::new(AppState {
         engine,
+        index,
         workers: Arc::new(Semaphore::new(config.workers.max(1))),
         config: config.clone(),
     });

@@ -97,6 +97,8 @@ struct Pending {
     score: f32,
     verdict: Verdict,
     ignore_file: bool,
+    /// The input text, for formats that show it (`--format html`).
+    text: Option<String>,
 }
 
 struct CheckSink<'e, W: Write> {
@@ -107,6 +109,7 @@ struct CheckSink<'e, W: Write> {
     pending: Option<Pending>,
     /// Whether the format shows source lines.
     excerpts: bool,
+    keep_text: bool,
 }
 
 impl<W: Write> CheckSink<'_, W> {
@@ -135,6 +138,7 @@ impl<W: Write> CheckSink<'_, W> {
             verdict: p.verdict,
             words: p.words,
             findings: p.findings,
+            text: p.text,
         };
         self.writer.doc(&mut self.out, &doc)?;
         Ok(())
@@ -171,9 +175,13 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 score: report.score,
                 verdict: report.verdict,
                 ignore_file: false,
+                text: self.keep_text.then(String::new),
             });
         }
         let p = self.pending.as_mut().expect("set above");
+        if let Some(text) = &mut p.text {
+            text.push_str(part.text);
+        }
         p.parts += 1;
         p.words += report.words;
         p.findings.extend(located);
@@ -253,6 +261,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         summary: Summary::default(),
         pending: None,
         excerpts: args.format == OutputFormat::Human,
+        keep_text: args.format == OutputFormat::Html,
     };
     read_all(&args.paths, &opts, &mut sink)?;
     let summary = std::mem::take(&mut sink.summary);

@@ -53,12 +53,12 @@ fn parse_size(s: &str) -> Result<usize, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    if let Some(index) = &args.index {
-        anyhow::bail!(
-            "--index {}: source tracing is not built into this version of unspin yet",
-            index.display()
-        );
-    }
+    let index = match &args.index {
+        Some(dir) => Some(Arc::new(unspin::trace::Index::open(dir).with_context(
+            || format!("--index {}: could not open the source index", dir.display()),
+        )?)),
+        None => None,
+    };
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         anyhow::bail!("--timeout must be a positive number of seconds");
     }
@@ -84,12 +84,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .with_context(|| format!("could not listen on {}", args.addr))?;
         let local = listener.local_addr()?;
         eprintln!(
-            "unspin: serving on http://{local}/ ({} workers, body limit {} bytes, timeout {:.1} s); Ctrl-C stops",
+            "unspin: serving on http://{local}/ ({} workers, body limit {} bytes, timeout {:.1} s{}); Ctrl-C stops",
             config.workers,
             config.body_limit,
-            config.timeout.as_secs_f64()
+            config.timeout.as_secs_f64(),
+            match &index {
+                Some(i) => format!(", index of {} documents", i.len()),
+                None => String::new(),
+            }
         );
-        let app = unspin_server::router(engine, config);
+        let app = unspin_server::router_with_index(engine, index, config);
         unspin_server::serve(listener, app, unspin_server::shutdown_signal())
             .await
             .context("the server stopped with an error")?;

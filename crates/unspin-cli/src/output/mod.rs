@@ -14,6 +14,7 @@ use serde::Serialize;
 use unspin::text::Format;
 use unspin::Finding;
 
+mod html;
 mod human;
 mod json;
 mod sarif;
@@ -29,6 +30,8 @@ pub enum OutputFormat {
     Jsonl,
     /// SARIF 2.1.0, for code-scanning dashboards and editors.
     Sarif,
+    /// One self-contained HTML page (the web page's view, offline), for people and reports.
+    Html,
 }
 
 /// A finding placed in its input.
@@ -70,6 +73,8 @@ pub struct DocResult {
     pub verdict: unspin::Verdict,
     pub words: usize,
     pub findings: Vec<Located>,
+    /// The whole input text, kept only for formats that show it (`html`).
+    pub text: Option<String>,
 }
 
 /// Counts for the summary line.
@@ -94,6 +99,7 @@ pub fn writer(format: OutputFormat) -> Box<dyn Writer> {
         OutputFormat::Json => Box::new(json::Json::default()),
         OutputFormat::Jsonl => Box::new(json::Jsonl),
         OutputFormat::Sarif => Box::new(sarif::Sarif::default()),
+        OutputFormat::Html => Box::new(html::Html::default()),
     }
 }
 

@@ -1,0 +1,82 @@
+//! `--format html`: one self-contained HTML page with every checked document, the same view as
+//! the web page of `unspin serve` (highlights with suggestions, score, restored text as a word
+//! diff), with its style, script and data inlined; it loads nothing from anywhere. The page is
+//! rendered by `unspin_server::report`, which also escapes the embedded JSON against
+//! `</script>`. It holds every document's text, so the whole report is built in memory.
+
+use std::io::Write;
+
+use unspin::Report;
+use unspin_server::report::{render_html, ReportDoc};
+
+use super::{DocResult, Summary, Writer};
+
+#[derive(Default)]
+pub struct Html {
+    docs: Vec<ReportDoc>,
+}
+
+impl Writer for Html {
+    fn doc(&mut self, _out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
+        let report = Report {
+            score: doc.score,
+            verdict: doc.verdict,
+            findings: doc.findings.iter().map(|l| l.finding.clone()).collect(),
+            words: doc.words,
+        };
+        let text = doc.text.clone().unwrap_or_default();
+        self.docs
+            .push(ReportDoc::new(doc.name.clone(), text, report));
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> std::io::Result<()> {
+        let html = render_html(&self.docs)?;
+        out.write_all(html.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::tests::finding;
+    use crate::output::Locator;
+
+    #[test]
+    fn writes_one_self_contained_page_with_the_documents() {
+        let text = "We study counterfeit consciousness </script> here.";
+        let s = text.find("counterfeit").unwrap();
+        let located = Locator::new(text, 0, 0).locate(finding(
+            s,
+            s + 25,
+            "counterfeit consciousness",
+            "artificial intelligence",
+        ));
+        let doc = DocResult {
+            name: "paper.txt".into(),
+            id: None,
+            record: None,
+            format: unspin::text::Format::Plain,
+            score: 0.9,
+            verdict: unspin::Verdict::Spun,
+            words: 6,
+            findings: vec![located],
+            text: Some(text.into()),
+        };
+        let mut w = Html::default();
+        let mut out = Vec::new();
+        w.doc(&mut out, &doc).unwrap();
+        assert!(out.is_empty(), "nothing is written before the end");
+        w.finish(&mut out, &Summary::default()).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert!(html.starts_with("<!doctype html>"));
+        assert!(html.contains("paper.txt") && html.contains("artificial intelligence"));
+        // The text's own `</script>` is escaped inside the data element.
+        assert_eq!(
+            html.matches("</script>").count(),
+            2,
+            "only the page's own two scripts close"
+        );
+        assert!(!html.contains("src=\"") && !html.contains("href=\"http"));
+    }
+}
