@@ -3,7 +3,7 @@
 use crate::decode::Decoder;
 use crate::finding::{apply, resolve_overlaps, Finding, Report};
 use crate::rules::RuleSet;
-use crate::score::document_score;
+use crate::score::score_text;
 use crate::token::{tokenize, TokenKind};
 
 /// Marker that suppresses findings on its line (for texts that quote tortured phrases on purpose).
@@ -71,7 +71,7 @@ impl Engine {
             }
         }
         let findings = self.filter(text, resolve_overlaps(findings));
-        let (score, verdict) = document_score(&findings, words);
+        let (score, verdict) = score_text(text, &tokens, &findings);
         Report {
             score,
             verdict,

@@ -1,17 +1,213 @@
-//! The document score: a probability that the whole text was spun.
+//! The document score: a calibrated probability that the whole text was spun.
+//!
+//! A logistic regression over a few document features ([`FEATURE_NAMES`]):
+//! - the **findings** of every detector: confidence mass per 100 words, all rules together and
+//!   the broken names alone (`crate::names`, rare in clean text);
+//! - **spinner fingerprints**: the share of "as well as" among "and" + "as well as", and the
+//!   rate of phrases that spinners produce and writers seldom do ("has actually", "will
+//!   certainly", "any type of", "mosting likely to"...);
+//! - **garbled passages** under a language model: the share of adjacent word pairs whose bigram
+//!   is unattested although both words are known ("Ukrainian pressures"), the share of words
+//!   with both their bigrams unattested (runs of improbable words), and the share of rare words
+//!   (a spinner's "twelvemonths").
+//!
+//! The language-model features always use the embedded default model
+//! ([`crate::lm::default_model`]), whatever model the decoder uses: the weights below were fit
+//! with it, so the probability stays calibrated when users bring a larger `--model`.
+//!
+//! [`WEIGHTS`] and [`BIAS`] were fit by `unspin eval score --fit` on synthetic spins of
+//! enwiki2015 (positives, `crate::synth` at 30/60/90%) against the same clean articles
+//! (negatives); docs/evaluation.md gives the command and the held-out ROC AUC. Classes were
+//! balanced, so the score is a probability under a 50% prior.
+
+pub mod fit;
 
 use crate::finding::{Finding, Verdict};
+use crate::lm::LanguageModel;
+use crate::token::{normalize, sentences, Token, TokenKind};
 
-/// Thresholds on the document score.
+/// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms near 1%
+/// (docs/evaluation.md); between the two the verdict is uncertain.
 pub const SPUN_AT: f32 = 0.7;
 pub const CLEAN_BELOW: f32 = 0.3;
 
-/// Score a document from its findings and its length in words.
-pub fn document_score(findings: &[Finding], words: usize) -> (f32, Verdict) {
+/// Number of features.
+pub const N_FEATURES: usize = 7;
+
+/// Feature names, in order.
+pub const FEATURE_NAMES: [&str; N_FEATURES] = [
+    "findings_per_100w",
+    "names_per_100w",
+    "as_well_as_share",
+    "spinner_phrases_per_100w",
+    "unattested_bigram_share",
+    "garbled_word_share",
+    "rare_word_share",
+];
+
+/// Fitted weights (see the module doc for the command that refits them).
+pub const WEIGHTS: [f32; N_FEATURES] = [1.0, 1.0, 4.0, 1.0, 4.0, 4.0, 4.0];
+/// Fitted intercept.
+pub const BIAS: f32 = -3.0;
+
+/// Phrases that spinners write in place of plain function words ("has" → "has actually",
+/// "will" → "will certainly", "going to" → "mosting likely to"). Normalized tokens.
+pub const SPINNER_PHRASES: &[&[&str]] = &[
+    &["has", "actually"],
+    &["have", "actually"],
+    &["had", "actually"],
+    &["will", "certainly"],
+    &["would", "certainly"],
+    &["any", "type", "of"],
+    &["mosting", "likely"],
+    &["looked", "for", "to"],
+    &["due", "to", "the", "fact", "that"],
+    &["in", "addition", "to"],
+    &["as", "a", "matter", "of", "fact"],
+    &["right", "here"],
+];
+
+/// A word is rare when its unigram probability is below this (log10).
+const RARE_LOG10: f32 = -6.5;
+
+/// The features of one document (see [`FEATURE_NAMES`]).
+pub fn features(
+    text: &str,
+    tokens: &[Token],
+    findings: &[Finding],
+    lm: &dyn LanguageModel,
+) -> [f32; N_FEATURES] {
+    let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+    let per100 = 100.0 / words.max(20) as f32;
     let mass: f32 = findings.iter().map(|f| f.confidence).sum();
-    let per_k = mass * 1000.0 / (words.max(50) as f32);
-    // Logistic on confident findings per 1,000 words; 3 per 1,000 words is even odds.
-    let score = 1.0 / (1.0 + (-(per_k - 3.0) * 1.2).exp());
+    let names: f32 = findings
+        .iter()
+        .filter(|f| f.rule == crate::names::RULE_ID)
+        .map(|f| f.confidence)
+        .sum();
+    let lower: Vec<String> = tokens
+        .iter()
+        .map(|t| {
+            if t.kind == TokenKind::Word {
+                normalize(t.text(text)).into_owned()
+            } else {
+                String::new()
+            }
+        })
+        .collect();
+
+    // Fingerprints.
+    let (mut and, mut as_well_as, mut phrases) = (0usize, 0usize, 0usize);
+    let at = |i: usize, w: &[&str]| -> bool {
+        i + w.len() <= tokens.len() && w.iter().enumerate().all(|(k, x)| lower[i + k] == *x)
+    };
+    for (i, w) in lower.iter().enumerate() {
+        if w == "and" {
+            and += 1;
+        } else if at(i, &["as", "well", "as"]) {
+            as_well_as += 1;
+        }
+        if SPINNER_PHRASES.iter().any(|p| at(i, p)) {
+            phrases += 1;
+        }
+    }
+    let as_well_as_share = as_well_as as f32 / (and + as_well_as + 2) as f32;
+
+    // Garbled passages: bigrams of adjacent lower-case words within a sentence.
+    let (mut pairs, mut unattested, mut scored, mut rare) = (0usize, 0usize, 0usize, 0usize);
+    let mut garbled = 0usize;
+    let is_plain = |i: usize| {
+        tokens[i].kind == TokenKind::Word
+            && lower[i]
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '\'' || c == '-')
+    };
+    for range in sentences(text, tokens) {
+        // unseen[k]: whether the pair (k, k+1) of this sentence is unattested.
+        let mut prev_unseen = false;
+        for i in range.clone() {
+            if !is_plain(i) {
+                prev_unseen = false;
+                continue;
+            }
+            let w = lower[i].as_str();
+            let known = lm.count(&[w]) > 0;
+            let lowercase_in_text = tokens[i]
+                .text(text)
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase());
+            if lowercase_in_text {
+                scored += 1;
+                if !known || lm.log_prob(&[], w) < RARE_LOG10 {
+                    rare += 1;
+                }
+            }
+            let next = i + 1;
+            let mut this_unseen = false;
+            if next < range.end && is_plain(next) && known {
+                let v = lower[next].as_str();
+                if lm.count(&[v]) > 0 {
+                    pairs += 1;
+                    if !lm.contains(&[w, v]) {
+                        unattested += 1;
+                        this_unseen = true;
+                    }
+                }
+            }
+            if prev_unseen && this_unseen {
+                garbled += 1;
+            }
+            prev_unseen = this_unseen;
+        }
+    }
+    let share = |n: usize, d: usize| n as f32 / d.max(10) as f32;
+    [
+        (mass * per100).ln_1p(),
+        (names * per100).ln_1p(),
+        as_well_as_share,
+        (phrases as f32 * per100).ln_1p(),
+        share(unattested, pairs),
+        share(garbled, scored),
+        share(rare, scored),
+    ]
+}
+
+/// The logistic model's probability for a feature vector.
+pub fn probability(x: &[f32; N_FEATURES], weights: &[f32; N_FEATURES], bias: f32) -> f32 {
+    let z: f32 = bias + x.iter().zip(weights).map(|(a, b)| a * b).sum::<f32>();
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// Score a document: its probability of being spun and the verdict. Uses the embedded
+/// default language model for the garbled-passage features (see the module doc).
+pub fn score_text(text: &str, tokens: &[Token], findings: &[Finding]) -> (f32, Verdict) {
+    let lm = crate::lm::default_model();
+    let x = features(text, tokens, findings, lm.as_ref());
+    let score = probability(&x, &WEIGHTS, BIAS);
+    (score, verdict(score))
+}
+
+/// Fitted weights of the findings-only model ([`document_score`]): the first two features.
+pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [1.0, 1.0];
+/// Fitted intercept of the findings-only model.
+pub const FINDINGS_ONLY_BIAS: f32 = -3.0;
+
+/// Score from the findings alone, for callers that no longer have the text (re-scoring after a
+/// confidence filter, merging the parts of a large file). Less accurate than [`score_text`]:
+/// it misses the fingerprints and garbled passages; fitted on the same data.
+pub fn document_score(findings: &[Finding], words: usize) -> (f32, Verdict) {
+    let per100 = 100.0 / words.max(20) as f32;
+    let mass: f32 = findings.iter().map(|f| f.confidence).sum();
+    let names: f32 = findings
+        .iter()
+        .filter(|f| f.rule == crate::names::RULE_ID)
+        .map(|f| f.confidence)
+        .sum();
+    let z = FINDINGS_ONLY_BIAS
+        + FINDINGS_ONLY_WEIGHTS[0] * (mass * per100).ln_1p()
+        + FINDINGS_ONLY_WEIGHTS[1] * (names * per100).ln_1p();
+    let score = 1.0 / (1.0 + (-z).exp());
     (score, verdict(score))
 }
 
@@ -22,5 +218,64 @@ pub fn verdict(score: f32) -> Verdict {
         Verdict::Clean
     } else {
         Verdict::Uncertain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use crate::synth::{spin, SpinOptions};
+    use crate::token::tokenize;
+
+    const CLEAN: &str = "The city is the capital of the province and the seat of its \
+        government. It has a population of about 40,000 people and lies on the river. The \
+        economy is based on trade, tourism and agriculture, and the old town has many churches \
+        and museums. In the nineteenth century the railway reached the city and new factories \
+        were built along the river. Today the university and the hospital are the largest \
+        employers, and the city is known for its music festival, which is held every summer \
+        since 1950 and attracts visitors from the whole country.";
+
+    fn score(text: &str) -> f32 {
+        let toks = tokenize(text);
+        score_text(text, &toks, &[]).0
+    }
+
+    #[test]
+    fn fingerprints_are_counted() {
+        let lm = crate::lm::default_model();
+        let text = "He has actually gone as well as she will certainly come and go.";
+        let toks = tokenize(text);
+        let x = features(text, &toks, &[], lm.as_ref());
+        assert!(x[2] > 0.2, "{x:?}");
+        assert!(x[3] > 0.5, "{x:?}");
+        let clean = features(CLEAN, &tokenize(CLEAN), &[], lm.as_ref());
+        assert_eq!(clean[2], 0.0);
+        assert_eq!(clean[3], 0.0);
+    }
+
+    #[test]
+    fn spun_scores_above_clean() {
+        let spun = spin(
+            CLEAN,
+            Lexicon::embedded(),
+            &SpinOptions {
+                rate: 0.6,
+                seed: 3,
+                ..SpinOptions::default()
+            },
+            None,
+        );
+        let (s, c) = (score(&spun.text), score(CLEAN));
+        assert!(s > c, "spun {s} clean {c}\n{}", spun.text);
+        assert!((0.0..=1.0).contains(&s) && (0.0..=1.0).contains(&c));
+    }
+
+    #[test]
+    fn verdict_bands() {
+        assert_eq!(verdict(0.9), Verdict::Spun);
+        assert_eq!(verdict(0.5), Verdict::Uncertain);
+        assert_eq!(verdict(0.1), Verdict::Clean);
+        assert!(score("").is_finite());
     }
 }

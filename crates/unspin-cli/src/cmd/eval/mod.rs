@@ -35,6 +35,10 @@ suites! {
     Fingerprints => fingerprints,
     /// Findings per 10,000 words of clean text (false positives), with the rules that fire.
     Clean => clean,
+    /// Document score: ROC AUC on held-out clean vs synthetic spins and on the dev pairs; --fit refits.
+    Score => score,
+    /// Broken names: restorations on synthetic name spins, and false alarms on clean text.
+    Names => names,
 }
 
 #[derive(clap::Args, Debug)]
