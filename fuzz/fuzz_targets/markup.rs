@@ -19,8 +19,15 @@ fuzz_target!(|data: (bool, &str)| {
     let mut prev = 0;
     for w in bounds.windows(2).take(2000) {
         let r = extracted.to_source(w[0]..w[1]);
-        assert!(r.start <= r.end && r.end <= src.len(), "{r:?} out of {}", src.len());
-        assert!(src.is_char_boundary(r.start) && src.is_char_boundary(r.end), "{r:?}");
+        assert!(
+            r.start <= r.end && r.end <= src.len(),
+            "{r:?} out of {}",
+            src.len()
+        );
+        assert!(
+            src.is_char_boundary(r.start) && src.is_char_boundary(r.end),
+            "{r:?}"
+        );
         assert!(r.start >= prev, "map not monotonic: {r:?} after {prev}");
         prev = r.start;
     }

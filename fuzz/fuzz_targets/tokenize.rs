@@ -11,8 +11,14 @@ fuzz_target!(|text: &str| {
         assert!(t.start < t.end, "empty token {t:?}");
         assert!(t.start >= last_end, "overlap or disorder at {t:?}");
         assert!(t.end <= text.len());
-        assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end), "{t:?}");
-        assert!(!t.text(text).chars().all(char::is_whitespace), "whitespace token {t:?}");
+        assert!(
+            text.is_char_boundary(t.start) && text.is_char_boundary(t.end),
+            "{t:?}"
+        );
+        assert!(
+            !t.text(text).chars().all(char::is_whitespace),
+            "whitespace token {t:?}"
+        );
         let _ = unspin::token::normalize(t.text(text));
         last_end = t.end;
     }
