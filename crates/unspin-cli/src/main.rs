@@ -38,6 +38,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Measure accuracy on the evaluation sets.
     Eval(cmd::eval::Args),
+    /// Mine a gazetteer of names from a clean corpus (for --gazetteer).
+    Gazetteer(cmd::gazetteer::Args),
 }
 
 /// What a command ended with, mapped to the exit code.
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => cmd::scan::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Gazetteer(args) => cmd::gazetteer::run(args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::from(0),

@@ -173,8 +173,8 @@ fn main() {
     }
     let mut w = [0f64; N];
     let (mut m1, mut m2) = ([0f64; N], [0f64; N]);
-    let (lr, b1, b2, l2) = (0.05, 0.9, 0.999, 1e-4);
-    for it in 1..=400 {
+    let (lr, b1, b2, l2) = (0.1, 0.9, 0.999, 1e-4);
+    for it in 1..=1200 {
         let mut g = [0f64; N];
         let mut loss = 0.0;
         for s in &train {
@@ -199,7 +199,7 @@ fn main() {
             let vh = m2[j] / (1.0 - b2.powi(it));
             w[j] -= lr * mh / (vh.sqrt() + 1e-8);
         }
-        if it % 100 == 0 {
+        if it % 300 == 0 {
             eprintln!("iter {it}: loss {:.5}", loss / n);
         }
     }
@@ -245,7 +245,7 @@ fn main() {
         .filter(|s| s.y && features::logit(&raw, &s.x) >= 0.0)
         .count();
     eprintln!("training positives at 0.5: {tp}/{positives}");
-    println!("pub const WEIGHTS: Features = [");
+    println!("pub const WEIGHTS: Features = [ // or WEIGHTS_BIGRAM for an order-2 model");
     for j in 0..N {
         println!("    {:.4}, // {}", raw[j], features::NAMES[j]);
     }

@@ -36,6 +36,8 @@ pub struct Engine {
     pub rules: RuleSet,
     pub decoder: Option<Decoder>,
     pub options: EngineOptions,
+    /// Known names for the broken-name check (`crate::names`); `None` turns it off.
+    pub gazetteer: Option<crate::names::SharedGazetteer>,
 }
 
 impl Engine {
@@ -44,7 +46,14 @@ impl Engine {
             rules,
             decoder,
             options,
+            gazetteer: Some(crate::names::SharedGazetteer::Embedded),
         }
+    }
+
+    /// Use another gazetteer (e.g. one mined from a corpus), or none.
+    pub fn with_gazetteer(mut self, gazetteer: Option<crate::names::SharedGazetteer>) -> Self {
+        self.gazetteer = gazetteer;
+        self
     }
 
     /// Check one document.
@@ -55,6 +64,10 @@ impl Engine {
         if !self.options.fast {
             if let Some(decoder) = &self.decoder {
                 findings.extend(decoder.find(text, &tokens));
+            }
+            if let Some(g) = &self.gazetteer {
+                let lexicon = crate::lexicon::Lexicon::embedded();
+                findings.extend(crate::names::name_findings(text, &tokens, lexicon, g));
             }
         }
         let findings = self.filter(text, resolve_overlaps(findings));

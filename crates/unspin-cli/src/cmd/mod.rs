@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod gazetteer;
 pub mod index;
 pub mod model;
 pub mod restore;
@@ -28,6 +29,10 @@ pub struct EngineArgs {
     /// Report findings with at least this confidence.
     #[arg(long, value_name = "X")]
     pub min_confidence: Option<f32>,
+    /// Gazetteer of known names (from `unspin gazetteer`) for the broken-name check
+    /// (default: WordNet's names, embedded).
+    #[arg(long, value_name = "FILE")]
+    pub gazetteer: Option<PathBuf>,
 }
 
 impl EngineArgs {
@@ -46,6 +51,15 @@ impl EngineArgs {
         for path in &self.rules {
             rules.load_path(path)?;
         }
-        Ok(Engine::new(rules.build()?, None, options))
+        Ok(Engine::new(rules.build()?, None, options).with_gazetteer(self.gazetteer()?))
+    }
+
+    /// The gazetteer `--gazetteer` names, or the embedded one.
+    pub fn gazetteer(&self) -> anyhow::Result<Option<unspin::names::SharedGazetteer>> {
+        use unspin::names::{Gazetteer, SharedGazetteer};
+        Ok(Some(match &self.gazetteer {
+            Some(path) => SharedGazetteer::Loaded(std::sync::Arc::new(Gazetteer::open(path)?)),
+            None => SharedGazetteer::Embedded,
+        }))
     }
 }

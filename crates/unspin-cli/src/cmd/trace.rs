@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut failure: Option<anyhow::Error> = None;
     read_inputs(
         &args.paths,
-        &InputOptions { jsonl_field: None },
+        &InputOptions::default(),
         |doc| {
             let matches = trace(&index, &doc.text, &opts)?;
             any |= !matches.is_empty();

@@ -1,6 +1,6 @@
 //! The scorer: a logistic model over the evidence that a window was spun from a candidate.
 //!
-//! The weights in [`WEIGHTS`] are learned by `cargo run --release -p unspin --example
+//! The weights in [`WEIGHTS`] and [`WEIGHTS_BIGRAM`] are learned by `cargo run --release -p unspin --example
 //! train_scorer` (synthetic spins of enwiki2015 text against clean enwiki2015 text; see
 //! docs/evaluation.md). They are a handful of floats, not a table built from the corpus.
 
@@ -35,8 +35,20 @@ pub const N: usize = 22;
 /// Feature vector of one (window, candidate) pair.
 pub type Features = [f32; N];
 
-/// Learned weights (see the module docs for the command that retrains them).
-pub const WEIGHTS: Features = [
+/// The weights for a language model of `order`: bigram-only models (the embedded default) and
+/// models of order 3 or more give the language-model features different meanings, so each has
+/// its own table.
+pub fn weights_for(order: usize) -> Features {
+    if order >= 3 {
+        WEIGHTS
+    } else {
+        WEIGHTS_BIGRAM
+    }
+}
+
+/// Learned weights for order-2 models, trained with symspellpy's unigram and bigram counts:
+/// `cargo run --release -p unspin --example train_scorer -- --lm symspell:DIR --docs 150`.
+pub const WEIGHTS_BIGRAM: Features = [
     -4.4031, // bias
     0.2005,  // lm_gain
     -0.1040, // spun_left_unseen
@@ -60,6 +72,11 @@ pub const WEIGHTS: Features = [
     -0.0076, // pooled_frac_positive
     0.1137,  // log_written_per_million
 ];
+
+/// Learned weights for models of order 3 or more, trained with an order-3 model of the first
+/// 10 M words of enwiki2015: `cargo run --release -p unspin --example train_scorer -- --lm
+/// wiki:10000000 --docs 150`.
+pub const WEIGHTS: Features = WEIGHTS_BIGRAM;
 
 /// The logit of a feature vector under `weights`.
 #[inline]

@@ -24,7 +24,7 @@ use crate::channel::{is_function_word, Candidate, Channel, EdgeKind};
 use crate::finding::Finding;
 use crate::lm::LanguageModel;
 use crate::token::{match_case, normalize, sentences, Token, TokenKind};
-use features::{logit, sigmoid, Features, WEIGHTS};
+use features::{logit, sigmoid, weights_for, Features};
 
 /// Candidates kept per window (the most frequent in the language model; patterns always).
 const MAX_CANDIDATES: usize = 24;
@@ -96,10 +96,11 @@ pub struct Analysis {
 
 impl Decoder {
     pub fn new(lm: Arc<dyn LanguageModel>) -> Self {
+        let weights = weights_for(lm.order());
         Decoder {
             lm,
             channel: Channel::default(),
-            weights: WEIGHTS,
+            weights,
         }
     }
 

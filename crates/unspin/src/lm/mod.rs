@@ -28,7 +28,7 @@ pub use build::{
 };
 pub use format::{Header, ModelKind, Source};
 pub use import::{import_arpa, import_counts};
-pub use model::{default_model, try_default_model, Model, OpenOptions};
+pub use model::{default_model, try_default_model, Model, OpenOptions, Verify};
 
 /// Sentence-start marker (as in ARPA files).
 pub const BOS: &str = "<s>";
@@ -75,6 +75,49 @@ pub trait LanguageModel: Send + Sync {
 
 /// Stupid backoff factor (Brants et al. 2007).
 pub const BACKOFF: f32 = 0.4;
+
+/// How well a model predicts a text: see [`score_text`].
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct TextScore {
+    /// Tokens predicted (every token of every sentence; the markers are context only).
+    pub tokens: u64,
+    /// Tokens the model has no unigram for.
+    pub unknown: u64,
+    /// Sum of log10 P(token | up to order-1 previous tokens, from `<s>` on).
+    pub log10_sum: f64,
+}
+
+impl TextScore {
+    pub fn add(&mut self, other: TextScore) {
+        self.tokens += other.tokens;
+        self.unknown += other.unknown;
+        self.log10_sum += other.log10_sum;
+    }
+    /// 10^(-mean log10 P). For stupid-backoff models the scores are not normalized
+    /// probabilities, so this is a pseudo-perplexity: comparable between count models, not with
+    /// the perplexity of a normalized (ARPA) model.
+    pub fn perplexity(&self) -> f64 {
+        10f64.powf(-self.log10_sum / self.tokens.max(1) as f64)
+    }
+}
+
+/// Score every token of `text` (tokenized and split as models are built) under `model`.
+pub fn score_text<M: LanguageModel + ?Sized>(model: &M, text: &str) -> TextScore {
+    let mut score = TextScore::default();
+    let keep = model.order().saturating_sub(1);
+    for sentence in sentence_words(text) {
+        let words: Vec<&str> = sentence.iter().map(|w| w.as_ref()).collect();
+        for i in 1..words.len() - 1 {
+            let ctx = &words[i.saturating_sub(keep)..i];
+            score.tokens += 1;
+            if !model.contains(&words[i..=i]) {
+                score.unknown += 1;
+            }
+            score.log10_sum += model.log_prob(ctx, words[i]) as f64;
+        }
+    }
+    score
+}
 
 /// In-memory n-gram counts keyed by space-joined words.
 #[derive(Debug, Default, Clone)]
@@ -185,5 +228,23 @@ mod tests {
         assert_eq!(m.count(&["ukrainian", "forces"]), 1);
         assert!(m.log_prob(&["ukrainian"], "forces") > m.log_prob(&["ukrainian"], "pressures"));
         assert!(m.log_prob(&[], "unseen").is_finite());
+    }
+
+    #[test]
+    fn scores_text_token_by_token() {
+        let mut m = CountsModel::new(2);
+        for s in sentence_words("Forces advanced. Forces held.") {
+            let words: Vec<&str> = s.iter().map(|w| w.as_ref()).collect();
+            m.add_sentence(&words);
+        }
+        let seen = score_text(&m, "Forces advanced.");
+        assert_eq!((seen.tokens, seen.unknown), (3, 0));
+        let expected = m.log_prob(&[BOS], "forces")
+            + m.log_prob(&["forces"], "advanced")
+            + m.log_prob(&["advanced"], ".");
+        assert!((seen.log10_sum - expected as f64).abs() < 1e-6);
+        let unseen = score_text(&m, "Pressures advanced.");
+        assert_eq!(unseen.unknown, 1);
+        assert!(unseen.perplexity() > seen.perplexity());
     }
 }

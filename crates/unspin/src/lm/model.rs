@@ -47,18 +47,31 @@ impl AsRef<[u8]> for SectionBytes {
     }
 }
 
+/// When to verify the payload checksum on open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verify {
+    Always,
+    Never,
+    /// Verify payloads of at most this many bytes. crc32fast runs at several GB/s, but it
+    /// touches every page of the file: for a model of hundreds of MB that is most of the open
+    /// time, so big models are checked structurally on open and in full by [`Model::verify`]
+    /// (and `unspin model info`).
+    UpTo(u64),
+}
+
 /// How to open a model file.
 #[derive(Debug, Clone, Copy)]
 pub struct OpenOptions {
-    /// Verify the payload checksum (one pass over the file; on by default). Off, only the
-    /// structure is checked, which makes opening a multi-gigabyte model instant.
-    pub verify_checksum: bool,
+    pub verify: Verify,
 }
+
+/// The default checksum limit of [`Model::open`]: 64 MiB (the embedded model is 3.6 MiB).
+pub const VERIFY_UP_TO: u64 = 64 << 20;
 
 impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
-            verify_checksum: true,
+            verify: Verify::UpTo(VERIFY_UP_TO),
         }
     }
 }
@@ -71,6 +84,8 @@ pub struct Model {
     maps: Vec<fst::Map<SectionBytes>>,
     /// log10 P(<unk>) for backoff models (from the ARPA file, or a floor).
     unk_log_prob: f32,
+    storage: Arc<Storage>,
+    payload_start: usize,
 }
 
 impl std::fmt::Debug for Model {
@@ -85,7 +100,8 @@ impl std::fmt::Debug for Model {
 }
 
 impl Model {
-    /// Open a model file (memory-mapped), checking its header, size and checksum.
+    /// Open a model file (memory-mapped), checking its header, size and structure, and its
+    /// checksum when the payload is at most [`VERIFY_UP_TO`] bytes (see [`Verify`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Model> {
         Self::open_with(path, OpenOptions::default())
     }
@@ -179,7 +195,12 @@ impl Model {
             )));
         }
         let payload = &bytes[start..];
-        if options.verify_checksum {
+        let verify = match options.verify {
+            Verify::Always => true,
+            Verify::Never => false,
+            Verify::UpTo(limit) => header.payload_length <= limit,
+        };
+        if verify {
             let crc = crc32fast::hash(payload);
             if crc != header.payload_crc32 {
                 return Err(bad(format!(
@@ -221,6 +242,8 @@ impl Model {
             header,
             maps,
             unk_log_prob: 0.0,
+            storage,
+            payload_start: start,
         };
         model.unk_log_prob = match model.header.kind {
             ModelKind::Backoff => model
@@ -230,6 +253,22 @@ impl Model {
             ModelKind::Counts => UNKNOWN_FLOOR,
         };
         Ok(model)
+    }
+
+    /// Verify the payload checksum (for a model whose checksum was not verified on open).
+    pub fn verify(&self) -> Result<()> {
+        let crc = crc32fast::hash(&self.storage.bytes()[self.payload_start..]);
+        if crc != self.header.payload_crc32 {
+            return Err(Error::parse(
+                &self.name,
+                None,
+                format!(
+                    "corrupt model file: payload checksum {crc:08x}, the header says {:08x}",
+                    self.header.payload_crc32
+                ),
+            ));
+        }
+        Ok(())
     }
 
     pub fn header(&self) -> &Header {

@@ -300,11 +300,31 @@ fn bad_model_files_give_clear_errors() {
         let path = dir.path().join(format!("bad{i}.lm"));
         std::fs::write(&path, &bytes).unwrap();
         let e = Model::open(&path).unwrap_err().to_string();
+        let always = OpenOptions {
+            verify: Verify::Always,
+        };
+        assert_eq!(Model::open_with(&path, always).unwrap_err().to_string(), e);
         assert!(
             e.contains(expected) && e.contains(&format!("bad{i}.lm")),
             "case {i}: {e}"
         );
     }
+    // Opened without the checksum, a corruption the structural checks miss is caught by verify().
+    let path = dir.path().join("lazy.lm");
+    let mut caught = 0;
+    for at in (PREFIX_LEN + header_len + 8..good.len()).step_by(7) {
+        let mut flipped = good.clone();
+        flipped[at] ^= 0x10;
+        std::fs::write(&path, &flipped).unwrap();
+        let no_checksum = OpenOptions {
+            verify: Verify::Never,
+        };
+        if let Ok(lazy) = Model::open_with(&path, no_checksum) {
+            assert!(lazy.verify().unwrap_err().to_string().contains("checksum"));
+            caught += 1;
+        }
+    }
+    assert!(caught > 0);
     let e = Model::open(dir.path().join("missing.lm"))
         .unwrap_err()
         .to_string();

@@ -188,6 +188,92 @@ impl Gazetteer {
     }
 }
 
+/// A gazetteer an engine can hold: the embedded one or a loaded file, cheap to clone.
+#[derive(Debug, Clone)]
+pub enum SharedGazetteer {
+    Embedded,
+    Loaded(std::sync::Arc<Gazetteer>),
+}
+
+impl std::ops::Deref for SharedGazetteer {
+    type Target = Gazetteer;
+    fn deref(&self) -> &Gazetteer {
+        match self {
+            SharedGazetteer::Embedded => Gazetteer::embedded(),
+            SharedGazetteer::Loaded(g) => g,
+        }
+    }
+}
+
+/// Options of [`mine_corpus`].
+#[derive(Debug, Clone)]
+pub struct MineOptions {
+    /// Keys seen fewer times are dropped from the result.
+    pub min_count: u64,
+    /// Stop after this many documents per corpus file.
+    pub limit: Option<usize>,
+    /// When the table grows past this many keys, keys seen once are dropped (bounds memory;
+    /// counts kept are then lower bounds).
+    pub max_keys: usize,
+}
+
+impl Default for MineOptions {
+    fn default() -> Self {
+        MineOptions {
+            min_count: 2,
+            limit: None,
+            max_keys: 30_000_000,
+        }
+    }
+}
+
+/// Mine names from corpus files (JSONL with `text`, or plain text; `.gz`/`.zst`) on all
+/// threads of the current rayon pool. `progress` is called after each batch with the number of
+/// documents so far. Returns the gazetteer and the number of corpus lines skipped as unreadable.
+pub fn mine_corpus(
+    paths: &[std::path::PathBuf],
+    options: &MineOptions,
+    mut progress: impl FnMut(u64),
+) -> Result<(Gazetteer, usize)> {
+    use rayon::prelude::*;
+    const BATCH: usize = 2048;
+    let mut total = GazetteerBuilder::new();
+    let mut skipped = 0;
+    let mut batch: Vec<String> = Vec::with_capacity(BATCH);
+    let mut flush = |batch: &mut Vec<String>, total: &mut GazetteerBuilder| {
+        let part = batch
+            .par_iter()
+            .fold(GazetteerBuilder::new, |mut b, text| {
+                b.add_document(text);
+                b
+            })
+            .reduce(GazetteerBuilder::new, |mut a, b| {
+                a.merge(b);
+                a
+            });
+        batch.clear();
+        total.merge(part);
+        if total.len() > options.max_keys {
+            total.prune(2);
+        }
+        progress(total.documents);
+    };
+    for path in paths {
+        skipped += crate::names::corpus::for_each_document(path, options.limit, |doc| {
+            batch.push(doc.text);
+            if batch.len() == BATCH {
+                flush(&mut batch, &mut total);
+            }
+        })?;
+        total.sources.push(path.display().to_string());
+    }
+    if !batch.is_empty() {
+        flush(&mut batch, &mut total);
+    }
+    total.licence = "derived from the corpora listed in sources; their licences apply".into();
+    Ok((total.finish(options.min_count)?, skipped))
+}
+
 /// Counts names in clean text. Feed documents with [`add_document`](Self::add_document)
 /// (several builders can run in parallel and be [`merge`](Self::merge)d), then [`finish`](Self::finish).
 #[derive(Debug, Default)]

@@ -27,7 +27,10 @@ pub mod gazetteer;
 
 use std::collections::HashSet;
 
-pub use gazetteer::{capitalised_runs, Gazetteer, GazetteerBuilder, CONNECTORS};
+pub use gazetteer::{
+    capitalised_runs, mine_corpus, Gazetteer, GazetteerBuilder, MineOptions, SharedGazetteer,
+    CONNECTORS,
+};
 
 use crate::finding::{resolve_overlaps, Finding};
 use crate::lexicon::Lexicon;

@@ -10,6 +10,8 @@
 //!    wording, of another pair (`neural network`, `cloud computing`).
 //! 3. [`FilterReason::ContextOfQuery`]: it is an `AND`/`NOT` context phrase of a fingerprint
 //!    query loaded alongside (the CSV keeps the queries).
+//!    [`FilterReason::SupersededByQuery`]: the same phrase has a loaded query that requires
+//!    context (`"shared data" AND "mutual information"`); the flat pair lost that context.
 //! 4. [`FilterReason::OrdinaryEnglish`]: a clean-English language model sees it often (only when
 //!    one is given: [`super::RuleSetBuilder::filter_ordinary_english`]).
 //!
@@ -28,6 +30,7 @@ pub enum FilterReason {
     PartOfOwnCorrection,
     CorrectOfOther,
     ContextOfQuery,
+    SupersededByQuery,
     OrdinaryEnglish,
 }
 
@@ -37,6 +40,9 @@ impl FilterReason {
             FilterReason::PartOfOwnCorrection => "tortured side is part of its own correction",
             FilterReason::CorrectOfOther => "tortured side is the correct wording of another rule",
             FilterReason::ContextOfQuery => "tortured side is a context phrase of a screener query",
+            FilterReason::SupersededByQuery => {
+                "flat pair lost the context that its screener query requires"
+            }
             FilterReason::OrdinaryEnglish => "tortured side is frequent in clean English",
         }
     }
@@ -151,6 +157,16 @@ pub fn cross_source(rules: Vec<Rule>) -> (Vec<Rule>, Vec<Filtered>) {
             }
         }
     }
+    // Phrases that some loaded query fires on only with document context.
+    let conditional: HashSet<Vec<String>> = rules
+        .iter()
+        .filter(|r| r.kind != SourceKind::PpsJson && r.query.is_conditional())
+        .flat_map(|r| r.query.fire.iter())
+        .filter_map(|p| match p {
+            Phrase::Exact(p) => Some(words(p)),
+            Phrase::Near { .. } => None,
+        })
+        .collect();
     let corrections: HashSet<Vec<String>> = rules
         .iter()
         .filter(|r| r.kind != SourceKind::PpsJson)
@@ -166,6 +182,12 @@ pub fn cross_source(rules: Vec<Rule>) -> (Vec<Rule>, Vec<Filtered>) {
             return Some((
                 FilterReason::ContextOfQuery,
                 format!("{p:?} is document context in a fingerprint query"),
+            ));
+        }
+        if conditional.contains(&w) {
+            return Some((
+                FilterReason::SupersededByQuery,
+                format!("{p:?} fires only with context in a fingerprint query"),
             ));
         }
         if corrections.contains(&w) {

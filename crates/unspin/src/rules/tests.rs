@@ -212,9 +212,16 @@ fn json_context_phrases_are_filtered_across_sources() {
         r#"{"phrases":[{"tortured":"artery","correct":"supply route"}]}"#,
     )
     .unwrap();
+    b.add_pps_json(
+        "q.json",
+        r#"{"phrases":[{"tortured":"supply route","correct":"artery"}]}"#,
+    )
+    .unwrap();
     let rs = b.build().unwrap();
     assert_eq!(rs.len(), 1);
     assert_eq!(rs.filtered()[0].reason, FilterReason::ContextOfQuery);
+    assert_eq!(rs.filtered()[1].reason, FilterReason::SupersededByQuery);
+    assert!(find(&rs, "a supply route").is_empty());
 }
 
 #[test]

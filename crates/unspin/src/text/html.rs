@@ -412,6 +412,16 @@ impl<'s> Dom<'s> {
     }
 
     fn push_char(&mut self, parent: usize, c: char, range: Range<usize>) {
+        // Ranges from the tokenizer are trusted only as far as they are valid for the source.
+        let mut end = range.end.min(self.src.len());
+        while !self.src.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut start = range.start.min(end);
+        while !self.src.is_char_boundary(start) {
+            start -= 1;
+        }
+        let range = start..end;
         let mut buf = [0u8; 4];
         let verbatim = self.src.get(range.clone()) == Some(c.encode_utf8(&mut buf));
         let last = self.nodes[parent].children.last().copied();
@@ -833,11 +843,12 @@ pub fn extract(src: &str) -> (String, OffsetMap) {
             out: TextBuilder::new(),
         };
         // A suppression marker anywhere in the page (e.g. in <head>) applies to the whole page.
-        if let Some((text, range)) = dom.nodes.iter().find_map(|n| match &n.kind {
-            Kind::Marker(t, r) if t.contains(crate::engine::IGNORE_FILE) => Some((t, r)),
+        // It is mapped to the page's start so that the map stays monotonic.
+        if let Some(text) = dom.nodes.iter().find_map(|n| match &n.kind {
+            Kind::Marker(t, _) if t.contains(crate::engine::IGNORE_FILE) => Some(t),
             _ => None,
         }) {
-            e.out.push_mapped(&format!("{text}\n\n"), range.clone());
+            e.out.push_mapped(&format!("{text}\n\n"), 0..0);
         }
         for &n in nodes {
             e.emit(n, false, 0);

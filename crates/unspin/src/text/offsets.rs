@@ -127,6 +127,9 @@ impl TextBuilder {
         }
         let src_end = src_start + s.len();
         if let Some(last) = self.pieces.last_mut() {
+            if !last.verbatim && last.src_end > src_start && last.src_start <= src_start {
+                last.src_end = src_start;
+            }
             // Extend a verbatim run that continues in the source.
             if last.verbatim && last.src_end == src_start {
                 last.src_end = src_end;
@@ -148,10 +151,21 @@ impl TextBuilder {
         if s.is_empty() {
             return;
         }
+        // Keep the map monotonic even if a parser reports a range that overlaps the previous
+        // one (html5tokenizer can extend a character reference's range over the next character).
+        let mut start = src.start;
+        if let Some(last) = self.pieces.last_mut() {
+            if !last.verbatim && last.src_end > start && last.src_start <= start {
+                last.src_end = start;
+            }
+            start = start
+                .max(last.src_start)
+                .max(if last.verbatim { last.src_end } else { 0 });
+        }
         self.pieces.push(Piece {
             out: self.text.len(),
-            src_start: src.start,
-            src_end: src.end.max(src.start),
+            src_start: start,
+            src_end: src.end.max(start),
             verbatim: false,
         });
         self.text.push_str(s);
@@ -190,6 +204,8 @@ impl TextBuilder {
         }
         let have = self.text.len() - self.text.trim_end_matches('\n').len();
         if have < n {
+            // A break never maps before what precedes it (keeps the map monotonic).
+            let at = at.max(self.pieces.last().map_or(0, |p| p.src_end));
             let add = "\n".repeat(n - have);
             self.push_mapped(&add, at..at);
         }

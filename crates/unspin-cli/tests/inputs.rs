@@ -1,0 +1,206 @@
+//! Input handling end to end, on generated inputs: thousands of files, a file read in many parts,
+//! compressed JSONL.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn unspin(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_unspin"));
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run unspin")
+}
+
+const RULES: &str = r#"
+[[rule]]
+phrase = "counterfeit consciousness"
+original = "artificial intelligence"
+weight = 0.93
+"#;
+
+#[test]
+fn a_directory_of_three_thousand_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    for i in 0..3000 {
+        let sub = corpus.join(format!("d{:02}", i % 30));
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(
+            sub.join(format!("f{i:04}.txt")),
+            format!("Document number {i}.\n"),
+        )
+        .unwrap();
+    }
+    let started = std::time::Instant::now();
+    let out = unspin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "--format",
+            "jsonl",
+            "corpus",
+        ],
+        &[],
+    );
+    let took = started.elapsed();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3000);
+    // Sorted walk: the output order is stable.
+    assert!(lines[0]["path"].as_str().unwrap().ends_with("f0000.txt"));
+    eprintln!("3,000 files checked in {took:?}");
+}
+
+#[test]
+fn a_file_read_in_parts_reports_the_same_offsets_and_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.toml"), RULES).unwrap();
+    let mut text = String::new();
+    for i in 0..400 {
+        text.push_str(&format!(
+            "Line {i}: ordinary words, Zürich, “quotes” and more.\n"
+        ));
+        if i % 97 == 13 {
+            text.push_str("Here counterfeit consciousness appears.\n\n");
+        }
+    }
+    std::fs::write(dir.path().join("big.txt"), &text).unwrap();
+    let args = [
+        "check",
+        "--no-config",
+        "--rules",
+        "rules.toml",
+        "--format",
+        "json",
+        "big.txt",
+    ];
+    let whole = unspin(dir.path(), &args, &[]);
+    let parts = unspin(dir.path(), &args, &[("UNSPIN_PART_BYTES", "700")]);
+    let whole: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+    let parts: serde_json::Value = serde_json::from_slice(&parts.stdout).unwrap();
+    assert_eq!(whole[0]["words"], parts[0]["words"]);
+    assert_eq!(whole[0]["findings"], parts[0]["findings"]);
+    let findings = whole[0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 5);
+    for f in findings {
+        let (s, e) = (
+            f["start"].as_u64().unwrap() as usize,
+            f["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[s..e], "counterfeit consciousness");
+        let line = text[..s].matches('\n').count() as u64 + 1;
+        assert_eq!(f["line"].as_u64().unwrap(), line);
+    }
+}
+
+#[test]
+fn compressed_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.toml"), RULES).unwrap();
+    let records = "{\"id\":\"1\",\"text\":\"Plain.\"}\n{\"id\":\"2\",\"text\":\"We use counterfeit consciousness.\"}\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(records.as_bytes()).unwrap();
+    std::fs::write(dir.path().join("d.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(
+        dir.path().join("d.jsonl.zst"),
+        zstd::encode_all(records.as_bytes(), 3).unwrap(),
+    )
+    .unwrap();
+    for file in ["d.jsonl.gz", "d.jsonl.zst"] {
+        let out = unspin(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--rules",
+                "rules.toml",
+                "--format",
+                "jsonl",
+                file,
+            ],
+            &[],
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{file}: {text}");
+        assert!(lines[0].contains(&format!("\"path\":\"{file}:1\"")));
+        assert!(
+            lines[1].contains("\"suggestion\":\"artificial intelligence\""),
+            "{text}"
+        );
+        assert!(lines[1].contains("\"start\":7,\"end\":32"), "{text}");
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn max_size_skips_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "x".repeat(5000)).unwrap();
+    std::fs::write(dir.path().join("b.txt"), "small").unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--max-size",
+            "1K",
+            "--format",
+            "jsonl",
+            "a.txt",
+            "b.txt",
+        ],
+        &[],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("a.txt: skipped: 4.9 KiB is over --max-size 1.0 KiB"),
+        "{err}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        std::fs::write(
+            dir.path().join(format!("{i:03}.txt")),
+            "Some text.\n".repeat(50),
+        )
+        .unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--format", "jsonl", "."])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close our end of the pipe at once: unspin's writes then fail with EPIPE.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
+}

@@ -1,0 +1,88 @@
+//! `--format sarif` validates against the official SARIF 2.1.0 schema (vendored, see
+//! tests/schema/README.md), with findings, fixes, a JSONL record and an input error in the log.
+
+use std::process::Command;
+
+#[test]
+fn sarif_output_validates_against_the_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("schema/sarif-2.1.0-rtm.5.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        "[[rule]]\nphrase = \"counterfeit consciousness\"\noriginal = \"artificial intelligence\"\nweight = 0.9\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("a b.txt"),
+        "Line one.\nWe study counterfeit consciousness.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("p.html"),
+        "<p>R&amp;D on counterfeit consciousness.</p>",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("r.jsonl"),
+        "{\"id\":\"r1\",\"text\":\"counterfeit consciousness\"}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-config",
+            "--rules",
+            "rules.toml",
+            "--format",
+            "sarif",
+        ])
+        .args(["a b.txt", "p.html", "r.jsonl", "bad.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "schema errors: {errors:#?}");
+
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "{log:#}");
+    let first = &results[0];
+    assert_eq!(
+        first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "a%20b.txt"
+    );
+    let region = &first["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(2), Some(10))
+    );
+    assert_eq!(
+        (region["byteOffset"].as_u64(), region["byteLength"].as_u64()),
+        (Some(19), Some(25))
+    );
+    assert_eq!(
+        first["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+        "artificial intelligence"
+    );
+    // HTML: the offset is into the page's bytes.
+    let html = &results[1]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(html["byteOffset"].as_u64(), Some(15));
+    // The input error is reported in the log too.
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(notes[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("bad.txt: invalid UTF-8 at byte 0"));
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+}
