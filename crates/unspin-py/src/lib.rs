@@ -52,7 +52,11 @@ fn build_engine(
             path.display()
         )));
     }
-    Ok(Engine::new(builder.build().map_err(engine_error)?, None, options))
+    Ok(Engine::new(
+        builder.build().map_err(engine_error)?,
+        None,
+        options,
+    ))
 }
 
 /// An engine error (a rule file that cannot be read or parsed), naming the file.
