@@ -45,10 +45,12 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "rare_word_share",
 ];
 
-/// Fitted weights (see the module doc for the command that refits them).
-pub const WEIGHTS: [f32; N_FEATURES] = [1.0, 1.0, 4.0, 1.0, 4.0, 4.0, 4.0];
+/// Fitted weights: `unspin eval score --fit --limit 150` (enwiki2015, 280 texts), 2026-11-22.
+pub const WEIGHTS: [f32; N_FEATURES] = [
+    1.024255, 1.024255, 6.1278043, 0.7152284, 8.332643, 3.142645, 5.476335,
+];
 /// Fitted intercept.
-pub const BIAS: f32 = -3.0;
+pub const BIAS: f32 = -4.693923;
 
 /// Phrases that spinners write in place of plain function words ("has" → "has actually",
 /// "will" → "will certainly", "going to" → "mosting likely to"). Normalized tokens.
@@ -189,9 +191,9 @@ pub fn score_text(text: &str, tokens: &[Token], findings: &[Finding]) -> (f32, V
 }
 
 /// Fitted weights of the findings-only model ([`document_score`]): the first two features.
-pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [1.0, 1.0];
+pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [0.9761745, 0.9761745];
 /// Fitted intercept of the findings-only model.
-pub const FINDINGS_ONLY_BIAS: f32 = -3.0;
+pub const FINDINGS_ONLY_BIAS: f32 = -0.12997071;
 
 /// Score from the findings alone, for callers that no longer have the text (re-scoring after a
 /// confidence filter, merging the parts of a large file). Less accurate than [`score_text`]:
