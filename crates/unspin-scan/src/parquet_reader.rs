@@ -2,14 +2,11 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::arrow_reader::{
-    ArrowReaderOptions, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder,
-};
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
 use crate::record::{Doc, Item, RecordError};
@@ -133,8 +130,7 @@ impl ParquetReader {
     }
 }
 
-/// The bytes of a binary-typed value (the text column is always read as binary, so that one row
-/// of invalid UTF-8 is one lost row rather than a failed batch).
+/// The bytes of a string or binary value (binary ones are validated as UTF-8 by the caller).
 fn binary_value(array: &ArrayRef, i: usize) -> Option<&[u8]> {
     if array.is_null(i) {
         return None;
@@ -143,6 +139,9 @@ fn binary_value(array: &ArrayRef, i: usize) -> Option<&[u8]> {
         DataType::Binary => array.as_binary::<i32>().value(i),
         DataType::LargeBinary => array.as_binary::<i64>().value(i),
         DataType::BinaryView => array.as_binary_view().value(i),
+        DataType::Utf8 => array.as_string::<i32>().value(i).as_bytes(),
+        DataType::LargeUtf8 => array.as_string::<i64>().value(i).as_bytes(),
+        DataType::Utf8View => array.as_string_view().value(i).as_bytes(),
         _ => return None,
     })
 }
@@ -155,11 +154,8 @@ fn open_batches(
     text_field: &str,
 ) -> Result<(ParquetRecordBatchReader, u64), OpenError> {
     let file = File::open(path).map_err(|e| (1, format!("cannot open: {e}")))?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(
-        file.try_clone()
-            .map_err(|e| (1, format!("cannot open: {e}")))?,
-    )
-    .map_err(|e| (1, format!("not a readable Parquet file: {e}")))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| (1, format!("not a readable Parquet file: {e}")))?;
     let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
     let schema = builder.schema().clone();
     let column = |name: &str, what: &str| {
@@ -182,36 +178,23 @@ fn open_batches(
             format!("id and text are the same column `{id_field}`"),
         ));
     }
-    // Read the text column as binary; validate UTF-8 per row ourselves.
-    let text_type = match schema.field(text_index).data_type() {
-        DataType::Utf8 | DataType::Binary => DataType::Binary,
-        DataType::LargeUtf8 | DataType::LargeBinary => DataType::LargeBinary,
-        DataType::Utf8View | DataType::BinaryView => DataType::BinaryView,
+    // String columns are read as they are (arrow-rs cannot read a Parquet string column as
+    // binary, and validates UTF-8 per page: a page of invalid UTF-8 fails its batch, reported as
+    // the loss of the remaining rows); binary columns are validated per row, one row at a time.
+    match schema.field(text_index).data_type() {
+        DataType::Utf8
+        | DataType::LargeUtf8
+        | DataType::Utf8View
+        | DataType::Binary
+        | DataType::LargeBinary
+        | DataType::BinaryView => {}
         other => {
             return Err((
                 rows,
                 format!("text column `{text_field}` has type {other}, expected a string"),
             ))
         }
-    };
-    let fields: Vec<Arc<Field>> = schema
-        .fields()
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            if i == text_index {
-                Arc::new(f.as_ref().clone().with_data_type(text_type.clone()))
-            } else {
-                f.clone()
-            }
-        })
-        .collect();
-    let supplied = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
-    let builder = ParquetRecordBatchReaderBuilder::try_new_with_options(
-        file,
-        ArrowReaderOptions::new().with_schema(supplied),
-    )
-    .map_err(|e| (rows, format!("cannot read the text column as bytes: {e}")))?;
+    }
     let mask = ProjectionMask::roots(builder.parquet_schema(), [id_index, text_index]);
     let reader = builder
         .with_projection(mask)

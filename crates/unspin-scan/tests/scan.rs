@@ -426,3 +426,29 @@ fn documents_are_traced_to_their_sources_with_an_index() {
     );
     assert_eq!(rows[1]["attributes"]["unspin__trace__source"][0][2], 0.0);
 }
+
+#[test]
+fn parquet_string_columns_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("strings.parquet");
+    let ids: ArrayRef = Arc::new(StringArray::from_iter_values(["a", "b", "c"]));
+    let texts: ArrayRef = Arc::new(StringArray::from(vec![
+        Some("one text"),
+        None,
+        Some("three"),
+    ]));
+    write_parquet(&path, vec![("id", ids), ("text", texts)]);
+    let config = ScanConfig::new(vec![path], dir.path().join("out"));
+    let summary = scan(&config, &engine()).unwrap();
+    assert_eq!(
+        (
+            summary.scanned.records_in,
+            summary.scanned.records_out,
+            summary.scanned.errors
+        ),
+        (3, 2, 1)
+    );
+    let rows = read_gz_lines(&dir.path().join("out/attributes/strings.jsonl.gz"));
+    assert_eq!(rows[1]["id"], "c");
+    assert_eq!(rows[1]["attributes"]["unspin__spin__doc"][0][1], 5);
+}
