@@ -31,24 +31,68 @@ impl Rng {
 }
 
 const NAMES: &[&str] = &[
-    "Aldridge", "Brennan", "Castellano", "Dunmore", "Ekwueme", "Fairbanks", "Galloway", "Hollis",
-    "Ishikawa", "Jovanovic", "Kowalczyk", "Lindqvist", "Moreau", "Nakamura", "Okonkwo",
-    "Pemberton", "Quiroga", "Rasmussen", "Szabo", "Thorsen",
+    "Aldridge",
+    "Brennan",
+    "Castellano",
+    "Dunmore",
+    "Ekwueme",
+    "Fairbanks",
+    "Galloway",
+    "Hollis",
+    "Ishikawa",
+    "Jovanovic",
+    "Kowalczyk",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okonkwo",
+    "Pemberton",
+    "Quiroga",
+    "Rasmussen",
+    "Szabo",
+    "Thorsen",
 ];
 const PLACES: &[&str] = &[
-    "Arbroath", "Belmonte", "Carrickfergus", "Dordrecht", "Esbjerg", "Fethiye", "Gdynia",
-    "Hameln", "Ilulissat", "Jyvaskyla", "Kalamata", "Lillehammer",
+    "Arbroath",
+    "Belmonte",
+    "Carrickfergus",
+    "Dordrecht",
+    "Esbjerg",
+    "Fethiye",
+    "Gdynia",
+    "Hameln",
+    "Ilulissat",
+    "Jyvaskyla",
+    "Kalamata",
+    "Lillehammer",
 ];
 const NOUNS: &[&str] = &[
     "house", "river", "city", "road", "market", "village", "church", "school", "garden", "forest",
     "mountain", "journey", "battle", "bridge", "harbour", "council", "library", "festival",
 ];
 const ADJS: &[&str] = &[
-    "large", "quiet", "ancient", "busy", "famous", "small", "strong", "beautiful", "important",
-    "difficult", "narrow", "wealthy",
+    "large",
+    "quiet",
+    "ancient",
+    "busy",
+    "famous",
+    "small",
+    "strong",
+    "beautiful",
+    "important",
+    "difficult",
+    "narrow",
+    "wealthy",
 ];
 const VERBS: &[&str] = &[
-    "built", "visited", "described", "opened", "defended", "praised", "restored", "crossed",
+    "built",
+    "visited",
+    "described",
+    "opened",
+    "defended",
+    "praised",
+    "restored",
+    "crossed",
 ];
 
 /// A generated article: names, places, numbers and thesaurus words in simple sentences.
@@ -94,7 +138,10 @@ fn spin(text: &str, rate: f64, seed: u64) -> String {
         if k == 0 || (r.next() % 1000) as f64 >= rate * 1000.0 {
             continue;
         }
-        let e = lex.synonyms(id).nth((r.next() % k as u64) as usize).unwrap();
+        let e = lex
+            .synonyms(id)
+            .nth((r.next() % k as u64) as usize)
+            .unwrap();
         out.push_str(&text[cur..t.start]);
         out.push_str(&match_case(raw, lex.term(e.term)));
         cur = t.end;
@@ -104,10 +151,7 @@ fn spin(text: &str, rate: f64, seed: u64) -> String {
 }
 
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "unspin-trace-test-{}-{name}",
-        std::process::id()
-    ));
+    let d = std::env::temp_dir().join(format!("unspin-trace-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -266,7 +310,7 @@ fn killed_index_add_leaves_the_index_as_before() {
     let base_docs: Vec<(String, String)> = (0..30)
         .map(|i| (format!("base-{i}"), article(1000 + i, 10)))
         .collect();
-    let new_docs: Vec<(String, String)> = (0..400)
+    let new_docs: Vec<(String, String)> = (0..250)
         .map(|i| (format!("new-{i}"), article(5000 + i, 10)))
         .collect();
     write_jsonl(&dir.join("base.jsonl"), &base_docs);
@@ -301,8 +345,11 @@ fn killed_index_add_leaves_the_index_as_before() {
     assert!(st.success());
     let full = t.elapsed();
     let after = answers(&work, &queries);
-    assert_eq!(after.0, 430);
-    assert_ne!(before.1, after.1, "the new documents must change some answers");
+    assert_eq!(after.0, 280);
+    assert_ne!(
+        before.1, after.1,
+        "the new documents must change some answers"
+    );
 
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -311,7 +358,7 @@ fn killed_index_add_leaves_the_index_as_before() {
     eprintln!("kill test seed {seed}, full add {full:?}");
     let mut r = Rng(seed);
     let (mut killed, mut completed) = (0, 0);
-    let deadline = Instant::now() + Duration::from_secs(45);
+    let deadline = Instant::now() + Duration::from_secs(55);
     while killed < 20 && Instant::now() < deadline {
         copy_dir(&pristine, &work);
         let mut child = Command::new(bin())
@@ -321,7 +368,7 @@ fn killed_index_add_leaves_the_index_as_before() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let wait = full.as_micros() as u64 * (r.next() % 1100) / 1000;
+        let wait = full.as_micros() as u64 * (r.next() % 950) / 1000;
         std::thread::sleep(Duration::from_micros(wait));
         let finished = child.try_wait().unwrap().is_some();
         let _ = child.kill();
@@ -341,16 +388,17 @@ fn killed_index_add_leaves_the_index_as_before() {
         }
     }
     eprintln!("killed {killed}, completed {completed}");
-    assert!(killed >= 20, "only {killed} kills landed before the add finished");
+    assert!(
+        killed >= 20,
+        "only {killed} kills landed before the add finished"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn corrupt_index_is_a_clear_error() {
     let dir = tmp("corrupt");
-    let docs: Vec<(String, String)> = (0..10)
-        .map(|i| (format!("d{i}"), article(i, 8)))
-        .collect();
+    let docs: Vec<(String, String)> = (0..10).map(|i| (format!("d{i}"), article(i, 8))).collect();
     write_jsonl(&dir.join("d.jsonl"), &docs);
     let pristine = dir.join("pristine");
     assert!(Command::new(bin())
@@ -371,8 +419,7 @@ fn corrupt_index_is_a_clear_error() {
             .flatten()
             .map(|e| e.path())
             .find(|p| {
-                p.extension().is_some_and(|e| e == *ext)
-                    || p.file_name().is_some_and(|n| n == *ext)
+                p.extension().is_some_and(|e| e == *ext) || p.file_name().is_some_and(|n| n == *ext)
             })
             .unwrap();
         let mut bytes = std::fs::read(&file).unwrap();
@@ -388,7 +435,10 @@ fn corrupt_index_is_a_clear_error() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{ext}: {err}");
         assert!(err.contains("corrupt index"), "{ext}: {err}");
-        assert!(out.stdout.is_empty(), "{ext}: no answer from a corrupt index");
+        assert!(
+            out.stdout.is_empty(),
+            "{ext}: no answer from a corrupt index"
+        );
     }
     // A missing file and a directory that is not an index.
     copy_dir(&pristine, &work);

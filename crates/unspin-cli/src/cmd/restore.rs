@@ -13,10 +13,18 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// Source index (`unspin index add`): where the text's source is found, its words are put back.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let engine = args.engine.build()?;
+    let index = args
+        .index
+        .as_deref()
+        .map(unspin::trace::Index::open)
+        .transpose()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut errors = 0;
@@ -24,7 +32,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         &args.paths,
         &InputOptions::default(),
         |doc| {
-            let (restored, _) = engine.restore(&doc.text);
+            let restored = match &index {
+                Some(ix) => {
+                    super::trace::restore_with_index(ix, &doc.text, |t| engine.restore(t).0)?
+                }
+                None => engine.restore(&doc.text).0,
+            };
             out.write_all(restored.as_bytes())?;
             Ok(())
         },
