@@ -12,7 +12,8 @@
 //!   from the found source; WER against the original over the part the two share (overlap
 //!   alignment: words before the first and after the last aligned word of either text are free).
 //! - synthetic: `--n` articles of the corpus (those with at least 100 words, in xxh3 order of their
-//!   id) are spun at 30/60/90% of content words by the minimal thesaurus spinner below and traced;
+//!   id) are spun at 30/60/90% of content words by `unspin::synth` (inflection carried over,
+//!   function-word patterns on, names kept) and traced;
 //!   top-1 accuracy and latency, and the same for a plain word-5-shingle MinHash LSH baseline
 //!   (128 one-permutation bins, 32 bands of 4) built over the `--baseline` corpora.
 
@@ -22,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use unspin::lexicon::Lexicon;
-use unspin::token::{match_case, normalize, tokenize, TokenKind};
-use unspin::trace::features::{hash_str, is_function_word};
+use unspin::token::{normalize, tokenize, TokenKind};
+use unspin::trace::features::hash_str;
 use unspin::trace::{restore_from_source, trace, Index, TraceOptions, RESTORE_MIN_SIMILARITY};
 
 fn main() {
@@ -40,6 +41,10 @@ struct Opts {
     n: usize,
     baseline: Vec<PathBuf>,
     rates: Vec<f64>,
+    query: Option<PathBuf>,
+    /// Build the index first from these files (plain text: id = path; `.jsonl.zst`: id, text),
+    /// through the same `IndexWriter::add_batch` as `unspin index add` (batches of 2000).
+    build: Vec<PathBuf>,
 }
 
 fn parse() -> Result<Opts, String> {
@@ -50,6 +55,8 @@ fn parse() -> Result<Opts, String> {
         n: 1000,
         baseline: Vec::new(),
         rates: vec![0.3, 0.6, 0.9],
+        query: None,
+        build: Vec::new(),
     };
     let mut args = std::env::args().skip(1).peekable();
     while let Some(a) = args.next() {
@@ -57,6 +64,7 @@ fn parse() -> Result<Opts, String> {
         match a.as_str() {
             "--index" => o.index = val()?.into(),
             "--dev" => o.dev = Some(val()?.into()),
+            "--query" => o.query = Some(val()?.into()),
             "--synthetic" => o.synthetic = Some(val()?.into()),
             "--n" => o.n = val()?.parse().map_err(|e| format!("--n: {e}"))?,
             "--rates" => {
@@ -64,6 +72,14 @@ fn parse() -> Result<Opts, String> {
                     .split(',')
                     .map(|x| x.parse().map_err(|e| format!("--rates: {e}")))
                     .collect::<Result<_, _>>()?
+            }
+            "--build" => {
+                while let Some(p) = args.peek() {
+                    if p.starts_with("--") {
+                        break;
+                    }
+                    o.build.push(args.next().expect("peeked").into());
+                }
             }
             "--baseline" => {
                 while let Some(p) = args.peek() {
@@ -81,6 +97,9 @@ fn parse() -> Result<Opts, String> {
 
 fn run() -> Result<(), String> {
     let o = parse()?;
+    if !o.build.is_empty() {
+        build(&o)?;
+    }
     let t = Instant::now();
     let index = Index::open(&o.index).map_err(|e| e.to_string())?;
     println!(
@@ -91,10 +110,75 @@ fn run() -> Result<(), String> {
     if let Some(dev) = &o.dev {
         dev_eval(&index, dev)?;
     }
+    if let Some(q) = &o.query {
+        let text = std::fs::read_to_string(q).map_err(|e| format!("{}: {e}", q.display()))?;
+        let c = thread_cpu_ms();
+        let m = trace(&index, &text, &TraceOptions::default()).map_err(|e| e.to_string())?;
+        println!(
+            "{:?} in {:.1} ms CPU",
+            m.iter().map(|m| (&m.id, m.score)).collect::<Vec<_>>(),
+            thread_cpu_ms() - c
+        );
+    }
     if let Some(corpus) = &o.synthetic {
         synthetic_eval(&index, corpus, &o)?;
     }
     Ok(())
+}
+
+fn build(o: &Opts) -> Result<(), String> {
+    let t = Instant::now();
+    let c = process_cpu_s();
+    let mut w = unspin::trace::IndexWriter::open(&o.index, unspin::trace::Params::default())
+        .map_err(|e| e.to_string())?;
+    let mut batch = Vec::new();
+    let mut bytes = 0usize;
+    let mut flush = |batch: &mut Vec<(String, String)>| -> Result<(), String> {
+        w.add_batch(std::mem::take(batch))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    for p in &o.build {
+        if p.to_string_lossy().ends_with(".jsonl.zst") {
+            let mut err = Ok(());
+            read_jsonl(p, |id, text| {
+                bytes += text.len();
+                batch.push((id, text));
+                if batch.len() >= 2000 && err.is_ok() {
+                    err = flush(&mut batch);
+                }
+            })?;
+            err?;
+        } else {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            bytes += text.len();
+            batch.push((p.display().to_string(), text));
+        }
+    }
+    flush(&mut batch)?;
+    drop(flush);
+    let n = w.commit().map_err(|e| e.to_string())?;
+    let wall = t.elapsed().as_secs_f64();
+    let cpu = process_cpu_s() - c;
+    println!(
+        "built {}: {n} documents, {:.1} MB of text in {wall:.1} s wall ({:.1} MB/s), {cpu:.1} s CPU ({:.1} MB per CPU-second)",
+        o.index.display(),
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / wall,
+        bytes as f64 / 1e6 / cpu
+    );
+    Ok(())
+}
+
+/// CPU time of the whole process (all threads), in seconds.
+fn process_cpu_s() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
 fn words(text: &str) -> Vec<String> {
@@ -236,73 +320,34 @@ fn read_jsonl(path: &Path, mut f: impl FnMut(String, String)) -> Result<(), Stri
     Ok(())
 }
 
-/// SplitMix64: deterministic and good enough to pick substitutions.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// The minimal thesaurus spinner of this evaluation: each content word (not a function word,
-/// listed in the thesaurus with at least one synonym) is replaced, with probability `rate`, by a
-/// synonym drawn uniformly from its entry (Moby + WordNet, the direction a spinner uses), in the
-/// case of the word it replaces. Returns the text and the share of content words replaced.
+/// The project's spinner simulator (`unspin::synth`): `rate` of the eligible content words
+/// replaced by thesaurus synonyms with their inflection, function-word patterns of real spinners
+/// on, names kept. Returns the text and the share of the original's words replaced.
 fn spin(text: &str, rate: f64, seed: u64) -> (String, f64) {
-    let lex = Lexicon::embedded();
-    let mut rng = Rng(seed);
-    let mut out = String::with_capacity(text.len() + text.len() / 4);
-    let mut cursor = 0;
-    let (mut content, mut replaced) = (0usize, 0usize);
-    for t in tokenize(text) {
-        if t.kind != TokenKind::Word {
-            continue;
-        }
-        let raw = t.text(text);
-        let norm = normalize(raw);
-        if is_function_word(&norm) {
-            continue;
-        }
-        let Some(id) = lex.id(&norm) else { continue };
-        let n = lex.synonym_count(id);
-        if n == 0 {
-            continue;
-        }
-        content += 1;
-        if rng.unit() >= rate {
-            continue;
-        }
-        let pick = (rng.next() % n as u64) as usize;
-        let Some(e) = lex.synonyms(id).nth(pick) else {
-            continue;
-        };
-        out.push_str(&text[cursor..t.start]);
-        out.push_str(&match_case(raw, lex.term(e.term)));
-        cursor = t.end;
-        replaced += 1;
-    }
-    out.push_str(&text[cursor..]);
-    (out, replaced as f64 / content.max(1) as f64)
+    let opts = unspin::synth::SpinOptions {
+        rate: rate as f32,
+        seed,
+        ..Default::default()
+    };
+    let spun = unspin::synth::spin(text, Lexicon::embedded(), &opts, None);
+    let share = spun.replaced_words() as f64 / words(text).len().max(1) as f64;
+    (spun.text, share)
 }
 
 /// Plain word-shingle MinHash: normalized word 5-shingles, one-permutation hashing into 128 bins.
 const BINS: usize = 128;
 const BANDS: usize = 32;
 fn minhash(text: &str) -> Option<[u64; BINS]> {
-    let w = words(text);
+    let w: Vec<u64> = words(text).iter().map(|w| hash_str(w)).collect();
     if w.len() < 5 {
         return None;
     }
     let mut sig = [u64::MAX; BINS];
     for s in w.windows(5) {
-        let h = hash_str(&s.join(" "));
+        let h = s.iter().fold(0xcbf2_9ce4_8422_2325u64, |acc, &x| {
+            (acc ^ x).wrapping_mul(0x100_0000_01b3).rotate_left(29)
+        });
+        let h = h ^ (h >> 31);
         let bin = (h % BINS as u64) as usize;
         sig[bin] = sig[bin].min(h);
     }
@@ -317,6 +362,17 @@ fn band_keys(sig: &[u64; BINS]) -> impl Iterator<Item = u64> + '_ {
         }
         k
     })
+}
+
+/// CPU time of this thread, in ms: latency without the wait for a core on a shared machine.
+fn thread_cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
 }
 
 fn percentile(v: &mut [f64], p: f64) -> f64 {
@@ -363,8 +419,8 @@ fn synthetic_eval(index: &Index, corpus: &Path, o: &Opts) -> Result<(), String> 
             t.elapsed().as_secs_f64()
         );
     }
-    println!("\n| content words replaced (target) | measured share | unspin top-1 | MinHash baseline top-1 | unspin latency p50 / p95 (ms) |");
-    println!("|---|---|---|---|---|");
+    println!("\n| content words replaced (target) | share of words replaced | unspin top-1 | MinHash baseline top-1 | unspin latency p50 / p95, wall (ms) | same, CPU time (ms) |");
+    println!("|---|---|---|---|---|---|");
     let opts = TraceOptions {
         top: 1,
         ..TraceOptions::default()
@@ -373,12 +429,15 @@ fn synthetic_eval(index: &Index, corpus: &Path, o: &Opts) -> Result<(), String> 
         let (mut hit, mut base_hit) = (0usize, 0usize);
         let mut share = 0.0;
         let mut lat = Vec::with_capacity(docs.len());
+        let mut cpu = Vec::with_capacity(docs.len());
         let mut misses = Vec::new();
         for (i, (_, id, text)) in docs.iter().enumerate() {
             let (spun, s) = spin(text, rate, (ri as u64) << 32 | i as u64);
             share += s;
             let t = Instant::now();
+            let c = thread_cpu_ms();
             let m = trace(index, &spun, &opts).map_err(|e| e.to_string())?;
+            cpu.push(thread_cpu_ms() - c);
             lat.push(t.elapsed().as_secs_f64() * 1e3);
             if m.first().is_some_and(|m| &m.id == id) {
                 hit += 1;
@@ -416,8 +475,10 @@ fn synthetic_eval(index: &Index, corpus: &Path, o: &Opts) -> Result<(), String> 
         let n = docs.len().max(1) as f64;
         let p50 = percentile(&mut lat, 0.5);
         let p95 = percentile(&mut lat, 0.95);
+        let c50 = percentile(&mut cpu, 0.5);
+        let c95 = percentile(&mut cpu, 0.95);
         println!(
-            "| {:.0}% | {:.1}% | {:.1}% | {} | {p50:.1} / {p95:.1} |",
+            "| {:.0}% | {:.1}% | {:.1}% | {} | {p50:.1} / {p95:.1} | {c50:.1} / {c95:.1} |",
             rate * 100.0,
             share / n * 100.0,
             hit as f64 / n * 100.0,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use unspin::trace::features::canonical_fields;
-use unspin::trace::{Added, Index, IndexWriter, Params};
+use unspin::trace::{Added, Canon, Index, IndexWriter, Params};
 
 use crate::Outcome;
 
@@ -47,6 +47,16 @@ pub struct AddArgs {
     /// Documents fingerprinted together (in parallel) per batch.
     #[arg(long, default_value_t = 2000)]
     pub batch: usize,
+    /// Content-word classes of a new index (an existing index keeps its own): `wildcard` (one
+    /// class, the default) or `heads` (thesaurus heads; measured weaker, see docs/evaluation.md).
+    #[arg(long, value_enum, default_value_t = Classes::Wildcard)]
+    pub classes: Classes,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Classes {
+    Wildcard,
+    Heads,
 }
 
 #[derive(clap::Args, Debug)]
@@ -93,7 +103,14 @@ struct Skipped {
 }
 
 fn add(args: AddArgs) -> anyhow::Result<Outcome> {
-    let mut writer = IndexWriter::open(&args.index, Params::default())?;
+    let params = Params {
+        canon: match args.classes {
+            Classes::Wildcard => Canon::Wildcard,
+            Classes::Heads => Canon::Heads,
+        },
+        ..Params::default()
+    };
+    let mut writer = IndexWriter::open(&args.index, params)?;
     let mut batch: Vec<(String, String)> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
     let (mut added, mut dups) = (0u64, 0u64);

@@ -19,6 +19,9 @@ pub struct Args {
     pub diff: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
+    /// Source index (`unspin index add`): where the text's source is found, its words are put back.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
 }
 
 /// The text with each finding shown as a removal and an insertion.
@@ -51,6 +54,11 @@ pub fn word_diff(text: &str, findings: &[Finding], colour: bool) -> String {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let engine = args.engine.build()?;
+    let index = args
+        .index
+        .as_deref()
+        .map(unspin::trace::Index::open)
+        .transpose()?;
     let stdout = std::io::stdout();
     let colour = stdout.is_terminal();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -59,6 +67,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         &args.paths,
         &InputOptions::default(),
         |doc| {
+            if let Some(ix) = &index {
+                // With a source index, the aligned source supplies the original words; the diff
+                // view is for the engine's own findings.
+                let restored =
+                    super::trace::restore_with_index(ix, &doc.text, |t| engine.restore(t).0)?;
+                out.write_all(restored.as_bytes())?;
+                return Ok(());
+            }
             let (restored, report) = engine.restore(&doc.text);
             if args.diff {
                 out.write_all(word_diff(&doc.text, &report.findings, colour).as_bytes())?;

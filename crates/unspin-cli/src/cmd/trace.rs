@@ -194,3 +194,34 @@ fn mark(
     s.push_str(&text[cur..end]);
     s.replace('\n', " ")
 }
+
+/// `unspin restore --index DIR`: when the source of `text` is found in `index` (best match with a
+/// score of at least [`RESTORE_MIN_SCORE`]), every sentence paired with it takes the source's
+/// words; the rest of the text goes through `fallback` (the engine's restoration).
+pub fn restore_with_index(
+    index: &Index,
+    text: &str,
+    mut fallback: impl FnMut(&str) -> String,
+) -> anyhow::Result<String> {
+    let opts = TraceOptions {
+        top: 1,
+        ..TraceOptions::default()
+    };
+    let matches = trace(index, text, &opts)?;
+    match matches.first() {
+        Some(m) if m.score >= RESTORE_MIN_SCORE => {
+            let source = index.text(m.doc)?;
+            Ok(unspin::trace::restore_from_source(
+                text,
+                &source,
+                &m.alignment,
+                unspin::trace::RESTORE_MIN_SIMILARITY,
+                fallback,
+            ))
+        }
+        _ => Ok(fallback(text)),
+    }
+}
+
+/// A source is trusted for restoration from this alignment score up.
+pub const RESTORE_MIN_SCORE: f64 = 0.3;

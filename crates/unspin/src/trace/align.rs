@@ -158,9 +158,30 @@ enum Op {
 
 /// Align `query` against `source`.
 pub fn align(query: &str, source: &str) -> Alignment {
-    let q = side(query);
+    Aligner::new(query).align(source)
+}
+
+/// A query prepared once (words, sentences, thesaurus neighbours) for aligning with many sources.
+pub struct Aligner<'q> {
+    query: &'q str,
+    q: Side,
+    exp: HashMap<u64, Vec<u64>>,
+}
+
+impl<'q> Aligner<'q> {
+    pub fn new(query: &'q str) -> Self {
+        let q = side(query);
+        let exp = expansions(query, &q);
+        Aligner { query, q, exp }
+    }
+
+    pub fn align(&self, source: &str) -> Alignment {
+        align_prepared(self.query, &self.q, &self.exp, source)
+    }
+}
+
+fn align_prepared(query: &str, q: &Side, exp: &HashMap<u64, Vec<u64>>, source: &str) -> Alignment {
     let s = side(source);
-    let exp = expansions(query, &q);
     let related =
         |qk: u64, sk: u64| -> bool { exp.get(&qk).is_some_and(|v| v.binary_search(&sk).is_ok()) };
     // Inverted map of the source: word key → sentences holding it.

@@ -322,7 +322,7 @@ fn walk(text: &str, canon: Canon, mut emit: impl FnMut(Item, &str)) {
                     let kk = if is_function_word(&norm) {
                         (ItemKind::Function, hash_str(&norm))
                     } else {
-                        match lex.id(&norm) {
+                        match lex.id(&norm).or_else(|| inflected_base(lex, &norm)) {
                             None => {
                                 let kind = if capitalised && !first_word {
                                     ItemKind::Skeleton
@@ -361,6 +361,18 @@ fn walk(text: &str, canon: Canon, mut emit: impl FnMut(Item, &str)) {
             );
         }
     }
+}
+
+/// The thesaurus entry of an inflected word (`tanks` → `tank`, `sought` → `seek`): spinners
+/// replace inflected words too, carrying the inflection over (`forces` → `pressures`).
+fn inflected_base(lex: &Lexicon, word: &str) -> Option<crate::lexicon::TermId> {
+    if word.len() < 4 {
+        return None;
+    }
+    crate::synth::analyses(word)
+        .into_iter()
+        .filter(|(base, _)| base != word)
+        .find_map(|(base, _)| lex.id(&base).filter(|&id| lex.synonym_count(id) > 0))
 }
 
 fn class_key(lex: &Lexicon, id: crate::lexicon::TermId, canon: Canon) -> u64 {

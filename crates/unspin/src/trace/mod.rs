@@ -57,9 +57,10 @@ impl Default for TraceOptions {
 pub fn trace(index: &Index, text: &str, opts: &TraceOptions) -> Result<Vec<Match>> {
     let cands = index.candidates(text, opts.candidates.max(opts.top))?;
     let mut out = Vec::with_capacity(cands.len());
+    let aligner = align::Aligner::new(text);
     for (doc, _) in cands {
         let source = index.text(doc)?;
-        let alignment = align(text, &source);
+        let alignment = aligner.align(&source);
         if alignment.score < opts.min_score {
             continue;
         }

@@ -15,8 +15,9 @@
 //! is killed at any moment leaves the previous manifest, which names only complete, fsynced
 //! segments. Readers read the manifest once and map the files it names; committed segment files are
 //! never rewritten or deleted, so readers need no lock while a writer adds. Every file is checked
-//! against the length and xxh3 recorded in the manifest when the index is opened, so a corrupt
-//! index is an error naming the file, never a wrong answer.
+//! against the length recorded in the manifest when the index is opened, and every file but the
+//! large `.docs` against its xxh3 too; each document frame carries zstd's content checksum, checked
+//! when it is read. So a corrupt index is an error naming the file, never a wrong answer.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
