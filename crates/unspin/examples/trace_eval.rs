@@ -156,7 +156,6 @@ fn build(o: &Opts) -> Result<(), String> {
         }
     }
     flush(&mut batch)?;
-    drop(flush);
     let n = w.commit().map_err(|e| e.to_string())?;
     let wall = t.elapsed().as_secs_f64();
     let cpu = process_cpu_s() - c;
