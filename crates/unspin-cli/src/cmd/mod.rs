@@ -46,6 +46,19 @@ impl EngineArgs {
         for path in &self.rules {
             rules.load_path(path)?;
         }
-        Ok(Engine::new(rules.build()?, None, options))
+        Ok(Engine::new(rules.build()?, self.decoder()?, options))
+    }
+
+    /// The noisy-channel decoder over `--model FILE` or the embedded default model; none with
+    /// `--fast` (rule packs only), so a fast run does not even open a model.
+    fn decoder(&self) -> anyhow::Result<Option<unspin::decode::Decoder>> {
+        if self.fast {
+            return Ok(None);
+        }
+        let lm: std::sync::Arc<dyn unspin::lm::LanguageModel> = match &self.model {
+            Some(path) => std::sync::Arc::new(unspin::lm::Model::open(path)?),
+            None => unspin::lm::try_default_model()?,
+        };
+        Ok(Some(unspin::decode::Decoder::new(lm)))
     }
 }
