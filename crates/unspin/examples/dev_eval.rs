@@ -12,12 +12,10 @@
 mod support;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use unspin::decode::Decoder;
 use unspin::finding::apply;
-use unspin::lm::LanguageModel;
 use unspin::rules::RuleSet;
 use unspin::token::normalize;
 use unspin::{Engine, EngineOptions, Finding};
@@ -61,28 +59,13 @@ fn parse() -> Opts {
     o
 }
 
-pub fn build_lm(spec: &str, shared: &Path) -> Arc<dyn LanguageModel> {
-    if let Some(n) = spec.strip_prefix("wiki:") {
-        let n: u64 = n.parse().expect("wiki:N words");
-        Arc::new(support::wiki_model(
-            &shared.join("data/corpora/enwiki2015.jsonl.zst"),
-            0,
-            n,
-        ))
-    } else if let Some(dir) = spec.strip_prefix("symspell:") {
-        Arc::new(support::symspell_model(Path::new(dir)))
-    } else {
-        panic!("--lm wiki:N | symspell:DIR")
-    }
-}
-
 fn norm_text(s: &str) -> String {
     support::wer_tokens(s).join(" ")
 }
 
 fn main() {
     let o = parse();
-    let lm = build_lm(&o.lm, &o.shared);
+    let lm = support::build_lm(&o.lm, &o.shared);
     let engine = Engine::new(
         RuleSet::empty(),
         Some(Decoder::new(lm)),

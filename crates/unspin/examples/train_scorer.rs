@@ -17,13 +17,11 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use unspin::decode::features::{self, Features, N, WEIGHTS};
 use unspin::decode::Decoder;
 use unspin::lexicon::Lexicon;
-use unspin::lm::LanguageModel;
 use unspin::token::tokenize;
 
 fn arg(args: &[String], name: &str, default: &str) -> String {
@@ -31,20 +29,6 @@ fn arg(args: &[String], name: &str, default: &str) -> String {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
         .unwrap_or_else(|| default.to_string())
-}
-
-fn build_lm(spec: &str, shared: &Path) -> Arc<dyn LanguageModel> {
-    if let Some(n) = spec.strip_prefix("wiki:") {
-        Arc::new(support::wiki_model(
-            &shared.join("data/corpora/enwiki2015.jsonl.zst"),
-            0,
-            n.parse().expect("wiki:N"),
-        ))
-    } else if let Some(dir) = spec.strip_prefix("symspell:") {
-        Arc::new(support::symspell_model(Path::new(dir)))
-    } else {
-        panic!("--lm wiki:N | symspell:DIR")
-    }
 }
 
 /// Cut a long article at a paragraph boundary near `max` bytes (keeps training quick).
@@ -70,7 +54,7 @@ struct Sample {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let shared = PathBuf::from(arg(&args, "--shared", "../shared"));
-    let lm = build_lm(&arg(&args, "--lm", "wiki:10000000"), &shared);
+    let lm = support::build_lm(&arg(&args, "--lm", "wiki:10000000"), &shared);
     let docs: usize = arg(&args, "--docs", "400").parse().unwrap();
     let skip: usize = arg(&args, "--skip-docs", "20000").parse().unwrap();
     let target: f64 = arg(&args, "--target", "0.5").parse().unwrap();

@@ -51,7 +51,7 @@ impl EngineArgs {
         for path in &self.rules {
             rules.load_path(path)?;
         }
-        Ok(Engine::new(rules.build()?, None, options).with_gazetteer(self.gazetteer()?))
+        Ok(Engine::new(rules.build()?, self.decoder()?, options).with_gazetteer(self.gazetteer()?))
     }
 
     /// The gazetteer `--gazetteer` names, or the embedded one.
@@ -61,5 +61,18 @@ impl EngineArgs {
             Some(path) => SharedGazetteer::Loaded(std::sync::Arc::new(Gazetteer::open(path)?)),
             None => SharedGazetteer::Embedded,
         }))
+    }
+
+    /// The noisy-channel decoder over `--model FILE` or the embedded default model; none with
+    /// `--fast` (rule packs only), so a fast run does not even open a model.
+    fn decoder(&self) -> anyhow::Result<Option<unspin::decode::Decoder>> {
+        if self.fast {
+            return Ok(None);
+        }
+        let lm: std::sync::Arc<dyn unspin::lm::LanguageModel> = match &self.model {
+            Some(path) => std::sync::Arc::new(unspin::lm::Model::open(path)?),
+            None => unspin::lm::try_default_model()?,
+        };
+        Ok(Some(unspin::decode::Decoder::new(lm)))
     }
 }

@@ -135,3 +135,23 @@ pub fn wer(hyp: &str, reference: &str) -> f64 {
     let r = wer_tokens(reference);
     edit_distance(&wer_tokens(hyp), &r) as f64 / r.len().max(1) as f64
 }
+
+/// The language model named by `spec`: `default` (the embedded model), `file:PATH` (a model
+/// file), `wiki:N` (order 3, in memory, from the first N words of enwiki2015) or `symspell:DIR`.
+pub fn build_lm(spec: &str, shared: &Path) -> std::sync::Arc<dyn LanguageModel> {
+    if spec == "default" {
+        unspin::lm::default_model()
+    } else if let Some(p) = spec.strip_prefix("file:") {
+        std::sync::Arc::new(unspin::lm::Model::open(p).unwrap_or_else(|e| panic!("{e}")))
+    } else if let Some(n) = spec.strip_prefix("wiki:") {
+        std::sync::Arc::new(wiki_model(
+            &shared.join("data/corpora/enwiki2015.jsonl.zst"),
+            0,
+            n.parse().expect("wiki:N words"),
+        ))
+    } else if let Some(dir) = spec.strip_prefix("symspell:") {
+        std::sync::Arc::new(symspell_model(Path::new(dir)))
+    } else {
+        panic!("--lm default | file:PATH | wiki:N | symspell:DIR")
+    }
+}

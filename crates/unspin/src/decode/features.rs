@@ -76,7 +76,30 @@ pub const WEIGHTS_BIGRAM: Features = [
 /// Learned weights for models of order 3 or more, trained with an order-3 model of the first
 /// 10 M words of enwiki2015: `cargo run --release -p unspin --example train_scorer -- --lm
 /// wiki:10000000 --docs 150`.
-pub const WEIGHTS: Features = WEIGHTS_BIGRAM;
+pub const WEIGHTS: Features = [
+    -4.3068, // bias
+    0.2795,  // lm_gain
+    -0.1695, // spun_left_unseen
+    -0.2143, // spun_right_unseen
+    0.0836,  // cand_left_seen
+    0.0794,  // cand_right_seen
+    -0.0593, // log_freq_ratio
+    0.1025,  // edge_both
+    0.9271,  // edge_wordnet
+    4.3333,  // edge_pattern
+    0.0341,  // inflected
+    -0.2160, // ln_fan_in
+    0.0762,  // pooled_mean_gain_others
+    -0.0884, // ln_occurrences
+    0.6215,  // ln_cand_in_doc
+    -0.1334, // in_quote
+    0.3790,  // extra_written_words
+    -0.6938, // extra_cand_words
+    0.4805,  // cand_left_seen_spun_unseen
+    0.2830,  // capitalized_mid_sentence
+    -0.0010, // pooled_frac_positive
+    0.1421,  // log_written_per_million
+];
 
 /// The logit of a feature vector under `weights`.
 #[inline]
