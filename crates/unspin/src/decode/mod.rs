@@ -359,6 +359,18 @@ impl Decoder {
                 if words[first..last].iter().any(|w| w.protected) {
                     break;
                 }
+                // Two or more capitalised words in a row are a name ("Vladimir Putin", "Soviet
+                // Union"): broken names are the names check's job, never the channel's.
+                if len >= 2
+                    && words[first..last].iter().all(|w| {
+                        text[tokens[w.token].start..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase)
+                    })
+                {
+                    continue;
+                }
                 let written: Vec<&str> = ctx[first..last].to_vec();
                 let cands = self.channel.candidates(&written);
                 if cands.is_empty() {
@@ -646,6 +658,19 @@ mod tests {
             }
         }
         Arc::new(m)
+    }
+
+    #[test]
+    fn leaves_multi_word_names_to_the_names_check() {
+        let d = Decoder::new(toy_model());
+        let text = "Yesterday Vladimir Putin spoke to Soviet Union veterans.";
+        let found = d.find(text, &tokenize(text));
+        assert!(
+            found
+                .iter()
+                .all(|f| !f.text.contains(' ') || !f.text.starts_with(char::is_uppercase)),
+            "{found:?}"
+        );
     }
 
     #[test]
