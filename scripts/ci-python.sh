@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${UNSPIN_PY_VENV:-target/ci-python-venv}"
+case "$venv" in /*) ;; *) venv="$PWD/$venv" ;; esac  # pytest runs from another directory
 python="${PYTHON:-python3}"
 
 if [ ! -x "$venv/bin/python" ]; then
