@@ -47,13 +47,13 @@ findings=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @"$
 
 echo "== unspin serve load test: $(date -u +%FT%TZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 echo "text: $label, $(wc -c < "$src") bytes, $findings findings per request"
-echo "wrk -t$threads -c$clients -d${duration}s --latency -s scripts/loadtest.lua ${url}v1/check"
-LOADTEST_BODY="$work/body.json" wrk -t"$threads" -c"$clients" -d"${duration}s" --latency \
+echo "wrk -t$threads -c$clients -d${duration}s --timeout 30s --latency -s scripts/loadtest.lua ${url}v1/check"
+LOADTEST_BODY="$work/body.json" wrk -t"$threads" -c"$clients" -d"${duration}s" --timeout 30s --latency \
   -s scripts/loadtest.lua "${url}v1/check" | tee "$work/wrk.txt"
 echo "peak memory (VmHWM): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 
 echo "== bad requests while under load (10 s of wrk in the background)"
-LOADTEST_BODY="$work/body.json" wrk -t1 -c8 -d10s -s scripts/loadtest.lua "${url}v1/check" > "$work/wrk2.txt" &
+LOADTEST_BODY="$work/body.json" wrk -t1 -c8 -d10s --timeout 30s -s scripts/loadtest.lua "${url}v1/check" > "$work/wrk2.txt" &
 wrk_pid=$!
 sleep 1
 status_of() { curl -s -o "$work/answer.json" -w '%{http_code}' "$@"; }
