@@ -81,12 +81,7 @@ pub fn features(
 ) -> [f32; N_FEATURES] {
     let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
     let per100 = 100.0 / words.max(20) as f32;
-    let mass: f32 = findings.iter().map(|f| f.confidence).sum();
-    let names: f32 = findings
-        .iter()
-        .filter(|f| f.rule == crate::names::RULE_ID)
-        .map(|f| f.confidence)
-        .sum();
+    let (mass, names) = finding_mass(findings);
     let lower: Vec<String> = tokens
         .iter()
         .map(|t| {
@@ -195,17 +190,23 @@ pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [0.9761745, 0.9761745];
 /// Fitted intercept of the findings-only model.
 pub const FINDINGS_ONLY_BIAS: f32 = -0.12997071;
 
+/// Summed confidence of all findings, and of the broken-name findings alone.
+fn finding_mass(findings: &[Finding]) -> (f32, f32) {
+    let mass = findings.iter().map(|f| f.confidence).sum();
+    let names = findings
+        .iter()
+        .filter(|f| f.rule == crate::names::RULE_ID)
+        .map(|f| f.confidence)
+        .sum();
+    (mass, names)
+}
+
 /// Score from the findings alone, for callers that no longer have the text (re-scoring after a
 /// confidence filter, merging the parts of a large file). Less accurate than [`score_text`]:
 /// it misses the fingerprints and garbled passages; fitted on the same data.
 pub fn document_score(findings: &[Finding], words: usize) -> (f32, Verdict) {
     let per100 = 100.0 / words.max(20) as f32;
-    let mass: f32 = findings.iter().map(|f| f.confidence).sum();
-    let names: f32 = findings
-        .iter()
-        .filter(|f| f.rule == crate::names::RULE_ID)
-        .map(|f| f.confidence)
-        .sum();
+    let (mass, names) = finding_mass(findings);
     let z = FINDINGS_ONLY_BIAS
         + FINDINGS_ONLY_WEIGHTS[0] * (mass * per100).ln_1p()
         + FINDINGS_ONLY_WEIGHTS[1] * (names * per100).ln_1p();

@@ -83,6 +83,20 @@ struct Side {
     sentences: Vec<Range<usize>>,
 }
 
+/// Byte span of words `a..b`; an empty range (an insertion) sits where word `a` would start.
+fn words_span(words: &[Word], a: usize, b: usize) -> Range<usize> {
+    if a < b {
+        words[a].span.start..words[b - 1].span.end
+    } else {
+        let p = if a < words.len() {
+            words[a].span.start
+        } else {
+            words[a - 1].span.end
+        };
+        p..p
+    }
+}
+
 fn side(text: &str) -> Side {
     let tokens = tokenize(text);
     let mut words = Vec::new();
@@ -263,26 +277,8 @@ fn align_prepared(query: &str, q: &Side, exp: &HashMap<u64, Vec<u64>>, source: &
         let flush = |run: &mut Option<(usize, usize, usize, usize)>,
                      subs: &mut Vec<Substitution>| {
             if let Some((qa, qb, sa, sb)) = run.take() {
-                let qspan = if qa < qb {
-                    qwords[qa].span.start..qwords[qb - 1].span.end
-                } else {
-                    let p = if qa < qwords.len() {
-                        qwords[qa].span.start
-                    } else {
-                        qwords[qa - 1].span.end
-                    };
-                    p..p
-                };
-                let sspan = if sa < sb {
-                    swords[sa].span.start..swords[sb - 1].span.end
-                } else {
-                    let p = if sa < swords.len() {
-                        swords[sa].span.start
-                    } else {
-                        swords[sa - 1].span.end
-                    };
-                    p..p
-                };
+                let qspan = words_span(qwords, qa, qb);
+                let sspan = words_span(swords, sa, sb);
                 subs.push(Substitution {
                     query_text: query[qspan.clone()].to_string(),
                     source_text: source[sspan.clone()].to_string(),
