@@ -586,7 +586,7 @@ impl Decoder {
                 *doc_ngrams.entry(key.clone()).or_insert(0) += 1;
             }
         }
-        let pooled: Vec<Vec<[f32; 4]>> = windows
+        let pooled: Vec<Vec<[f32; 5]>> = windows
             .iter()
             .map(|w| {
                 w.candidates
@@ -599,6 +599,25 @@ impl Decoder {
                             .copied()
                             .unwrap_or(0);
                         let own = c.features[1].clamp(-3.0, 3.0);
+                        // A spinner applies its key everywhere, so the original all but
+                        // disappears from a spun document (seed001: "as well as" 56 times,
+                        // "and" twice), while a writer who chose "as well as" still writes
+                        // "and" all the time. The written form's share of the two, minus one:
+                        // zero when the candidate is absent, near -1 when it dominates.
+                        let written_in_doc = doc_ngrams
+                            .get(w.written.as_str())
+                            .copied()
+                            .unwrap_or(1)
+                            .max(1);
+                        // Insertions ("has" → "has actually") are not keys: a spinner pads
+                        // only where the syntax allows, so the bare form stays common.
+                        let insertion = format!(" {} ", w.written)
+                            .contains(&format!(" {} ", c.candidate.original));
+                        let share = if insertion {
+                            1.0
+                        } else {
+                            written_in_doc as f32 / (written_in_doc + in_doc) as f32
+                        };
                         let others = if n > 1 {
                             (sum - own) / (n - 1) as f32
                         } else {
@@ -609,6 +628,7 @@ impl Decoder {
                             (n as f32).ln(),
                             (1.0 + in_doc as f32).ln(),
                             pos as f32 / n as f32,
+                            share - 1.0,
                         ]
                     })
                     .collect()
@@ -620,6 +640,7 @@ impl Decoder {
                 c.features[13] = v[1];
                 c.features[14] = v[2];
                 c.features[20] = v[3];
+                c.features[22] = v[4];
                 c.logit = logit(&self.weights, &c.features);
             }
             w.candidates.sort_by(|a, b| {
@@ -684,6 +705,27 @@ mod tests {
         let f = words.iter().find(|w| w.norm == "forces").unwrap();
         assert!(!f.protected);
         assert!(words.windows(2).any(|p| p[0].segment != p[1].segment));
+    }
+
+    #[test]
+    fn a_pattern_whose_original_dominates_the_document_is_not_a_spin() {
+        // The same "as well as" in a text that writes "and" everywhere else (a writer's choice)
+        // and in one where "and" has all but disappeared (a spinner's key).
+        let d = Decoder::new(crate::lm::default_model());
+        let confidence = |text: &str| -> f32 {
+            d.find(text, &tokenize(text))
+                .iter()
+                .filter(|f| f.text == "as well as" && f.suggestion == "and")
+                .map(|f| f.confidence)
+                .fold(0.0, f32::max)
+        };
+        let written = "Cats and dogs and birds live here and there. Tea and coffee and milk and \
+                       water were served, and we stayed. We bought apples as well as pears.";
+        let spun = "Cats as well as dogs live here. Tea as well as coffee was served. \
+                    We bought apples as well as pears.";
+        let (w, s) = (confidence(written), confidence(spun));
+        assert!(w < 0.5, "writer's own phrase flagged at {w}");
+        assert!(s >= 0.5, "spinner's key missed ({s})");
     }
 
     #[test]
