@@ -16,6 +16,8 @@
 
 pub mod inflect;
 
+use std::collections::HashMap;
+
 use crate::lexicon::Lexicon;
 pub use inflect::Inflection;
 
@@ -122,14 +124,18 @@ impl Channel {
             return out;
         }
         let written = words.join(" ");
+        // Index of each original in `out`: common words have hundreds of candidates, and a
+        // linear search for duplicates made this quadratic.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         let mut push = |c: Candidate| {
             if c.original != written {
-                if let Some(prev) = out.iter_mut().find(|p| p.original == c.original) {
+                if let Some(&i) = seen.get(&c.original) {
                     // Keep the strongest evidence for a duplicate.
-                    if rank(c.edge) > rank(prev.edge) {
-                        *prev = c;
+                    if rank(c.edge) > rank(out[i].edge) {
+                        out[i] = c;
                     }
                 } else {
+                    seen.insert(c.original.clone(), out.len());
                     out.push(c);
                 }
             }

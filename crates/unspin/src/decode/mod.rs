@@ -27,7 +27,11 @@ use crate::token::{match_case, normalize, sentences, Token, TokenKind};
 use features::{logit, sigmoid, weights_for, Features};
 
 /// Candidates kept per window (the most frequent in the language model; patterns always).
-const MAX_CANDIDATES: usize = 24;
+const MAX_CANDIDATES: usize = 12;
+/// Words of context kept on each side of a window when it is rescored in the second pass: more
+/// than the `order - 1` words any supported model looks at, even after a chosen replacement
+/// drops words ("as well as" → "and").
+const CONTEXT_MARGIN: usize = 8;
 /// Windows below this probability are not reported by [`Decoder::find`] at all.
 const REPORT_FLOOR: f32 = 0.05;
 
@@ -273,9 +277,13 @@ impl Decoder {
                 }
             }
         }
+        let mut is_chosen = vec![false; first.windows.len()];
+        for &wi in chosen {
+            is_chosen[wi] = true;
+        }
         let mut windows = Vec::with_capacity(first.windows.len());
         for (wi, w) in first.windows.into_iter().enumerate() {
-            if chosen.contains(&wi) {
+            if is_chosen[wi] {
                 windows.push(w);
                 continue;
             }
@@ -289,12 +297,16 @@ impl Decoder {
                 windows.push(w);
                 continue;
             }
-            // Context with replacements outside this window.
+            // Context with replacements outside this window. The features look at most
+            // `order - 1` words to each side, so a few words around the window are enough (the
+            // whole document here made long texts quadratic).
+            let lo = w.first.saturating_sub(CONTEXT_MARGIN);
+            let hi = (w.last + CONTEXT_MARGIN).min(words.len());
             let mut seq: Vec<String> = Vec::new();
             let mut seg: Vec<u32> = Vec::new();
             let mut pos_first = 0;
             let mut pos_last = 0;
-            for (i, word) in words.iter().enumerate() {
+            for (i, word) in words.iter().enumerate().take(hi).skip(lo) {
                 if i == w.first {
                     pos_first = seq.len();
                 }
@@ -320,7 +332,7 @@ impl Decoder {
                     }
                 }
             }
-            if w.last == words.len() {
+            if w.last >= hi {
                 pos_last = seq.len();
             }
             let seq_ref: Vec<&str> = seq.iter().map(|s| s.as_str()).collect();
@@ -350,6 +362,8 @@ impl Decoder {
         let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
         let mut out = Vec::new();
         let mut unigram_cache: HashMap<String, u64> = HashMap::new();
+        // The same written word or phrase gets the same candidates wherever it occurs.
+        let mut kept_by_written: HashMap<String, Vec<Candidate>> = HashMap::new();
         for first in 0..words.len() {
             for len in 1..=3usize {
                 let last = first + len;
@@ -372,37 +386,23 @@ impl Decoder {
                     continue;
                 }
                 let written: Vec<&str> = ctx[first..last].to_vec();
-                let cands = self.channel.candidates(&written);
-                if cands.is_empty() {
-                    continue;
-                }
-                let mut kept: Vec<(Candidate, u64)> = Vec::new();
-                for c in cands {
-                    let count = self.phrase_count(&c.original, &mut unigram_cache);
-                    if count == 0 {
-                        continue;
+                let key = written.join(" ");
+                let kept = match kept_by_written.get(&key) {
+                    Some(k) => k.clone(),
+                    None => {
+                        let k = self.kept_candidates(&written, &mut unigram_cache);
+                        kept_by_written.insert(key, k.clone());
+                        k
                     }
-                    if len == 1 && !c.original.contains(' ') && is_function_word(&c.original) {
-                        // A content word spun from a function word is rare; keep only "also".
-                        if c.original != "also" {
-                            continue;
-                        }
-                    }
-                    kept.push((c, count));
-                }
-                kept.sort_by(|a, b| {
-                    (b.0.edge == EdgeKind::Pattern)
-                        .cmp(&(a.0.edge == EdgeKind::Pattern))
-                        .then(b.1.cmp(&a.1))
-                });
-                kept.truncate(MAX_CANDIDATES);
+                };
                 if kept.is_empty() {
                     continue;
                 }
+
                 let in_quote = words[first..last].iter().any(|w| w.in_quote);
                 let mut scored: Vec<ScoredCandidate> = kept
                     .into_iter()
-                    .map(|(c, _)| {
+                    .map(|c| {
                         let mut f = self.local_features(ctx, &segs, first, last, &c);
                         f[15] = in_quote as u8 as f32;
                         f[19] = words[first].capitalized_mid as u8 as f32;
@@ -433,6 +433,37 @@ impl Decoder {
         }
         let _ = text;
         out
+    }
+
+    /// The channel's candidates for a written window that the language model knows, patterns
+    /// first, then the most frequent, at most [`MAX_CANDIDATES`].
+    fn kept_candidates(
+        &self,
+        written: &[&str],
+        unigram_cache: &mut HashMap<String, u64>,
+    ) -> Vec<Candidate> {
+        let len = written.len();
+        let mut kept: Vec<(Candidate, u64)> = Vec::new();
+        for c in self.channel.candidates(written) {
+            let count = self.phrase_count(&c.original, unigram_cache);
+            if count == 0 {
+                continue;
+            }
+            if len == 1 && !c.original.contains(' ') && is_function_word(&c.original) {
+                // A content word spun from a function word is rare; keep only "also".
+                if c.original != "also" {
+                    continue;
+                }
+            }
+            kept.push((c, count));
+        }
+        kept.sort_by(|a, b| {
+            (b.0.edge == EdgeKind::Pattern)
+                .cmp(&(a.0.edge == EdgeKind::Pattern))
+                .then(b.1.cmp(&a.1))
+        });
+        kept.truncate(MAX_CANDIDATES);
+        kept.into_iter().map(|(c, _)| c).collect()
     }
 
     /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
