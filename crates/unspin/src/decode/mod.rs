@@ -18,7 +18,7 @@
 pub mod features;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use crate::channel::{is_function_word, Candidate, Channel, EdgeKind};
 use crate::finding::Finding;
@@ -32,6 +32,9 @@ const MAX_CANDIDATES: usize = 12;
 /// than the `order - 1` words any supported model looks at, even after a chosen replacement
 /// drops words ("as well as" → "and").
 const CONTEXT_MARGIN: usize = 8;
+/// Written forms whose candidates a decoder keeps (about 1 KB each): past it, new forms are
+/// computed each time.
+const CANDIDATE_CACHE_LIMIT: usize = 200_000;
 /// Windows below this probability are not reported by [`Decoder::find`] at all.
 const REPORT_FLOOR: f32 = 0.05;
 
@@ -40,6 +43,9 @@ pub struct Decoder {
     lm: Arc<dyn LanguageModel>,
     channel: Channel,
     weights: Features,
+    /// The kept candidates of each written form seen so far, shared by the threads of a scan:
+    /// they depend only on the form, the thesaurus and the model (see [`CANDIDATE_CACHE_LIMIT`]).
+    candidate_cache: RwLock<HashMap<String, Arc<[Candidate]>>>,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -105,6 +111,7 @@ impl Decoder {
             lm,
             channel: Channel::default(),
             weights,
+            candidate_cache: RwLock::new(HashMap::new()),
         }
     }
 
@@ -337,8 +344,9 @@ impl Decoder {
             }
             let seq_ref: Vec<&str> = seq.iter().map(|s| s.as_str()).collect();
             let mut w = w;
+            let wb = self.window_base(&seq_ref, &seg, pos_first, pos_last);
             for c in w.candidates.iter_mut() {
-                let local = self.local_features(&seq_ref, &seg, pos_first, pos_last, &c.candidate);
+                let local = self.local_features(&seq_ref, pos_first, pos_last, &wb, &c.candidate);
                 // Keep document-level features, refresh local ones.
                 for (k, v) in local.iter().enumerate() {
                     if LOCAL.contains(&k) {
@@ -362,8 +370,6 @@ impl Decoder {
         let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
         let mut out = Vec::new();
         let mut unigram_cache: HashMap<String, u64> = HashMap::new();
-        // The same written word or phrase gets the same candidates wherever it occurs.
-        let mut kept_by_written: HashMap<String, Vec<Candidate>> = HashMap::new();
         for first in 0..words.len() {
             for len in 1..=3usize {
                 let last = first + len;
@@ -386,24 +392,18 @@ impl Decoder {
                     continue;
                 }
                 let written: Vec<&str> = ctx[first..last].to_vec();
-                let key = written.join(" ");
-                let kept = match kept_by_written.get(&key) {
-                    Some(k) => k.clone(),
-                    None => {
-                        let k = self.kept_candidates(&written, &mut unigram_cache);
-                        kept_by_written.insert(key, k.clone());
-                        k
-                    }
-                };
+                let kept = self.cached_candidates(&written, &mut unigram_cache);
                 if kept.is_empty() {
                     continue;
                 }
 
                 let in_quote = words[first..last].iter().any(|w| w.in_quote);
+                let wb = self.window_base(ctx, &segs, first, last);
                 let mut scored: Vec<ScoredCandidate> = kept
-                    .into_iter()
+                    .iter()
+                    .cloned()
                     .map(|c| {
-                        let mut f = self.local_features(ctx, &segs, first, last, &c);
+                        let mut f = self.local_features(ctx, first, last, &wb, &c);
                         f[15] = in_quote as u8 as f32;
                         f[19] = words[first].capitalized_mid as u8 as f32;
                         ScoredCandidate {
@@ -433,6 +433,32 @@ impl Decoder {
         }
         let _ = text;
         out
+    }
+
+    /// [`Decoder::kept_candidates`] through the decoder's cache.
+    fn cached_candidates(
+        &self,
+        written: &[&str],
+        unigram_cache: &mut HashMap<String, u64>,
+    ) -> Arc<[Candidate]> {
+        let key = written.join(" ");
+        if let Some(k) = self
+            .candidate_cache
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return k.clone();
+        }
+        let kept: Arc<[Candidate]> = self.kept_candidates(written, unigram_cache).into();
+        let mut cache = self
+            .candidate_cache
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if cache.len() < CANDIDATE_CACHE_LIMIT {
+            cache.insert(key, kept.clone());
+        }
+        kept
     }
 
     /// The channel's candidates for a written window that the language model knows, patterns
@@ -489,16 +515,9 @@ impl Decoder {
 
     /// Features that depend only on the window and its neighbours. `ctx[first..last]` is the
     /// written window; `segs` gives the segment of each context word.
-    fn local_features(
-        &self,
-        ctx: &[&str],
-        segs: &[u32],
-        first: usize,
-        last: usize,
-        c: &Candidate,
-    ) -> Features {
-        let mut f = [0f32; features::N];
-        f[0] = 1.0;
+    /// What the local features need of the written window, computed once for all its
+    /// candidates.
+    fn window_base(&self, ctx: &[&str], segs: &[u32], first: usize, last: usize) -> WindowBase {
         let seg = segs[first];
         let order = self.lm.order().max(1);
         let mut lo = first;
@@ -509,16 +528,39 @@ impl Decoder {
         while hi < ctx.len() && hi - last < order - 1 && segs[hi] == seg {
             hi += 1;
         }
+        let written = &ctx[first..last];
+        let left_count = (first > lo).then(|| self.lm.count(&[ctx[first - 1], written[0]]));
+        let right_count =
+            (hi > last).then(|| self.lm.count(&[written[written.len() - 1], ctx[last]]));
+        WindowBase {
+            lo,
+            hi,
+            lp_written: self.seq_logprob(&ctx[lo..hi], first - lo),
+            left_count,
+            right_count,
+            written_count: self.unigramish(written),
+        }
+    }
+
+    fn local_features(
+        &self,
+        ctx: &[&str],
+        first: usize,
+        last: usize,
+        wb: &WindowBase,
+        c: &Candidate,
+    ) -> Features {
+        let mut f = [0f32; features::N];
+        f[0] = 1.0;
+        let (lo, hi) = (wb.lo, wb.hi);
         let cand: Vec<&str> = c.original.split(' ').collect();
-        let mut base: Vec<&str> = ctx[lo..hi].to_vec();
-        let mut alt: Vec<&str> = Vec::with_capacity(base.len() + cand.len());
+        let mut alt: Vec<&str> = Vec::with_capacity(hi - lo + cand.len());
         alt.extend_from_slice(&ctx[lo..first]);
         alt.extend_from_slice(&cand);
         alt.extend_from_slice(&ctx[last..hi]);
         let from = first - lo;
-        let lp_base = self.seq_logprob(&base, from);
         let lp_alt = self.seq_logprob(&alt, from);
-        f[1] = (lp_alt - lp_base).clamp(-5.0, 5.0);
+        f[1] = (lp_alt - wb.lp_written).clamp(-5.0, 5.0);
         let written = &ctx[first..last];
         let left = if first > lo {
             Some(ctx[first - 1])
@@ -527,20 +569,20 @@ impl Decoder {
         };
         let right = if hi > last { Some(ctx[last]) } else { None };
         if let Some(l) = left {
-            let s = self.lm.count(&[l, written[0]]);
+            let s = wb.left_count.unwrap_or(0);
             let cc = self.lm.count(&[l, cand[0]]);
             f[2] = (s == 0) as u8 as f32;
             f[4] = (cc > 0) as u8 as f32;
             f[18] = (s == 0 && cc > 0) as u8 as f32;
         }
         if let Some(r) = right {
-            let s = self.lm.count(&[written[written.len() - 1], r]);
+            let s = wb.right_count.unwrap_or(0);
             let cc = self.lm.count(&[cand[cand.len() - 1], r]);
             f[3] = (s == 0) as u8 as f32;
             f[5] = (cc > 0) as u8 as f32;
             f[18] += (s == 0 && cc > 0) as u8 as f32;
         }
-        let cw = self.unigramish(written);
+        let cw = wb.written_count;
         let cc = self.unigramish(&cand);
         f[6] = (((cc + 1) as f32).log10() - ((cw + 1) as f32).log10()).clamp(-4.0, 4.0);
         f[21] = ((cw as f32 + 0.5) * 1e6 / self.lm.total_words().max(1) as f32).log10();
@@ -554,7 +596,6 @@ impl Decoder {
         f[11] = (c.fan_in.max(1) as f32).ln();
         f[16] = (written.len() - 1) as f32;
         f[17] = (cand.len() - 1) as f32;
-        base.clear();
         f
     }
 
@@ -681,6 +722,20 @@ impl Decoder {
             });
         }
     }
+}
+
+/// The written window's side of the local features (see [`Decoder::window_base`]).
+struct WindowBase {
+    /// Context span `lo..hi` around the window, within its segment.
+    lo: usize,
+    hi: usize,
+    /// log10 probability of the written words and the ones after them.
+    lp_written: f32,
+    /// Counts of the bigrams the window's first word makes with its left neighbour and its last
+    /// word with its right neighbour (None at a segment edge).
+    left_count: Option<u64>,
+    right_count: Option<u64>,
+    written_count: u64,
 }
 
 /// Indices of the features [`Decoder::local_features`] computes (refreshed in the second pass).
