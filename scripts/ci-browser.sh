@@ -6,10 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-if [ ! -x /usr/bin/chromium ] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+# Install only what is missing: a machine with Node.js from elsewhere (NodeSource) cannot take
+# Debian's npm beside it ("held broken packages").
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium nodejs npm >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
