@@ -32,8 +32,8 @@ const MAX_CANDIDATES: usize = 12;
 /// than the `order - 1` words any supported model looks at, even after a chosen replacement
 /// drops words ("as well as" → "and").
 const CONTEXT_MARGIN: usize = 8;
-/// Written forms whose candidates a decoder keeps (about 1 KB each): past it, new forms are
-/// computed each time.
+/// Written forms whose candidates a decoder keeps (up to about 1 KB each, most far less):
+/// past it, new forms are computed each time.
 const CANDIDATE_CACHE_LIMIT: usize = 200_000;
 /// Windows below this probability are not reported by [`Decoder::find`] at all.
 const REPORT_FLOOR: f32 = 0.05;
@@ -455,7 +455,9 @@ impl Decoder {
             .candidate_cache
             .write()
             .unwrap_or_else(|e| e.into_inner());
-        if cache.len() < CANDIDATE_CACHE_LIMIT {
+        // Most phrases of two or three words have no candidates and are seldom seen again: they
+        // would fill the cache with empty entries.
+        if cache.len() < CANDIDATE_CACHE_LIMIT && (written.len() == 1 || !kept.is_empty()) {
             cache.insert(key, kept.clone());
         }
         kept
