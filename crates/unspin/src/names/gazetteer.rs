@@ -70,7 +70,18 @@ impl AsRef<[u8]> for Bytes {
 pub struct Gazetteer {
     map: Map<Bytes>,
     pub header: GazetteerHeader,
+    /// Candidate originals of written windows, computed against this gazetteer (see
+    /// `names::originals`), shared by every thread that checks with it.
+    pub(crate) originals_cache: OriginalsCache,
 }
+
+/// Key: (the lexicon's address, the written window, its word count, whether it may be an
+/// expansion). Capped at [`ORIGINALS_CACHE_LIMIT`] entries.
+pub(crate) type OriginalsCache =
+    std::sync::RwLock<HashMap<(usize, String, usize, bool), std::sync::Arc<[String]>>>;
+
+/// Written windows whose name candidates a gazetteer keeps.
+pub(crate) const ORIGINALS_CACHE_LIMIT: usize = 100_000;
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -170,7 +181,11 @@ impl Gazetteer {
             offset: 16 + hlen,
         })
         .map_err(|e| bad(&format!("index: {e}")))?;
-        Ok(Gazetteer { map, header })
+        Ok(Gazetteer {
+            map,
+            header,
+            originals_cache: Default::default(),
+        })
     }
 
     /// Write this gazetteer to `path`.
@@ -462,6 +477,7 @@ impl GazetteerBuilder {
             .map_err(|e| Error::Invalid(format!("gazetteer build: {e}")))?;
         Ok(Gazetteer {
             map,
+            originals_cache: Default::default(),
             header: GazetteerHeader {
                 format: FORMAT_VERSION,
                 sources: self.sources,

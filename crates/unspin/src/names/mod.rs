@@ -167,6 +167,32 @@ fn originals(
     words: usize,
     expansion: bool,
 ) -> Vec<String> {
+    // The same capitalised words recur in every document of a corpus: cache per gazetteer.
+    let key = (
+        lexicon as *const Lexicon as usize,
+        window.to_string(),
+        words,
+        expansion,
+    );
+    let cache = &gazetteer.originals_cache;
+    if let Some(hit) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return hit.to_vec();
+    }
+    let found = compute_originals(lexicon, gazetteer, window, words, expansion);
+    let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
+    if cache.len() < gazetteer::ORIGINALS_CACHE_LIMIT {
+        cache.insert(key, found.clone().into());
+    }
+    found
+}
+
+fn compute_originals(
+    lexicon: &Lexicon,
+    gazetteer: &Gazetteer,
+    window: &str,
+    words: usize,
+    expansion: bool,
+) -> Vec<String> {
     let readings = if words == 1 {
         analyses(window)
     } else {
