@@ -2,7 +2,7 @@
 //! features and scores (a debugging aid for the scorer).
 //!
 //! ```text
-//! cargo run --release -p unspin --example explain -- --lm file:PATH FILE [WORD...]
+//! cargo run --release -p unspin --example explain -- [--lm default|file:PATH|wiki:N] FILE [WORD...]
 //! ```
 //! With WORDs, only windows whose written text contains one of them are printed.
 
@@ -19,6 +19,10 @@ fn main() {
     } else {
         ("default".to_string(), &args[..])
     };
+    if rest.is_empty() {
+        eprintln!("usage: explain [--lm default|file:PATH|wiki:N|symspell:DIR] FILE [WORD...]");
+        std::process::exit(2);
+    }
     let lm = support::build_lm(&lm_spec, std::path::Path::new("../shared"));
     let text = std::fs::read_to_string(&rest[0]).expect("a readable text file");
     let only: Vec<&str> = rest[1..].iter().map(String::as_str).collect();
