@@ -7,6 +7,7 @@
 //!
 //! All offsets are UTF-8 byte offsets, half-open, into the text as given.
 
+pub mod cache;
 pub mod channel;
 pub mod decode;
 pub mod engine;

@@ -18,8 +18,9 @@
 pub mod features;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
+use crate::cache::SharedCache;
 use crate::channel::{is_function_word, Candidate, Channel, EdgeKind};
 use crate::finding::Finding;
 use crate::lm::LanguageModel;
@@ -45,7 +46,7 @@ pub struct Decoder {
     weights: Features,
     /// The kept candidates of each written form seen so far, shared by the threads of a scan:
     /// they depend only on the form, the thesaurus and the model (see [`CANDIDATE_CACHE_LIMIT`]).
-    candidate_cache: RwLock<HashMap<String, Arc<[Candidate]>>>,
+    candidate_cache: SharedCache<String, Arc<[Candidate]>>,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -111,7 +112,7 @@ impl Decoder {
             lm,
             channel: Channel::default(),
             weights,
-            candidate_cache: RwLock::new(HashMap::new()),
+            candidate_cache: SharedCache::new(CANDIDATE_CACHE_LIMIT),
         }
     }
 
@@ -369,7 +370,6 @@ impl Decoder {
     fn windows(&self, text: &str, tokens: &[Token], words: &[Word], ctx: &[&str]) -> Vec<Window> {
         let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
         let mut out = Vec::new();
-        let mut unigram_cache: HashMap<String, u64> = HashMap::new();
         for first in 0..words.len() {
             for len in 1..=3usize {
                 let last = first + len;
@@ -392,7 +392,7 @@ impl Decoder {
                     continue;
                 }
                 let written: Vec<&str> = ctx[first..last].to_vec();
-                let kept = self.cached_candidates(&written, &mut unigram_cache);
+                let kept = self.cached_candidates(&written);
                 if kept.is_empty() {
                     continue;
                 }
@@ -436,44 +436,23 @@ impl Decoder {
     }
 
     /// [`Decoder::kept_candidates`] through the decoder's cache.
-    fn cached_candidates(
-        &self,
-        written: &[&str],
-        unigram_cache: &mut HashMap<String, u64>,
-    ) -> Arc<[Candidate]> {
-        let key = written.join(" ");
-        if let Some(k) = self
-            .candidate_cache
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-        {
-            return k.clone();
-        }
-        let kept: Arc<[Candidate]> = self.kept_candidates(written, unigram_cache).into();
-        let mut cache = self
-            .candidate_cache
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        // Most phrases of two or three words have no candidates and are seldom seen again: they
-        // would fill the cache with empty entries.
-        if cache.len() < CANDIDATE_CACHE_LIMIT && (written.len() == 1 || !kept.is_empty()) {
-            cache.insert(key, kept.clone());
-        }
-        kept
+    fn cached_candidates(&self, written: &[&str]) -> Arc<[Candidate]> {
+        self.candidate_cache.get_or_compute(
+            written.join(" "),
+            || self.kept_candidates(written).into(),
+            // Most phrases of two or three words have no candidates and are seldom seen
+            // again: they would fill the cache with empty entries.
+            |kept| written.len() == 1 || !kept.is_empty(),
+        )
     }
 
     /// The channel's candidates for a written window that the language model knows, patterns
     /// first, then the most frequent, at most [`MAX_CANDIDATES`].
-    fn kept_candidates(
-        &self,
-        written: &[&str],
-        unigram_cache: &mut HashMap<String, u64>,
-    ) -> Vec<Candidate> {
+    fn kept_candidates(&self, written: &[&str]) -> Vec<Candidate> {
         let len = written.len();
         let mut kept: Vec<(Candidate, u64)> = Vec::new();
         for c in self.channel.candidates(written) {
-            let count = self.phrase_count(&c.original, unigram_cache);
+            let count = self.phrase_count(&c.original);
             if count == 0 {
                 continue;
             }
@@ -496,13 +475,10 @@ impl Decoder {
 
     /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
     /// the smallest count of its n-grams of the highest order.
-    fn phrase_count(&self, phrase: &str, cache: &mut HashMap<String, u64>) -> u64 {
-        if let Some(&c) = cache.get(phrase) {
-            return c;
-        }
+    fn phrase_count(&self, phrase: &str) -> u64 {
         let parts: Vec<&str> = phrase.split(' ').collect();
         let order = self.lm.order().max(1);
-        let c = if parts.len() <= order {
+        if parts.len() <= order {
             self.lm.count(&parts)
         } else {
             parts
@@ -510,15 +486,12 @@ impl Decoder {
                 .map(|g| self.lm.count(g))
                 .min()
                 .unwrap_or(0)
-        };
-        cache.insert(phrase.to_string(), c);
-        c
+        }
     }
 
-    /// Features that depend only on the window and its neighbours. `ctx[first..last]` is the
-    /// written window; `segs` gives the segment of each context word.
     /// What the local features need of the written window, computed once for all its
-    /// candidates.
+    /// candidates. `ctx[first..last]` is the written window; `segs` gives the segment of each
+    /// context word.
     fn window_base(&self, ctx: &[&str], segs: &[u32], first: usize, last: usize) -> WindowBase {
         let seg = segs[first];
         let order = self.lm.order().max(1);
@@ -544,6 +517,7 @@ impl Decoder {
         }
     }
 
+    /// Features that depend only on the window and its neighbours.
     fn local_features(
         &self,
         ctx: &[&str],
@@ -685,8 +659,7 @@ impl Decoder {
                             .max(1);
                         // Insertions ("has" → "has actually") are not keys: a spinner pads
                         // only where the syntax allows, so the bare form stays common.
-                        let insertion = format!(" {} ", w.written)
-                            .contains(&format!(" {} ", c.candidate.original));
+                        let insertion = contains_phrase(&w.written, &c.candidate.original);
                         let share = if insertion {
                             1.0
                         } else {
@@ -724,6 +697,13 @@ impl Decoder {
             });
         }
     }
+}
+
+/// Whether the space-separated words of `needle` occur in a row among those of `haystack`.
+fn contains_phrase(haystack: &str, needle: &str) -> bool {
+    let hay: Vec<&str> = haystack.split(' ').collect();
+    let need: Vec<&str> = needle.split(' ').collect();
+    hay.windows(need.len()).any(|w| w == need.as_slice())
 }
 
 /// The written window's side of the local features (see [`Decoder::window_base`]).

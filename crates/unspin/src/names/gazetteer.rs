@@ -17,11 +17,12 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use fst::{Map, MapBuilder};
 use serde::{Deserialize, Serialize};
 
+use crate::cache::SharedCache;
 use crate::error::{Error, Result};
 use crate::synth::FUNCTION_WORDS;
 use crate::token::{normalize, sentences, tokenize, Token, TokenKind};
@@ -71,17 +72,13 @@ pub struct Gazetteer {
     map: Map<Bytes>,
     pub header: GazetteerHeader,
     /// Candidate originals of written windows, computed against this gazetteer (see
-    /// `names::originals`), shared by every thread that checks with it.
-    pub(crate) originals_cache: OriginalsCache,
+    /// `names::originals`), shared by every thread that checks with it. Key: (the lexicon's
+    /// address, the written window, its word count, whether it may be an expansion).
+    pub(crate) originals_cache: SharedCache<(usize, String, usize, bool), Arc<[String]>>,
 }
 
-/// Key: (the lexicon's address, the written window, its word count, whether it may be an
-/// expansion). Capped at [`ORIGINALS_CACHE_LIMIT`] entries.
-pub(crate) type OriginalsCache =
-    std::sync::RwLock<HashMap<(usize, String, usize, bool), std::sync::Arc<[String]>>>;
-
 /// Written windows whose name candidates a gazetteer keeps.
-pub(crate) const ORIGINALS_CACHE_LIMIT: usize = 100_000;
+const ORIGINALS_CACHE_LIMIT: usize = 100_000;
 
 impl std::fmt::Debug for Gazetteer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -184,7 +181,7 @@ impl Gazetteer {
         Ok(Gazetteer {
             map,
             header,
-            originals_cache: Default::default(),
+            originals_cache: SharedCache::new(ORIGINALS_CACHE_LIMIT),
         })
     }
 
@@ -477,7 +474,7 @@ impl GazetteerBuilder {
             .map_err(|e| Error::Invalid(format!("gazetteer build: {e}")))?;
         Ok(Gazetteer {
             map,
-            originals_cache: Default::default(),
+            originals_cache: SharedCache::new(ORIGINALS_CACHE_LIMIT),
             header: GazetteerHeader {
                 format: FORMAT_VERSION,
                 sources: self.sources,

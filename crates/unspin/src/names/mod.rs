@@ -26,6 +26,7 @@ pub mod corpus;
 pub mod gazetteer;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 pub use gazetteer::{
     capitalised_runs, mine_corpus, Gazetteer, GazetteerBuilder, MineOptions, SharedGazetteer,
@@ -159,34 +160,29 @@ fn phrase(doc: &Doc, left: &[usize], middle: &str, right: &[usize]) -> String {
 }
 
 /// Candidate originals of a window: thesaurus heads that list it, inflected like it, in the
-/// vocabulary of names.
+/// vocabulary of names. Cached in the gazetteer: the same capitalised words recur in every
+/// document of a corpus.
 fn originals(
     lexicon: &Lexicon,
     gazetteer: &Gazetteer,
     window: &str,
     words: usize,
     expansion: bool,
-) -> Vec<String> {
-    // The same capitalised words recur in every document of a corpus: cache per gazetteer.
+) -> Arc<[String]> {
     let key = (
         lexicon as *const Lexicon as usize,
         window.to_string(),
         words,
         expansion,
     );
-    let cache = &gazetteer.originals_cache;
-    if let Some(hit) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return hit.to_vec();
-    }
-    let found = compute_originals(lexicon, gazetteer, window, words, expansion);
-    let mut cache = cache.write().unwrap_or_else(|e| e.into_inner());
-    if cache.len() < gazetteer::ORIGINALS_CACHE_LIMIT {
-        cache.insert(key, found.clone().into());
-    }
-    found
+    gazetteer.originals_cache.get_or_compute(
+        key,
+        || uncached_originals(lexicon, gazetteer, window, words, expansion).into(),
+        |_| true,
+    )
 }
 
-fn compute_originals(
+fn uncached_originals(
     lexicon: &Lexicon,
     gazetteer: &Gazetteer,
     window: &str,
@@ -371,7 +367,7 @@ fn window_finding(
     let cands = originals(lexicon, gazetteer, &window, words, expansion);
     // Broken name: (context capitalised words, count, original).
     let mut best: Vec<(usize, u64, String)> = Vec::new();
-    for o in &cands {
+    for o in cands.iter() {
         let mut top: Option<(usize, u64)> = None;
         for l in &lefts {
             for r in &rights {
@@ -523,9 +519,9 @@ fn acronym_findings(doc: &Doc, lexicon: &Lexicon, gazetteer: &Gazetteer) -> Vec<
             }
             let written = &doc.lower[x];
             let mut cands: Vec<(u64, String)> = originals(lexicon, gazetteer, written, 1, false)
-                .into_iter()
+                .iter()
                 .filter(|o| o.starts_with(missing) && !o.contains(' '))
-                .map(|o| (gazetteer.word_count(&o), o))
+                .map(|o| (gazetteer.word_count(o), o.clone()))
                 .filter(|(c, _)| *c >= 10 * (gazetteer.word_count(written) + gazetteer.min_count()))
                 .collect();
             if cands.is_empty() {
