@@ -3,7 +3,7 @@
 use crate::decode::Decoder;
 use crate::finding::{apply, resolve_overlaps, Finding, Report};
 use crate::rules::RuleSet;
-use crate::score::score_text;
+use crate::score::{score_text, SPUN_AT};
 use crate::token::{tokenize, TokenKind};
 
 /// Marker that suppresses findings on its line (for texts that quote tortured phrases on purpose).
@@ -70,8 +70,21 @@ impl Engine {
                 findings.extend(crate::names::name_findings(text, &tokens, lexicon, g));
             }
         }
-        let findings = self.filter(text, resolve_overlaps(findings));
-        let (score, verdict) = score_text(text, &tokens, &findings);
+        let mut kept = self.filter(text, resolve_overlaps(findings.clone()));
+        let (mut score, mut verdict) = score_text(text, &tokens, &kept);
+        // Collocation repairs are trusted only in a document already judged spun: alone they
+        // would fire on clean text's rare but real pairs (decode::collocation).
+        if score >= SPUN_AT && !self.options.fast {
+            if let Some(decoder) = &self.decoder {
+                let repairs = decoder.collocation_findings(text, &tokens, score);
+                if !repairs.is_empty() {
+                    findings.extend(repairs);
+                    kept = self.filter(text, resolve_overlaps(findings));
+                    (score, verdict) = score_text(text, &tokens, &kept);
+                }
+            }
+        }
+        let findings = kept;
         Report {
             score,
             verdict,

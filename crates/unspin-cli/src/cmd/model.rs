@@ -28,6 +28,18 @@ enum Command {
     Info(InfoArgs),
     /// Score held-out text: mean log10 probability per token, (pseudo-)perplexity, unknown-word rate.
     Score(ScoreArgs),
+    /// Print the count of each phrase in a model (normalized as the engine does), to see why a
+    /// finding fired: `unspin model count default "martial law" "martial legislation"`.
+    Count(CountArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct CountArgs {
+    /// The model file, or `default` for the embedded model.
+    model: String,
+    /// Phrases of 1 to `order` words.
+    #[arg(required = true)]
+    phrases: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -190,6 +202,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
         Command::Info(a) => info(a),
         Command::Score(a) => score(a),
+        Command::Count(a) => count(a),
     }
 }
 
@@ -335,6 +348,28 @@ fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
         "opened in:     {:.2} ms (without the checksum pass)",
         opened.as_secs_f64() * 1e3
     );
+    Ok(Outcome::Clean)
+}
+
+fn count(a: CountArgs) -> anyhow::Result<Outcome> {
+    let model: std::sync::Arc<dyn LanguageModel> = if a.model == "default" {
+        lm::default_model()
+    } else {
+        std::sync::Arc::new(Model::open(&a.model)?)
+    };
+    for phrase in &a.phrases {
+        let words: Vec<String> = phrase
+            .split_whitespace()
+            .map(|w| unspin::token::normalize(w).into_owned())
+            .collect();
+        anyhow::ensure!(
+            !words.is_empty() && words.len() <= model.order(),
+            "\"{phrase}\": give 1 to {} words (the model's order)",
+            model.order()
+        );
+        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        println!("{}\t{}", model.count(&refs), words.join(" "));
+    }
     Ok(Outcome::Clean)
 }
 

@@ -15,6 +15,7 @@
 //! never seen. Quotations are scored with a penalty: spinners rewrite them too, but a quotation is
 //! the last place to "correct" a rare word choice.
 
+pub mod collocation;
 pub mod features;
 
 use std::collections::HashMap;

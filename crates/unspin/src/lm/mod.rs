@@ -76,6 +76,12 @@ pub trait LanguageModel: Send + Sync {
     fn contains(&self, ngram: &[&str]) -> bool {
         self.count(ngram) > 0
     }
+    /// Whether an unseen bigram says something and bigram counts are real counts: true for
+    /// models counted from running text, which keep every bigram of their corpus; false for a
+    /// list of the most frequent bigrams (the embedded default model) or a model without counts.
+    fn attests_bigrams(&self) -> bool {
+        true
+    }
 }
 
 /// Stupid backoff factor (Brants et al. 2007).

@@ -410,7 +410,23 @@ impl LanguageModel for Model {
     fn total_words(&self) -> u64 {
         self.header.total_words
     }
+
+    /// Counted from running text with its bigrams unpruned. A corpus yields many more distinct
+    /// bigrams than words (enwiki2015: 14 per word), a list of frequent bigrams a few (the
+    /// default model: 2.9), so fewer than [`RUNNING_TEXT_BIGRAMS_PER_WORD`] means a list.
+    fn attests_bigrams(&self) -> bool {
+        let h = &self.header;
+        let unpruned = h.min_count <= 1 || h.prune_from_order > 2;
+        h.kind == ModelKind::Counts
+            && h.order >= 2
+            && unpruned
+            && h.counts.len() >= 2
+            && h.counts[1] >= RUNNING_TEXT_BIGRAMS_PER_WORD * h.counts[0]
+    }
 }
+
+/// See [`Model::attests_bigrams`].
+const RUNNING_TEXT_BIGRAMS_PER_WORD: u64 = 5;
 
 /// The embedded default model (built by `models/build-default.sh` from registry packages only).
 pub static DEFAULT_MODEL_BYTES: &[u8] = include_bytes!("../../../../models/default.lm");
