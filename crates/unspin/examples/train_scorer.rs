@@ -31,21 +31,6 @@ fn arg(args: &[String], name: &str, default: &str) -> String {
         .unwrap_or_else(|| default.to_string())
 }
 
-/// Cut a long article at a paragraph boundary near `max` bytes (keeps training quick).
-fn head(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut cut = max;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    match text[..cut].rfind('\n') {
-        Some(p) if p > max / 2 => &text[..p],
-        _ => &text[..cut],
-    }
-}
-
 struct Sample {
     x: Features,
     y: bool,
@@ -78,7 +63,7 @@ fn main() {
         if k >= docs * 3 / 2 {
             return false;
         }
-        let text = head(text, 6000);
+        let text = support::head(text, 6000);
         match k % 3 {
             0 => {
                 let s = support::synth::spin(text, lex, lm.as_ref(), i as u64);

@@ -121,3 +121,65 @@ impl Engine {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lm::CountsModel;
+    use std::sync::Arc;
+
+    /// An engine whose decoder has a model of running text (so collocation repairs are possible).
+    fn engine() -> Engine {
+        let mut m = CountsModel::new(2);
+        let lines = [
+            "the country was placed under martial law after the coup",
+            "martial law was lifted last year",
+            "new legislation on taxes was passed",
+        ];
+        let filler = [
+            "people discussed the weather all day long",
+            "children played in the garden near the river",
+        ];
+        for (copies, text) in [(30, &lines[..]), (100, &filler[..])] {
+            for _ in 0..copies {
+                for l in text {
+                    let w: Vec<&str> = l.split(' ').collect();
+                    m.add_sentence(&w);
+                }
+            }
+        }
+        Engine::new(
+            RuleSet::empty(),
+            Some(Decoder::new(Arc::new(m))),
+            EngineOptions::default(),
+        )
+    }
+
+    #[test]
+    fn collocation_repairs_need_a_document_judged_spun() {
+        let e = engine();
+        let repaired = |r: &Report| r.findings.iter().any(|f| f.rule == "collocation");
+        // One odd pair in an otherwise ordinary text: no repair.
+        let plain = "The country was placed under martial legislation after the coup. \
+                     People discussed the weather all day long.";
+        let r = e.check(plain);
+        assert!(r.score < SPUN_AT, "{}", r.score);
+        assert!(!repaired(&r), "{:?}", r.findings);
+        // The same pair in a text full of a spinner's fingerprints: repaired.
+        let spun = "The country has actually been placed under martial legislation as well as \
+                    curfew. Children has actually played as well as sang, as well as the river \
+                    has actually risen. Any type of weather will certainly do. Right here the \
+                    people has actually gone home as well as slept as well as ate.";
+        let r = e.check(spun);
+        assert!(r.score >= SPUN_AT, "{}", r.score);
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.rule == "collocation")
+            .expect("a repair");
+        assert_eq!(
+            (f.text.as_str(), f.suggestion.as_str()),
+            ("legislation", "law")
+        );
+    }
+}

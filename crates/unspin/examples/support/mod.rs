@@ -155,3 +155,18 @@ pub fn build_lm(spec: &str, shared: &Path) -> std::sync::Arc<dyn LanguageModel> 
         panic!("--lm default | file:PATH | wiki:N | symspell:DIR")
     }
 }
+
+/// Cut a long article at a paragraph boundary near `max` bytes (keeps training quick).
+pub fn head(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    match text[..cut].rfind('\n') {
+        Some(p) if p > max / 2 => &text[..p],
+        _ => &text[..cut],
+    }
+}

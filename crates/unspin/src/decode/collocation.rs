@@ -21,16 +21,37 @@ use crate::channel::is_function_word;
 use crate::finding::Finding;
 use crate::token::{match_case, Token};
 
-/// Smallest pointwise mutual information (natural log) of a repaired pair: e^3 = 20 times more
-/// often together than their frequencies predict.
-const MIN_PMI: f64 = 3.0;
-/// Smallest share of the kept word's occurrences that the repaired pair accounts for ("nuclear
-/// war" is about 3% of "nuclear"): a neighbour that goes with everything proves nothing.
-const MIN_SHARE: f64 = 0.01;
-/// A collocation is a pair seen at least this often, not a coincidence.
-const MIN_PAIR_COUNT: u64 = 3;
-/// PMI above [`MIN_PMI`] at which a repair takes the document's full probability.
+/// What makes a repaired pair a collocation. The defaults are set on synthetic spins of
+/// enwiki2018 (`examples/collocation_eval.rs`, docs/evaluation.md), not on the dev texts.
+#[derive(Debug, Clone, Copy)]
+pub struct RepairThresholds {
+    /// Smallest pointwise mutual information (natural log) of the repaired pair: 3 is e^3 = 20
+    /// times more often together than their frequencies predict.
+    pub min_pmi: f64,
+    /// Smallest share of the kept word's occurrences that the repaired pair accounts for
+    /// ("nuclear war" is about 3% of "nuclear"): a neighbour that goes with everything proves
+    /// nothing.
+    pub min_share: f64,
+    /// A collocation is a pair seen at least this often, not a coincidence.
+    pub min_pair_count: u64,
+}
+
+impl Default for RepairThresholds {
+    fn default() -> Self {
+        RepairThresholds {
+            min_pmi: 3.0,
+            min_share: 0.01,
+            min_pair_count: 3,
+        }
+    }
+}
+
+/// PMI above the threshold at which a repair takes the document's full probability.
 const PMI_SPAN: f64 = 4.0;
+/// Candidates per word tried in a joint repair of two words (the most frequent).
+const JOINT_CANDIDATES: usize = 30;
+/// Extra PMI a joint repair needs.
+const JOINT_PMI_MARGIN: f64 = 2.0;
 
 /// One proposed repair of a word.
 #[derive(Debug, Clone)]
@@ -54,12 +75,24 @@ impl Decoder {
         tokens: &[Token],
         spun_probability: f32,
     ) -> Vec<Finding> {
+        self.collocation_findings_with(text, tokens, spun_probability, &RepairThresholds::default())
+    }
+
+    /// [`Decoder::collocation_findings`] with other thresholds (calibration, experiments).
+    pub fn collocation_findings_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        spun_probability: f32,
+        thresholds: &RepairThresholds,
+    ) -> Vec<Finding> {
         if !self.repairs_collocations() {
             return Vec::new();
         }
         let words = self.words(text, tokens);
-        // Every repair proposed for each word, from either neighbour.
-        let mut proposals: HashMap<usize, Vec<Repair>> = HashMap::new();
+        // Every repair proposed for each word span (first, last), from either neighbour.
+        let mut proposals: HashMap<(usize, usize), Vec<Repair>> = HashMap::new();
+        let mut unmended: Vec<usize> = Vec::new();
         for k in 0..words.len().saturating_sub(1) {
             let (a, b) = (&words[k], &words[k + 1]);
             if a.segment != b.segment || !self.pair_is_open(a) || !self.pair_is_open(b) {
@@ -68,6 +101,7 @@ impl Decoder {
             if self.lm.count(&[a.norm.as_str(), b.norm.as_str()]) > 0 {
                 continue;
             }
+            let mut mended = false;
             for (replaced, kept, kept_is_left) in [(k, b, false), (k + 1, a, true)] {
                 if words[replaced].capitalized_mid {
                     continue; // a name-like word: the names check's job
@@ -79,40 +113,55 @@ impl Decoder {
                     replaced.checked_sub(1).map(|j| &words[j])
                 }
                 .filter(|o| o.segment == words[replaced].segment && !o.protected);
-                for r in self.repairs_of(&words[replaced].norm, &kept.norm, kept_is_left) {
+                let written = words[replaced].norm.as_str();
+                for r in self.repairs_of(written, &kept.norm, kept_is_left, thresholds) {
                     if let Some(o) = other {
-                        if !self.keeps_other_side(
-                            &words[replaced].norm,
-                            &r.original,
-                            &o.norm,
-                            kept_is_left,
-                        ) {
+                        if !self.keeps_other_side(written, &r.original, &o.norm, kept_is_left) {
                             continue;
                         }
                     }
-                    proposals.entry(replaced).or_default().push(r);
+                    mended = true;
+                    proposals.entry((replaced, replaced)).or_default().push(r);
                 }
+            }
+            if !mended && !a.capitalized_mid && !b.capitalized_mid {
+                unmended.push(k);
+            }
+        }
+        // Pairs that no single word mends may have lost both words ("icy disputes" for "frozen
+        // conflicts"), unless a neighbouring pair already explained one of them.
+        for k in unmended {
+            let taken = |i: usize| proposals.keys().any(|&(a, b)| a <= i && i <= b);
+            if taken(k) || taken(k + 1) {
+                continue;
+            }
+            if let Some(r) = self.joint_repair(&words[k].norm, &words[k + 1].norm, thresholds) {
+                proposals.entry((k, k + 1)).or_default().push(r);
             }
         }
         let mut out = Vec::new();
-        for (i, mut rs) in proposals {
+        for ((first, last), mut rs) in proposals {
             rs.sort_by(|x, y| y.pmi.total_cmp(&x.pmi));
             let best = &rs[0];
-            let strength = 0.6 + 0.4 * ((best.pmi - MIN_PMI) / PMI_SPAN).min(1.0);
+            let strength = 0.6 + 0.4 * ((best.pmi - thresholds.min_pmi) / PMI_SPAN).min(1.0);
             let confidence = (spun_probability as f64 * strength) as f32;
-            let token = &tokens[words[i].token];
-            let span = token.text(text);
-            let suggestion = match_case(span, &best.original);
+            let (start, end) = (
+                tokens[words[first].token].start,
+                tokens[words[last].token].end,
+            );
+            let span = &text[start..end];
+            let template = tokens[words[first].token].text(text);
+            let suggestion = match_case(template, &best.original);
             let mut alternatives: Vec<String> = Vec::new();
             for r in &rs[1..] {
-                let alt = match_case(span, &r.original);
+                let alt = match_case(template, &r.original);
                 if alt != suggestion && !alternatives.contains(&alt) && alternatives.len() < 3 {
                     alternatives.push(alt);
                 }
             }
             out.push(Finding {
-                start: token.start,
-                end: token.end,
+                start,
+                end,
                 text: span.to_string(),
                 message: format!(
                     "possibly spun: \"{span}\" breaks a fixed expression; the usual wording has \
@@ -126,6 +175,55 @@ impl Decoder {
         }
         out.sort_by_key(|f| f.start);
         out
+    }
+
+    /// A pair of candidates, one for each written word, that is itself a strong collocation:
+    /// held to a stricter PMI ([`JOINT_PMI_MARGIN`]) and to the share test on both sides, since
+    /// two guesses are weaker than one.
+    fn joint_repair(&self, a: &str, b: &str, thresholds: &RepairThresholds) -> Option<Repair> {
+        let n = self.lm.total_words().max(1) as f64;
+        let top = |w: &str| -> Vec<(String, u64)> {
+            let mut c: Vec<(String, u64)> = self
+                .channel
+                .candidates(&[w])
+                .into_iter()
+                .filter(|c| !c.original.contains(' ') && !is_function_word(&c.original))
+                .map(|c| {
+                    let count = self.lm.count(&[c.original.as_str()]);
+                    (c.original, count)
+                })
+                .filter(|c| c.1 > 0)
+                .collect();
+            c.sort_by_key(|x| std::cmp::Reverse(x.1));
+            c.truncate(JOINT_CANDIDATES);
+            c
+        };
+        let (left, right) = (top(a), top(b));
+        let mut best: Option<Repair> = None;
+        for (l, lc) in &left {
+            for (r, rc) in &right {
+                let pair_count = self.lm.count(&[l.as_str(), r.as_str()]);
+                if pair_count < thresholds.min_pair_count {
+                    continue;
+                }
+                let pmi = (pair_count as f64 * n / (*lc as f64 * *rc as f64)).ln();
+                let shares = (
+                    pair_count as f64 / *lc as f64,
+                    pair_count as f64 / *rc as f64,
+                );
+                if pmi >= thresholds.min_pmi + JOINT_PMI_MARGIN
+                    && shares.0 >= thresholds.min_share
+                    && shares.1 >= thresholds.min_share
+                    && best.as_ref().is_none_or(|b| pmi > b.pmi)
+                {
+                    best = Some(Repair {
+                        original: format!("{l} {r}"),
+                        pmi: pmi - JOINT_PMI_MARGIN,
+                    });
+                }
+            }
+        }
+        best
     }
 
     /// A repair must not break the replaced word's other side: when the written word is attested
@@ -154,7 +252,13 @@ impl Decoder {
     }
 
     /// Single-word candidates for `written` that make a strong collocation with `kept`.
-    fn repairs_of(&self, written: &str, kept: &str, kept_is_left: bool) -> Vec<Repair> {
+    fn repairs_of(
+        &self,
+        written: &str,
+        kept: &str,
+        kept_is_left: bool,
+        thresholds: &RepairThresholds,
+    ) -> Vec<Repair> {
         let n = self.lm.total_words().max(1) as f64;
         let kept_count = self.lm.count(&[kept]);
         if kept_count == 0 {
@@ -171,13 +275,13 @@ impl Decoder {
                 [c.original.as_str(), kept]
             };
             let pair_count = self.lm.count(&pair);
-            if pair_count < MIN_PAIR_COUNT {
+            if pair_count < thresholds.min_pair_count {
                 continue;
             }
             let cand_count = self.lm.count(&[c.original.as_str()]).max(1);
             let pmi = (pair_count as f64 * n / (kept_count as f64 * cand_count as f64)).ln();
             let share = pair_count as f64 / kept_count as f64;
-            if pmi >= MIN_PMI && share >= MIN_SHARE {
+            if pmi >= thresholds.min_pmi && share >= thresholds.min_share {
                 out.push(Repair {
                     original: c.original,
                     pmi,
@@ -204,6 +308,8 @@ mod tests {
             "the legislation failed in the senate",
             "the law of the land",
             "a court upheld the law",
+            "the frozen conflicts of the region remain unsolved",
+            "icy roads and border disputes",
         ];
         let filler = [
             "people discussed the weather all day long",
@@ -233,6 +339,16 @@ mod tests {
         // The document's probability bounds the confidence.
         let weak = d.collocation_findings(text, &tokenize(text), 0.3);
         assert!(weak[0].confidence <= 0.3);
+    }
+
+    #[test]
+    fn repairs_two_spun_words_together() {
+        let d = Decoder::new(model());
+        let text = "The festering icy disputes remain unsolved.";
+        let found = d.collocation_findings(text, &tokenize(text), 1.0);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].text, "icy disputes");
+        assert_eq!(found[0].suggestion, "frozen conflicts");
     }
 
     #[test]
