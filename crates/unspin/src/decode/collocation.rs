@@ -124,7 +124,16 @@ impl Decoder {
                     proposals.entry((replaced, replaced)).or_default().push(r);
                 }
             }
-            if !mended && !a.capitalized_mid && !b.capitalized_mid {
+            // Joint repairs are guesses on two words: never on a capitalised one (a name at the
+            // start of a sentence is not marked as one).
+            let lower = |w: &Word| {
+                tokens[w.token]
+                    .text(text)
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+            };
+            if !mended && lower(a) && lower(b) {
                 unmended.push(k);
             }
         }
