@@ -5,6 +5,7 @@
 //! each section as an `fst::Map` over a view of the same bytes: nothing is copied, and one
 //! `Arc<Model>` serves every thread.
 
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -86,14 +87,103 @@ pub struct Model {
     unk_log_prob: f32,
     storage: Arc<Storage>,
     payload_start: usize,
-    /// The unigram section as a hash map, built on first use when it has at most
-    /// [`UNIGRAM_INDEX_LIMIT`] entries: the decoder asks for unigrams far more than for anything
-    /// else, and a hash probe is several times cheaper than an fst walk.
-    unigram_index: OnceLock<Option<std::collections::HashMap<Box<str>, u64>>>,
+    /// The unigram (and, when small enough, bigram) sections as hash maps, built on first use
+    /// (see [`HashIndex`]).
+    hash_index: OnceLock<Option<HashIndex>>,
 }
 
 /// Largest unigram section [`Model`] indexes in a hash map (the embedded model has 82,834).
 const UNIGRAM_INDEX_LIMIT: usize = 1_000_000;
+/// Largest bigram section indexed too (the embedded model has 243,342; enwiki2015's 10 M are
+/// left to the fst: about 16 bytes each in a hash map).
+const BIGRAM_INDEX_LIMIT: usize = 2_000_000;
+
+/// The decoder asks for unigrams and bigrams far more than for anything else, and a hash probe
+/// is several times cheaper than an fst walk; so small models keep both in memory as well.
+struct HashIndex {
+    /// Every word of the unigram and bigram sections, numbered.
+    ids: FxHashMap<Box<str>, u32>,
+    /// Unigram value by word id; [`ABSENT`] for words that occur only in bigrams (count lists
+    /// may list a bigram without its words).
+    unigrams: Vec<u64>,
+    /// Bigram value by the ids of its two words; `None` when the section is too large.
+    bigrams: Option<FxHashMap<(u32, u32), u64>>,
+}
+
+const ABSENT: u64 = u64::MAX;
+
+impl HashIndex {
+    fn build(maps: &[fst::Map<SectionBytes>]) -> Option<HashIndex> {
+        use fst::Streamer;
+        let unigram_map = maps.first()?;
+        if unigram_map.len() > UNIGRAM_INDEX_LIMIT {
+            return None;
+        }
+        let mut index = HashIndex {
+            ids: FxHashMap::default(),
+            unigrams: Vec::with_capacity(unigram_map.len()),
+            bigrams: None,
+        };
+        index.ids.reserve(unigram_map.len());
+        let mut stream = unigram_map.stream();
+        while let Some((key, value)) = stream.next() {
+            // Keys are UTF-8 (the writer checks); a key that is not could never be asked for by
+            // a `&str`.
+            if let Ok(word) = std::str::from_utf8(key) {
+                let id = index.id_or_insert(word);
+                index.unigrams[id as usize] = value;
+            }
+        }
+        if let Some(bigram_map) = maps.get(1).filter(|m| m.len() <= BIGRAM_INDEX_LIMIT) {
+            let mut bigrams = FxHashMap::default();
+            bigrams.reserve(bigram_map.len());
+            let mut stream = bigram_map.stream();
+            while let Some((key, value)) = stream.next() {
+                let Ok(pair) = std::str::from_utf8(key) else {
+                    continue;
+                };
+                let Some((a, b)) = pair.split_once(SEPARATOR as char) else {
+                    continue;
+                };
+                let ids = (index.id_or_insert(a), index.id_or_insert(b));
+                bigrams.insert(ids, value);
+            }
+            index.bigrams = Some(bigrams);
+        }
+        Some(index)
+    }
+
+    fn id_or_insert(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.unigrams.len() as u32;
+        self.unigrams.push(ABSENT);
+        self.ids.insert(word.into(), id);
+        id
+    }
+
+    /// `Some(answer)` when the index can answer for an n-gram of this length.
+    #[inline]
+    fn get(&self, ngram: &[&str]) -> Option<Option<u64>> {
+        match ngram {
+            [word] => Some(
+                self.ids
+                    .get(*word)
+                    .map(|&id| self.unigrams[id as usize])
+                    .filter(|&v| v != ABSENT),
+            ),
+            [a, b] => {
+                let bigrams = self.bigrams.as_ref()?;
+                let (Some(&x), Some(&y)) = (self.ids.get(*a), self.ids.get(*b)) else {
+                    return Some(None);
+                };
+                Some(bigrams.get(&(x, y)).copied())
+            }
+            _ => None,
+        }
+    }
+}
 
 impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -251,7 +341,7 @@ impl Model {
             unk_log_prob: 0.0,
             storage,
             payload_start: start,
-            unigram_index: OnceLock::new(),
+            hash_index: OnceLock::new(),
         };
         model.unk_log_prob = match model.header.kind {
             ModelKind::Backoff => model
@@ -300,34 +390,18 @@ impl Model {
     /// The stored value of an n-gram (count, or packed probability/backoff).
     #[inline]
     pub fn raw(&self, ngram: &[&str]) -> Option<u64> {
-        if let [word] = ngram {
-            if let Some(index) = self.unigram_index() {
-                return index.get(*word).copied();
+        if ngram.len() <= 2 {
+            if let Some(answer) = self.hash_index().and_then(|index| index.get(ngram)) {
+                return answer;
             }
         }
         let map = self.maps.get(ngram.len().checked_sub(1)?)?;
         with_key(ngram, |key| map.get(key))
     }
 
-    fn unigram_index(&self) -> Option<&std::collections::HashMap<Box<str>, u64>> {
-        self.unigram_index
-            .get_or_init(|| {
-                use fst::Streamer;
-                let map = self.maps.first()?;
-                if map.len() > UNIGRAM_INDEX_LIMIT {
-                    return None;
-                }
-                let mut index = std::collections::HashMap::with_capacity(map.len());
-                let mut stream = map.stream();
-                while let Some((key, value)) = stream.next() {
-                    // Keys are UTF-8 (the writer checks); a key that is not could never be
-                    // asked for by a `&str`.
-                    if let Ok(word) = std::str::from_utf8(key) {
-                        index.insert(word.into(), value);
-                    }
-                }
-                Some(index)
-            })
+    fn hash_index(&self) -> Option<&HashIndex> {
+        self.hash_index
+            .get_or_init(|| HashIndex::build(&self.maps))
             .as_ref()
     }
 

@@ -254,6 +254,11 @@ fn count_lists_import_merges_case() {
     let m = Model::open(&out).unwrap();
     assert_eq!(m.count(&["the"]), 105);
     assert_eq!(m.count(&["the", "president"]), 4);
+    // A bigram whose first word is not in the unigram list (the hash index numbers it anyway).
+    assert_eq!(m.count(&["ukrainian", "forces"]), 3);
+    assert_eq!(m.count(&["ukrainian"]), 0);
+    assert_eq!(m.count(&["forces", "ukrainian"]), 0);
+    assert_eq!(m.count(&["nobody", "forces"]), 0);
     assert!(m.log_prob(&["ukrainian"], "forces") > m.log_prob(&["ukrainian"], "president"));
 
     std::fs::write(&uni, "the 100\nthe many\n").unwrap();
