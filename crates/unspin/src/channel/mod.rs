@@ -115,6 +115,22 @@ impl Channel {
                 .any(|(l, _)| self.lex.id(l).is_some())
     }
 
+    /// False when [`Channel::candidates`] is sure to find nothing for a window of several words:
+    /// no pattern and no multi-word term starts with its first word (the lemma lookup keeps the
+    /// first words as written).
+    pub fn may_have_candidates(&self, words: &[&str]) -> bool {
+        match words {
+            [] => false,
+            [_] => true,
+            [first, ..] => {
+                self.lex.starts_a_phrase(first)
+                    || PATTERNS
+                        .iter()
+                        .any(|(w, _)| w.split(' ').next() == Some(*first))
+            }
+        }
+    }
+
     /// Candidate originals for the written window `words` (normalized), deduplicated, the
     /// written form itself excluded. Inflected forms are over-generated: the caller keeps those
     /// its language model knows.
@@ -208,6 +224,25 @@ fn rank(e: EdgeKind) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_phrase_prefilter_never_hides_candidates() {
+        let ch = Channel::default();
+        assert!(ch.may_have_candidates(&["head", "of", "state"]));
+        assert!(ch.may_have_candidates(&["as", "well", "as"]));
+        assert!(!ch.may_have_candidates(&["qqqx", "state"]));
+        // Every window of a text: where the prefilter says no, the channel finds nothing.
+        let text = "the head of state has actually said that the armed forces as well as the \
+                    police will certainly stay in the capital city for a long time";
+        let words: Vec<&str> = text.split(' ').collect();
+        for len in 2..=3 {
+            for w in words.windows(len) {
+                if !ch.may_have_candidates(w) {
+                    assert!(ch.candidates(w).is_empty(), "{w:?}");
+                }
+            }
+        }
+    }
 
     fn originals(words: &[&str]) -> Vec<String> {
         Channel::default()

@@ -393,6 +393,9 @@ impl Decoder {
                     continue;
                 }
                 let written: Vec<&str> = ctx[first..last].to_vec();
+                if !self.channel.may_have_candidates(&written) {
+                    continue;
+                }
                 let kept = self.cached_candidates(&written);
                 if kept.is_empty() {
                     continue;

@@ -88,6 +88,9 @@ pub struct Lexicon {
     n: usize,
     fwd: Csr,
     inv: Csr,
+    /// First words of the multi-word terms, collected on first use (see
+    /// [`Lexicon::starts_a_phrase`]).
+    phrase_starts: OnceLock<rustc_hash::FxHashSet<&'static str>>,
 }
 
 impl Lexicon {
@@ -102,6 +105,7 @@ impl Lexicon {
                 n,
                 fwd: Csr::new(FWD, n),
                 inv: Csr::new(INV, n),
+                phrase_starts: OnceLock::new(),
             }
         })
     }
@@ -118,6 +122,18 @@ impl Lexicon {
     /// The id of a normalized term (`"head of state"`), if the thesaurus knows it.
     pub fn id(&self, term: &str) -> Option<TermId> {
         self.terms.get(term).map(|v| v as TermId)
+    }
+
+    /// Whether some multi-word term starts with this word: a cheap test that spares most
+    /// two- and three-word windows of text a lookup that would find nothing.
+    pub fn starts_a_phrase(&self, word: &str) -> bool {
+        self.phrase_starts
+            .get_or_init(|| {
+                (0..self.n as TermId)
+                    .filter_map(|id| self.term(id).split_once(' ').map(|(first, _)| first))
+                    .collect()
+            })
+            .contains(word)
     }
 
     /// The normalized text of a term.
