@@ -18,7 +18,7 @@
 pub mod collocation;
 pub mod features;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::cache::SharedCache;
@@ -611,8 +611,13 @@ impl Decoder {
     fn pool(&self, words: &[Word], windows: &mut [Window]) {
         // Occurrences of each (written, candidate) pair: summed local gain, how many, how many
         // with a positive gain.
-        let mut pairs: HashMap<(&str, &str), (f32, u32, u32)> = HashMap::new();
+        let mut pairs: FxHashMap<(&str, &str), (f32, u32, u32)> = FxHashMap::default();
+        // How often each candidate phrase (1–3 words) and each written form is itself written in
+        // the document: only those phrases are counted (every n-gram of the document was a
+        // string allocation each).
+        let mut doc_ngrams: FxHashMap<&str, u32> = FxHashMap::default();
         for w in windows.iter() {
+            doc_ngrams.insert(w.written.as_str(), 0);
             for c in &w.candidates {
                 let e = pairs
                     .entry((w.written.as_str(), c.candidate.original.as_str()))
@@ -620,12 +625,12 @@ impl Decoder {
                 e.0 += c.features[1].clamp(-3.0, 3.0);
                 e.1 += 1;
                 e.2 += (c.features[1] > 0.0) as u32;
+                doc_ngrams.insert(c.candidate.original.as_str(), 0);
             }
         }
-        // How often each candidate phrase (1–3 words) is itself written in the document.
-        let mut doc_ngrams: HashMap<String, u32> = HashMap::new();
+        let mut key = String::new();
         for i in 0..words.len() {
-            let mut key = String::new();
+            key.clear();
             for n in 0..3 {
                 let j = i + n;
                 if j >= words.len() || words[j].segment != words[i].segment {
@@ -635,7 +640,9 @@ impl Decoder {
                     key.push(' ');
                 }
                 key.push_str(&words[j].norm);
-                *doc_ngrams.entry(key.clone()).or_insert(0) += 1;
+                if let Some(count) = doc_ngrams.get_mut(key.as_str()) {
+                    *count += 1;
+                }
             }
         }
         let pooled: Vec<Vec<[f32; 5]>> = windows
