@@ -50,6 +50,8 @@ impl Default for RepairThresholds {
 const PMI_SPAN: f64 = 4.0;
 /// Candidates per word tried in a joint repair of two words (the most frequent).
 const JOINT_CANDIDATES: usize = 30;
+/// PMI a repair loses when it is carried to another occurrence of the same word.
+const KEY_PMI_DISCOUNT: f64 = 1.0;
 /// Extra PMI a joint repair needs.
 const JOINT_PMI_MARGIN: f64 = 2.0;
 
@@ -137,6 +139,7 @@ impl Decoder {
                 unmended.push(k);
             }
         }
+        self.propagate_keys(&words, &mut proposals);
         // Pairs that no single word mends may have lost both words ("icy disputes" for "frozen
         // conflicts"), unless a neighbouring pair already explained one of them.
         for k in unmended {
@@ -152,7 +155,7 @@ impl Decoder {
         for ((first, last), mut rs) in proposals {
             rs.sort_by(|x, y| y.pmi.total_cmp(&x.pmi));
             let best = &rs[0];
-            let strength = 0.6 + 0.4 * ((best.pmi - thresholds.min_pmi) / PMI_SPAN).min(1.0);
+            let strength = 0.6 + 0.4 * ((best.pmi - thresholds.min_pmi) / PMI_SPAN).clamp(0.0, 1.0);
             let confidence = (spun_probability as f64 * strength) as f32;
             let (start, end) = (
                 tokens[words[first].token].start,
@@ -184,6 +187,64 @@ impl Decoder {
         }
         out.sort_by_key(|f| f.start);
         out
+    }
+
+    /// One key per document: a spinner that wrote "army" for "military" once did it everywhere.
+    /// The strongest repair of each written word becomes its key and is proposed at the word's
+    /// other occurrences where the word is odd in its context (a bigram with a neighbour the
+    /// model has never seen) and the key reads at least as well there (as many attested
+    /// bigrams with the neighbours). Propagated repairs count [`KEY_PMI_DISCOUNT`] less.
+    fn propagate_keys(&self, words: &[Word], proposals: &mut HashMap<(usize, usize), Vec<Repair>>) {
+        let mut keys: HashMap<&str, &Repair> = HashMap::new();
+        let mut taken = vec![false; words.len()];
+        for (&(first, last), rs) in proposals.iter() {
+            taken[first..=last].iter_mut().for_each(|t| *t = true);
+            if first != last {
+                continue;
+            }
+            for r in rs {
+                let key = keys.entry(words[first].norm.as_str()).or_insert(r);
+                if r.pmi > key.pmi {
+                    *key = r;
+                }
+            }
+        }
+        let mut propagated: Vec<(usize, Repair)> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            if taken[i] || !self.pair_is_open(w) || w.capitalized_mid {
+                continue;
+            }
+            let Some(key) = keys.get(w.norm.as_str()) else {
+                continue;
+            };
+            let left = i
+                .checked_sub(1)
+                .map(|j| &words[j])
+                .filter(|l| l.segment == w.segment)
+                .map(|l| l.norm.as_str());
+            let right = words
+                .get(i + 1)
+                .filter(|r| r.segment == w.segment)
+                .map(|r| r.norm.as_str());
+            let attested = |x: &str| -> usize {
+                left.is_some_and(|l| self.lm.count(&[l, x]) > 0) as usize
+                    + right.is_some_and(|r| self.lm.count(&[x, r]) > 0) as usize
+            };
+            let sides = left.is_some() as usize + right.is_some() as usize;
+            let (as_written, as_key) = (attested(&w.norm), attested(&key.original));
+            if as_written < sides && as_key >= as_written {
+                propagated.push((
+                    i,
+                    Repair {
+                        original: key.original.clone(),
+                        pmi: key.pmi - KEY_PMI_DISCOUNT,
+                    },
+                ));
+            }
+        }
+        for (i, r) in propagated {
+            proposals.entry((i, i)).or_default().push(r);
+        }
     }
 
     /// A pair of candidates, one for each written word, that is itself a strong collocation:
@@ -358,6 +419,34 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].text, "icy disputes");
         assert_eq!(found[0].suggestion, "frozen conflicts");
+    }
+
+    #[test]
+    fn a_repair_is_a_key_for_the_whole_document() {
+        let mut m = CountsModel::new(2);
+        for (copies, line) in [
+            (10, "the country was placed under martial law"),
+            (1, "a strict law was passed"),
+            (10, "new legislation was passed"),
+            (60, "people discussed the weather all day long"),
+            (60, "children played in the garden near the river"),
+        ] {
+            for _ in 0..copies {
+                m.add_sentence(&line.split(' ').collect::<Vec<_>>());
+            }
+        }
+        let d = Decoder::new(Arc::new(m));
+        // "strict law" is seen once: too rare to mend "strict legislation" by itself, but the
+        // document's key (legislation → law, from "martial legislation") reads better there.
+        let text =
+            "The country was placed under martial legislation. A strict legislation was passed.";
+        let found = d.collocation_findings(text, &tokenize(text), 1.0);
+        let repairs: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
+            .collect();
+        assert_eq!(repairs, [("legislation", "law"), ("legislation", "law")]);
+        assert!(found[1].confidence < found[0].confidence);
     }
 
     #[test]
