@@ -21,13 +21,6 @@ use unspin::lexicon::Lexicon;
 use unspin::synth::{spin, SpinOptions, Substitution};
 use unspin::token::{normalize, tokenize};
 
-fn arg(args: &[String], name: &str, default: &str) -> String {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_string())
-}
-
 #[derive(Default)]
 struct Tally {
     substitutions: usize,
@@ -39,10 +32,12 @@ struct Tally {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let shared = PathBuf::from(arg(&args, "--shared", "../shared"));
-    let lm = support::build_lm(&arg(&args, "--lm", "default"), &shared);
-    let docs: usize = arg(&args, "--docs", "300").parse().expect("--docs N");
-    let skip: usize = arg(&args, "--skip-docs", "2000")
+    let shared = PathBuf::from(support::arg(&args, "--shared", "../shared"));
+    let lm = support::build_lm(&support::arg(&args, "--lm", "default"), &shared);
+    let docs: usize = support::arg(&args, "--docs", "300")
+        .parse()
+        .expect("--docs N");
+    let skip: usize = support::arg(&args, "--skip-docs", "2000")
         .parse()
         .expect("--skip-docs N");
     let decoder = Decoder::new(lm.clone());

@@ -24,13 +24,6 @@ use unspin::decode::Decoder;
 use unspin::lexicon::Lexicon;
 use unspin::token::tokenize;
 
-fn arg(args: &[String], name: &str, default: &str) -> String {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| default.to_string())
-}
-
 struct Sample {
     x: Features,
     y: bool,
@@ -38,11 +31,11 @@ struct Sample {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let shared = PathBuf::from(arg(&args, "--shared", "../shared"));
-    let lm = support::build_lm(&arg(&args, "--lm", "wiki:10000000"), &shared);
-    let docs: usize = arg(&args, "--docs", "400").parse().unwrap();
-    let skip: usize = arg(&args, "--skip-docs", "20000").parse().unwrap();
-    let target: f64 = arg(&args, "--target", "0.5").parse().unwrap();
+    let shared = PathBuf::from(support::arg(&args, "--shared", "../shared"));
+    let lm = support::build_lm(&support::arg(&args, "--lm", "wiki:10000000"), &shared);
+    let docs: usize = support::arg(&args, "--docs", "400").parse().unwrap();
+    let skip: usize = support::arg(&args, "--skip-docs", "20000").parse().unwrap();
+    let target: f64 = support::arg(&args, "--target", "0.5").parse().unwrap();
     let decoder = Decoder::new(lm.clone());
     let lex = Lexicon::embedded();
     let corpus = shared.join("data/corpora/enwiki2015.jsonl.zst");

@@ -130,24 +130,19 @@ mod tests {
 
     /// An engine whose decoder has a model of running text (so collocation repairs are possible).
     fn engine() -> Engine {
-        let mut m = CountsModel::new(2);
-        let lines = [
-            "the country was placed under martial law after the coup",
-            "martial law was lifted last year",
-            "new legislation on taxes was passed",
-        ];
-        let filler = [
-            "people discussed the weather all day long",
-            "children played in the garden near the river",
-        ];
-        for (copies, text) in [(30, &lines[..]), (100, &filler[..])] {
-            for _ in 0..copies {
-                for l in text {
-                    let w: Vec<&str> = l.split(' ').collect();
-                    m.add_sentence(&w);
-                }
-            }
-        }
+        let m = CountsModel::from_lines(
+            2,
+            &[
+                (
+                    30,
+                    "the country was placed under martial law after the coup",
+                ),
+                (30, "martial law was lifted last year"),
+                (30, "new legislation on taxes was passed"),
+                (100, "people discussed the weather all day long"),
+                (100, "children played in the garden near the river"),
+            ],
+        );
         Engine::new(
             RuleSet::empty(),
             Some(Decoder::new(Arc::new(m))),

@@ -170,3 +170,11 @@ pub fn head(text: &str, max: usize) -> &str {
         _ => &text[..cut],
     }
 }
+
+/// The value after `--name` in `args`, or `default`.
+pub fn arg(args: &[String], name: &str, default: &str) -> String {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+        .unwrap_or_else(|| default.to_string())
+}

@@ -370,31 +370,25 @@ mod tests {
     use std::sync::Arc;
 
     fn model() -> Arc<dyn LanguageModel> {
-        let mut m = CountsModel::new(2);
-        let corpus = [
-            "the country was placed under martial law after the coup",
-            "martial law was lifted last year",
-            "new legislation on taxes was passed",
-            "the legislation failed in the senate",
-            "the law of the land",
-            "a court upheld the law",
-            "the frozen conflicts of the region remain unsolved",
-            "icy roads and border disputes",
-        ];
-        let filler = [
-            "people discussed the weather all day long",
-            "children played in the garden near the river",
-            "she bought bread and fruit at the market",
-        ];
-        for (copies, lines) in [(10, &corpus[..]), (60, &filler[..])] {
-            for _ in 0..copies {
-                for s in lines {
-                    let w: Vec<&str> = s.split(' ').collect();
-                    m.add_sentence(&w);
-                }
-            }
-        }
-        Arc::new(m)
+        Arc::new(CountsModel::from_lines(
+            2,
+            &[
+                (
+                    10,
+                    "the country was placed under martial law after the coup",
+                ),
+                (10, "martial law was lifted last year"),
+                (10, "new legislation on taxes was passed"),
+                (10, "the legislation failed in the senate"),
+                (10, "the law of the land"),
+                (10, "a court upheld the law"),
+                (10, "the frozen conflicts of the region remain unsolved"),
+                (10, "icy roads and border disputes"),
+                (60, "people discussed the weather all day long"),
+                (60, "children played in the garden near the river"),
+                (60, "she bought bread and fruit at the market"),
+            ],
+        ))
     }
 
     #[test]
@@ -423,18 +417,16 @@ mod tests {
 
     #[test]
     fn a_repair_is_a_key_for_the_whole_document() {
-        let mut m = CountsModel::new(2);
-        for (copies, line) in [
-            (10, "the country was placed under martial law"),
-            (1, "a strict law was passed"),
-            (10, "new legislation was passed"),
-            (60, "people discussed the weather all day long"),
-            (60, "children played in the garden near the river"),
-        ] {
-            for _ in 0..copies {
-                m.add_sentence(&line.split(' ').collect::<Vec<_>>());
-            }
-        }
+        let m = CountsModel::from_lines(
+            2,
+            &[
+                (10, "the country was placed under martial law"),
+                (1, "a strict law was passed"),
+                (10, "new legislation was passed"),
+                (60, "people discussed the weather all day long"),
+                (60, "children played in the garden near the river"),
+            ],
+        );
         let d = Decoder::new(Arc::new(m));
         // "strict law" is seen once: too rare to mend "strict legislation" by itself, but the
         // document's key (legislation → law, from "martial legislation") reads better there.

@@ -147,6 +147,19 @@ impl CountsModel {
         }
     }
 
+    /// A model of sentences given as space-separated words, each counted `copies` times (small
+    /// corpora for tests and examples).
+    pub fn from_lines(order: usize, lines: &[(usize, &str)]) -> Self {
+        let mut m = CountsModel::new(order);
+        for &(copies, line) in lines {
+            let words: Vec<&str> = line.split(' ').collect();
+            for _ in 0..copies {
+                m.add_sentence(&words);
+            }
+        }
+        m
+    }
+
     /// Count every n-gram of one sentence (already normalized words).
     pub fn add_sentence(&mut self, words: &[&str]) {
         self.total += words.len() as u64;
