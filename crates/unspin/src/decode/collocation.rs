@@ -49,7 +49,7 @@ impl Default for RepairThresholds {
 /// PMI above the threshold at which a repair takes the document's full probability.
 const PMI_SPAN: f64 = 4.0;
 /// Candidates per word tried in a joint repair of two words (the most frequent).
-const JOINT_CANDIDATES: usize = 30;
+const JOINT_CANDIDATES: usize = 60;
 /// PMI a repair loses when it is carried to another occurrence of the same word.
 const KEY_PMI_DISCOUNT: f64 = 1.0;
 /// Extra PMI a joint repair needs.
