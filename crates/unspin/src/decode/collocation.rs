@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use super::{Decoder, Word};
-use crate::channel::is_function_word;
+use crate::channel::{is_function_word, EdgeKind};
 use crate::finding::Finding;
 use crate::token::{match_case, Token};
 
@@ -48,7 +48,8 @@ impl Default for RepairThresholds {
 
 /// PMI above the threshold at which a repair takes the document's full probability.
 const PMI_SPAN: f64 = 4.0;
-/// Candidates per word tried in a joint repair of two words (the most frequent).
+/// Candidates per word tried in a joint repair of two words (the most frequent of those with a
+/// WordNet edge).
 const JOINT_CANDIDATES: usize = 60;
 /// PMI a repair loses when it is carried to another occurrence of the same word.
 const KEY_PMI_DISCOUNT: f64 = 1.0;
@@ -258,6 +259,9 @@ impl Decoder {
                 .candidates(&[w])
                 .into_iter()
                 .filter(|c| !c.original.contains(' ') && !is_function_word(&c.original))
+                // Two of Moby's loose associates at once are a guess ("caution shot" → "cue
+                // ball"): joint repairs follow WordNet's synonyms only.
+                .filter(|c| c.edge != EdgeKind::Moby)
                 .map(|c| {
                     let count = self.lm.count(&[c.original.as_str()]);
                     (c.original, count)
