@@ -5,10 +5,14 @@
 //! For two adjacent content words whose bigram the language model has never seen, each word is
 //! replaced in turn by its thesaurus candidates (the channel's originals); a replacement that
 //! makes a strong collocation with the word kept (pointwise mutual information of the pair, and
-//! the share of the kept word's occurrences it accounts for) is a repair.
+//! the share of the kept word's occurrences it accounts for) is a repair. A pair that no single
+//! word mends may have lost both ("icy disputes" for "frozen conflicts": a joint repair, WordNet
+//! synonyms only). A spinner applies one key per document, so each word's strongest repair is
+//! carried to the word's other occurrences that read oddly.
 //!
 //! Clean text is full of unattested pairs too (a rare but real "integral bridge" becomes "integral
-//! part"): on clean Wikipedia a repair alone would fire about 14 times per 2,000 words. So repairs
+//! part"): on clean Wikipedia repairs alone fire about 7 times per 2,000 words
+//! (`examples/collocation_eval.rs`). So repairs
 //! are reported only in documents whose score already says they were spun (the other detectors'
 //! findings and the spinner fingerprints), and their confidence is the document's probability
 //! scaled by the strength of the collocation. Without a model of running text (the embedded
