@@ -72,16 +72,28 @@ impl Engine {
         }
         let mut kept = self.filter(text, resolve_overlaps(findings.clone()));
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
-        // Collocation repairs are trusted only in a document already judged spun: alone they
-        // would fire on clean text's rare but real pairs (decode::collocation).
+        // In a document already judged spun, two kinds of evidence too weak on their own are
+        // trusted: collocation repairs (alone they would fire on clean text's rare but real
+        // pairs, decode::collocation) and the document's keys (a spinner replaces a phrase
+        // everywhere, crate::keys).
         if score >= SPUN_AT && !self.options.fast {
+            let mut changed = false;
             if let Some(decoder) = &self.decoder {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
                 if !repairs.is_empty() {
                     findings.extend(repairs);
                     kept = self.filter(text, resolve_overlaps(findings));
-                    (score, verdict) = score_text(text, &tokens, &kept);
+                    changed = true;
                 }
+            }
+            let carried = crate::keys::carry_keys(text, &tokens, &kept, score);
+            if !carried.is_empty() {
+                kept.extend(carried);
+                kept = self.filter(text, resolve_overlaps(kept));
+                changed = true;
+            }
+            if changed {
+                (score, verdict) = score_text(text, &tokens, &kept);
             }
         }
         let findings = kept;

@@ -13,6 +13,7 @@ pub mod decode;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod keys;
 pub mod lexicon;
 pub mod lm;
 pub mod names;

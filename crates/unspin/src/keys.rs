@@ -1,0 +1,179 @@
+//! One key per document: a spinner replaces a phrase everywhere it occurs, so in a document
+//! judged spun, a confident finding ("Head of state" → "President", "Individuals" → "People")
+//! is a key that holds at the phrase's other occurrences too, even where the detector that found
+//! it had too little evidence ("the Russian head of state" in lower case, "Luhansk Individuals’s
+//! Republics").
+//!
+//! The engine carries keys only from the detectors that judge each occurrence (the channel, the
+//! names check, collocation repairs: rule packs already match every occurrence), only from
+//! findings of confidence ≥ [`KEY_CONFIDENCE`], and only in documents whose score is spun.
+
+use std::collections::HashMap;
+
+use crate::channel::is_function_word;
+use crate::finding::Finding;
+use crate::token::{match_case, normalize, tokenize, Token, TokenKind};
+
+/// Findings at least this confident become keys.
+pub const KEY_CONFIDENCE: f32 = 0.5;
+/// A carried finding's confidence: this share of the key's (and at most the document's
+/// probability).
+const CARRIED_SHARE: f32 = 0.9;
+
+/// Rules whose findings may become keys.
+const KEY_RULES: [&str; 3] = ["channel", "names", "collocation"];
+
+/// The written words of a phrase, normalized.
+fn key_words(phrase: &str) -> Vec<String> {
+    tokenize(phrase)
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| normalize(t.text(phrase)).into_owned())
+        .collect()
+}
+
+/// Findings for the other occurrences of each key of `findings` in the document. `findings`
+/// are the document's findings so far; the new ones never overlap a confident one.
+pub fn carry_keys(
+    text: &str,
+    tokens: &[Token],
+    findings: &[Finding],
+    spun_probability: f32,
+) -> Vec<Finding> {
+    // Written words → (suggestion, how often, best confidence).
+    let mut keys: HashMap<Vec<String>, (String, usize, f32)> = HashMap::new();
+    for f in findings {
+        if f.confidence < KEY_CONFIDENCE || !KEY_RULES.contains(&f.rule.as_str()) {
+            continue;
+        }
+        let words = key_words(&f.text);
+        if words.is_empty() || (words.len() == 1 && is_function_word(&words[0])) {
+            continue;
+        }
+        let suggestion = f.suggestion.to_lowercase();
+        let e = keys
+            .entry(words)
+            .or_insert_with(|| (suggestion.clone(), 0, 0.0));
+        if e.0 == suggestion {
+            e.1 += 1;
+            e.2 = e.2.max(f.confidence);
+        }
+    }
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    let longest = keys.keys().map(Vec::len).max().unwrap_or(0);
+    // Word tokens of the document; a phrase matches consecutive words separated by spaces only.
+    let words: Vec<(usize, String)> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind == TokenKind::Word)
+        .map(|(i, t)| (i, normalize(t.text(text)).into_owned()))
+        .collect();
+    // Only confident findings stand in a key's way; weaker overlapping ones are left to the
+    // engine's overlap resolution, which keeps the more confident.
+    let covered = |start: usize, end: usize| {
+        findings
+            .iter()
+            .any(|f| f.confidence >= KEY_CONFIDENCE && f.start < end && start < f.end)
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let mut matched = 0;
+        for len in (1..=longest.min(words.len() - i)).rev() {
+            let span = &words[i..i + len];
+            let contiguous = span.windows(2).all(|p| {
+                let (a, b) = (&tokens[p[0].0], &tokens[p[1].0]);
+                p[1].0 == p[0].0 + 1 && text[a.end..b.start].chars().all(char::is_whitespace)
+            });
+            if !contiguous {
+                continue;
+            }
+            let phrase: Vec<String> = span.iter().map(|(_, w)| w.clone()).collect();
+            let Some((suggestion, _, confidence)) = keys.get(&phrase) else {
+                continue;
+            };
+            let (start, end) = (tokens[span[0].0].start, tokens[span[len - 1].0].end);
+            if covered(start, end) {
+                continue;
+            }
+            let written = &text[start..end];
+            let suggestion = match_case(tokens[span[0].0].text(text), suggestion);
+            out.push(Finding {
+                start,
+                end,
+                text: written.to_string(),
+                message: format!(
+                    "possibly spun: this document writes \"{written}\" for \"{suggestion}\" \
+                     elsewhere, and a spinner applies one key everywhere"
+                ),
+                suggestion,
+                alternatives: Vec::new(),
+                confidence: (confidence * CARRIED_SHARE).min(spun_probability),
+                rule: "key".to_string(),
+            });
+            matched = len;
+            break;
+        }
+        i += matched.max(1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(text: &str, needle: &str, suggestion: &str, rule: &str, confidence: f32) -> Finding {
+        let start = text.find(needle).unwrap();
+        Finding {
+            start,
+            end: start + needle.len(),
+            text: needle.to_string(),
+            message: String::new(),
+            suggestion: suggestion.to_string(),
+            alternatives: Vec::new(),
+            confidence,
+            rule: rule.to_string(),
+        }
+    }
+
+    #[test]
+    fn carries_a_confident_key_to_the_other_occurrences() {
+        let text = "Head of state Biden spoke. Later the Russian head of state replied.";
+        let found = [finding(text, "Head of state", "President", "names", 0.9)];
+        let carried = carry_keys(text, &tokenize(text), &found, 1.0);
+        assert_eq!(carried.len(), 1, "{carried:?}");
+        assert_eq!(carried[0].text, "head of state");
+        assert_eq!(carried[0].suggestion, "president");
+        assert!(carried[0].confidence < 0.9);
+    }
+
+    #[test]
+    fn needs_a_confident_finding_of_a_judging_detector() {
+        let text = "Head of state Biden spoke. Later the Russian head of state replied.";
+        let tokens = tokenize(text);
+        let weak = [finding(text, "Head of state", "President", "names", 0.3)];
+        assert!(carry_keys(text, &tokens, &weak, 1.0).is_empty());
+        let rule = [finding(
+            text,
+            "Head of state",
+            "President",
+            "builtin:x",
+            0.9,
+        )];
+        assert!(carry_keys(text, &tokens, &rule, 1.0).is_empty());
+    }
+
+    #[test]
+    fn bounded_by_the_document_and_never_across_punctuation() {
+        let text =
+            "Head of state Biden spoke. The head, of state, replied; the head of state left.";
+        let found = [finding(text, "Head of state", "President", "channel", 0.9)];
+        let carried = carry_keys(text, &tokenize(text), &found, 0.75);
+        assert_eq!(carried.len(), 1, "{carried:?}");
+        assert_eq!(carried[0].start, text.rfind("head of state").unwrap());
+        assert!(carried[0].confidence <= 0.75);
+    }
+}
