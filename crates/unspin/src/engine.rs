@@ -70,7 +70,7 @@ impl Engine {
                 findings.extend(crate::names::name_findings(text, &tokens, lexicon, g));
             }
         }
-        let mut kept = self.filter(text, resolve_overlaps(findings.clone()));
+        let mut kept = self.filter(text, resolve_overlaps(findings));
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
@@ -81,8 +81,8 @@ impl Engine {
             if let Some(decoder) = &self.decoder {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
                 if !repairs.is_empty() {
-                    findings.extend(repairs);
-                    kept = self.filter(text, resolve_overlaps(findings));
+                    kept.extend(repairs);
+                    kept = self.filter(text, resolve_overlaps(kept));
                     changed = true;
                 }
             }

@@ -147,13 +147,15 @@ impl Decoder {
         self.propagate_keys(&words, &mut proposals);
         // Pairs that no single word mends may have lost both words ("icy disputes" for "frozen
         // conflicts"), unless a neighbouring pair already explained one of them.
+        let mut taken = covered_words(words.len(), &proposals);
         for k in unmended {
-            let taken = |i: usize| proposals.keys().any(|&(a, b)| a <= i && i <= b);
-            if taken(k) || taken(k + 1) {
+            if taken[k] || taken[k + 1] {
                 continue;
             }
             if let Some(r) = self.joint_repair(&words[k].norm, &words[k + 1].norm, thresholds) {
                 proposals.entry((k, k + 1)).or_default().push(r);
+                taken[k] = true;
+                taken[k + 1] = true;
             }
         }
         let mut out = Vec::new();
@@ -201,9 +203,8 @@ impl Decoder {
     /// bigrams with the neighbours). Propagated repairs count [`KEY_PMI_DISCOUNT`] less.
     fn propagate_keys(&self, words: &[Word], proposals: &mut HashMap<(usize, usize), Vec<Repair>>) {
         let mut keys: HashMap<&str, &Repair> = HashMap::new();
-        let mut taken = vec![false; words.len()];
+        let taken = covered_words(words.len(), proposals);
         for (&(first, last), rs) in proposals.iter() {
-            taken[first..=last].iter_mut().for_each(|t| *t = true);
             if first != last {
                 continue;
             }
@@ -368,6 +369,15 @@ impl Decoder {
         }
         out
     }
+}
+
+/// Which words some proposal already covers.
+fn covered_words(n: usize, proposals: &HashMap<(usize, usize), Vec<Repair>>) -> Vec<bool> {
+    let mut taken = vec![false; n];
+    for &(first, last) in proposals.keys() {
+        taken[first..=last].iter_mut().for_each(|t| *t = true);
+    }
+    taken
 }
 
 #[cfg(test)]
