@@ -8,7 +8,10 @@
 //! the share of the kept word's occurrences it accounts for) is a repair. A pair that no single
 //! word mends may have lost both ("icy disputes" for "frozen conflicts": a joint repair, WordNet
 //! synonyms only). A spinner applies one key per document, so each word's strongest repair is
-//! carried to the word's other occurrences that read oddly.
+//! carried to the word's other occurrences that read oddly, and a word that reads oddly three
+//! times or more is mended by the one candidate that fits most of those places ("those
+//! pressures", "Russian pressures", "Ukrainian pressures" → "forces"), even when no single pair
+//! is a strong collocation.
 //!
 //! Clean text is full of unattested pairs too (a rare but real "integral bridge" becomes "integral
 //! part"): on clean Wikipedia repairs alone fire about 7 times per 2,000 words
@@ -59,6 +62,12 @@ const JOINT_CANDIDATES: usize = 60;
 const KEY_PMI_DISCOUNT: f64 = 1.0;
 /// Extra PMI a joint repair needs.
 const JOINT_PMI_MARGIN: f64 = 2.0;
+
+/// Odd occurrences (a bigram with a neighbour the model has never seen) a word needs before
+/// the document's key for it is looked for.
+const DOC_KEY_MIN_ODD: usize = 3;
+/// How many more odd occurrences the document's key must mend than the next candidate.
+const DOC_KEY_MARGIN: usize = 2;
 
 /// One proposed repair of a word.
 #[derive(Debug, Clone)]
@@ -144,6 +153,7 @@ impl Decoder {
                 unmended.push(k);
             }
         }
+        self.document_keys(&words, &mut proposals, thresholds);
         self.propagate_keys(&words, &mut proposals);
         // Pairs that no single word mends may have lost both words ("icy disputes" for "frozen
         // conflicts"), unless a neighbouring pair already explained one of them.
@@ -250,6 +260,102 @@ impl Decoder {
         }
         for (i, r) in propagated {
             proposals.entry((i, i)).or_default().push(r);
+        }
+    }
+
+    /// Keys read off the whole document: a word the document writes in odd company again and
+    /// again ("Ukrainian pressures", "those pressures", "Russian pressures": bigrams running text
+    /// never has) and one candidate that reads naturally in most of those places ("Ukrainian
+    /// forces", "those forces", "Russian forces"). No single pair is a strong collocation, but
+    /// the same mend repeated across the document is a spinner's key.
+    fn document_keys(
+        &self,
+        words: &[Word],
+        proposals: &mut HashMap<(usize, usize), Vec<Repair>>,
+        thresholds: &RepairThresholds,
+    ) {
+        let mut by_form: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            if self.pair_is_open(w) && !w.capitalized_mid {
+                by_form.entry(w.norm.as_str()).or_default().push(i);
+            }
+        }
+        let neighbours = |i: usize| -> (Option<&str>, Option<&str>) {
+            let w = &words[i];
+            let left = i
+                .checked_sub(1)
+                .map(|j| &words[j])
+                .filter(|l| l.segment == w.segment)
+                .map(|l| l.norm.as_str());
+            let right = words
+                .get(i + 1)
+                .filter(|r| r.segment == w.segment)
+                .map(|r| r.norm.as_str());
+            (left, right)
+        };
+        for (form, occurrences) in by_form {
+            if occurrences.len() < DOC_KEY_MIN_ODD {
+                continue;
+            }
+            let odd: Vec<(usize, Option<&str>, Option<&str>)> = occurrences
+                .iter()
+                .map(|&i| {
+                    let (l, r) = neighbours(i);
+                    (i, l, r)
+                })
+                .filter(|&(_, l, r)| {
+                    l.is_some_and(|l| self.lm.count(&[l, form]) == 0)
+                        || r.is_some_and(|r| self.lm.count(&[form, r]) == 0)
+                })
+                .collect();
+            if odd.len() < DOC_KEY_MIN_ODD {
+                continue;
+            }
+            // Each candidate with the odd occurrences it mends: every bigram with the
+            // neighbours attested as a collocation would be (seen `min_pair_count` times).
+            let mut scored: Vec<(Vec<usize>, String)> = Vec::new();
+            for c in self.channel.candidates(&[form]) {
+                // "also" is the one function word spinners replace by content words
+                // ("additionally"); the decoder keeps it for the same reason.
+                if c.original.contains(' ')
+                    || (is_function_word(&c.original) && c.original != "also")
+                {
+                    continue;
+                }
+                let cand = c.original.as_str();
+                if self.lm.count(&[cand]) == 0 {
+                    continue;
+                }
+                let reads = |pair: [&str; 2]| self.lm.count(&pair) >= thresholds.min_pair_count;
+                let mended: Vec<usize> = odd
+                    .iter()
+                    .filter(|&&(_, l, r)| {
+                        l.is_none_or(|l| reads([l, cand])) && r.is_none_or(|r| reads([cand, r]))
+                    })
+                    .map(|&(i, _, _)| i)
+                    .collect();
+                scored.push((mended, c.original));
+            }
+            scored.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
+            let Some((best, original)) = scored.first() else {
+                continue;
+            };
+            let runner_up = scored.get(1).map_or(0, |s| s.0.len());
+            // Most odd occurrences mended, and clearly by one candidate: a loose associate
+            // that happens to fit two places is no key.
+            if best.len() < DOC_KEY_MIN_ODD
+                || 2 * best.len() < odd.len()
+                || best.len() < runner_up + DOC_KEY_MARGIN
+            {
+                continue;
+            }
+            let pmi = thresholds.min_pmi + PMI_SPAN * best.len() as f64 / odd.len() as f64;
+            for &i in best {
+                proposals.entry((i, i)).or_default().push(Repair {
+                    original: original.clone(),
+                    pmi,
+                });
+            }
         }
     }
 
@@ -457,6 +563,49 @@ mod tests {
             .collect();
         assert_eq!(repairs, [("legislation", "law"), ("legislation", "law")]);
         assert!(found[1].confidence < found[0].confidence);
+    }
+
+    /// A model where "forces" follows "those", "all" and "our" and "pressures" never does: no
+    /// pair of content words is broken, so only the document's repeated oddity tells.
+    fn key_model() -> Arc<dyn LanguageModel> {
+        Arc::new(CountsModel::from_lines(
+            2,
+            &[
+                (10, "they fought those forces"),
+                (10, "all forces were sent"),
+                (10, "our forces held the line"),
+                (10, "economic pressures grew fast"),
+                (60, "people discussed the weather all day long"),
+            ],
+        ))
+    }
+
+    #[test]
+    fn a_word_odd_everywhere_and_mended_by_one_candidate_is_a_key() {
+        let d = Decoder::new(key_model());
+        let text = "They fought those pressures. Then all pressures were sent. Our pressures held.";
+        let found = d.collocation_findings(text, &tokenize(text), 1.0);
+        let keyed: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
+            .collect();
+        assert_eq!(
+            keyed,
+            [
+                ("pressures", "forces"),
+                ("pressures", "forces"),
+                ("pressures", "forces")
+            ],
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn two_odd_occurrences_are_no_key() {
+        let d = Decoder::new(key_model());
+        let text = "They fought those pressures. Then all pressures were sent.";
+        let found = d.collocation_findings(text, &tokenize(text), 1.0);
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]
