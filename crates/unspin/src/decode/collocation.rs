@@ -213,7 +213,13 @@ impl Decoder {
     /// bigrams with the neighbours). Propagated repairs count [`KEY_PMI_DISCOUNT`] less.
     fn propagate_keys(&self, words: &[Word], proposals: &mut HashMap<(usize, usize), Vec<Repair>>) {
         let mut keys: HashMap<&str, &Repair> = HashMap::new();
-        let taken = covered_words(words.len(), proposals);
+        // Words inside a joint repair are left to it; a word with repairs of its own still
+        // hears the key, which competes with them (a weaker local "above" against the
+        // document's "also").
+        let mut in_joint = vec![false; words.len()];
+        for &(first, last) in proposals.keys().filter(|(f, l)| f != l) {
+            in_joint[first..=last].iter_mut().for_each(|t| *t = true);
+        }
         for (&(first, last), rs) in proposals.iter() {
             if first != last {
                 continue;
@@ -227,12 +233,18 @@ impl Decoder {
         }
         let mut propagated: Vec<(usize, Repair)> = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            if taken[i] || !self.pair_is_open(w) || w.capitalized_mid {
+            if in_joint[i] || !self.pair_is_open(w) || w.capitalized_mid {
                 continue;
             }
             let Some(key) = keys.get(w.norm.as_str()) else {
                 continue;
             };
+            if proposals
+                .get(&(i, i))
+                .is_some_and(|rs| rs.iter().any(|r| r.original == key.original))
+            {
+                continue;
+            }
             let left = i
                 .checked_sub(1)
                 .map(|j| &words[j])
