@@ -88,9 +88,9 @@ pub struct Lexicon {
     n: usize,
     fwd: Csr,
     inv: Csr,
-    /// First words of the multi-word terms, collected on first use (see
-    /// [`Lexicon::starts_a_phrase`]).
-    phrase_starts: OnceLock<rustc_hash::FxHashSet<&'static str>>,
+    /// Each multi-word term without its last word ("head of" for "head of state", "armed" for
+    /// "armed forces"), collected on first use (see [`Lexicon::heads_a_phrase`]).
+    phrase_heads: OnceLock<rustc_hash::FxHashSet<&'static str>>,
 }
 
 impl Lexicon {
@@ -105,7 +105,7 @@ impl Lexicon {
                 n,
                 fwd: Csr::new(FWD, n),
                 inv: Csr::new(INV, n),
-                phrase_starts: OnceLock::new(),
+                phrase_heads: OnceLock::new(),
             }
         })
     }
@@ -124,16 +124,20 @@ impl Lexicon {
         self.terms.get(term).map(|v| v as TermId)
     }
 
-    /// Whether some multi-word term starts with this word: a cheap test that spares most
-    /// two- and three-word windows of text a lookup that would find nothing.
-    pub fn starts_a_phrase(&self, word: &str) -> bool {
-        self.phrase_starts
-            .get_or_init(|| {
-                (0..self.n as TermId)
-                    .filter_map(|id| self.term(id).split_once(' ').map(|(first, _)| first))
-                    .collect()
-            })
-            .contains(word)
+    /// Whether some multi-word term is `head` followed by one more word: the cheap test that
+    /// spares nearly every two- and three-word window of text a lookup that would find nothing
+    /// ("head of" heads "head of state"; "of the" heads nothing).
+    pub fn heads_a_phrase(&self, head: &[&str]) -> bool {
+        let heads = self.phrase_heads.get_or_init(|| {
+            (0..self.n as TermId)
+                .filter_map(|id| self.term(id).rsplit_once(' ').map(|(head, _)| head))
+                .collect()
+        });
+        match head {
+            [] => false,
+            [word] => heads.contains(word),
+            words => heads.contains(words.join(" ").as_str()),
+        }
     }
 
     /// The normalized text of a term.
