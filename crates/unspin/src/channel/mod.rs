@@ -16,8 +16,6 @@
 
 pub mod inflect;
 
-use std::collections::HashMap;
-
 use crate::lexicon::Lexicon;
 pub use inflect::Inflection;
 
@@ -141,20 +139,15 @@ impl Channel {
             return out;
         }
         let written = words.join(" ");
-        // Index of each original in `out`: common words have hundreds of candidates, and a
-        // linear search for duplicates made this quadratic.
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        self.all_candidates(words, &written, &mut out);
+        dedupe(out)
+    }
+
+    /// Every candidate of [`Channel::candidates`] into `out`, duplicates included.
+    fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<Candidate>) {
         let mut push = |c: Candidate| {
             if c.original != written {
-                if let Some(&i) = seen.get(&c.original) {
-                    // Keep the strongest evidence for a duplicate.
-                    if rank(c.edge) > rank(out[i].edge) {
-                        out[i] = c;
-                    }
-                } else {
-                    seen.insert(c.original.clone(), out.len());
-                    out.push(c);
-                }
+                out.push(c);
             }
         };
         for (w, o) in PATTERNS {
@@ -168,12 +161,12 @@ impl Channel {
             }
         }
         if words.len() == 1 && is_function_word(words[0]) {
-            return out;
+            return;
         }
         if words.iter().all(|w| is_function_word(w)) {
-            return out;
+            return;
         }
-        if let Some(id) = self.lex.id(&written) {
+        if let Some(id) = self.lex.id(written) {
             let fan_in = self.lex.original_count(id) as u32;
             for e in self.lex.originals(id) {
                 push(Candidate {
@@ -187,7 +180,7 @@ impl Channel {
         // Inflection is carried on single words and on the last word of a phrase.
         let (prefix, last) = match written.rsplit_once(' ') {
             Some((p, l)) => (Some(p), l),
-            None => (None, written.as_str()),
+            None => (None, written),
         };
         for (lemma, infl) in inflect::lemmas(last) {
             let lemma_term = match prefix {
@@ -209,8 +202,32 @@ impl Channel {
                 }
             }
         }
-        out
     }
+}
+
+/// One candidate per original, at the place of its first occurrence, with the strongest
+/// evidence any occurrence has (the first of those on a tie). Sorting instead of a map keyed by
+/// each original: common words have hundreds of candidates, and a map needed a copy of each.
+fn dedupe(all: Vec<Candidate>) -> Vec<Candidate> {
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by(|&a, &b| all[a].original.cmp(&all[b].original).then(a.cmp(&b)));
+    // (first index of the group, index of its strongest candidate)
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for i in order {
+        match kept.last_mut() {
+            Some((_, best)) if all[*best].original == all[i].original => {
+                if rank(all[i].edge) > rank(all[*best].edge) {
+                    *best = i;
+                }
+            }
+            _ => kept.push((i, i)),
+        }
+    }
+    kept.sort_unstable();
+    let mut slots: Vec<Option<Candidate>> = all.into_iter().map(Some).collect();
+    kept.into_iter()
+        .filter_map(|(_, best)| slots[best].take())
+        .collect()
 }
 
 fn rank(e: EdgeKind) -> u8 {

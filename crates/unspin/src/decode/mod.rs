@@ -456,15 +456,17 @@ impl Decoder {
         let len = written.len();
         let mut kept: Vec<(Candidate, u64)> = Vec::new();
         for c in self.channel.candidates(written) {
+            if len == 1
+                && !c.original.contains(' ')
+                && is_function_word(&c.original)
+                && c.original != "also"
+            {
+                // A content word spun from a function word is rare; keep only "also".
+                continue;
+            }
             let count = self.phrase_count(&c.original);
             if count == 0 {
                 continue;
-            }
-            if len == 1 && !c.original.contains(' ') && is_function_word(&c.original) {
-                // A content word spun from a function word is rare; keep only "also".
-                if c.original != "also" {
-                    continue;
-                }
             }
             kept.push((c, count));
         }
@@ -480,6 +482,9 @@ impl Decoder {
     /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
     /// the smallest count of its n-grams of the highest order.
     fn phrase_count(&self, phrase: &str) -> u64 {
+        if !phrase.contains(' ') {
+            return self.lm.count(&[phrase]);
+        }
         let parts: Vec<&str> = phrase.split(' ').collect();
         let order = self.lm.order().max(1);
         if parts.len() <= order {
