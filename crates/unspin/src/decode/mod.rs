@@ -603,13 +603,7 @@ impl Decoder {
 
     /// Sum of log10 P(word | context) for the words of `seq` from `from` on.
     fn seq_logprob(&self, seq: &[&str], from: usize) -> f32 {
-        let order = self.lm.order().max(1);
-        (from..seq.len())
-            .map(|k| {
-                let lo = k.saturating_sub(order - 1);
-                self.lm.log_prob(&seq[lo..k], seq[k])
-            })
-            .sum()
+        self.lm.seq_log_prob(seq, from)
     }
 
     /// Document pooling: the same swap everywhere in the document.

@@ -82,6 +82,18 @@ pub trait LanguageModel: Send + Sync {
     fn attests_bigrams(&self) -> bool {
         true
     }
+    /// Sum of log10 P(seq[k] | the words before it in `seq`) for k in `from..seq.len()`: what
+    /// the decoder asks of every candidate in its context. Models may answer it faster than
+    /// word by word (looking each word up once).
+    fn seq_log_prob(&self, seq: &[&str], from: usize) -> f32 {
+        let order = self.order().max(1);
+        (from..seq.len())
+            .map(|k| {
+                let lo = k.saturating_sub(order - 1);
+                self.log_prob(&seq[lo..k], seq[k])
+            })
+            .sum()
+    }
 }
 
 /// Stupid backoff factor (Brants et al. 2007).
@@ -219,12 +231,21 @@ impl LanguageModel for CountsModel {
 pub fn stupid_backoff<M: LanguageModel + ?Sized>(m: &M, context: &[&str], word: &str) -> f32 {
     let ctx = &context[context.len().saturating_sub(m.order() - 1)..];
     let mut penalty = 0.0f32;
-    let mut gram: Vec<&str> = Vec::with_capacity(ctx.len() + 1);
+    // Orders beyond 8 are never built; they fall back to a vector.
+    let mut stack = [""; 8];
+    let mut heap: Vec<&str> = Vec::new();
     for start in 0..=ctx.len() {
-        gram.clear();
-        gram.extend_from_slice(&ctx[start..]);
-        gram.push(word);
-        let c = m.count(&gram);
+        let n = ctx.len() - start + 1;
+        let gram: &mut [&str] = if n <= stack.len() {
+            &mut stack[..n]
+        } else {
+            heap.resize(n, "");
+            &mut heap
+        };
+        gram[..n - 1].copy_from_slice(&ctx[start..]);
+        gram[n - 1] = word;
+        let gram: &[&str] = gram;
+        let c = m.count(gram);
         if c > 0 {
             let denom = if gram.len() == 1 {
                 m.total_words().max(1)

@@ -183,6 +183,60 @@ impl HashIndex {
             _ => None,
         }
     }
+
+    /// [`stupid_backoff`] summed over `seq[from..]` for a bigram model whose bigrams are all in
+    /// the index, with each word of `seq` looked up once instead of at every n-gram that holds
+    /// it. `None` when the index cannot answer (no bigram map, a sequence too long to keep on
+    /// the stack).
+    fn bigram_seq_log_prob(&self, seq: &[&str], from: usize, total: u64) -> Option<f32> {
+        let bigrams = self.bigrams.as_ref()?;
+        const MAX: usize = 64;
+        if seq.len() > MAX {
+            return None;
+        }
+        let mut ids = [None::<u32>; MAX];
+        for (slot, word) in ids.iter_mut().zip(seq) {
+            *slot = self.ids.get(*word).copied();
+        }
+        let unigram = |id: Option<u32>| -> u64 {
+            id.map(|i| self.unigrams[i as usize])
+                .filter(|&v| v != ABSENT)
+                .unwrap_or(0)
+        };
+        let bigram = |a: Option<u32>, b: Option<u32>| -> u64 {
+            match (a, b) {
+                (Some(a), Some(b)) => bigrams.get(&(a, b)).copied().unwrap_or(0),
+                _ => 0,
+            }
+        };
+        // The same arithmetic, in the same order, as `stupid_backoff` with order 2.
+        let backoff = super::BACKOFF.log10();
+        let mut values = [0.0f32; MAX];
+        for k in from..seq.len() {
+            let word = ids[k];
+            let mut penalty = 0.0f32;
+            let mut value = None;
+            if k > 0 {
+                let c = bigram(ids[k - 1], word);
+                if c > 0 {
+                    let denom = unigram(ids[k - 1]).max(c);
+                    value = Some(penalty + (c as f32 / denom as f32).log10());
+                } else {
+                    penalty += backoff;
+                }
+            }
+            let value = value.unwrap_or_else(|| {
+                let c = unigram(word);
+                if c > 0 {
+                    penalty + (c as f32 / total.max(1) as f32).log10()
+                } else {
+                    penalty + backoff + (0.5 / total.max(1) as f32).log10()
+                }
+            });
+            values[k] = value;
+        }
+        Some(values[from..seq.len()].iter().sum())
+    }
 }
 
 impl std::fmt::Debug for Model {
@@ -488,6 +542,25 @@ impl LanguageModel for Model {
     /// Counted from running text with its bigrams unpruned. A corpus yields many more distinct
     /// bigrams than words (enwiki2015: 14 per word), a list of frequent bigrams a few (the
     /// default model: 2.9), so fewer than [`RUNNING_TEXT_BIGRAMS_PER_WORD`] means a list.
+    fn seq_log_prob(&self, seq: &[&str], from: usize) -> f32 {
+        if self.header.kind == ModelKind::Counts && self.header.order == 2 {
+            if let Some(lp) = self
+                .hash_index()
+                .and_then(|index| index.bigram_seq_log_prob(seq, from, self.header.total_words))
+            {
+                return lp;
+            }
+        }
+        (from..seq.len())
+            .map(|k| {
+                self.log_prob(
+                    &seq[k.saturating_sub(self.header.order.max(1) - 1)..k],
+                    seq[k],
+                )
+            })
+            .sum()
+    }
+
     fn attests_bigrams(&self) -> bool {
         let h = &self.header;
         let unpruned = h.min_count <= 1 || h.prune_from_order > 2;

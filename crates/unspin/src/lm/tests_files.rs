@@ -395,3 +395,39 @@ fn default_model_matches_its_manifest() {
     assert!(model.contains(&["president", "of"]));
     assert!(model.log_prob(&["united"], "states") > model.log_prob(&["united"], "pressures"));
 }
+
+#[test]
+fn sequence_scores_by_word_id_equal_word_by_word_scores() {
+    // The embedded model answers sequences through its word-id index; the answer must be the
+    // very same floats as the trait's word-by-word default (known, unknown and repeated words,
+    // seen and unseen bigrams, every starting point).
+    let model = default_model();
+    let seq = [
+        "the",
+        "president",
+        "of",
+        "ukraine",
+        "met",
+        "the",
+        "qqzxv",
+        "forces",
+        "qqzxv",
+        "and",
+        "pressures",
+        "rose",
+        "sharply",
+        "in",
+        "the",
+        "market",
+    ];
+    for from in 0..seq.len() {
+        let by_word: f32 = (from..seq.len())
+            .map(|k| model.log_prob(&seq[k.saturating_sub(1)..k], seq[k]))
+            .sum();
+        assert_eq!(
+            model.seq_log_prob(&seq, from).to_bits(),
+            by_word.to_bits(),
+            "from {from}"
+        );
+    }
+}
