@@ -70,7 +70,7 @@ fn main() {
                         .find(|(a, b, _)| *a == w.start && *b == w.end)
                         .map(|(_, _, o)| o.as_str());
                     for c in &w.candidates {
-                        let y = gold == Some(c.candidate.original.as_str());
+                        let y = gold == Some(c.candidate.original.as_ref());
                         positives += y as usize;
                         train.push(Sample { x: c.features, y });
                     }

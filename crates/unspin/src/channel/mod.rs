@@ -35,8 +35,9 @@ pub enum EdgeKind {
 /// A candidate original for a written window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    /// Normalized words joined by one space.
-    pub original: String,
+    /// Normalized words joined by one space (shared: a candidate is copied into every window
+    /// that proposes it).
+    pub original: std::sync::Arc<str>,
     pub edge: EdgeKind,
     /// Found through the lemma of the written term and re-inflected.
     pub inflected: bool,
@@ -146,14 +147,14 @@ impl Channel {
     /// Every candidate of [`Channel::candidates`] into `out`, duplicates included.
     fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<Candidate>) {
         let mut push = |c: Candidate| {
-            if c.original != written {
+            if &*c.original != written {
                 out.push(c);
             }
         };
         for (w, o) in PATTERNS {
             if *w == written {
                 push(Candidate {
-                    original: (*o).to_string(),
+                    original: (*o).into(),
                     edge: EdgeKind::Pattern,
                     inflected: false,
                     fan_in: 1,
@@ -170,7 +171,7 @@ impl Channel {
             let fan_in = self.lex.original_count(id) as u32;
             for e in self.lex.originals(id) {
                 push(Candidate {
-                    original: self.lex.term(e.term).to_string(),
+                    original: self.lex.term(e.term).into(),
                     edge: edge_kind(e.sources.moby, e.sources.wordnet),
                     inflected: false,
                     fan_in,
@@ -194,7 +195,7 @@ impl Channel {
             for e in self.lex.originals(id) {
                 for form in inflect::inflect(self.lex.term(e.term), infl) {
                     push(Candidate {
-                        original: form,
+                        original: form.into(),
                         edge: edge_kind(e.sources.moby, e.sources.wordnet),
                         inflected: true,
                         fan_in,
@@ -268,7 +269,7 @@ mod tests {
         Channel::default()
             .candidates(words)
             .into_iter()
-            .map(|c| c.original)
+            .map(|c| c.original.to_string())
             .collect()
     }
 

@@ -330,11 +330,11 @@ impl Decoder {
                 // "also" is the one function word spinners replace by content words
                 // ("additionally"); the decoder keeps it for the same reason.
                 if c.original.contains(' ')
-                    || (is_function_word(&c.original) && c.original != "also")
+                    || (is_function_word(&c.original) && &*c.original != "also")
                 {
                     continue;
                 }
-                let cand = c.original.as_str();
+                let cand = c.original.as_ref();
                 if self.lm.count(&[cand]) == 0 {
                     continue;
                 }
@@ -346,7 +346,7 @@ impl Decoder {
                     })
                     .map(|&(i, _, _)| i)
                     .collect();
-                scored.push((mended, c.original));
+                scored.push((mended, c.original.to_string()));
             }
             scored.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
             let Some((best, original)) = scored.first() else {
@@ -376,8 +376,8 @@ impl Decoder {
     /// two guesses are weaker than one.
     fn joint_repair(&self, a: &str, b: &str, thresholds: &RepairThresholds) -> Option<Repair> {
         let n = self.lm.total_words().max(1) as f64;
-        let top = |w: &str| -> Vec<(String, u64)> {
-            let mut c: Vec<(String, u64)> = self
+        let top = |w: &str| -> Vec<(std::sync::Arc<str>, u64)> {
+            let mut c: Vec<(std::sync::Arc<str>, u64)> = self
                 .channel
                 .candidates(&[w])
                 .into_iter()
@@ -386,7 +386,7 @@ impl Decoder {
                 // ball"): joint repairs follow WordNet's synonyms only.
                 .filter(|c| c.edge != EdgeKind::Moby)
                 .map(|c| {
-                    let count = self.lm.count(&[c.original.as_str()]);
+                    let count = self.lm.count(&[c.original.as_ref()]);
                     (c.original, count)
                 })
                 .filter(|c| c.1 > 0)
@@ -399,7 +399,7 @@ impl Decoder {
         let mut best: Option<Repair> = None;
         for (l, lc) in &left {
             for (r, rc) in &right {
-                let pair_count = self.lm.count(&[l.as_str(), r.as_str()]);
+                let pair_count = self.lm.count(&[l.as_ref(), r.as_ref()]);
                 if pair_count < thresholds.min_pair_count {
                     continue;
                 }
@@ -467,20 +467,20 @@ impl Decoder {
                 continue;
             }
             let pair: [&str; 2] = if kept_is_left {
-                [kept, c.original.as_str()]
+                [kept, c.original.as_ref()]
             } else {
-                [c.original.as_str(), kept]
+                [c.original.as_ref(), kept]
             };
             let pair_count = self.lm.count(&pair);
             if pair_count < thresholds.min_pair_count {
                 continue;
             }
-            let cand_count = self.lm.count(&[c.original.as_str()]).max(1);
+            let cand_count = self.lm.count(&[c.original.as_ref()]).max(1);
             let pmi = (pair_count as f64 * n / (kept_count as f64 * cand_count as f64)).ln();
             let share = pair_count as f64 / kept_count as f64;
             if pmi >= thresholds.min_pmi && share >= thresholds.min_share {
                 out.push(Repair {
-                    original: c.original,
+                    original: c.original.to_string(),
                     pmi,
                 });
             }

@@ -280,7 +280,7 @@ impl Decoder {
         for &wi in chosen {
             let w = &first.windows[wi];
             if let Some(best) = w.best() {
-                replaced[w.first] = Some(best.candidate.original.clone());
+                replaced[w.first] = Some(best.candidate.original.to_string());
                 for slot in replaced.iter_mut().take(w.last).skip(w.first + 1) {
                     *slot = Some(String::new());
                 }
@@ -459,7 +459,7 @@ impl Decoder {
             if len == 1
                 && !c.original.contains(' ')
                 && is_function_word(&c.original)
-                && c.original != "also"
+                && &*c.original != "also"
             {
                 // A content word spun from a function word is rare; keep only "also".
                 continue;
@@ -619,12 +619,12 @@ impl Decoder {
             doc_ngrams.insert(w.written.as_str(), 0);
             for c in &w.candidates {
                 let e = pairs
-                    .entry((w.written.as_str(), c.candidate.original.as_str()))
+                    .entry((w.written.as_str(), c.candidate.original.as_ref()))
                     .or_insert((0.0, 0, 0));
                 e.0 += c.features[1].clamp(-3.0, 3.0);
                 e.1 += 1;
                 e.2 += (c.features[1] > 0.0) as u32;
-                doc_ngrams.insert(c.candidate.original.as_str(), 0);
+                doc_ngrams.insert(c.candidate.original.as_ref(), 0);
             }
         }
         let mut key = String::new();
@@ -651,9 +651,9 @@ impl Decoder {
                     .iter()
                     .map(|c| {
                         let (sum, n, pos) =
-                            pairs[&(w.written.as_str(), c.candidate.original.as_str())];
+                            pairs[&(w.written.as_str(), c.candidate.original.as_ref())];
                         let in_doc = doc_ngrams
-                            .get(c.candidate.original.as_str())
+                            .get(c.candidate.original.as_ref())
                             .copied()
                             .unwrap_or(0);
                         let own = c.features[1].clamp(-3.0, 3.0);
@@ -711,9 +711,11 @@ impl Decoder {
 
 /// Whether the space-separated words of `needle` occur in a row among those of `haystack`.
 fn contains_phrase(haystack: &str, needle: &str) -> bool {
-    let hay: Vec<&str> = haystack.split(' ').collect();
-    let need: Vec<&str> = needle.split(' ').collect();
-    hay.windows(need.len()).any(|w| w == need.as_slice())
+    haystack.match_indices(needle).any(|(at, _)| {
+        let end = at + needle.len();
+        (at == 0 || haystack.as_bytes()[at - 1] == b' ')
+            && (end == haystack.len() || haystack.as_bytes()[end] == b' ')
+    })
 }
 
 /// The written window's side of the local features (see [`Decoder::window_base`]).
@@ -738,6 +740,16 @@ mod tests {
     use super::*;
     use crate::lm::CountsModel;
     use crate::token::tokenize;
+
+    #[test]
+    fn phrases_are_found_on_word_boundaries_only() {
+        assert!(contains_phrase("has actually", "has"));
+        assert!(contains_phrase("as well as", "well as"));
+        assert!(contains_phrase("as well as", "as"));
+        assert!(!contains_phrase("has actually", "actual"));
+        assert!(!contains_phrase("washing", "as"));
+        assert!(!contains_phrase("as well", "as well as"));
+    }
 
     fn toy_model() -> Arc<dyn LanguageModel> {
         let mut m = CountsModel::new(3);
@@ -818,7 +830,7 @@ mod tests {
             .iter()
             .find(|w| w.written == "pressures")
             .expect("a window on pressures");
-        assert_eq!(w.best().unwrap().candidate.original, "forces");
+        assert_eq!(&*w.best().unwrap().candidate.original, "forces");
         // The second occurrence pools the first one's evidence.
         assert!(w.best().unwrap().features[12] > 0.0);
     }
