@@ -16,6 +16,9 @@
 
 pub mod inflect;
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use crate::lexicon::Lexicon;
 pub use inflect::Inflection;
 
@@ -37,7 +40,7 @@ pub enum EdgeKind {
 pub struct Candidate {
     /// Normalized words joined by one space (shared: a candidate is copied into every window
     /// that proposes it).
-    pub original: std::sync::Arc<str>,
+    pub original: Arc<str>,
     pub edge: EdgeKind,
     /// Found through the lemma of the written term and re-inflected.
     pub inflected: bool,
@@ -135,7 +138,17 @@ impl Channel {
     /// written form itself excluded. Inflected forms are over-generated: the caller keeps those
     /// its language model knows.
     pub fn candidates(&self, words: &[&str]) -> Vec<Candidate> {
-        let mut out: Vec<Candidate> = Vec::new();
+        self.draft_candidates(words)
+            .into_iter()
+            .map(DraftCandidate::into_candidate)
+            .collect()
+    }
+
+    /// [`Channel::candidates`] before their originals are made shareable: the thesaurus's own
+    /// strings are borrowed, so a caller that keeps a dozen of a common word's hundreds of
+    /// candidates allocates a dozen strings.
+    pub fn draft_candidates(&self, words: &[&str]) -> Vec<DraftCandidate> {
+        let mut out = Vec::new();
         if words.is_empty() {
             return out;
         }
@@ -145,16 +158,16 @@ impl Channel {
     }
 
     /// Every candidate of [`Channel::candidates`] into `out`, duplicates included.
-    fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<Candidate>) {
-        let mut push = |c: Candidate| {
-            if &*c.original != written {
+    fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<DraftCandidate>) {
+        let mut push = |c: DraftCandidate| {
+            if c.original != written {
                 out.push(c);
             }
         };
         for (w, o) in PATTERNS {
             if *w == written {
-                push(Candidate {
-                    original: (*o).into(),
+                push(DraftCandidate {
+                    original: Cow::Borrowed(o),
                     edge: EdgeKind::Pattern,
                     inflected: false,
                     fan_in: 1,
@@ -170,8 +183,8 @@ impl Channel {
         if let Some(id) = self.lex.id(written) {
             let fan_in = self.lex.original_count(id) as u32;
             for e in self.lex.originals(id) {
-                push(Candidate {
-                    original: self.lex.term(e.term).into(),
+                push(DraftCandidate {
+                    original: Cow::Borrowed(self.lex.term(e.term)),
                     edge: edge_kind(e.sources.moby, e.sources.wordnet),
                     inflected: false,
                     fan_in,
@@ -194,8 +207,8 @@ impl Channel {
             let fan_in = self.lex.original_count(id) as u32;
             for e in self.lex.originals(id) {
                 for form in inflect::inflect(self.lex.term(e.term), infl) {
-                    push(Candidate {
-                        original: form.into(),
+                    push(DraftCandidate {
+                        original: Cow::Owned(form),
                         edge: edge_kind(e.sources.moby, e.sources.wordnet),
                         inflected: true,
                         fan_in,
@@ -206,10 +219,30 @@ impl Channel {
     }
 }
 
+/// A [`Candidate`] whose original may still borrow the thesaurus's string.
+#[derive(Debug, Clone)]
+pub struct DraftCandidate {
+    pub original: Cow<'static, str>,
+    pub edge: EdgeKind,
+    pub inflected: bool,
+    pub fan_in: u32,
+}
+
+impl DraftCandidate {
+    pub fn into_candidate(self) -> Candidate {
+        Candidate {
+            original: Arc::from(self.original.as_ref()),
+            edge: self.edge,
+            inflected: self.inflected,
+            fan_in: self.fan_in,
+        }
+    }
+}
+
 /// One candidate per original, at the place of its first occurrence, with the strongest
 /// evidence any occurrence has (the first of those on a tie). Sorting instead of a map keyed by
 /// each original: common words have hundreds of candidates, and a map needed a copy of each.
-fn dedupe(all: Vec<Candidate>) -> Vec<Candidate> {
+fn dedupe(all: Vec<DraftCandidate>) -> Vec<DraftCandidate> {
     let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_by(|&a, &b| all[a].original.cmp(&all[b].original).then(a.cmp(&b)));
     // (first index of the group, index of its strongest candidate)
@@ -225,7 +258,7 @@ fn dedupe(all: Vec<Candidate>) -> Vec<Candidate> {
         }
     }
     kept.sort_unstable();
-    let mut slots: Vec<Option<Candidate>> = all.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<DraftCandidate>> = all.into_iter().map(Some).collect();
     kept.into_iter()
         .filter_map(|(_, best)| slots[best].take())
         .collect()

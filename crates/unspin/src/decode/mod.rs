@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::cache::SharedCache;
-use crate::channel::{is_function_word, Candidate, Channel, EdgeKind};
+use crate::channel::{is_function_word, Candidate, Channel, DraftCandidate, EdgeKind};
 use crate::finding::Finding;
 use crate::lm::LanguageModel;
 use crate::token::{match_case, normalize, sentences, Token, TokenKind};
@@ -454,12 +454,12 @@ impl Decoder {
     /// first, then the most frequent, at most [`MAX_CANDIDATES`].
     fn kept_candidates(&self, written: &[&str]) -> Vec<Candidate> {
         let len = written.len();
-        let mut kept: Vec<(Candidate, u64)> = Vec::new();
-        for c in self.channel.candidates(written) {
+        let mut kept: Vec<(DraftCandidate, u64)> = Vec::new();
+        for c in self.channel.draft_candidates(written) {
             if len == 1
                 && !c.original.contains(' ')
                 && is_function_word(&c.original)
-                && &*c.original != "also"
+                && c.original != "also"
             {
                 // A content word spun from a function word is rare; keep only "also".
                 continue;
@@ -476,7 +476,7 @@ impl Decoder {
                 .then(b.1.cmp(&a.1))
         });
         kept.truncate(MAX_CANDIDATES);
-        kept.into_iter().map(|(c, _)| c).collect()
+        kept.into_iter().map(|(c, _)| c.into_candidate()).collect()
     }
 
     /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
