@@ -245,15 +245,7 @@ impl Decoder {
             {
                 continue;
             }
-            let left = i
-                .checked_sub(1)
-                .map(|j| &words[j])
-                .filter(|l| l.segment == w.segment)
-                .map(|l| l.norm.as_str());
-            let right = words
-                .get(i + 1)
-                .filter(|r| r.segment == w.segment)
-                .map(|r| r.norm.as_str());
+            let (left, right) = neighbours(words, i);
             let attested = |x: &str| -> usize {
                 left.is_some_and(|l| self.lm.count(&[l, x]) > 0) as usize
                     + right.is_some_and(|r| self.lm.count(&[x, r]) > 0) as usize
@@ -292,19 +284,6 @@ impl Decoder {
                 by_form.entry(w.norm.as_str()).or_default().push(i);
             }
         }
-        let neighbours = |i: usize| -> (Option<&str>, Option<&str>) {
-            let w = &words[i];
-            let left = i
-                .checked_sub(1)
-                .map(|j| &words[j])
-                .filter(|l| l.segment == w.segment)
-                .map(|l| l.norm.as_str());
-            let right = words
-                .get(i + 1)
-                .filter(|r| r.segment == w.segment)
-                .map(|r| r.norm.as_str());
-            (left, right)
-        };
         for (form, occurrences) in by_form {
             if occurrences.len() < DOC_KEY_MIN_ODD {
                 continue;
@@ -312,7 +291,7 @@ impl Decoder {
             let odd: Vec<(usize, Option<&str>, Option<&str>)> = occurrences
                 .iter()
                 .map(|&i| {
-                    let (l, r) = neighbours(i);
+                    let (l, r) = neighbours(words, i);
                     (i, l, r)
                 })
                 .filter(|&(_, l, r)| {
@@ -487,6 +466,21 @@ impl Decoder {
         }
         out
     }
+}
+
+/// The words next to `words[i]` in its segment (nothing across punctuation), normalized.
+fn neighbours(words: &[Word], i: usize) -> (Option<&str>, Option<&str>) {
+    let segment = words[i].segment;
+    let left = i
+        .checked_sub(1)
+        .map(|j| &words[j])
+        .filter(|l| l.segment == segment)
+        .map(|l| l.norm.as_str());
+    let right = words
+        .get(i + 1)
+        .filter(|r| r.segment == segment)
+        .map(|r| r.norm.as_str());
+    (left, right)
 }
 
 /// Which words some proposal already covers.
