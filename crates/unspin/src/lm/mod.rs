@@ -86,14 +86,23 @@ pub trait LanguageModel: Send + Sync {
     /// the decoder asks of every candidate in its context. Models may answer it faster than
     /// word by word (looking each word up once).
     fn seq_log_prob(&self, seq: &[&str], from: usize) -> f32 {
-        let order = self.order().max(1);
-        (from..seq.len())
-            .map(|k| {
-                let lo = k.saturating_sub(order - 1);
-                self.log_prob(&seq[lo..k], seq[k])
-            })
-            .sum()
+        seq_log_prob_word_by_word(self, seq, from)
     }
+}
+
+/// [`LanguageModel::seq_log_prob`] as the sum of [`LanguageModel::log_prob`] at each word.
+pub fn seq_log_prob_word_by_word<M: LanguageModel + ?Sized>(
+    m: &M,
+    seq: &[&str],
+    from: usize,
+) -> f32 {
+    let order = m.order().max(1);
+    (from..seq.len())
+        .map(|k| {
+            let lo = k.saturating_sub(order - 1);
+            m.log_prob(&seq[lo..k], seq[k])
+        })
+        .sum()
 }
 
 /// Stupid backoff factor (Brants et al. 2007).
