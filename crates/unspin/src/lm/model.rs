@@ -551,14 +551,7 @@ impl LanguageModel for Model {
                 return lp;
             }
         }
-        (from..seq.len())
-            .map(|k| {
-                self.log_prob(
-                    &seq[k.saturating_sub(self.header.order.max(1) - 1)..k],
-                    seq[k],
-                )
-            })
-            .sum()
+        super::seq_log_prob_word_by_word(self, seq, from)
     }
 
     fn attests_bigrams(&self) -> bool {
