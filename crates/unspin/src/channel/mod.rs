@@ -81,6 +81,12 @@ pub fn is_function_word(w: &str) -> bool {
     FUNCTION_WORDS.binary_search(&w).is_ok()
 }
 
+/// A function word that is no original for a written content word: every one but "also", the
+/// one spinners replace by content words ("additionally").
+pub fn is_function_word_original(original: &str) -> bool {
+    original != "also" && is_function_word(original)
+}
+
 /// Candidate originals from the thesaurus and the pattern table.
 pub struct Channel {
     lex: &'static Lexicon,

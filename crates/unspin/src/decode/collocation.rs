@@ -21,10 +21,11 @@
 //! scaled by the strength of the collocation. Without a model of running text (the embedded
 //! default model lists only frequent bigrams, so "unseen" means little) there are no repairs.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::{Decoder, Word};
-use crate::channel::{is_function_word, EdgeKind};
+use crate::channel::{is_function_word, is_function_word_original, EdgeKind};
 use crate::finding::Finding;
 use crate::token::{match_case, Token};
 
@@ -157,7 +158,7 @@ impl Decoder {
         self.propagate_keys(&words, &mut proposals);
         // Pairs that no single word mends may have lost both words ("icy disputes" for "frozen
         // conflicts"), unless a neighbouring pair already explained one of them.
-        let mut taken = covered_words(words.len(), &proposals);
+        let mut taken = covered_words(words.len(), proposals.keys());
         for k in unmended {
             if taken[k] || taken[k + 1] {
                 continue;
@@ -216,10 +217,7 @@ impl Decoder {
         // Words inside a joint repair are left to it; a word with repairs of its own still
         // hears the key, which competes with them (a weaker local "above" against the
         // document's "also").
-        let mut in_joint = vec![false; words.len()];
-        for &(first, last) in proposals.keys().filter(|(f, l)| f != l) {
-            in_joint[first..=last].iter_mut().for_each(|t| *t = true);
-        }
+        let in_joint = covered_words(words.len(), proposals.keys().filter(|(f, l)| f != l));
         for (&(first, last), rs) in proposals.iter() {
             if first != last {
                 continue;
@@ -304,13 +302,9 @@ impl Decoder {
             }
             // Each candidate with the odd occurrences it mends: every bigram with the
             // neighbours attested as a collocation would be (seen `min_pair_count` times).
-            let mut scored: Vec<(Vec<usize>, String)> = Vec::new();
-            for c in self.channel.candidates(&[form]) {
-                // "also" is the one function word spinners replace by content words
-                // ("additionally"); the decoder keeps it for the same reason.
-                if c.original.contains(' ')
-                    || (is_function_word(&c.original) && &*c.original != "also")
-                {
+            let mut scored: Vec<(Vec<usize>, Cow<'static, str>)> = Vec::new();
+            for c in self.channel.draft_candidates(&[form]) {
+                if c.original.contains(' ') || is_function_word_original(&c.original) {
                     continue;
                 }
                 let cand = c.original.as_ref();
@@ -325,7 +319,7 @@ impl Decoder {
                     })
                     .map(|&(i, _, _)| i)
                     .collect();
-                scored.push((mended, c.original.to_string()));
+                scored.push((mended, c.original));
             }
             scored.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
             let Some((best, original)) = scored.first() else {
@@ -343,7 +337,7 @@ impl Decoder {
             let pmi = thresholds.min_pmi + PMI_SPAN * best.len() as f64 / odd.len() as f64;
             for &i in best {
                 proposals.entry((i, i)).or_default().push(Repair {
-                    original: original.clone(),
+                    original: original.to_string(),
                     pmi,
                 });
             }
@@ -355,10 +349,10 @@ impl Decoder {
     /// two guesses are weaker than one.
     fn joint_repair(&self, a: &str, b: &str, thresholds: &RepairThresholds) -> Option<Repair> {
         let n = self.lm.total_words().max(1) as f64;
-        let top = |w: &str| -> Vec<(std::sync::Arc<str>, u64)> {
-            let mut c: Vec<(std::sync::Arc<str>, u64)> = self
+        let top = |w: &str| -> Vec<(Cow<'static, str>, u64)> {
+            let mut c: Vec<(Cow<'static, str>, u64)> = self
                 .channel
-                .candidates(&[w])
+                .draft_candidates(&[w])
                 .into_iter()
                 .filter(|c| !c.original.contains(' ') && !is_function_word(&c.original))
                 // Two of Moby's loose associates at once are a guess ("caution shot" → "cue
@@ -441,7 +435,7 @@ impl Decoder {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for c in self.channel.candidates(&[written]) {
+        for c in self.channel.draft_candidates(&[written]) {
             if c.original.contains(' ') || is_function_word(&c.original) {
                 continue;
             }
@@ -483,10 +477,10 @@ fn neighbours(words: &[Word], i: usize) -> (Option<&str>, Option<&str>) {
     (left, right)
 }
 
-/// Which words some proposal already covers.
-fn covered_words(n: usize, proposals: &HashMap<(usize, usize), Vec<Repair>>) -> Vec<bool> {
+/// Which of `n` words the spans (first, last), inclusive, cover.
+fn covered_words<'a>(n: usize, spans: impl Iterator<Item = &'a (usize, usize)>) -> Vec<bool> {
     let mut taken = vec![false; n];
-    for &(first, last) in proposals.keys() {
+    for &(first, last) in spans {
         taken[first..=last].iter_mut().for_each(|t| *t = true);
     }
     taken

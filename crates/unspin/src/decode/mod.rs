@@ -22,7 +22,9 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::cache::SharedCache;
-use crate::channel::{is_function_word, Candidate, Channel, DraftCandidate, EdgeKind};
+use crate::channel::{
+    is_function_word, is_function_word_original, Candidate, Channel, DraftCandidate, EdgeKind,
+};
 use crate::finding::Finding;
 use crate::lm::LanguageModel;
 use crate::token::{match_case, normalize, sentences, Token, TokenKind};
@@ -456,12 +458,8 @@ impl Decoder {
         let len = written.len();
         let mut kept: Vec<(DraftCandidate, u64)> = Vec::new();
         for c in self.channel.draft_candidates(written) {
-            if len == 1
-                && !c.original.contains(' ')
-                && is_function_word(&c.original)
-                && c.original != "also"
-            {
-                // A content word spun from a function word is rare; keep only "also".
+            if len == 1 && is_function_word_original(&c.original) {
+                // A content word spun from a function word is rare.
                 continue;
             }
             let count = self.phrase_count(&c.original);
