@@ -63,7 +63,7 @@ impl Engine {
         let mut findings = self.rules.find(text, &tokens);
         if !self.options.fast {
             if let Some(decoder) = &self.decoder {
-                findings.extend(decoder.find(text, &tokens));
+                findings.extend(decoder.find_above(text, &tokens, self.options.min_confidence));
             }
             if let Some(g) = &self.gazetteer {
                 let lexicon = crate::lexicon::Lexicon::embedded();

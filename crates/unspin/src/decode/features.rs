@@ -112,6 +112,56 @@ pub const WEIGHTS: Features = [
     KEY_CONSISTENCY, // written_share_minus_one
 ];
 
+/// The range of each feature that depends on the window's context or on the language model,
+/// `None` for those that [`Decoder::worth_scoring`](super::Decoder) computes exactly (the
+/// candidate, its frequencies and the document's counts).
+pub const RANGES: [Option<(f32, f32)>; N] = [
+    None,              // bias
+    Some((-5.0, 5.0)), // lm_gain (clamped)
+    Some((0.0, 1.0)),  // spun_left_unseen
+    Some((0.0, 1.0)),  // spun_right_unseen
+    Some((0.0, 1.0)),  // cand_left_seen
+    Some((0.0, 1.0)),  // cand_right_seen
+    None,              // log_freq_ratio
+    None,              // edge_both
+    None,              // edge_wordnet
+    None,              // edge_pattern
+    None,              // inflected
+    None,              // ln_fan_in
+    Some((-3.0, 3.0)), // pooled_mean_gain_others (of clamped gains)
+    None,              // ln_occurrences
+    None,              // ln_cand_in_doc
+    Some((0.0, 1.0)),  // in_quote
+    None,              // extra_written_words
+    None,              // extra_cand_words
+    Some((0.0, 2.0)),  // cand_left_seen_spun_unseen (one per side)
+    Some((0.0, 1.0)),  // capitalized_mid_sentence
+    Some((0.0, 1.0)),  // pooled_frac_positive
+    None,              // log_written_per_million
+    None,              // written_share_minus_one
+];
+
+/// The most [`logit`] can be for a feature vector whose exact features ([`RANGES`] `None`) are
+/// those of `f` and whose other features take any value in their ranges. A little above the
+/// true maximum, so that float rounding never makes it a hair too low.
+pub fn logit_bound(weights: &Features, f: &Features) -> f32 {
+    let bound: f32 = weights
+        .iter()
+        .zip(f.iter())
+        .zip(RANGES.iter())
+        .map(|((w, x), range)| match range {
+            None => w * x,
+            Some((lo, hi)) => (w * lo).max(w * hi),
+        })
+        .sum();
+    bound + 1e-3
+}
+
+/// The logit of probability `p` (the inverse of [`sigmoid`]).
+pub fn logit_of(p: f32) -> f32 {
+    (p / (1.0 - p)).ln()
+}
+
 /// The logit of a feature vector under `weights`.
 #[inline]
 pub fn logit(weights: &Features, f: &Features) -> f32 {
@@ -121,4 +171,39 @@ pub fn logit(weights: &Features, f: &Features) -> f32 {
 #[inline]
 pub fn sigmoid(z: f32) -> f32 {
     1.0 / (1.0 + (-z).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every corner of the ranged features' box, and points inside it: the bound is never
+    /// below the logit, for both weight tables.
+    #[test]
+    fn the_bound_is_never_below_the_logit() {
+        let ranged: Vec<usize> = (0..N).filter(|&k| RANGES[k].is_some()).collect();
+        let mut exact = [0f32; N];
+        for (k, x) in exact.iter_mut().enumerate() {
+            *x = (k as f32 * 0.37).sin() * 3.0;
+        }
+        exact[0] = 1.0;
+        for weights in [WEIGHTS, WEIGHTS_BIGRAM] {
+            let bound = logit_bound(&weights, &exact);
+            let mut worst = f32::NEG_INFINITY;
+            for corner in 0..(1u32 << ranged.len()) {
+                for t in [0.0f32, 0.25, 1.0] {
+                    let mut f = exact;
+                    for (bit, &k) in ranged.iter().enumerate() {
+                        let (lo, hi) = RANGES[k].unwrap();
+                        let x = if corner >> bit & 1 == 1 { hi } else { lo };
+                        f[k] = x * (1.0 - t) + (lo + hi) / 2.0 * t;
+                    }
+                    worst = worst.max(logit(&weights, &f));
+                }
+            }
+            assert!(bound >= worst, "bound {bound} < logit {worst}");
+            assert!(bound - worst < 0.01, "bound {bound} is loose: {worst}");
+        }
+        assert!((sigmoid(logit_of(0.1)) - 0.1).abs() < 1e-6);
+    }
 }

@@ -41,6 +41,8 @@ const CONTEXT_MARGIN: usize = 8;
 const CANDIDATE_CACHE_LIMIT: usize = 200_000;
 /// Windows below this probability are not reported by [`Decoder::find`] at all.
 const REPORT_FLOOR: f32 = 0.05;
+/// An alternative is listed when its probability is at least this share of the finding's.
+const ALTERNATIVE_SHARE: f32 = 0.2;
 
 /// Decodes a document against a language model and a channel.
 pub struct Decoder {
@@ -49,7 +51,7 @@ pub struct Decoder {
     weights: Features,
     /// The kept candidates of each written form seen so far, shared by the threads of a scan:
     /// they depend only on the form, the thesaurus and the model (see [`CANDIDATE_CACHE_LIMIT`]).
-    candidate_cache: SharedCache<String, Arc<[Candidate]>>,
+    candidate_cache: SharedCache<String, Arc<Kept>>,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -132,7 +134,15 @@ impl Decoder {
     /// Findings: chosen windows whose best candidate reaches a low floor (the engine applies the
     /// user's confidence threshold).
     pub fn find(&self, text: &str, tokens: &[Token]) -> Vec<Finding> {
-        let analysis = self.analyze(text, tokens);
+        self.find_above(text, tokens, 0.0)
+    }
+
+    /// [`Decoder::find`] for a caller that keeps only findings of confidence `min_confidence`
+    /// or more: candidates that provably cannot matter to those findings are not scored (see
+    /// [`Decoder::worth_scoring`]). Every finding at or above `min_confidence` is the same,
+    /// alternatives included, as [`Decoder::find`]'s.
+    pub fn find_above(&self, text: &str, tokens: &[Token], min_confidence: f32) -> Vec<Finding> {
+        let analysis = self.analyze_above(text, tokens, min_confidence);
         let chosen = self.choose(&analysis, 0.5);
         // Second pass: the confident replacements become the context of everything else.
         let analysis = if chosen.is_empty() {
@@ -155,7 +165,7 @@ impl Decoder {
             let alternatives: Vec<String> = w.candidates[1..]
                 .iter()
                 .take(3)
-                .filter(|c| sigmoid(c.logit) >= conf * 0.2)
+                .filter(|c| sigmoid(c.logit) >= conf * ALTERNATIVE_SHARE)
                 .map(|c| match_case(template, &c.candidate.original))
                 .collect();
             out.push(Finding {
@@ -260,9 +270,18 @@ impl Decoder {
 
     /// Score every window of the document that has candidates.
     pub fn analyze(&self, text: &str, tokens: &[Token]) -> Analysis {
+        self.analyze_above(text, tokens, 0.0)
+    }
+
+    /// [`Decoder::analyze`] without the candidates that cannot reach a finding of
+    /// `min_confidence` or be listed as one's alternative (a fifth of its confidence).
+    fn analyze_above(&self, text: &str, tokens: &[Token], min_confidence: f32) -> Analysis {
         let words = self.words(text, tokens);
         let ctx: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
-        let mut windows = self.windows(text, tokens, &words, &ctx);
+        let spans = self.window_spans(text, tokens, &words, &ctx);
+        let skip_below = ALTERNATIVE_SHARE * min_confidence;
+        let worth = (skip_below > 0.0).then(|| self.worth_scoring(&words, &spans, skip_below));
+        let mut windows = self.windows(tokens, &words, &ctx, &spans, worth.as_deref());
         self.pool(&words, &mut windows);
         Analysis { words, windows }
     }
@@ -370,8 +389,14 @@ impl Decoder {
         Analysis { words, windows }
     }
 
-    fn windows(&self, text: &str, tokens: &[Token], words: &[Word], ctx: &[&str]) -> Vec<Window> {
-        let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
+    /// Every unprotected window of 1–3 words that has candidates: (first, last, candidates).
+    fn window_spans(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        words: &[Word],
+        ctx: &[&str],
+    ) -> Vec<(usize, usize, Arc<Kept>)> {
         let mut out = Vec::new();
         for first in 0..words.len() {
             for len in 1..=3usize {
@@ -394,67 +419,157 @@ impl Decoder {
                 {
                     continue;
                 }
-                let written: Vec<&str> = ctx[first..last].to_vec();
-                if !self.channel.may_have_candidates(&written) {
+                let written = &ctx[first..last];
+                if !self.channel.may_have_candidates(written) {
                     continue;
                 }
-                let kept = self.cached_candidates(&written);
-                if kept.is_empty() {
-                    continue;
+                let kept = self.cached_candidates(written);
+                if !kept.candidates.is_empty() {
+                    out.push((first, last, kept));
                 }
-
-                let in_quote = words[first..last].iter().any(|w| w.in_quote);
-                let wb = self.window_base(ctx, &segs, first, last);
-                let mut scored: Vec<ScoredCandidate> = kept
-                    .iter()
-                    .cloned()
-                    .map(|c| {
-                        let mut f = self.local_features(ctx, first, last, &wb, &c);
-                        f[15] = in_quote as u8 as f32;
-                        f[19] = words[first].capitalized_mid as u8 as f32;
-                        ScoredCandidate {
-                            logit: 0.0,
-                            candidate: c,
-                            features: f,
-                        }
-                    })
-                    .collect();
-                for s in scored.iter_mut() {
-                    s.logit = logit(&self.weights, &s.features);
-                }
-                scored.sort_by(|a, b| {
-                    b.logit
-                        .partial_cmp(&a.logit)
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                });
-                out.push(Window {
-                    first,
-                    last,
-                    start: tokens[words[first].token].start,
-                    end: tokens[words[last - 1].token].end,
-                    written: written.join(" "),
-                    candidates: scored,
-                });
             }
         }
-        let _ = text;
+        out
+    }
+
+    /// Scored windows for `spans`; with `worth` (per span, per candidate), only the candidates
+    /// worth scoring, and only the windows that have one.
+    fn windows(
+        &self,
+        tokens: &[Token],
+        words: &[Word],
+        ctx: &[&str],
+        spans: &[(usize, usize, Arc<Kept>)],
+        worth: Option<&[Vec<bool>]>,
+    ) -> Vec<Window> {
+        let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
+        let mut out = Vec::new();
+        for (k, (first, last, kept)) in spans.iter().enumerate() {
+            let (first, last) = (*first, *last);
+            let scored_here = |j: usize| worth.is_none_or(|w| w[k][j]);
+            if !(0..kept.candidates.len()).any(scored_here) {
+                continue;
+            }
+            let written = &ctx[first..last];
+            let in_quote = words[first..last].iter().any(|w| w.in_quote);
+            let wb = self.window_base(ctx, &segs, first, last);
+            let mut scored: Vec<ScoredCandidate> = kept
+                .candidates
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| scored_here(j))
+                .map(|(_, (c, _))| {
+                    let mut f = self.local_features(ctx, first, last, &wb, c);
+                    f[15] = in_quote as u8 as f32;
+                    f[19] = words[first].capitalized_mid as u8 as f32;
+                    ScoredCandidate {
+                        logit: 0.0,
+                        candidate: c.clone(),
+                        features: f,
+                    }
+                })
+                .collect();
+            for s in scored.iter_mut() {
+                s.logit = logit(&self.weights, &s.features);
+            }
+            scored.sort_by(|a, b| {
+                b.logit
+                    .partial_cmp(&a.logit)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            out.push(Window {
+                first,
+                last,
+                start: tokens[words[first].token].start,
+                end: tokens[words[last - 1].token].end,
+                written: written.join(" "),
+                candidates: scored,
+            });
+        }
+        out
+    }
+
+    /// Which candidates of `spans` could reach probability `skip_below`: an upper bound of each
+    /// candidate's logit from the features that are cheap and the same at every occurrence of
+    /// the (written, candidate) pair (edge, fan-in, frequencies, the document counts of
+    /// pooling), with every other feature at the most it can add (`features::RANGES`). Since the
+    /// bound is the same for every occurrence of a pair, a pair is scored everywhere or
+    /// nowhere, so pooling over the pairs that are scored is unchanged. Language-model lookups
+    /// are most of the decoder's time, and under the bigram weights most candidates are
+    /// ruled out here.
+    fn worth_scoring(
+        &self,
+        words: &[Word],
+        spans: &[(usize, usize, Arc<Kept>)],
+        skip_below: f32,
+    ) -> Vec<Vec<bool>> {
+        let threshold = features::logit_of(skip_below);
+        let written: Vec<String> = spans
+            .iter()
+            .map(|(first, last, _)| {
+                let ws: Vec<&str> = words[*first..*last]
+                    .iter()
+                    .map(|w| w.norm.as_str())
+                    .collect();
+                ws.join(" ")
+            })
+            .collect();
+        let mut occurrences: FxHashMap<(&str, &str), u32> = FxHashMap::default();
+        let mut phrases: FxHashMap<&str, u32> = FxHashMap::default();
+        for (w, (_, _, kept)) in written.iter().zip(spans) {
+            phrases.insert(w.as_str(), 0);
+            for (c, _) in kept.candidates.iter() {
+                *occurrences
+                    .entry((w.as_str(), c.original.as_ref()))
+                    .or_insert(0) += 1;
+                phrases.insert(c.original.as_ref(), 0);
+            }
+        }
+        count_in_document(words, &mut phrases);
+        let mut verdicts: FxHashMap<(&str, &str), bool> = FxHashMap::default();
+        let mut out = Vec::with_capacity(spans.len());
+        for (w, (first, last, kept)) in written.iter().zip(spans) {
+            let row = kept
+                .candidates
+                .iter()
+                .map(|(c, candidate_count)| {
+                    *verdicts
+                        .entry((w.as_str(), c.original.as_ref()))
+                        .or_insert_with(|| {
+                            let mut f = [0f32; features::N];
+                            f[0] = 1.0;
+                            (f[6], f[21]) =
+                                self.frequency_features(kept.written_count, *candidate_count);
+                            let cand_words = c.original.split(' ').count();
+                            candidate_features(&mut f, c, last - first, cand_words);
+                            let n = occurrences[&(w.as_str(), c.original.as_ref())];
+                            let in_doc = phrases.get(c.original.as_ref()).copied().unwrap_or(0);
+                            let written_in_doc = phrases.get(w.as_str()).copied().unwrap_or(1);
+                            let pooled = pair_features(w, &c.original, n, in_doc, written_in_doc);
+                            (f[13], f[14], f[22]) = pooled;
+                            features::logit_bound(&self.weights, &f) >= threshold
+                        })
+                })
+                .collect();
+            out.push(row);
+        }
         out
     }
 
     /// [`Decoder::kept_candidates`] through the decoder's cache.
-    fn cached_candidates(&self, written: &[&str]) -> Arc<[Candidate]> {
+    fn cached_candidates(&self, written: &[&str]) -> Arc<Kept> {
         self.candidate_cache.get_or_compute(
             written.join(" "),
-            || self.kept_candidates(written).into(),
+            || Arc::new(self.kept_candidates(written)),
             // Most phrases of two or three words have no candidates and are seldom seen
             // again: they would fill the cache with empty entries.
-            |kept| written.len() == 1 || !kept.is_empty(),
+            |kept| written.len() == 1 || !kept.candidates.is_empty(),
         )
     }
 
     /// The channel's candidates for a written window that the language model knows, patterns
     /// first, then the most frequent, at most [`MAX_CANDIDATES`].
-    fn kept_candidates(&self, written: &[&str]) -> Vec<Candidate> {
+    fn kept_candidates(&self, written: &[&str]) -> Kept {
         let len = written.len();
         let mut kept: Vec<(DraftCandidate, u64)> = Vec::new();
         for c in self.channel.draft_candidates(written) {
@@ -474,7 +589,18 @@ impl Decoder {
                 .then(b.1.cmp(&a.1))
         });
         kept.truncate(MAX_CANDIDATES);
-        kept.into_iter().map(|(c, _)| c.into_candidate()).collect()
+        let candidates = kept
+            .into_iter()
+            .map(|(c, _)| {
+                let words: Vec<&str> = c.original.split(' ').collect();
+                let count = self.unigramish(&words);
+                (c.into_candidate(), count)
+            })
+            .collect();
+        Kept {
+            written_count: self.unigramish(written),
+            candidates,
+        }
     }
 
     /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
@@ -565,21 +691,19 @@ impl Decoder {
             f[5] = (cc > 0) as u8 as f32;
             f[18] += (s == 0 && cc > 0) as u8 as f32;
         }
-        let cw = wb.written_count;
-        let cc = self.unigramish(&cand);
-        f[6] = (((cc + 1) as f32).log10() - ((cw + 1) as f32).log10()).clamp(-4.0, 4.0);
-        f[21] = ((cw as f32 + 0.5) * 1e6 / self.lm.total_words().max(1) as f32).log10();
-        match c.edge {
-            EdgeKind::Both => f[7] = 1.0,
-            EdgeKind::WordNet => f[8] = 1.0,
-            EdgeKind::Pattern => f[9] = 1.0,
-            EdgeKind::Moby => {}
-        }
-        f[10] = c.inflected as u8 as f32;
-        f[11] = (c.fan_in.max(1) as f32).ln();
-        f[16] = (written.len() - 1) as f32;
-        f[17] = (cand.len() - 1) as f32;
+        (f[6], f[21]) = self.frequency_features(wb.written_count, self.unigramish(&cand));
+        candidate_features(&mut f, c, written.len(), cand.len());
         f
+    }
+
+    /// `log_freq_ratio` and `log_written_per_million` from the counts of the written phrase and
+    /// of the candidate ([`Decoder::unigramish`]).
+    fn frequency_features(&self, written_count: u64, candidate_count: u64) -> (f32, f32) {
+        let (cw, cc) = (written_count, candidate_count);
+        (
+            (((cc + 1) as f32).log10() - ((cw + 1) as f32).log10()).clamp(-4.0, 4.0),
+            ((cw as f32 + 0.5) * 1e6 / self.lm.total_words().max(1) as f32).log10(),
+        )
     }
 
     /// Frequency of a phrase: the count of its rarest word (a cheap stand-in for phrase counts
@@ -625,23 +749,7 @@ impl Decoder {
                 doc_ngrams.insert(c.candidate.original.as_ref(), 0);
             }
         }
-        let mut key = String::new();
-        for i in 0..words.len() {
-            key.clear();
-            for n in 0..3 {
-                let j = i + n;
-                if j >= words.len() || words[j].segment != words[i].segment {
-                    break;
-                }
-                if n > 0 {
-                    key.push(' ');
-                }
-                key.push_str(&words[j].norm);
-                if let Some(count) = doc_ngrams.get_mut(key.as_str()) {
-                    *count += 1;
-                }
-            }
-        }
+        count_in_document(words, &mut doc_ngrams);
         let pooled: Vec<Vec<[f32; 5]>> = windows
             .iter()
             .map(|w| {
@@ -655,24 +763,15 @@ impl Decoder {
                             .copied()
                             .unwrap_or(0);
                         let own = c.features[1].clamp(-3.0, 3.0);
-                        // A spinner applies its key everywhere, so the original all but
-                        // disappears from a spun document (seed001: "as well as" 56 times,
-                        // "and" twice), while a writer who chose "as well as" still writes
-                        // "and" all the time. The written form's share of the two, minus one:
-                        // zero when the candidate is absent, near -1 when it dominates.
-                        let written_in_doc = doc_ngrams
-                            .get(w.written.as_str())
-                            .copied()
-                            .unwrap_or(1)
-                            .max(1);
-                        // Insertions ("has" → "has actually") are not keys: a spinner pads
-                        // only where the syntax allows, so the bare form stays common.
-                        let insertion = contains_phrase(&w.written, &c.candidate.original);
-                        let share = if insertion {
-                            1.0
-                        } else {
-                            written_in_doc as f32 / (written_in_doc + in_doc) as f32
-                        };
+                        let written_in_doc =
+                            doc_ngrams.get(w.written.as_str()).copied().unwrap_or(1);
+                        let (ln_n, ln_in_doc, share_minus_one) = pair_features(
+                            &w.written,
+                            &c.candidate.original,
+                            n,
+                            in_doc,
+                            written_in_doc,
+                        );
                         let others = if n > 1 {
                             (sum - own) / (n - 1) as f32
                         } else {
@@ -680,10 +779,10 @@ impl Decoder {
                         };
                         [
                             others,
-                            (n as f32).ln(),
-                            (1.0 + in_doc as f32).ln(),
+                            ln_n,
+                            ln_in_doc,
                             pos as f32 / n as f32,
-                            share - 1.0,
+                            share_minus_one,
                         ]
                     })
                     .collect()
@@ -707,8 +806,86 @@ impl Decoder {
     }
 }
 
+/// Count in the document's words (n-grams of 1–3 words within a segment) every phrase that is a
+/// key of `phrases`: only those phrases are counted (every n-gram of the document was a string
+/// allocation each).
+fn count_in_document(words: &[Word], phrases: &mut FxHashMap<&str, u32>) {
+    let mut key = String::new();
+    for i in 0..words.len() {
+        key.clear();
+        for n in 0..3 {
+            let j = i + n;
+            if j >= words.len() || words[j].segment != words[i].segment {
+                break;
+            }
+            if n > 0 {
+                key.push(' ');
+            }
+            key.push_str(&words[j].norm);
+            if let Some(count) = phrases.get_mut(key.as_str()) {
+                *count += 1;
+            }
+        }
+    }
+}
+
+/// The pooled features of a (written, original) pair that do not depend on the language model:
+/// ln of its occurrences, ln(1 + how often the original itself is written), and the written
+/// form's share of the two minus one (key consistency).
+fn pair_features(
+    written: &str,
+    original: &str,
+    occurrences: u32,
+    original_in_doc: u32,
+    written_in_doc: u32,
+) -> (f32, f32, f32) {
+    // A spinner applies its key everywhere, so the original all but disappears from a spun
+    // document (seed001: "as well as" 56 times, "and" twice), while a writer who chose "as well
+    // as" still writes "and" all the time. The written form's share of the two, minus one: zero
+    // when the original is absent, near -1 when it dominates.
+    let written_in_doc = written_in_doc.max(1);
+    // Insertions ("has" → "has actually") are not keys: a spinner pads only where the syntax
+    // allows, so the bare form stays common.
+    let share = if contains_phrase(written, original) {
+        1.0
+    } else {
+        written_in_doc as f32 / (written_in_doc + original_in_doc) as f32
+    };
+    (
+        (occurrences as f32).ln(),
+        (1.0 + original_in_doc as f32).ln(),
+        share - 1.0,
+    )
+}
+
+/// The features of a candidate that depend only on it and the window's length: edge kind,
+/// inflection, fan-in, extra words on either side.
+fn candidate_features(f: &mut Features, c: &Candidate, written_words: usize, cand_words: usize) {
+    match c.edge {
+        EdgeKind::Both => f[7] = 1.0,
+        EdgeKind::WordNet => f[8] = 1.0,
+        EdgeKind::Pattern => f[9] = 1.0,
+        EdgeKind::Moby => {}
+    }
+    f[10] = c.inflected as u8 as f32;
+    f[11] = (c.fan_in.max(1) as f32).ln();
+    f[16] = (written_words - 1) as f32;
+    f[17] = (cand_words - 1) as f32;
+}
+
+/// A written form's kept candidates, with the counts the scorer's frequency features need
+/// ([`Decoder::unigramish`] of the written words and of each candidate).
+#[derive(Debug)]
+struct Kept {
+    written_count: u64,
+    candidates: Vec<(Candidate, u64)>,
+}
+
 /// Whether the space-separated words of `needle` occur in a row among those of `haystack`.
 fn contains_phrase(haystack: &str, needle: &str) -> bool {
+    if needle.len() >= haystack.len() {
+        return needle == haystack;
+    }
     haystack.match_indices(needle).any(|(at, _)| {
         let end = at + needle.len();
         (at == 0 || haystack.as_bytes()[at - 1] == b' ')
@@ -831,5 +1008,59 @@ mod tests {
         assert_eq!(&*w.best().unwrap().candidate.original, "forces");
         // The second occurrence pools the first one's evidence.
         assert!(w.best().unwrap().features[12] > 0.0);
+    }
+
+    #[test]
+    fn findings_above_a_threshold_are_the_same_without_the_hopeless_candidates() {
+        let d = Decoder::new(crate::lm::default_model());
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/serve-spun-copy.txt"
+        ))
+        .unwrap();
+        let toks = tokenize(&text);
+        let scored = |a: &Analysis| a.windows.iter().map(|w| w.candidates.len()).sum::<usize>();
+        let full_analysis = d.analyze(&text, &toks);
+        let all = scored(&full_analysis);
+        // Every candidate that could be a finding or an alternative, with its exact logit.
+        let likely = |a: &Analysis, floor: f32| -> Vec<(usize, usize, String, u32)> {
+            let mut v: Vec<_> = a
+                .windows
+                .iter()
+                .flat_map(|w| {
+                    w.candidates
+                        .iter()
+                        .filter(|c| sigmoid(c.logit) >= floor)
+                        .map(|c| {
+                            (
+                                w.first,
+                                w.last,
+                                c.candidate.original.to_string(),
+                                c.logit.to_bits(),
+                            )
+                        })
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        for min in [0.1f32, 0.3, 0.5] {
+            let floor = ALTERNATIVE_SHARE * min;
+            let expected = likely(&full_analysis, floor);
+            assert!(!expected.is_empty());
+            assert_eq!(likely(&d.analyze_above(&text, &toks, min), floor), expected);
+            let above = |fs: Vec<Finding>| -> Vec<Finding> {
+                fs.into_iter().filter(|f| f.confidence >= min).collect()
+            };
+            let full = above(d.find(&text, &toks));
+            assert!(!full.is_empty(), "nothing found at {min}");
+            assert_eq!(above(d.find_above(&text, &toks, min)), full, "at {min}");
+            // And at the default threshold the bound rules most candidates out (under the
+            // bigram weights).
+            if min == 0.5 {
+                let fewer = scored(&d.analyze_above(&text, &toks, min));
+                assert!(fewer * 2 < all, "{fewer} of {all} candidates scored");
+            }
+        }
     }
 }
