@@ -504,56 +504,58 @@ impl Decoder {
         skip_below: f32,
     ) -> Vec<Vec<bool>> {
         let threshold = features::logit_of(skip_below);
-        let written: Vec<String> = spans
+        // Every window of a written form has the same candidates, so a (written, candidate)
+        // pair occurs as often as its written form, and its bound is the same everywhere.
+        let mut forms: FxHashMap<String, (u32, usize)> = FxHashMap::default();
+        let span_form: Vec<String> = spans
             .iter()
-            .map(|(first, last, _)| {
+            .enumerate()
+            .map(|(k, (first, last, _))| {
                 let ws: Vec<&str> = words[*first..*last]
                     .iter()
                     .map(|w| w.norm.as_str())
                     .collect();
-                ws.join(" ")
+                let form = ws.join(" ");
+                forms.entry(form.clone()).or_insert((0, k)).0 += 1;
+                form
             })
             .collect();
-        let mut occurrences: FxHashMap<(&str, &str), u32> = FxHashMap::default();
         let mut phrases: FxHashMap<&str, u32> = FxHashMap::default();
-        for (w, (_, _, kept)) in written.iter().zip(spans) {
-            phrases.insert(w.as_str(), 0);
-            for (c, _) in kept.candidates.iter() {
-                *occurrences
-                    .entry((w.as_str(), c.original.as_ref()))
-                    .or_insert(0) += 1;
+        for (form, &(_, k)) in &forms {
+            phrases.insert(form.as_str(), 0);
+            for (c, _) in spans[k].2.candidates.iter() {
                 phrases.insert(c.original.as_ref(), 0);
             }
         }
         count_in_document(words, &mut phrases);
-        let mut verdicts: FxHashMap<(&str, &str), bool> = FxHashMap::default();
-        let mut out = Vec::with_capacity(spans.len());
-        for (w, (first, last, kept)) in written.iter().zip(spans) {
-            let row = kept
-                .candidates
-                .iter()
-                .map(|(c, candidate_count)| {
-                    *verdicts
-                        .entry((w.as_str(), c.original.as_ref()))
-                        .or_insert_with(|| {
-                            let mut f = [0f32; features::N];
-                            f[0] = 1.0;
-                            (f[6], f[21]) =
-                                self.frequency_features(kept.written_count, *candidate_count);
-                            let cand_words = c.original.split(' ').count();
-                            candidate_features(&mut f, c, last - first, cand_words);
-                            let n = occurrences[&(w.as_str(), c.original.as_ref())];
-                            let in_doc = phrases.get(c.original.as_ref()).copied().unwrap_or(0);
-                            let written_in_doc = phrases.get(w.as_str()).copied().unwrap_or(1);
-                            let pooled = pair_features(w, &c.original, n, in_doc, written_in_doc);
-                            (f[13], f[14], f[22]) = pooled;
-                            features::logit_bound(&self.weights, &f) >= threshold
-                        })
-                })
-                .collect();
-            out.push(row);
-        }
-        out
+        let rows: FxHashMap<&str, Vec<bool>> = forms
+            .iter()
+            .map(|(form, &(occurrences, k))| {
+                let (first, last, kept) = &spans[k];
+                let written_in_doc = phrases.get(form.as_str()).copied().unwrap_or(1);
+                let row = kept
+                    .candidates
+                    .iter()
+                    .map(|(c, candidate_count)| {
+                        let mut f = [0f32; features::N];
+                        f[0] = 1.0;
+                        (f[6], f[21]) =
+                            self.frequency_features(kept.written_count, *candidate_count);
+                        let cand_words = c.original.split(' ').count();
+                        candidate_features(&mut f, c, last - first, cand_words);
+                        let in_doc = phrases.get(c.original.as_ref()).copied().unwrap_or(0);
+                        (f[13], f[14], f[22]) =
+                            pair_features(form, &c.original, occurrences, in_doc, written_in_doc);
+                        features::logit_bound(&self.weights, &f) >= threshold
+                    })
+                    .collect();
+                (form.as_str(), row)
+            })
+            .collect();
+        span_form
+            .iter()
+            .map(|form| rows[form.as_str()].clone())
+            .collect()
     }
 
     /// [`Decoder::kept_candidates`] through the decoder's cache.
