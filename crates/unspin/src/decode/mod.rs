@@ -124,6 +124,8 @@ impl Decoder {
     /// Use other scorer weights (training, experiments).
     pub fn with_weights(mut self, weights: Features) -> Self {
         self.weights = weights;
+        // The cached candidate lists carry bounds computed with the weights.
+        self.candidate_cache = SharedCache::new(CANDIDATE_CACHE_LIMIT);
         self
     }
 
@@ -458,7 +460,7 @@ impl Decoder {
                 .iter()
                 .enumerate()
                 .filter(|&(j, _)| scored_here(j))
-                .map(|(_, (c, _))| {
+                .map(|(_, KeptCandidate { candidate: c, .. })| {
                     let mut f = self.local_features(ctx, first, last, &wb, c);
                     f[15] = in_quote as u8 as f32;
                     f[19] = words[first].capitalized_mid as u8 as f32;
@@ -523,30 +525,30 @@ impl Decoder {
         let mut phrases: FxHashMap<&str, u32> = FxHashMap::default();
         for (form, &(_, k)) in &forms {
             phrases.insert(form.as_str(), 0);
-            for (c, _) in spans[k].2.candidates.iter() {
-                phrases.insert(c.original.as_ref(), 0);
+            for kc in spans[k].2.candidates.iter() {
+                phrases.insert(kc.candidate.original.as_ref(), 0);
             }
         }
         count_in_document(words, &mut phrases);
+        let w = &self.weights;
         let rows: FxHashMap<&str, Vec<bool>> = forms
             .iter()
             .map(|(form, &(occurrences, k))| {
-                let (first, last, kept) = &spans[k];
                 let written_in_doc = phrases.get(form.as_str()).copied().unwrap_or(1);
-                let row = kept
+                let row = spans[k]
+                    .2
                     .candidates
                     .iter()
-                    .map(|(c, candidate_count)| {
-                        let mut f = [0f32; features::N];
-                        f[0] = 1.0;
-                        (f[6], f[21]) =
-                            self.frequency_features(kept.written_count, *candidate_count);
-                        let cand_words = c.original.split(' ').count();
-                        candidate_features(&mut f, c, last - first, cand_words);
-                        let in_doc = phrases.get(c.original.as_ref()).copied().unwrap_or(0);
-                        (f[13], f[14], f[22]) =
-                            pair_features(form, &c.original, occurrences, in_doc, written_in_doc);
-                        features::logit_bound(&self.weights, &f) >= threshold
+                    .map(|kc| {
+                        let original = kc.candidate.original.as_ref();
+                        let in_doc = phrases.get(original).copied().unwrap_or(0);
+                        let (ln_n, ln_in_doc, share_minus_one) =
+                            pair_features(kc.insertion, occurrences, in_doc, written_in_doc);
+                        let bound = kc.bound_before_pooling
+                            + w[13] * ln_n
+                            + w[14] * ln_in_doc
+                            + w[22] * share_minus_one;
+                        bound >= threshold
                     })
                     .collect();
                 (form.as_str(), row)
@@ -591,18 +593,27 @@ impl Decoder {
                 .then(b.1.cmp(&a.1))
         });
         kept.truncate(MAX_CANDIDATES);
+        let written_count = self.unigramish(written);
+        let written_phrase = written.join(" ");
         let candidates = kept
             .into_iter()
             .map(|(c, _)| {
                 let words: Vec<&str> = c.original.split(' ').collect();
-                let count = self.unigramish(&words);
-                (c.into_candidate(), count)
+                let mut f = [0f32; features::N];
+                f[0] = 1.0;
+                (f[6], f[21]) = self.frequency_features(written_count, self.unigramish(&words));
+                let cand_words = words.len();
+                let candidate = c.into_candidate();
+                candidate_features(&mut f, &candidate, len, cand_words);
+                KeptCandidate {
+                    // The pooled document counts are zero in `f`: `worth_scoring` adds them.
+                    bound_before_pooling: features::logit_bound(&self.weights, &f),
+                    insertion: contains_phrase(&written_phrase, &candidate.original),
+                    candidate,
+                }
             })
             .collect();
-        Kept {
-            written_count: self.unigramish(written),
-            candidates,
-        }
+        Kept { candidates }
     }
 
     /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
@@ -767,13 +778,9 @@ impl Decoder {
                         let own = c.features[1].clamp(-3.0, 3.0);
                         let written_in_doc =
                             doc_ngrams.get(w.written.as_str()).copied().unwrap_or(1);
-                        let (ln_n, ln_in_doc, share_minus_one) = pair_features(
-                            &w.written,
-                            &c.candidate.original,
-                            n,
-                            in_doc,
-                            written_in_doc,
-                        );
+                        let insertion = contains_phrase(&w.written, &c.candidate.original);
+                        let (ln_n, ln_in_doc, share_minus_one) =
+                            pair_features(insertion, n, in_doc, written_in_doc);
                         let others = if n > 1 {
                             (sum - own) / (n - 1) as f32
                         } else {
@@ -833,10 +840,10 @@ fn count_in_document(words: &[Word], phrases: &mut FxHashMap<&str, u32>) {
 
 /// The pooled features of a (written, original) pair that do not depend on the language model:
 /// ln of its occurrences, ln(1 + how often the original itself is written), and the written
-/// form's share of the two minus one (key consistency).
+/// form's share of the two minus one (key consistency). `insertion`: the original is part of
+/// the written phrase ([`contains_phrase`]).
 fn pair_features(
-    written: &str,
-    original: &str,
+    insertion: bool,
     occurrences: u32,
     original_in_doc: u32,
     written_in_doc: u32,
@@ -848,7 +855,7 @@ fn pair_features(
     let written_in_doc = written_in_doc.max(1);
     // Insertions ("has" → "has actually") are not keys: a spinner pads only where the syntax
     // allows, so the bare form stays common.
-    let share = if contains_phrase(written, original) {
+    let share = if insertion {
         1.0
     } else {
         written_in_doc as f32 / (written_in_doc + original_in_doc) as f32
@@ -875,12 +882,22 @@ fn candidate_features(f: &mut Features, c: &Candidate, written_words: usize, can
     f[17] = (cand_words - 1) as f32;
 }
 
-/// A written form's kept candidates, with the counts the scorer's frequency features need
-/// ([`Decoder::unigramish`] of the written words and of each candidate).
+/// A written form's kept candidates (see [`Decoder::kept_candidates`]).
 #[derive(Debug)]
 struct Kept {
-    written_count: u64,
-    candidates: Vec<(Candidate, u64)>,
+    candidates: Vec<KeptCandidate>,
+}
+
+/// A kept candidate with what [`Decoder::worth_scoring`] needs of it that does not depend on
+/// the document.
+#[derive(Debug)]
+struct KeptCandidate {
+    candidate: Candidate,
+    /// [`features::logit_bound`] with the pooled document counts (`ln_occurrences`,
+    /// `ln_cand_in_doc`, `written_share_minus_one`) at zero.
+    bound_before_pooling: f32,
+    /// The original is part of the written phrase ("has" in "has actually").
+    insertion: bool,
 }
 
 /// Whether the space-separated words of `needle` occur in a row among those of `haystack`.

@@ -336,6 +336,17 @@ fn window_finding(
     if lefts.len() == 1 && rights.len() == 1 {
         return None; // no capitalised neighbour: not part of a name
     }
+    let words = end - i;
+    // A spinner's expansion keeps the case of the first word only and sits inside the name:
+    // "Safety and security Council".
+    let expansion = words == 3
+        && matches!(doc.lower[i + 1].as_str(), "and" | "of")
+        && !doc.cap[i + 2]
+        && right.first().is_some_and(|&k| doc.cap[k]);
+    let cands = originals(lexicon, gazetteer, &window, words, expansion);
+    if cands.is_empty() {
+        return None; // nothing it could have been spun from (most names: "Jarred Shaw")
+    }
     let min = gazetteer.min_count();
     // As written, is the window part of a known name? Then it is not broken.
     let mut written_max = 0;
@@ -357,14 +368,6 @@ fn window_finding(
         _ => vec![full_left.len()],
     };
     let full_right = rights[rights.len() - 1];
-    let words = end - i;
-    // A spinner's expansion keeps the case of the first word only and sits inside the name:
-    // "Safety and security Council".
-    let expansion = words == 3
-        && matches!(doc.lower[i + 1].as_str(), "and" | "of")
-        && !doc.cap[i + 2]
-        && right.first().is_some_and(|&k| doc.cap[k]);
-    let cands = originals(lexicon, gazetteer, &window, words, expansion);
     // Broken name: (context capitalised words, count, original).
     let mut best: Vec<(usize, u64, String)> = Vec::new();
     for o in cands.iter() {
