@@ -19,6 +19,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use fst::raw::Output;
 use fst::{Map, MapBuilder};
 use serde::{Deserialize, Serialize};
 
@@ -96,12 +97,82 @@ fn key(kind: u8, phrase: &str) -> Vec<u8> {
     k
 }
 
+/// A position in the gazetteer's names after some words (see [`Gazetteer::names`]).
+#[derive(Clone)]
+pub struct NameCursor<'g> {
+    fst: &'g fst::raw::Fst<Bytes>,
+    node: fst::raw::Node<'g>,
+    output: Output,
+    /// No word walked yet (the next one takes no space before it).
+    first: bool,
+}
+
+impl<'g> NameCursor<'g> {
+    fn step(&self, byte: u8) -> Option<NameCursor<'g>> {
+        let i = self.node.find_input(byte)?;
+        let t = self.node.transition(i);
+        Some(NameCursor {
+            fst: self.fst,
+            node: self.fst.node(t.addr),
+            output: self.output.cat(t.out),
+            first: self.first,
+        })
+    }
+
+    /// The names that continue with `word` (normalized; it may hold spaces); `None` when no
+    /// known name does.
+    pub fn then(&self, word: &str) -> Option<NameCursor<'g>> {
+        let mut c = if self.first {
+            self.clone()
+        } else {
+            self.step(b' ')?
+        };
+        for &b in word.as_bytes() {
+            c = c.step(b)?;
+        }
+        c.first = false;
+        Some(c)
+    }
+
+    /// [`NameCursor::then`] for each word in turn.
+    pub fn then_all<'w>(&self, words: impl IntoIterator<Item = &'w str>) -> Option<NameCursor<'g>> {
+        let mut c = self.clone();
+        for w in words {
+            c = c.then(w)?;
+        }
+        Some(c)
+    }
+
+    /// Times the words walked so far occurred as a whole name ([`Gazetteer::name_count`]).
+    pub fn count(&self) -> u64 {
+        if self.first || !self.node.is_final() {
+            0
+        } else {
+            self.output.cat(self.node.final_output()).value()
+        }
+    }
+}
+
 static WORDNET_NAMES: &str = include_str!("wordnet_names.txt");
 
 impl Gazetteer {
     /// Times `phrase` (normalized, space-joined) occurred as a capitalised name.
     pub fn name_count(&self, phrase: &str) -> u64 {
         self.map.get(key(b'n', phrase)).unwrap_or(0)
+    }
+
+    /// A walk down the known names, one word at a time: the names check asks for every
+    /// context around every candidate, and most of those phrases share their first words.
+    /// `None` when the gazetteer knows no names.
+    pub fn names(&self) -> Option<NameCursor<'_>> {
+        let fst = self.map.as_fst();
+        let root = NameCursor {
+            fst,
+            node: fst.root(),
+            output: Output::zero(),
+            first: true,
+        };
+        root.step(b'n')?.step(0)
     }
 
     /// Times `title` started a name directly followed by a capitalised word.

@@ -29,8 +29,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 pub use gazetteer::{
-    capitalised_runs, mine_corpus, Gazetteer, GazetteerBuilder, MineOptions, SharedGazetteer,
-    CONNECTORS,
+    capitalised_runs, mine_corpus, Gazetteer, GazetteerBuilder, MineOptions, NameCursor,
+    SharedGazetteer, CONNECTORS,
 };
 
 use crate::finding::{resolve_overlaps, Finding};
@@ -329,11 +329,10 @@ fn window_finding(
         .filter(|&a| a == left.len() || doc.cap[left[a]])
         .map(|a| &left[a..])
         .collect();
-    let rights: Vec<&[usize]> = (0..=right.len())
+    let right_ends: Vec<usize> = (0..=right.len())
         .filter(|&b| b == 0 || doc.cap[right[b - 1]])
-        .map(|b| &right[..b])
         .collect();
-    if lefts.len() == 1 && rights.len() == 1 {
+    if lefts.len() == 1 && right_ends.len() == 1 {
         return None; // no capitalised neighbour: not part of a name
     }
     let words = end - i;
@@ -348,13 +347,41 @@ fn window_finding(
         return None; // nothing it could have been spun from (most names: "Jarred Shaw")
     }
     let min = gazetteer.min_count();
+    // Each left context walked down the gazetteer's names once (`None`: no name starts so).
+    let left_walks: Vec<Option<NameCursor>> = lefts
+        .iter()
+        .map(|l| {
+            let words = l.iter().map(|&k| doc.lower[k].as_str());
+            gazetteer.names().and_then(|c| c.then_all(words))
+        })
+        .collect();
+    // Name counts of `l middle r` for the left context `lefts[li]` and every right context r,
+    // as (r's length, count), without building a phrase (counts past a dead end left out).
+    let counts = |li: usize, middle: &str| -> Vec<(usize, u64)> {
+        let Some(mut at) = left_walks[li].as_ref().and_then(|c| c.then(middle)) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut walked = 0;
+        for &b in &right_ends {
+            while walked < b {
+                let Some(next) = at.then(&doc.lower[right[walked]]) else {
+                    return out;
+                };
+                at = next;
+                walked += 1;
+            }
+            if !lefts[li].is_empty() || b > 0 {
+                out.push((b, at.count()));
+            }
+        }
+        out
+    };
     // As written, is the window part of a known name? Then it is not broken.
     let mut written_max = 0;
-    for l in &lefts {
-        for r in &rights {
-            if !l.is_empty() || !r.is_empty() {
-                written_max = written_max.max(gazetteer.name_count(&phrase(doc, l, &window, r)));
-            }
+    for li in 0..lefts.len() {
+        for (_, c) in counts(li, &window) {
+            written_max = written_max.max(c);
         }
     }
     // A window that is a name itself ("Peter the Great") is not broken either.
@@ -367,22 +394,19 @@ fn window_finding(
         Some(&f) if doc.sentence_start[f] => vec![full_left.len(), lefts[1].len()],
         _ => vec![full_left.len()],
     };
-    let full_right = rights[rights.len() - 1];
+    let full_right = &right[..right_ends[right_ends.len() - 1]];
     // Broken name: (context capitalised words, count, original).
     let mut best: Vec<(usize, u64, String)> = Vec::new();
     for o in cands.iter() {
         let mut top: Option<(usize, u64)> = None;
-        for l in &lefts {
-            for r in &rights {
-                if l.is_empty() && r.is_empty() {
-                    continue;
-                }
+        for (li, l) in lefts.iter().enumerate() {
+            for (r_len, c) in counts(li, o) {
+                let r = &right[..r_len];
                 let full = full_lefts.contains(&l.len()) && r.len() == full_right.len();
                 let tokens = l.len() + r.len() + o.split(' ').count();
                 if !full && tokens < 3 {
                     continue;
                 }
-                let c = gazetteer.name_count(&phrase(doc, l, o, r));
                 // Two-word names are the weakest evidence ("General Staff" is unknown to
                 // WordNet, "General Assembly" is not): only a corpus gazetteer that has seen
                 // the name often enough may restore one, unless the window is an expansion.
