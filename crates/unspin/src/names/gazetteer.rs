@@ -598,6 +598,34 @@ mod tests {
     }
 
     #[test]
+    fn walking_names_word_by_word_counts_like_a_lookup() {
+        let g = Gazetteer::embedded();
+        for phrase in [
+            "security council",
+            "united nations security council",
+            "united nations",
+            "united",
+            "safety and security council",
+            "people's republic of china",
+            "new york",
+            "new",
+            "x",
+        ] {
+            let walked = g
+                .names()
+                .and_then(|c| c.then_all(phrase.split(' ')))
+                .map_or(0, |c| c.count());
+            assert_eq!(walked, g.name_count(phrase), "{phrase}");
+        }
+        // A multi-word step is the same as its words one by one, and a dead end is `None`.
+        let security = g.names().unwrap().then("security council").unwrap();
+        assert_eq!(security.count(), g.name_count("security council"));
+        assert!(g.names().unwrap().then("qqqq").is_none());
+        // Nothing walked yet is no name.
+        assert_eq!(g.names().unwrap().count(), 0);
+    }
+
+    #[test]
     fn file_round_trip_and_bad_files() {
         let dir = std::env::temp_dir().join(format!("unspin-gaz-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
