@@ -595,7 +595,7 @@ impl Decoder {
         kept.truncate(MAX_CANDIDATES);
         let written_count = self.unigramish(written);
         let written_phrase = written.join(" ");
-        let candidates = kept
+        let candidates: Vec<KeptCandidate> = kept
             .into_iter()
             .map(|(c, _)| {
                 let words: Vec<&str> = c.original.split(' ').collect();
@@ -613,7 +613,9 @@ impl Decoder {
                 }
             })
             .collect();
-        Kept { candidates }
+        Kept {
+            candidates: candidates.into_boxed_slice(),
+        }
     }
 
     /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
@@ -885,7 +887,9 @@ fn candidate_features(f: &mut Features, c: &Candidate, written_words: usize, can
 /// A written form's kept candidates (see [`Decoder::kept_candidates`]).
 #[derive(Debug)]
 struct Kept {
-    candidates: Vec<KeptCandidate>,
+    /// A boxed slice, not a `Vec`: collecting in place would keep the capacity of every draft
+    /// candidate (~90) in a cache of 200,000 forms (measured: +60 MB peak RSS).
+    candidates: Box<[KeptCandidate]>,
 }
 
 /// A kept candidate with what [`Decoder::worth_scoring`] needs of it that does not depend on
