@@ -391,14 +391,14 @@ impl Decoder {
         Analysis { words, windows }
     }
 
-    /// Every unprotected window of 1–3 words that has candidates: (first, last, candidates).
+    /// Every unprotected window of 1–3 words that has candidates.
     fn window_spans(
         &self,
         text: &str,
         tokens: &[Token],
         words: &[Word],
         ctx: &[&str],
-    ) -> Vec<(usize, usize, Arc<Kept>)> {
+    ) -> Vec<Span> {
         let mut out = Vec::new();
         for first in 0..words.len() {
             for len in 1..=3usize {
@@ -427,7 +427,7 @@ impl Decoder {
                 }
                 let kept = self.cached_candidates(written);
                 if !kept.candidates.is_empty() {
-                    out.push((first, last, kept));
+                    out.push(Span { first, last, kept });
                 }
             }
         }
@@ -441,13 +441,20 @@ impl Decoder {
         tokens: &[Token],
         words: &[Word],
         ctx: &[&str],
-        spans: &[(usize, usize, Arc<Kept>)],
+        spans: &[Span],
         worth: Option<&[Vec<bool>]>,
     ) -> Vec<Window> {
         let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
         let mut out = Vec::new();
-        for (k, (first, last, kept)) in spans.iter().enumerate() {
-            let (first, last) = (*first, *last);
+        for (
+            k,
+            &Span {
+                first,
+                last,
+                ref kept,
+            },
+        ) in spans.iter().enumerate()
+        {
             let scored_here = |j: usize| worth.is_none_or(|w| w[k][j]);
             if !(0..kept.candidates.len()).any(scored_here) {
                 continue;
@@ -499,12 +506,7 @@ impl Decoder {
     /// nowhere, so pooling over the pairs that are scored is unchanged. Language-model lookups
     /// are most of the decoder's time, and under the bigram weights most candidates are
     /// ruled out here.
-    fn worth_scoring(
-        &self,
-        words: &[Word],
-        spans: &[(usize, usize, Arc<Kept>)],
-        skip_below: f32,
-    ) -> Vec<Vec<bool>> {
+    fn worth_scoring(&self, words: &[Word], spans: &[Span], skip_below: f32) -> Vec<Vec<bool>> {
         let threshold = features::logit_of(skip_below);
         // Every window of a written form has the same candidates, so a (written, candidate)
         // pair occurs as often as its written form, and its bound is the same everywhere.
@@ -512,8 +514,8 @@ impl Decoder {
         let span_form: Vec<String> = spans
             .iter()
             .enumerate()
-            .map(|(k, (first, last, _))| {
-                let ws: Vec<&str> = words[*first..*last]
+            .map(|(k, span)| {
+                let ws: Vec<&str> = words[span.first..span.last]
                     .iter()
                     .map(|w| w.norm.as_str())
                     .collect();
@@ -525,7 +527,7 @@ impl Decoder {
         let mut phrases: FxHashMap<&str, u32> = FxHashMap::default();
         for (form, &(_, k)) in &forms {
             phrases.insert(form.as_str(), 0);
-            for kc in spans[k].2.candidates.iter() {
+            for kc in spans[k].kept.candidates.iter() {
                 phrases.insert(kc.candidate.original.as_ref(), 0);
             }
         }
@@ -536,7 +538,7 @@ impl Decoder {
             .map(|(form, &(occurrences, k))| {
                 let written_in_doc = phrases.get(form.as_str()).copied().unwrap_or(1);
                 let row = spans[k]
-                    .2
+                    .kept
                     .candidates
                     .iter()
                     .map(|kc| {
@@ -882,6 +884,13 @@ fn candidate_features(f: &mut Features, c: &Candidate, written_words: usize, can
     f[11] = (c.fan_in.max(1) as f32).ln();
     f[16] = (written_words - 1) as f32;
     f[17] = (cand_words - 1) as f32;
+}
+
+/// A window of the document's words `first..last` and its written form's candidates.
+struct Span {
+    first: usize,
+    last: usize,
+    kept: Arc<Kept>,
 }
 
 /// A written form's kept candidates (see [`Decoder::kept_candidates`]).
