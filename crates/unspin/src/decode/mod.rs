@@ -425,9 +425,15 @@ impl Decoder {
                 if !self.channel.may_have_candidates(written) {
                     continue;
                 }
-                let kept = self.cached_candidates(written);
+                let form = written.join(" ");
+                let kept = self.cached_candidates(written, &form);
                 if !kept.candidates.is_empty() {
-                    out.push(Span { first, last, kept });
+                    out.push(Span {
+                        first,
+                        last,
+                        written: form,
+                        kept,
+                    });
                 }
             }
         }
@@ -446,20 +452,17 @@ impl Decoder {
     ) -> Vec<Window> {
         let segs: Vec<u32> = words.iter().map(|w| w.segment).collect();
         let mut out = Vec::new();
-        for (
-            k,
-            &Span {
+        for (k, span) in spans.iter().enumerate() {
+            let &Span {
                 first,
                 last,
                 ref kept,
-            },
-        ) in spans.iter().enumerate()
-        {
+                ..
+            } = span;
             let scored_here = |j: usize| worth.is_none_or(|w| w[k][j]);
             if !(0..kept.candidates.len()).any(scored_here) {
                 continue;
             }
-            let written = &ctx[first..last];
             let in_quote = words[first..last].iter().any(|w| w.in_quote);
             let wb = self.window_base(ctx, &segs, first, last);
             let mut scored: Vec<ScoredCandidate> = kept
@@ -491,7 +494,7 @@ impl Decoder {
                 last,
                 start: tokens[words[first].token].start,
                 end: tokens[words[last - 1].token].end,
-                written: written.join(" "),
+                written: span.written.clone(),
                 candidates: scored,
             });
         }
@@ -510,23 +513,13 @@ impl Decoder {
         let threshold = features::logit_of(skip_below);
         // Every window of a written form has the same candidates, so a (written, candidate)
         // pair occurs as often as its written form, and its bound is the same everywhere.
-        let mut forms: FxHashMap<String, (u32, usize)> = FxHashMap::default();
-        let span_form: Vec<String> = spans
-            .iter()
-            .enumerate()
-            .map(|(k, span)| {
-                let ws: Vec<&str> = words[span.first..span.last]
-                    .iter()
-                    .map(|w| w.norm.as_str())
-                    .collect();
-                let form = ws.join(" ");
-                forms.entry(form.clone()).or_insert((0, k)).0 += 1;
-                form
-            })
-            .collect();
+        let mut forms: FxHashMap<&str, (u32, usize)> = FxHashMap::default();
+        for (k, span) in spans.iter().enumerate() {
+            forms.entry(span.written.as_str()).or_insert((0, k)).0 += 1;
+        }
         let mut phrases: FxHashMap<&str, u32> = FxHashMap::default();
-        for (form, &(_, k)) in &forms {
-            phrases.insert(form.as_str(), 0);
+        for (&form, &(_, k)) in &forms {
+            phrases.insert(form, 0);
             for kc in spans[k].kept.candidates.iter() {
                 phrases.insert(kc.candidate.original.as_ref(), 0);
             }
@@ -535,8 +528,8 @@ impl Decoder {
         let w = &self.weights;
         let rows: FxHashMap<&str, Vec<bool>> = forms
             .iter()
-            .map(|(form, &(occurrences, k))| {
-                let written_in_doc = phrases.get(form.as_str()).copied().unwrap_or(1);
+            .map(|(&form, &(occurrences, k))| {
+                let written_in_doc = phrases.get(form).copied().unwrap_or(1);
                 let row = spans[k]
                     .kept
                     .candidates
@@ -553,29 +546,31 @@ impl Decoder {
                         bound >= threshold
                     })
                     .collect();
-                (form.as_str(), row)
+                (form, row)
             })
             .collect();
-        span_form
+        spans
             .iter()
-            .map(|form| rows[form.as_str()].clone())
+            .map(|span| rows[span.written.as_str()].clone())
             .collect()
     }
 
-    /// [`Decoder::kept_candidates`] through the decoder's cache.
-    fn cached_candidates(&self, written: &[&str]) -> Arc<Kept> {
+    /// [`Decoder::kept_candidates`] through the decoder's cache; `form` is `written` joined by
+    /// spaces.
+    fn cached_candidates(&self, written: &[&str], form: &str) -> Arc<Kept> {
         self.candidate_cache.get_or_compute(
-            written.join(" "),
-            || Arc::new(self.kept_candidates(written)),
+            form.to_string(),
+            || Arc::new(self.kept_candidates(written, form)),
             // Most phrases of two or three words have no candidates and are seldom seen
             // again: they would fill the cache with empty entries.
             |kept| written.len() == 1 || !kept.candidates.is_empty(),
         )
     }
 
-    /// The channel's candidates for a written window that the language model knows, patterns
-    /// first, then the most frequent, at most [`MAX_CANDIDATES`].
-    fn kept_candidates(&self, written: &[&str]) -> Kept {
+    /// The channel's candidates for a written window (`form`: its words joined by spaces) that
+    /// the language model knows, patterns first, then the most frequent, at most
+    /// [`MAX_CANDIDATES`].
+    fn kept_candidates(&self, written: &[&str], form: &str) -> Kept {
         let len = written.len();
         let mut kept: Vec<(DraftCandidate, u64)> = Vec::new();
         for c in self.channel.draft_candidates(written) {
@@ -596,7 +591,6 @@ impl Decoder {
         });
         kept.truncate(MAX_CANDIDATES);
         let written_count = self.unigramish(written);
-        let written_phrase = written.join(" ");
         let candidates: Vec<KeptCandidate> = kept
             .into_iter()
             .map(|(c, _)| {
@@ -610,7 +604,7 @@ impl Decoder {
                 KeptCandidate {
                     // The pooled document counts are zero in `f`: `worth_scoring` adds them.
                     bound_before_pooling: features::logit_bound(&self.weights, &f),
-                    insertion: contains_phrase(&written_phrase, &candidate.original),
+                    insertion: contains_phrase(form, &candidate.original),
                     candidate,
                 }
             })
@@ -886,10 +880,12 @@ fn candidate_features(f: &mut Features, c: &Candidate, written_words: usize, can
     f[17] = (cand_words - 1) as f32;
 }
 
-/// A window of the document's words `first..last` and its written form's candidates.
+/// A window of the document's words `first..last`, its written form (normalized words joined
+/// by spaces) and that form's candidates.
 struct Span {
     first: usize,
     last: usize,
+    written: String,
     kept: Arc<Kept>,
 }
 
