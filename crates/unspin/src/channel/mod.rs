@@ -76,9 +76,13 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "which", "while", "who", "will", "with", "would", "you", "your",
 ];
 
+/// Bytes in the longest of [`FUNCTION_WORDS`] ("should").
+const LONGEST_FUNCTION_WORD: usize = 6;
+
 /// Is `w` (normalized) a function word?
 pub fn is_function_word(w: &str) -> bool {
-    FUNCTION_WORDS.binary_search(&w).is_ok()
+    // Called for every candidate of every window: most are longer than any function word.
+    w.len() <= LONGEST_FUNCTION_WORD && FUNCTION_WORDS.binary_search(&w).is_ok()
 }
 
 /// A function word that is no original for a written content word: every one but "also", the
@@ -317,6 +321,8 @@ mod tests {
         let mut sorted = FUNCTION_WORDS.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, FUNCTION_WORDS);
+        let longest = FUNCTION_WORDS.iter().map(|w| w.len()).max();
+        assert_eq!(longest, Some(LONGEST_FUNCTION_WORD));
     }
 
     #[test]

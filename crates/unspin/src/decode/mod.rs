@@ -150,7 +150,7 @@ impl Decoder {
         let analysis = if chosen.is_empty() {
             analysis
         } else {
-            self.reanalyze(text, tokens, analysis, &chosen)
+            self.reanalyze(analysis, &chosen)
         };
         let mut out = Vec::new();
         for wi in self.choose(&analysis, REPORT_FLOOR) {
@@ -289,13 +289,7 @@ impl Decoder {
     }
 
     /// Rescore with the chosen windows' best candidates written into the context of the others.
-    fn reanalyze(
-        &self,
-        text: &str,
-        tokens: &[Token],
-        first: Analysis,
-        chosen: &[usize],
-    ) -> Analysis {
+    fn reanalyze(&self, first: Analysis, chosen: &[usize]) -> Analysis {
         let words = first.words;
         // Context per word: a chosen window's first word carries the whole candidate, the other
         // words of the window carry nothing (they are dropped from the context).
@@ -329,66 +323,44 @@ impl Decoder {
                 windows.push(w);
                 continue;
             }
-            // Context with replacements outside this window. The features look at most
-            // `order - 1` words to each side, so a few words around the window are enough (the
-            // whole document here made long texts quadratic).
-            let lo = w.first.saturating_sub(CONTEXT_MARGIN);
-            let hi = (w.last + CONTEXT_MARGIN).min(words.len());
-            let mut seq: Vec<String> = Vec::new();
-            let mut seg: Vec<u32> = Vec::new();
-            let mut pos_first = 0;
-            let mut pos_last = 0;
-            for (i, word) in words.iter().enumerate().take(hi).skip(lo) {
-                if i == w.first {
-                    pos_first = seq.len();
-                }
-                if i == w.last {
-                    pos_last = seq.len();
-                }
-                let r = if i >= w.first && i < w.last {
-                    None
-                } else {
-                    replaced[i].as_ref()
-                };
-                match r {
-                    Some(s) if s.is_empty() => {}
-                    Some(s) => {
-                        for part in s.split(' ') {
-                            seq.push(part.to_string());
-                            seg.push(word.segment);
-                        }
-                    }
-                    None => {
-                        seq.push(word.norm.clone());
-                        seg.push(word.segment);
-                    }
-                }
-            }
-            if w.last >= hi {
-                pos_last = seq.len();
-            }
-            let seq_ref: Vec<&str> = seq.iter().map(|s| s.as_str()).collect();
+            let ctx = context_around(&words, w.first, w.last, |i| replaced[i].as_deref());
             let mut w = w;
-            let wb = self.window_base(&seq_ref, &seg, pos_first, pos_last);
-            for c in w.candidates.iter_mut() {
-                let local = self.local_features(&seq_ref, pos_first, pos_last, &wb, &c.candidate);
-                // Keep document-level features, refresh local ones.
-                for (k, v) in local.iter().enumerate() {
-                    if LOCAL.contains(&k) {
-                        c.features[k] = *v;
-                    }
-                }
-                c.logit = logit(&self.weights, &c.features);
-            }
-            w.candidates.sort_by(|a, b| {
-                b.logit
-                    .partial_cmp(&a.logit)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
+            self.rescore(&mut w, &ctx);
             windows.push(w);
         }
-        let _ = (text, tokens);
         Analysis { words, windows }
+    }
+
+    /// Refresh a window's local features (and so its logits and order) against `ctx`, where
+    /// the words around it may read as other windows' replacements. Document-level features
+    /// are kept.
+    fn rescore(&self, w: &mut Window, ctx: &Context) {
+        let seq: Vec<&str> = ctx.seq.iter().map(String::as_str).collect();
+        let wb = self.window_base(&seq, &ctx.seg, ctx.first, ctx.last);
+        for c in w.candidates.iter_mut() {
+            self.rescore_candidate(c, ctx, &seq, &wb);
+        }
+        w.candidates.sort_by(|a, b| {
+            b.logit
+                .partial_cmp(&a.logit)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+
+    /// [`Decoder::rescore`] of one candidate; `seq` is `ctx.seq` borrowed and `wb` its window
+    /// base.
+    fn rescore_candidate(
+        &self,
+        c: &mut ScoredCandidate,
+        ctx: &Context,
+        seq: &[&str],
+        wb: &WindowBase,
+    ) {
+        let local = self.local_features(seq, ctx.first, ctx.last, wb, &c.candidate);
+        for &k in &LOCAL {
+            c.features[k] = local[k];
+        }
+        c.logit = logit(&self.weights, &c.features);
     }
 
     /// Every unprotected window of 1–3 words that has candidates.
@@ -933,6 +905,66 @@ struct WindowBase {
     left_count: Option<u64>,
     right_count: Option<u64>,
     written_count: u64,
+}
+
+/// The words around a window, with other windows' replacements written in: what the window
+/// is rescored against. `seq[first..last]` is the window as written.
+struct Context {
+    seq: Vec<String>,
+    seg: Vec<u32>,
+    first: usize,
+    last: usize,
+}
+
+/// The context of the window `words[first..last]`: [`CONTEXT_MARGIN`] words on each side (the
+/// features look at most `order - 1` words to each side, so a few are enough; the whole
+/// document here made long texts quadratic). `replacement(i)` is what word `i` outside the
+/// window reads as: `None` as written, `Some("")` nothing (a replaced window's other words),
+/// or a replaced window's original (on its first word).
+fn context_around<'a>(
+    words: &[Word],
+    first: usize,
+    last: usize,
+    replacement: impl Fn(usize) -> Option<&'a str>,
+) -> Context {
+    let lo = first.saturating_sub(CONTEXT_MARGIN);
+    let hi = (last + CONTEXT_MARGIN).min(words.len());
+    let mut ctx = Context {
+        seq: Vec::new(),
+        seg: Vec::new(),
+        first: 0,
+        last: 0,
+    };
+    for (i, word) in words.iter().enumerate().take(hi).skip(lo) {
+        if i == first {
+            ctx.first = ctx.seq.len();
+        }
+        if i == last {
+            ctx.last = ctx.seq.len();
+        }
+        let r = if (first..last).contains(&i) {
+            None
+        } else {
+            replacement(i)
+        };
+        match r {
+            Some("") => {}
+            Some(s) => {
+                for part in s.split(' ') {
+                    ctx.seq.push(part.to_string());
+                    ctx.seg.push(word.segment);
+                }
+            }
+            None => {
+                ctx.seq.push(word.norm.clone());
+                ctx.seg.push(word.segment);
+            }
+        }
+    }
+    if last >= hi {
+        ctx.last = ctx.seq.len();
+    }
+    ctx
 }
 
 /// Indices of the features [`Decoder::local_features`] computes (refreshed in the second pass).

@@ -88,6 +88,8 @@ pub struct Lexicon {
     n: usize,
     fwd: Csr,
     inv: Csr,
+    /// The terms' text, one after another (checked as UTF-8 once, not at every [`Lexicon::term`]).
+    text: &'static str,
     /// Each multi-word term without its last word ("head of" for "head of state", "armed" for
     /// "armed forces"), collected on first use (see [`Lexicon::heads_a_phrase`]).
     phrase_heads: OnceLock<rustc_hash::FxHashSet<&'static str>>,
@@ -100,11 +102,14 @@ impl Lexicon {
         LEX.get_or_init(|| {
             let terms = Map::new(FST).expect("lexicon.fst is built by build.rs");
             let n = terms.len();
+            let text = std::str::from_utf8(&STRINGS[(n + 1) * 4..])
+                .expect("lexicon strings are UTF-8 (build.rs writes them from &str)");
             Lexicon {
                 terms,
                 n,
                 fwd: Csr::new(FWD, n),
                 inv: Csr::new(INV, n),
+                text,
                 phrase_heads: OnceLock::new(),
             }
         })
@@ -145,8 +150,7 @@ impl Lexicon {
         let strings = Csr::new(STRINGS, 0);
         let lo = strings.u32_at(id as usize) as usize;
         let hi = strings.u32_at(id as usize + 1) as usize;
-        let base = (self.n + 1) * 4;
-        std::str::from_utf8(&STRINGS[base + lo..base + hi]).expect("lexicon strings are UTF-8")
+        &self.text[lo..hi]
     }
 
     /// What a spinner may write for `head` (the head's thesaurus entry).
