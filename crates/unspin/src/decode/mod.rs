@@ -17,6 +17,7 @@
 
 pub mod collocation;
 pub mod features;
+mod joint;
 
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -144,8 +145,8 @@ impl Decoder {
     /// [`Decoder::worth_scoring`]). Every finding at or above `min_confidence` is the same,
     /// alternatives included, as [`Decoder::find`]'s.
     pub fn find_above(&self, text: &str, tokens: &[Token], min_confidence: f32) -> Vec<Finding> {
-        let analysis = self.analyze_above(text, tokens, min_confidence);
-        let chosen = self.choose(&analysis, 0.5);
+        let mut analysis = self.analyze_above(text, tokens, min_confidence);
+        let chosen = self.choose_jointly(&mut analysis);
         // Second pass: the confident replacements become the context of everything else.
         let analysis = if chosen.is_empty() {
             analysis
@@ -153,7 +154,7 @@ impl Decoder {
             self.reanalyze(analysis, &chosen)
         };
         let mut out = Vec::new();
-        for wi in self.choose(&analysis, REPORT_FLOOR) {
+        for wi in self.choose(&analysis, REPORT_FLOOR, &chosen) {
             let w = &analysis.windows[wi];
             let Some(best) = w.best() else { continue };
             let conf = sigmoid(best.logit);
@@ -186,18 +187,23 @@ impl Decoder {
         out
     }
 
-    /// Non-overlapping windows, most probable first, whose best candidate reaches `floor`.
-    fn choose(&self, analysis: &Analysis, floor: f32) -> Vec<usize> {
+    /// Non-overlapping windows whose best candidate reaches `floor`: the `chosen` ones (the
+    /// joint decision, [`Decoder::choose_jointly`]), then the others most probable first.
+    fn choose(&self, analysis: &Analysis, floor: f32, chosen: &[usize]) -> Vec<usize> {
         let mut order: Vec<(usize, f32)> = analysis
             .windows
             .iter()
             .enumerate()
+            .filter(|(i, _)| !chosen.contains(i))
             .filter_map(|(i, w)| w.best().map(|b| (i, sigmoid(b.logit))))
             .filter(|(_, p)| *p >= floor)
             .collect();
         order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
-        let mut taken: Vec<(usize, usize)> = Vec::new();
-        let mut out = Vec::new();
+        let mut taken: Vec<(usize, usize)> = chosen
+            .iter()
+            .map(|&i| (analysis.windows[i].first, analysis.windows[i].last))
+            .collect();
+        let mut out = chosen.to_vec();
         for (i, _) in order {
             let w = &analysis.windows[i];
             if taken.iter().all(|&(a, b)| w.last <= a || w.first >= b) {
@@ -1004,6 +1010,46 @@ mod tests {
             }
         }
         Arc::new(m)
+    }
+
+    #[test]
+    fn adjacent_replacements_are_chosen_jointly() {
+        // Neither "unique" → "special" nor "army" → "military" reads better alone (each makes
+        // an unseen bigram with the other written word); together they restore a frequent
+        // phrase. The search over the lattice finds it; a window-by-window choice cannot.
+        let mut m = CountsModel::new(3);
+        for _ in 0..30 {
+            for s in [
+                "they began a special military operation",
+                "the special military operation began",
+                "a unique chance came",
+                "the army left the city",
+            ] {
+                m.add_sentence(&s.split(' ').collect::<Vec<_>>());
+            }
+        }
+        let mut weights = [0f32; features::N];
+        weights[0] = -2.0; // bias
+        weights[1] = 1.0; // language-model gain
+        let d = Decoder::new(Arc::new(m)).with_weights(weights);
+        let text = "They began a unique army operation.";
+        let toks = tokenize(text);
+        let alone = d.analyze(text, &toks);
+        for w in &alone.windows {
+            let p = w.best().map_or(0.0, |b| sigmoid(b.logit));
+            assert!(p < 0.5, "{} alone at {p}", w.written);
+        }
+        let found = d.find(text, &toks);
+        let restored: Vec<(&str, &str)> = found
+            .iter()
+            .filter(|f| f.confidence >= 0.5)
+            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
+            .collect();
+        assert_eq!(
+            restored,
+            [("unique", "special"), ("army", "military")],
+            "{found:?}"
+        );
     }
 
     #[test]
