@@ -7,6 +7,7 @@
 
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::format::{
@@ -88,9 +89,18 @@ pub struct Model {
     storage: Arc<Storage>,
     payload_start: usize,
     /// The unigram (and, when small enough, bigram) sections as hash maps, built on first use
-    /// (see [`HashIndex`]).
+    /// (see [`HashIndex`]) once [`INDEX_AFTER_LOOKUPS`] lookups have been answered by the fst.
     hash_index: OnceLock<Option<HashIndex>>,
+    /// Lookups answered by the fst while no index was built.
+    lookups_before_index: AtomicU32,
 }
+
+/// Unigram and bigram lookups answered by the fst before [`HashIndex`] is built. Building it
+/// takes ~0.1 s for the embedded model (most of a one-sentence `unspin check`), and each
+/// hashed lookup saves a fraction of a microsecond, so it pays only after a few hundred
+/// thousand lookups: a long document or a corpus, not a sentence or an article. Both answer
+/// the same, so when the index comes changes nothing but speed.
+const INDEX_AFTER_LOOKUPS: u32 = 200_000;
 
 /// Largest unigram section [`Model`] indexes in a hash map (the embedded model has 82,834).
 const UNIGRAM_INDEX_LIMIT: usize = 1_000_000;
@@ -396,6 +406,7 @@ impl Model {
             storage,
             payload_start: start,
             hash_index: OnceLock::new(),
+            lookups_before_index: AtomicU32::new(0),
         };
         model.unk_log_prob = match model.header.kind {
             ModelKind::Backoff => model
@@ -454,6 +465,12 @@ impl Model {
     }
 
     fn hash_index(&self) -> Option<&HashIndex> {
+        if let Some(built) = self.hash_index.get() {
+            return built.as_ref();
+        }
+        if self.lookups_before_index.fetch_add(1, Ordering::Relaxed) < INDEX_AFTER_LOOKUPS {
+            return None;
+        }
         self.hash_index
             .get_or_init(|| HashIndex::build(&self.maps))
             .as_ref()
@@ -588,4 +605,57 @@ pub fn try_default_model() -> Result<Arc<Model>> {
 /// build defect, not bad input.
 pub fn default_model() -> Arc<Model> {
     try_default_model().expect("the embedded default model is valid (checked by tests)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lm::LanguageModel;
+
+    /// The index is built only after [`INDEX_AFTER_LOOKUPS`] lookups, so one process answers
+    /// from both: they must agree exactly, or a document's findings would depend on what was
+    /// checked before it.
+    #[test]
+    fn the_hash_index_answers_as_the_fst_does() {
+        let m = default_model();
+        let index = HashIndex::build(&m.maps).expect("the embedded model is small enough");
+        let words = [
+            "the",
+            "ukrainian",
+            "forces",
+            "pressures",
+            "head",
+            "of",
+            "state",
+            "president",
+            "martial",
+            "law",
+            "legislation",
+            "qqzxv",
+            "zelenskyy",
+            "as",
+            "well",
+            "and",
+        ];
+        for a in words {
+            let fst = with_key(&[a], |k| m.maps[0].get(k));
+            assert_eq!(index.get(&[a]), Some(fst), "{a}");
+            for b in words {
+                let fst = with_key(&[a, b], |k| m.maps[1].get(k));
+                assert_eq!(index.get(&[a, b]), Some(fst), "{a} {b}");
+            }
+        }
+        let total = m.total_words();
+        for text in [
+            "the ukrainian forces as well as the head of state",
+            "martial legislation qqzxv and zelenskyy said the law",
+        ] {
+            let seq: Vec<&str> = text.split(' ').collect();
+            for from in 0..seq.len() {
+                let hashed = index.bigram_seq_log_prob(&seq, from, total);
+                let walked = crate::lm::seq_log_prob_word_by_word(m.as_ref(), &seq, from);
+                assert_eq!(hashed, Some(walked), "{text} from {from}");
+            }
+        }
+    }
 }
