@@ -6,9 +6,11 @@
 //! window kept as written or replaced by one of its best candidates, windows not overlapping)
 //! is scored with each replacement rescored against the others, and the assignment with the
 //! largest sum of logits, among those where every replacement is probable (logit ≥ 0) given
-//! the others, wins. "unique army procedure" is then weighed as "special military
-//! operation", a reading no window reaches alone, and "as well as objection" as "and
-//! criticism". A cluster of one window is decided as before: its best candidate if probable.
+//! the others, wins: two adjacent swaps that only read better together ("unique army" for
+//! "special military") can be restored together, which no window-by-window choice does. A
+//! cluster of one window is decided as before: its best candidate if probable. (Under the
+//! trained weights a content-word candidate is seldom probable in any context, so on the
+//! evaluation texts the search decides as the old choice did: docs/evaluation.md.)
 //!
 //! Only candidates that can be probable in some context are lattice arcs (their logit bound,
 //! [`features::logit_bound`], is ≥ 0), so the search sees the same arcs whether or not
@@ -25,7 +27,7 @@ const MAX_ASSIGNMENTS: usize = 512;
 
 /// One arc of the lattice: window `window` replaced by its candidate `candidate`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Arc {
+struct Replacement {
     window: usize,
     candidate: usize,
 }
@@ -91,7 +93,7 @@ impl Decoder {
             let probable = analysis.windows[*k].best().is_some_and(|b| b.logit >= 0.0);
             return if probable { vec![*k] } else { Vec::new() };
         }
-        let mut assignments: Vec<Vec<Arc>> = Vec::new();
+        let mut assignments: Vec<Vec<Replacement>> = Vec::new();
         enumerate(
             analysis,
             cluster,
@@ -103,7 +105,7 @@ impl Decoder {
         if assignments.len() > MAX_ASSIGNMENTS {
             return self.decide_greedily(analysis, cluster);
         }
-        let mut best: Option<(f32, &Vec<Arc>)> = None;
+        let mut best: Option<(f32, &Vec<Replacement>)> = None;
         for a in &assignments {
             let Some(total) = self.assignment_score(analysis, a) else {
                 continue;
@@ -164,7 +166,7 @@ impl Decoder {
 
     /// The sum of the assignment's logits, each arc rescored against the others; `None`
     /// when an arc is not probable in that context (or the assignment is empty).
-    fn assignment_score(&self, analysis: &Analysis, assignment: &[Arc]) -> Option<f32> {
+    fn assignment_score(&self, analysis: &Analysis, assignment: &[Replacement]) -> Option<f32> {
         if assignment.is_empty() {
             return None;
         }
@@ -184,7 +186,12 @@ impl Decoder {
     }
 
     /// The context of window `k` with the other arcs of `assignment` written in.
-    fn arc_context(&self, analysis: &Analysis, assignment: &[Arc], k: usize) -> super::Context {
+    fn arc_context(
+        &self,
+        analysis: &Analysis,
+        assignment: &[Replacement],
+        k: usize,
+    ) -> super::Context {
         let replacement = |i: usize| -> Option<&str> {
             assignment.iter().find_map(|a| {
                 let w = &analysis.windows[a.window];
@@ -210,8 +217,8 @@ fn enumerate(
     cluster: &[usize],
     arcs: &[Vec<usize>],
     from: usize,
-    prefix: &mut Vec<Arc>,
-    out: &mut Vec<Vec<Arc>>,
+    prefix: &mut Vec<Replacement>,
+    out: &mut Vec<Vec<Replacement>>,
 ) {
     if out.len() > MAX_ASSIGNMENTS {
         return;
@@ -230,7 +237,7 @@ fn enumerate(
         return;
     }
     for &j in &arcs[k] {
-        prefix.push(Arc {
+        prefix.push(Replacement {
             window: k,
             candidate: j,
         });
