@@ -118,8 +118,13 @@ impl Decoder {
             return Vec::new();
         };
         let best = best.clone();
-        for arc in &best {
-            let ctx = self.arc_context(analysis, &best, arc.window);
+        // Every context before any window changes: rescoring reorders a window's candidates,
+        // and the arcs name candidates by their place.
+        let contexts: Vec<super::Context> = best
+            .iter()
+            .map(|arc| self.arc_context(analysis, &best, arc.window))
+            .collect();
+        for (arc, ctx) in best.iter().zip(contexts) {
             let w = &mut analysis.windows[arc.window];
             let original = w.candidates[arc.candidate].candidate.original.clone();
             self.rescore(w, &ctx);
