@@ -121,16 +121,49 @@ impl Engine {
             .iter()
             .map(|a| crate::token::normalize(a).into_owned())
             .collect();
+        let ignored = IgnoredLines::of(text);
         findings
             .into_iter()
             .filter(|f| f.confidence >= self.options.min_confidence)
             .filter(|f| !allow.iter().any(|a| *a == crate::token::normalize(&f.text)))
-            .filter(|f| {
-                let line_start = text[..f.start].rfind('\n').map_or(0, |i| i + 1);
-                let line_end = text[f.end..].find('\n').map_or(text.len(), |i| f.end + i);
-                !text[line_start..line_end].contains(IGNORE_LINE)
-            })
+            .filter(|f| !ignored.covers(f.start, f.end))
             .collect()
+    }
+}
+
+/// The lines of a text that hold [`IGNORE_LINE`], found once per text: a scan of each finding's
+/// line made a long one-line text with many findings quadratic.
+struct IgnoredLines {
+    /// Byte offset of every newline, in order (only when some line is ignored).
+    newlines: Vec<usize>,
+    /// Index of every line holding the marker, in order.
+    marked: Vec<usize>,
+}
+
+impl IgnoredLines {
+    fn of(text: &str) -> Self {
+        let markers: Vec<usize> = text.match_indices(IGNORE_LINE).map(|(i, _)| i).collect();
+        if markers.is_empty() {
+            return IgnoredLines {
+                newlines: Vec::new(),
+                marked: Vec::new(),
+            };
+        }
+        let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+        let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
+        let marked = markers.iter().map(|&m| line_of(m)).collect();
+        IgnoredLines { newlines, marked }
+    }
+
+    /// Whether a line from the one holding `start` to the one holding `end` is marked.
+    fn covers(&self, start: usize, end: usize) -> bool {
+        if self.marked.is_empty() {
+            return false;
+        }
+        let line_of = |pos: usize| self.newlines.partition_point(|&n| n < pos);
+        let (first, last) = (line_of(start), line_of(end));
+        let i = self.marked.partition_point(|&l| l < first);
+        self.marked.get(i).is_some_and(|&l| l <= last)
     }
 }
 
@@ -160,6 +193,33 @@ mod tests {
             Some(Decoder::new(Arc::new(m))),
             EngineOptions::default(),
         )
+    }
+
+    #[test]
+    fn ignored_lines_are_those_holding_the_marker() {
+        // The definition: a finding is ignored when the lines from its start to its end hold
+        // the marker.
+        let naive = |text: &str, start: usize, end: usize| {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+            text[line_start..line_end].contains(IGNORE_LINE)
+        };
+        for text in [
+            "as well as\nhas actually # unspin: ignore\n\nany type of\nunspin: ignore it",
+            "no marker here\nnor here",
+            "unspin: ignore\n",
+        ] {
+            let ignored = IgnoredLines::of(text);
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    assert_eq!(
+                        ignored.covers(start, end),
+                        naive(text, start, end),
+                        "{text:?} {start}..{end}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

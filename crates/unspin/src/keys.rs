@@ -71,11 +71,25 @@ pub fn carry_keys(
         .map(|(i, t)| (i, normalize(t.text(text)).into_owned()))
         .collect();
     // Only confident findings stand in a key's way; weaker overlapping ones are left to the
-    // engine's overlap resolution, which keeps the more confident.
+    // engine's overlap resolution, which keeps the more confident. Sorted by start for a binary
+    // search (a scan per phrase made long texts full of keys quadratic).
+    let mut confident: Vec<(usize, usize)> = findings
+        .iter()
+        .filter(|f| f.confidence >= KEY_CONFIDENCE)
+        .map(|f| (f.start, f.end))
+        .collect();
+    confident.sort_unstable();
+    // The longest end among the spans that start at or before each span (they may overlap).
+    let mut reach = Vec::with_capacity(confident.len());
+    let mut furthest = 0;
+    for &(_, end) in &confident {
+        furthest = furthest.max(end);
+        reach.push(furthest);
+    }
     let covered = |start: usize, end: usize| {
-        findings
-            .iter()
-            .any(|f| f.confidence >= KEY_CONFIDENCE && f.start < end && start < f.end)
+        // Spans that start before `end`; one of them overlaps iff the furthest reaches past `start`.
+        let before = confident.partition_point(|&(s, _)| s < end);
+        before > 0 && reach[before - 1] > start
     };
     let mut out: Vec<Finding> = Vec::new();
     let mut i = 0;

@@ -159,6 +159,15 @@ pub struct Locator<'a> {
     pos: usize,
     line: u64,
     line_start: usize,
+    /// Characters of the line starting at `column_line` that lie before byte `column_at`: each
+    /// column is counted on from the last one, not from the line's start (a long one-line text
+    /// with many findings was quadratic).
+    column_line: usize,
+    column_at: usize,
+    column_chars: u64,
+    /// The first newline at or after `line_end_from` (or the text's end), for the excerpts.
+    line_end_from: usize,
+    line_end: usize,
     /// Keep the source line with each finding (only the human format shows it; the others
     /// skip the copy, which matters for inputs with millions of findings).
     pub excerpts: bool,
@@ -173,6 +182,11 @@ impl<'a> Locator<'a> {
             pos: 0,
             line: 0,
             line_start: 0,
+            column_line: 0,
+            column_at: 0,
+            column_chars: 0,
+            line_end_from: 0,
+            line_end: 0,
             excerpts: true,
         }
     }
@@ -193,8 +207,28 @@ impl<'a> Locator<'a> {
         (self.line, self.line_start)
     }
 
-    fn column(&self, line_start: usize, at: usize) -> u64 {
-        self.text[line_start..at].chars().count() as u64 + 1
+    /// 1-based column (in characters) of byte `at` on the line starting at `line_start`.
+    fn column(&mut self, line_start: usize, at: usize) -> u64 {
+        if self.column_line != line_start || at < self.column_at {
+            self.column_line = line_start;
+            self.column_at = line_start;
+            self.column_chars = 0;
+        }
+        self.column_chars += self.text[self.column_at..at].chars().count() as u64;
+        self.column_at = at;
+        self.column_chars + 1
+    }
+
+    /// The end of the line holding byte `at` (its newline's offset, or the text's length).
+    fn line_end(&mut self, at: usize) -> usize {
+        let cached = self.line_end_from <= at && at <= self.line_end;
+        if !cached {
+            let len = self.text.len();
+            self.line_end =
+                memchr::memchr(b'\n', &self.text.as_bytes()[at..]).map_or(len, |i| at + i);
+            self.line_end_from = at;
+        }
+        self.line_end
     }
 
     /// Place `finding`, whose offsets are into this part's text (already mapped to the source).
@@ -211,7 +245,11 @@ impl<'a> Locator<'a> {
             end_line += 1;
             end_line_start = start + i + 1;
         }
-        let end_column = self.column(end_line_start, end);
+        let end_column = if end_line_start == line_start {
+            column + self.text[start..end].chars().count() as u64
+        } else {
+            self.text[end_line_start..end].chars().count() as u64 + 1
+        };
         finding.start = (self.base_offset + start as u64) as usize;
         finding.end = (self.base_offset + end as u64) as usize;
         let mut located = Located {
@@ -225,7 +263,7 @@ impl<'a> Locator<'a> {
         if !self.excerpts {
             return located;
         }
-        let line_end = memchr::memchr(b'\n', &self.text.as_bytes()[end..]).map_or(len, |i| end + i);
+        let line_end = self.line_end(end);
         let mut from = line_start;
         let mut clipped_start = false;
         if start - from > EXCERPT_CONTEXT {

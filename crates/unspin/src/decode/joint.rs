@@ -21,9 +21,12 @@ use features::logit_bound;
 
 /// Candidates per window that the search tries (the best of the first pass).
 const ARCS_PER_WINDOW: usize = 3;
-/// Most assignments scored for one cluster; a larger cluster (a long run of adjacent
-/// candidates) is decided window by window, most probable first.
+/// Most assignments scored for one cluster, and most windows in a searched cluster (the
+/// enumeration recurses once per window); a larger cluster (a long run of adjacent candidates,
+/// such as a sentence of nothing but spinner patterns) is decided window by window, most
+/// probable first.
 const MAX_ASSIGNMENTS: usize = 512;
+const MAX_JOINT_WINDOWS: usize = 12;
 
 /// One arc of the lattice: window `window` replaced by its candidate `candidate`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,6 +96,9 @@ impl Decoder {
             let probable = analysis.windows[*k].best().is_some_and(|b| b.logit >= 0.0);
             return if probable { vec![*k] } else { Vec::new() };
         }
+        if cluster.len() > MAX_JOINT_WINDOWS {
+            return self.decide_greedily(analysis, cluster);
+        }
         let mut assignments: Vec<Vec<Replacement>> = Vec::new();
         enumerate(
             analysis,
@@ -155,14 +161,17 @@ impl Decoder {
             );
             lb.partial_cmp(&la).unwrap_or(std::cmp::Ordering::Equal)
         });
+        // Words of the cluster already in a chosen window.
+        let lo = cluster.iter().map(|&k| analysis.windows[k].first).min();
+        let hi = cluster.iter().map(|&k| analysis.windows[k].last).max();
+        let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(0));
+        let mut taken = vec![false; hi - lo];
         let mut out: Vec<usize> = Vec::new();
         for k in order {
             let w = &analysis.windows[k];
-            let free = out.iter().all(|&o| {
-                let t = &analysis.windows[o];
-                w.last <= t.first || w.first >= t.last
-            });
-            if free {
+            let span = w.first - lo..w.last - lo;
+            if !taken[span.clone()].contains(&true) {
+                taken[span].fill(true);
                 out.push(k);
             }
         }

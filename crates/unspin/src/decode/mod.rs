@@ -190,24 +190,30 @@ impl Decoder {
     /// Non-overlapping windows whose best candidate reaches `floor`: the `chosen` ones (the
     /// joint decision, [`Decoder::choose_jointly`]), then the others most probable first.
     fn choose(&self, analysis: &Analysis, floor: f32, chosen: &[usize]) -> Vec<usize> {
+        let mut is_chosen = vec![false; analysis.windows.len()];
+        for &i in chosen {
+            is_chosen[i] = true;
+        }
         let mut order: Vec<(usize, f32)> = analysis
             .windows
             .iter()
             .enumerate()
-            .filter(|(i, _)| !chosen.contains(i))
+            .filter(|&(i, _)| !is_chosen[i])
             .filter_map(|(i, w)| w.best().map(|b| (i, sigmoid(b.logit))))
             .filter(|(_, p)| *p >= floor)
             .collect();
         order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
-        let mut taken: Vec<(usize, usize)> = chosen
-            .iter()
-            .map(|&i| (analysis.windows[i].first, analysis.windows[i].last))
-            .collect();
+        // Words already in a chosen window (a list of taken spans made long texts quadratic).
+        let mut taken = vec![false; analysis.words.len()];
+        for &i in chosen {
+            let w = &analysis.windows[i];
+            taken[w.first..w.last].fill(true);
+        }
         let mut out = chosen.to_vec();
         for (i, _) in order {
             let w = &analysis.windows[i];
-            if taken.iter().all(|&(a, b)| w.last <= a || w.first >= b) {
-                taken.push((w.first, w.last));
+            if !taken[w.first..w.last].contains(&true) {
+                taken[w.first..w.last].fill(true);
                 out.push(i);
             }
         }
