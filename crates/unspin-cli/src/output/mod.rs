@@ -341,6 +341,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn columns_counted_on_from_finding_to_finding_match_a_count_from_the_line_start() {
+        // Many findings on one line and a few on the next, with multi-byte characters: each
+        // position as if counted from scratch (the locator counts on from the last one).
+        let text = "é word ü word\u{2014} word ö word\nnext word é word\n";
+        let starts: Vec<usize> = text.match_indices("word").map(|(i, _)| i).collect();
+        let mut loc = Locator::new(text, 0, 0);
+        for &s in &starts {
+            let l = loc.locate(finding(s, s + 4, "word", "term"));
+            let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..s].chars().count() as u64 + 1;
+            assert_eq!((l.column, l.end_column), (column, column + 4), "at {s}");
+            let line_end = text[s..].find('\n').map_or(text.len(), |i| s + i);
+            assert_eq!(l.excerpt.text, &text[line_start..line_end]);
+        }
+    }
+
+    #[test]
     fn clips_long_lines() {
         let text = format!("{}target{}", "é".repeat(4000), "x".repeat(4000));
         let s = text.find("target").unwrap();
