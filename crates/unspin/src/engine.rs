@@ -70,7 +70,8 @@ impl Engine {
                 findings.extend(crate::names::name_findings(text, &tokens, lexicon, g));
             }
         }
-        let mut kept = self.filter(text, resolve_overlaps(findings));
+        let ignored = IgnoredLines::of(text);
+        let mut kept = self.filter(text, &ignored, resolve_overlaps(findings));
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
@@ -82,14 +83,14 @@ impl Engine {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
                 if !repairs.is_empty() {
                     kept.extend(repairs);
-                    kept = self.filter(text, resolve_overlaps(kept));
+                    kept = self.filter(text, &ignored, resolve_overlaps(kept));
                     changed = true;
                 }
             }
             let carried = crate::keys::carry_keys(text, &tokens, &kept, score);
             if !carried.is_empty() {
                 kept.extend(carried);
-                kept = self.filter(text, resolve_overlaps(kept));
+                kept = self.filter(text, &ignored, resolve_overlaps(kept));
                 changed = true;
             }
             if changed {
@@ -111,7 +112,7 @@ impl Engine {
         (apply(text, &report.findings), report)
     }
 
-    fn filter(&self, text: &str, findings: Vec<Finding>) -> Vec<Finding> {
+    fn filter(&self, text: &str, ignored: &IgnoredLines, findings: Vec<Finding>) -> Vec<Finding> {
         if text.contains(IGNORE_FILE) {
             return Vec::new();
         }
@@ -121,7 +122,6 @@ impl Engine {
             .iter()
             .map(|a| crate::token::normalize(a).into_owned())
             .collect();
-        let ignored = IgnoredLines::of(text);
         findings
             .into_iter()
             .filter(|f| f.confidence >= self.options.min_confidence)

@@ -16,7 +16,7 @@
 //! [`features::logit_bound`], is ≥ 0), so the search sees the same arcs whether or not
 //! [`Decoder::find_above`] skipped hopeless candidates, and its findings stay identical.
 
-use super::{context_around, features, Analysis, Decoder};
+use super::{context_around, features, take_free, Analysis, Decoder};
 use features::logit_bound;
 
 /// Candidates per window that the search tries (the best of the first pass).
@@ -149,33 +149,18 @@ impl Decoder {
 
     /// Windows of a cluster too large to search, most probable first, without overlaps.
     fn decide_greedily(&self, analysis: &Analysis, cluster: &[usize]) -> Vec<usize> {
-        let mut order: Vec<usize> = cluster
+        let mut order: Vec<(usize, f32)> = cluster
             .iter()
-            .copied()
-            .filter(|&k| analysis.windows[k].best().is_some_and(|b| b.logit >= 0.0))
+            .filter_map(|&k| analysis.windows[k].best().map(|b| (k, b.logit)))
+            .filter(|&(_, logit)| logit >= 0.0)
             .collect();
-        order.sort_by(|&a, &b| {
-            let (la, lb) = (
-                analysis.windows[a].candidates[0].logit,
-                analysis.windows[b].candidates[0].logit,
-            );
-            lb.partial_cmp(&la).unwrap_or(std::cmp::Ordering::Equal)
-        });
-        // Words of the cluster already in a chosen window.
+        order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+        let order: Vec<usize> = order.into_iter().map(|(k, _)| k).collect();
+        // Words of the cluster only (a cluster is a short stretch of a possibly long text).
         let lo = cluster.iter().map(|&k| analysis.windows[k].first).min();
         let hi = cluster.iter().map(|&k| analysis.windows[k].last).max();
         let (lo, hi) = (lo.unwrap_or(0), hi.unwrap_or(0));
-        let mut taken = vec![false; hi - lo];
-        let mut out: Vec<usize> = Vec::new();
-        for k in order {
-            let w = &analysis.windows[k];
-            let span = w.first - lo..w.last - lo;
-            if !taken[span.clone()].contains(&true) {
-                taken[span].fill(true);
-                out.push(k);
-            }
-        }
-        out
+        take_free(&analysis.windows, &order, &mut vec![false; hi - lo], lo)
     }
 
     /// The sum of the assignment's logits, each arc rescored against the others; `None`

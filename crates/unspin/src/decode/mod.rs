@@ -190,33 +190,23 @@ impl Decoder {
     /// Non-overlapping windows whose best candidate reaches `floor`: the `chosen` ones (the
     /// joint decision, [`Decoder::choose_jointly`]), then the others most probable first.
     fn choose(&self, analysis: &Analysis, floor: f32, chosen: &[usize]) -> Vec<usize> {
-        let mut is_chosen = vec![false; analysis.windows.len()];
-        for &i in chosen {
-            is_chosen[i] = true;
-        }
-        let mut order: Vec<(usize, f32)> = analysis
-            .windows
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| !is_chosen[i])
-            .filter_map(|(i, w)| w.best().map(|b| (i, sigmoid(b.logit))))
-            .filter(|(_, p)| *p >= floor)
-            .collect();
-        order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
-        // Words already in a chosen window (a list of taken spans made long texts quadratic).
         let mut taken = vec![false; analysis.words.len()];
         for &i in chosen {
             let w = &analysis.windows[i];
             taken[w.first..w.last].fill(true);
         }
+        let mut order: Vec<(usize, f32)> = analysis
+            .windows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, w)| w.best().map(|b| (i, sigmoid(b.logit))))
+            .filter(|&(_, p)| p >= floor)
+            .collect();
+        order.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+        let order: Vec<usize> = order.into_iter().map(|(i, _)| i).collect();
+        // The chosen windows' words are taken, so `take_free` passes over them.
         let mut out = chosen.to_vec();
-        for (i, _) in order {
-            let w = &analysis.windows[i];
-            if !taken[w.first..w.last].contains(&true) {
-                taken[w.first..w.last].fill(true);
-                out.push(i);
-            }
-        }
+        out.extend(take_free(&analysis.windows, &order, &mut taken, 0));
         out.sort_unstable();
         out
     }
@@ -352,11 +342,7 @@ impl Decoder {
         for c in w.candidates.iter_mut() {
             self.rescore_candidate(c, ctx, &seq, &wb);
         }
-        w.candidates.sort_by(|a, b| {
-            b.logit
-                .partial_cmp(&a.logit)
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        sort_by_logit(&mut w.candidates);
     }
 
     /// [`Decoder::rescore`] of one candidate; `seq` is `ctx.seq` borrowed and `wb` its window
@@ -468,11 +454,7 @@ impl Decoder {
             for s in scored.iter_mut() {
                 s.logit = logit(&self.weights, &s.features);
             }
-            scored.sort_by(|a, b| {
-                b.logit
-                    .partial_cmp(&a.logit)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
+            sort_by_logit(&mut scored);
             out.push(Window {
                 first,
                 last,
@@ -788,13 +770,34 @@ impl Decoder {
                 c.features[22] = v[4];
                 c.logit = logit(&self.weights, &c.features);
             }
-            w.candidates.sort_by(|a, b| {
-                b.logit
-                    .partial_cmp(&a.logit)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
+            sort_by_logit(&mut w.candidates);
         }
     }
+}
+
+/// Candidates best first.
+fn sort_by_logit(candidates: &mut [ScoredCandidate]) {
+    candidates.sort_by(|a, b| {
+        b.logit
+            .partial_cmp(&a.logit)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+}
+
+/// Windows of `order` (most probable first) that overlap no word already `taken`, marking their
+/// words taken; `taken[i]` stands for word `offset + i`. A flag per word, not a list of taken
+/// spans: the list made long texts quadratic.
+fn take_free(windows: &[Window], order: &[usize], taken: &mut [bool], offset: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for &k in order {
+        let w = &windows[k];
+        let words = &mut taken[w.first - offset..w.last - offset];
+        if !words.contains(&true) {
+            words.fill(true);
+            out.push(k);
+        }
+    }
+    out
 }
 
 /// Count in the document's words (n-grams of 1–3 words within a segment) every phrase that is a
