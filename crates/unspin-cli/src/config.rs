@@ -4,13 +4,14 @@
 //! ```toml
 //! rules = ["rules/tortured.csv"]   # rule packs, relative to this file
 //! min-confidence = 0.6
+//! model = "models/enwiki.lm"      # a language model file, relative to this file (or "default")
 //! allow = ["as well as"]           # phrases never reported
 //! fast = true
 //! jsonl-field = "text"
 //! max-size = 1073741824
 //! ```
 //! Command-line flags override the file: `--rules` replaces its `rules`, `--min-confidence` its
-//! threshold, `--fast`/`--no-fast` its `fast`.
+//! threshold, `--fast`/`--no-fast` its `fast`, `--model` (or `UNSPIN_MODEL`) its `model`.
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,9 @@ pub struct Config {
     #[serde(default)]
     pub allow: Vec<String>,
     pub fast: Option<bool>,
+    /// Language model file; relative paths are relative to the config file; `default` is the
+    /// embedded model.
+    pub model: Option<PathBuf>,
     #[serde(alias = "jsonl_field")]
     pub jsonl_field: Option<String>,
     #[serde(alias = "max_size")]
@@ -115,6 +119,11 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Config>> {
             *rule = base.join(&*rule);
         }
     }
+    if let Some(model) = &mut cfg.model {
+        if model.is_relative() && model.as_os_str() != crate::cmd::EMBEDDED_MODEL_NAME {
+            *model = base.join(&*model);
+        }
+    }
     cfg.source = Some(path.to_path_buf());
     Ok(Some(cfg))
 }
@@ -128,13 +137,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("pyproject.toml"),
-            "[project]\nname = \"x\"\n\n[tool.unspin]\nrules = [\"r.toml\"]\nmin-confidence = 0.8\nallow = [\"as well as\"]\n",
+            "[project]\nname = \"x\"\n\n[tool.unspin]\nrules = [\"r.toml\"]\nmodel = \"m/wiki.lm\"\nmin-confidence = 0.8\nallow = [\"as well as\"]\n",
         )
         .unwrap();
         let sub = dir.path().join("a/b");
         std::fs::create_dir_all(&sub).unwrap();
         let cfg = load(None, &sub).unwrap().unwrap();
         assert_eq!(cfg.rules, [dir.path().join("r.toml")]);
+        assert_eq!(cfg.model, Some(dir.path().join("m/wiki.lm")));
         assert_eq!(cfg.min_confidence, Some(0.8));
         assert_eq!(cfg.allow, ["as well as"]);
     }

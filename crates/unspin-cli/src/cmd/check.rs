@@ -231,6 +231,9 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     if args.engine.min_confidence.is_none() {
         args.engine.min_confidence = cfg.min_confidence;
     }
+    if args.engine.model.is_none() {
+        args.engine.model = cfg.model.clone();
+    }
     if !args.engine.fast && !args.no_fast {
         args.engine.fast = cfg.fast.unwrap_or(false);
     }

@@ -20,8 +20,9 @@ pub struct EngineArgs {
     /// Rule pack files (CSV, JSON or TOML); repeatable.
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
-    /// Language model file (default: the embedded model).
-    #[arg(long, value_name = "FILE")]
+    /// Language model file, or `default` for the embedded model. Unset: the configuration
+    /// file's `model` (check), else the embedded model.
+    #[arg(long, value_name = "FILE", env = "UNSPIN_MODEL")]
     pub model: Option<PathBuf>,
     /// Rule packs only, no language model: much faster, finds only known phrases.
     #[arg(long)]
@@ -69,10 +70,61 @@ impl EngineArgs {
         if self.fast {
             return Ok(None);
         }
-        let lm: std::sync::Arc<dyn unspin::lm::LanguageModel> = match &self.model {
-            Some(path) => std::sync::Arc::new(unspin::lm::Model::open(path)?),
+        let lm: std::sync::Arc<dyn unspin::lm::LanguageModel> = match self.model_file() {
+            Some(path) => std::sync::Arc::new(
+                unspin::lm::Model::open(path)
+                    .map_err(|e| anyhow::anyhow!("{e}{}", self.model_origin()))?,
+            ),
             None => unspin::lm::try_default_model()?,
         };
         Ok(Some(unspin::decode::Decoder::new(lm)))
+    }
+
+    /// The model file to open; `None` for the embedded model (no `--model`, or `default`).
+    pub fn model_file(&self) -> Option<&std::path::Path> {
+        self.model
+            .as_deref()
+            .filter(|p| p.as_os_str() != EMBEDDED_MODEL_NAME)
+    }
+
+    /// Where the model setting came from, for error messages: a stale `UNSPIN_MODEL` in a
+    /// shell profile should not read like a typo on the command line.
+    fn model_origin(&self) -> &'static str {
+        let env = std::env::var_os(MODEL_ENV);
+        if env.is_some() && env.as_deref() == self.model.as_deref().map(|p| p.as_os_str()) {
+            " (the language model named by $UNSPIN_MODEL)"
+        } else {
+            ""
+        }
+    }
+}
+
+/// The `--model` value (and configuration value) that names the embedded model.
+pub const EMBEDDED_MODEL_NAME: &str = "default";
+/// The environment variable that sets `--model`.
+pub const MODEL_ENV: &str = "UNSPIN_MODEL";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(model: Option<&str>) -> EngineArgs {
+        EngineArgs {
+            rules: Vec::new(),
+            model: model.map(PathBuf::from),
+            fast: false,
+            min_confidence: None,
+            gazetteer: None,
+        }
+    }
+
+    #[test]
+    fn default_names_the_embedded_model() {
+        assert_eq!(args(None).model_file(), None);
+        assert_eq!(args(Some("default")).model_file(), None);
+        assert_eq!(
+            args(Some("wiki.lm")).model_file(),
+            Some(std::path::Path::new("wiki.lm"))
+        );
     }
 }
