@@ -129,6 +129,9 @@ impl<W: Write> CheckSink<'_, W> {
         if !p.findings.is_empty() {
             self.summary.documents_with_findings += 1;
         }
+        if p.verdict == Verdict::Spun {
+            self.summary.spun_documents += 1;
+        }
         let doc = DocResult {
             name: p.name,
             id: p.id,
@@ -270,6 +273,11 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     let summary = std::mem::take(&mut sink.summary);
     sink.writer.finish(&mut sink.out, &summary)?;
     sink.out.flush()?;
+    if args.format == OutputFormat::Human && summary.spun_documents > 0 {
+        if let Some(note) = model_note(&engine, args.engine.model_file().is_none()) {
+            anstream::eprintln!("{note}");
+        }
+    }
     if !summary.errors.is_empty() {
         let n = summary.errors.len();
         anyhow::bail!(
@@ -282,6 +290,24 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// What to tell a user whose documents are judged spun while the model can only see part of
+/// the spinning: the embedded model lists frequent bigrams, so it finds spinner patterns and
+/// broken names, and the content words swapped one by one ("pressures" for "forces") need a
+/// model counted from running text. `None` when that model is in use already, or in `--fast`
+/// mode (the user chose rules only).
+fn model_note(engine: &Engine, embedded: bool) -> Option<String> {
+    let decoder = engine.decoder.as_ref()?;
+    if decoder.repairs_collocations() {
+        return None;
+    }
+    let which = if embedded { "the embedded" } else { "this" };
+    Some(format!(
+        "note: {which} language model has no bigram counts of running text, so unspin finds \
+         spinner patterns and broken names but not content words swapped one by one; build \
+         one with `unspin model build` and pass it with --model or UNSPIN_MODEL (README)"
+    ))
 }
 
 #[cfg(test)]

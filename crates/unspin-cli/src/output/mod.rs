@@ -83,6 +83,8 @@ pub struct Summary {
     pub documents: usize,
     pub findings: usize,
     pub documents_with_findings: usize,
+    /// Documents whose verdict is spun.
+    pub spun_documents: usize,
     pub errors: Vec<(String, String)>,
     pub skipped: Vec<(String, String)>,
 }
