@@ -395,14 +395,21 @@ fn window_finding(
         _ => vec![full_left.len()],
     };
     let full_right = &right[..right_ends[right_ends.len() - 1]];
-    // Broken name: (context capitalised words, count, original).
-    let mut best: Vec<(usize, u64, String)> = Vec::new();
+    // Broken name: (context capitalised words, count, original, the known name it makes).
+    let mut best: Vec<(usize, u64, String, String)> = Vec::new();
     for o in cands.iter() {
-        let mut top: Option<(usize, u64)> = None;
+        let mut top: Option<(usize, u64, String)> = None;
         for (li, l) in lefts.iter().enumerate() {
             for (r_len, c) in counts(li, o) {
                 let r = &right[..r_len];
                 let full = full_lefts.contains(&l.len()) && r.len() == full_right.len();
+                // A known name that ends at the window while the written run goes on is no
+                // evidence: the window is then a modifier inside a longer name ("Department of
+                // Public Works" is not a broken "Department of State" followed by "Works"), and
+                // a spinner's broken name keeps the rest of its run around the window.
+                if r.is_empty() && !full_right.is_empty() {
+                    continue;
+                }
                 let tokens = l.len() + r.len() + o.split(' ').count();
                 if !full && tokens < 3 {
                     continue;
@@ -421,19 +428,19 @@ fn window_finding(
                 }
                 if c >= min && c >= MIN_RATIO * written_max {
                     let ctx = l.iter().chain(r.iter()).filter(|&&k| doc.cap[k]).count();
-                    if top.is_none_or(|t| (ctx, c) > t) {
-                        top = Some((ctx, c));
+                    if top.as_ref().is_none_or(|t| (ctx, c) > (t.0, t.1)) {
+                        top = Some((ctx, c, phrase(doc, l, o, r)));
                     }
                 }
             }
         }
-        if let Some((ctx, c)) = top {
-            best.push((ctx, c, o.clone()));
+        if let Some((ctx, c, name)) = top {
+            best.push((ctx, c, o.clone(), name));
         }
     }
     if !best.is_empty() {
         best.sort_by_key(|b| std::cmp::Reverse((b.0, b.1)));
-        let (ctx, c, o) = best[0].clone();
+        let (ctx, c, o, name) = best[0].clone();
         let rivals = best
             .iter()
             .skip(1)
@@ -441,7 +448,6 @@ fn window_finding(
             .count();
         let strength = ((c as f32 / min as f32).log10() / 2.0).clamp(0.0, 1.0);
         let confidence = (0.75 + 0.2 * strength - 0.1 * rivals as f32).clamp(0.5, 0.95);
-        let name = phrase(doc, full_left, &o, full_right);
         let alternatives = best.iter().skip(1).take(3).map(|b| b.2.clone()).collect();
         return Some(finding(
             doc,
@@ -628,6 +634,22 @@ mod tests {
             );
         }
         assert_eq!(found.len(), want.len(), "{found:?}");
+    }
+
+    /// "Department of Public Works" is a name of its own, not "Department of State" broken and
+    /// followed by "Works"; the same window at the end of the run is a broken name.
+    #[test]
+    fn a_known_name_ending_inside_a_longer_run_is_no_evidence() {
+        let mut b = GazetteerBuilder::new();
+        for _ in 0..30 {
+            b.add_document("The Department of State said so. He left the Department of State.\n");
+        }
+        let g = b.finish(2).unwrap();
+        assert_eq!(check("The Department of Public Works built it.", &g), []);
+        assert_eq!(
+            check("Then the Department of Public said so.", &g),
+            [("Public".to_string(), "State".to_string())]
+        );
     }
 
     #[test]
