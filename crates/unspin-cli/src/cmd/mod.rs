@@ -22,7 +22,7 @@ pub struct EngineArgs {
     pub rules: Vec<PathBuf>,
     /// Language model file, or `default` for the embedded model. Unset: the configuration
     /// file's `model` (check), else the embedded model.
-    #[arg(long, value_name = "FILE", env = "UNSPIN_MODEL")]
+    #[arg(long, value_name = "FILE", env = MODEL_ENV)]
     pub model: Option<PathBuf>,
     /// Rule packs only, no language model: much faster, finds only known phrases.
     #[arg(long)]

@@ -352,7 +352,7 @@ fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
 }
 
 fn count(a: CountArgs) -> anyhow::Result<Outcome> {
-    let model: std::sync::Arc<dyn LanguageModel> = if a.model == "default" {
+    let model: std::sync::Arc<dyn LanguageModel> = if a.model == super::EMBEDDED_MODEL_NAME {
         lm::default_model()
     } else {
         std::sync::Arc::new(Model::open(&a.model)?)
@@ -374,7 +374,7 @@ fn count(a: CountArgs) -> anyhow::Result<Outcome> {
 }
 
 fn score(a: ScoreArgs) -> anyhow::Result<Outcome> {
-    let model = if a.model == "default" {
+    let model = if a.model == super::EMBEDDED_MODEL_NAME {
         lm::default_model()
     } else {
         std::sync::Arc::new(Model::open(&a.model)?)

@@ -605,13 +605,19 @@ mod tests {
     use crate::token::tokenize;
 
     fn gazetteer() -> Gazetteer {
-        let mut b = GazetteerBuilder::new();
-        let clean = "The Battle of Narva was part of the Great Northern War. \
+        gazetteer_of(
+            "The Battle of Narva was part of the Great Northern War. \
             Former President Barack Obama met President Joe Biden. \
             President Bill Clinton addressed the Security Council. \
             The Luhansk People's Republic and the Donetsk People's Republic. \
             The Vostok Battalion fought. The Safety Board met. \
-            Mother Heroine was an award. He spoke to President George Bush.\n";
+            Mother Heroine was an award. He spoke to President George Bush.\n",
+        )
+    }
+
+    /// A gazetteer mined from 30 copies of `clean`, keeping names seen at least twice.
+    fn gazetteer_of(clean: &str) -> Gazetteer {
+        let mut b = GazetteerBuilder::new();
         for _ in 0..30 {
             b.add_document(clean);
         }
@@ -656,11 +662,7 @@ mod tests {
     /// followed by "Works"; the same window at the end of the run is a broken name.
     #[test]
     fn a_known_name_ending_inside_a_longer_run_is_no_evidence() {
-        let mut b = GazetteerBuilder::new();
-        for _ in 0..30 {
-            b.add_document("The Department of State said so. He left the Department of State.\n");
-        }
-        let g = b.finish(2).unwrap();
+        let g = gazetteer_of("The Department of State said so. He left the Department of State.\n");
         assert_eq!(check("The Department of Public Works built it.", &g), []);
         assert_eq!(
             check("Then the Department of Public said so.", &g),
@@ -672,11 +674,7 @@ mod tests {
     /// "Republic of Poland", although "republic" is among the thesaurus originals of "kingdom".
     #[test]
     fn a_run_that_starts_like_a_known_name_is_not_broken() {
-        let mut b = GazetteerBuilder::new();
-        for _ in 0..30 {
-            b.add_document("The Republic of Poland voted. The Kingdom of Denmark voted.\n");
-        }
-        let g = b.finish(2).unwrap();
+        let g = gazetteer_of("The Republic of Poland voted. The Kingdom of Denmark voted.\n");
         assert_eq!(check("Then the Kingdom of Poland voted.", &g), []);
     }
 
