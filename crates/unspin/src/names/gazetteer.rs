@@ -186,6 +186,29 @@ impl Gazetteer {
         self.map.get(key(b't', title)).unwrap_or(0)
     }
 
+    /// How many different words follow `head` in the known names, counted up to `at_most`:
+    /// a head that takes any name ("Mount", "Art") makes a two-word match weak evidence.
+    pub fn words_after(&self, head: &str, at_most: usize) -> usize {
+        use fst::{IntoStreamer, Streamer};
+        let mut lo = key(b'n', head);
+        lo.push(b' ');
+        let mut hi = lo.clone();
+        *hi.last_mut().expect("not empty") += 1;
+        let mut stream = self.map.range().ge(&lo).lt(&hi).into_stream();
+        let mut seen: Vec<Vec<u8>> = Vec::new();
+        while let Some((k, _)) = stream.next() {
+            let rest = &k[lo.len()..];
+            let word = rest.split(|&b| b == b' ').next().unwrap_or(rest);
+            if seen.last().is_none_or(|w| w.as_slice() != word) {
+                seen.push(word.to_vec());
+                if seen.len() >= at_most {
+                    break;
+                }
+            }
+        }
+        seen.len()
+    }
+
     /// Times `word` occurred inside a multi-word name.
     pub fn word_count(&self, word: &str) -> u64 {
         self.map.get(key(b'w', word)).unwrap_or(0)
