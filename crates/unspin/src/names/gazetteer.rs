@@ -194,19 +194,21 @@ impl Gazetteer {
         lo.push(b' ');
         let mut hi = lo.clone();
         *hi.last_mut().expect("not empty") += 1;
+        // Keys come sorted, so the names that share a next word are contiguous.
         let mut stream = self.map.range().ge(&lo).lt(&hi).into_stream();
-        let mut seen: Vec<Vec<u8>> = Vec::new();
+        let (mut words, mut last) = (0, Vec::new());
         while let Some((k, _)) = stream.next() {
             let rest = &k[lo.len()..];
             let word = rest.split(|&b| b == b' ').next().unwrap_or(rest);
-            if seen.last().is_none_or(|w| w.as_slice() != word) {
-                seen.push(word.to_vec());
-                if seen.len() >= at_most {
+            if words == 0 || last != word {
+                words += 1;
+                if words >= at_most {
                     break;
                 }
+                last = word.to_vec();
             }
         }
-        seen.len()
+        words
     }
 
     /// Times `word` occurred inside a multi-word name.
