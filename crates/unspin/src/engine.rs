@@ -71,7 +71,7 @@ impl Engine {
             }
         }
         let ignored = IgnoredLines::of(text);
-        let mut kept = self.filter(text, &ignored, resolve_overlaps(findings));
+        let mut kept = self.filter(&ignored, resolve_overlaps(findings));
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
@@ -83,14 +83,14 @@ impl Engine {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
                 if !repairs.is_empty() {
                     kept.extend(repairs);
-                    kept = self.filter(text, &ignored, resolve_overlaps(kept));
+                    kept = self.filter(&ignored, resolve_overlaps(kept));
                     changed = true;
                 }
             }
             let carried = crate::keys::carry_keys(text, &tokens, &kept, score);
             if !carried.is_empty() {
                 kept.extend(carried);
-                kept = self.filter(text, &ignored, resolve_overlaps(kept));
+                kept = self.filter(&ignored, resolve_overlaps(kept));
                 changed = true;
             }
             if changed {
@@ -112,8 +112,8 @@ impl Engine {
         (apply(text, &report.findings), report)
     }
 
-    fn filter(&self, text: &str, ignored: &IgnoredLines, findings: Vec<Finding>) -> Vec<Finding> {
-        if text.contains(IGNORE_FILE) {
+    fn filter(&self, ignored: &IgnoredLines, findings: Vec<Finding>) -> Vec<Finding> {
+        if ignored.whole_text {
             return Vec::new();
         }
         let allow: Vec<String> = self
@@ -131,9 +131,12 @@ impl Engine {
     }
 }
 
-/// The lines of a text that hold [`IGNORE_LINE`], found once per text: a scan of each finding's
-/// line made a long one-line text with many findings quadratic.
+/// The lines of a text that hold [`IGNORE_LINE`], and whether it holds [`IGNORE_FILE`], found
+/// once per text: a scan of each finding's line made a long one-line text with many findings
+/// quadratic.
 struct IgnoredLines {
+    /// The text holds [`IGNORE_FILE`]: nothing in it is reported.
+    whole_text: bool,
     /// Byte offset of every newline, in order (only when some line is ignored).
     newlines: Vec<usize>,
     /// Index of every line holding the marker, in order.
@@ -142,17 +145,22 @@ struct IgnoredLines {
 
 impl IgnoredLines {
     fn of(text: &str) -> Self {
+        let mut lines = IgnoredLines {
+            whole_text: text.contains(IGNORE_FILE),
+            newlines: Vec::new(),
+            marked: Vec::new(),
+        };
         let markers: Vec<usize> = text.match_indices(IGNORE_LINE).map(|(i, _)| i).collect();
-        if markers.is_empty() {
-            return IgnoredLines {
-                newlines: Vec::new(),
-                marked: Vec::new(),
-            };
+        if !markers.is_empty() {
+            lines.newlines = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+            lines.marked = markers.iter().map(|&m| lines.line_of(m)).collect();
         }
-        let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
-        let line_of = |pos: usize| newlines.partition_point(|&n| n < pos);
-        let marked = markers.iter().map(|&m| line_of(m)).collect();
-        IgnoredLines { newlines, marked }
+        lines
+    }
+
+    /// Index of the line holding byte `pos`.
+    fn line_of(&self, pos: usize) -> usize {
+        self.newlines.partition_point(|&n| n < pos)
     }
 
     /// Whether a line from the one holding `start` to the one holding `end` is marked.
@@ -160,8 +168,7 @@ impl IgnoredLines {
         if self.marked.is_empty() {
             return false;
         }
-        let line_of = |pos: usize| self.newlines.partition_point(|&n| n < pos);
-        let (first, last) = (line_of(start), line_of(end));
+        let (first, last) = (self.line_of(start), self.line_of(end));
         let i = self.marked.partition_point(|&l| l < first);
         self.marked.get(i).is_some_and(|&l| l <= last)
     }

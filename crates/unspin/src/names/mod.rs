@@ -317,6 +317,24 @@ pub fn name_findings(
     resolve_overlaps(out)
 }
 
+/// A known name that a candidate original makes of a broken run.
+struct NameMatch {
+    /// Capitalised words of the run around the window that the name keeps.
+    context: usize,
+    /// How often the gazetteer has seen the name.
+    count: u64,
+    original: String,
+    /// The known name, as the message shows it.
+    name: String,
+}
+
+impl NameMatch {
+    /// More of the run kept first, then the more frequent name.
+    fn rank(&self) -> (usize, u64) {
+        (self.context, self.count)
+    }
+}
+
 fn window_finding(
     doc: &Doc,
     i: usize,
@@ -415,10 +433,10 @@ fn window_finding(
         _ => vec![full_left.len()],
     };
     let full_right = &right[..right_ends[right_ends.len() - 1]];
-    // Broken name: (context capitalised words, count, original, the known name it makes).
-    let mut best: Vec<(usize, u64, String, String)> = Vec::new();
+    // Broken name: the best known name each candidate original makes.
+    let mut best: Vec<NameMatch> = Vec::new();
     for o in cands.iter() {
-        let mut top: Option<(usize, u64, String)> = None;
+        let mut top: Option<NameMatch> = None;
         for (li, l) in lefts.iter().enumerate() {
             for (r_len, c) in counts(li, o) {
                 let r = &right[..r_len];
@@ -457,36 +475,45 @@ fn window_finding(
                 }
                 if c >= min && c >= MIN_RATIO * written_max {
                     let ctx = l.iter().chain(r.iter()).filter(|&&k| doc.cap[k]).count();
-                    if top.as_ref().is_none_or(|t| (ctx, c) > (t.0, t.1)) {
-                        top = Some((ctx, c, phrase(doc, l, o, r)));
+                    if top.as_ref().is_none_or(|t| (ctx, c) > t.rank()) {
+                        top = Some(NameMatch {
+                            context: ctx,
+                            count: c,
+                            original: o.clone(),
+                            name: phrase(doc, l, o, r),
+                        });
                     }
                 }
             }
         }
-        if let Some((ctx, c, name)) = top {
-            best.push((ctx, c, o.clone(), name));
-        }
+        best.extend(top);
     }
     if !best.is_empty() {
-        best.sort_by_key(|b| std::cmp::Reverse((b.0, b.1)));
-        let (ctx, c, o, name) = best[0].clone();
+        best.sort_by_key(|b| std::cmp::Reverse(b.rank()));
+        let (ctx, c) = best[0].rank();
         let rivals = best
             .iter()
             .skip(1)
-            .filter(|b| b.0 == ctx && b.1 * 3 >= c)
+            .filter(|b| b.context == ctx && b.count * 3 >= c)
             .count();
         let strength = ((c as f32 / min as f32).log10() / 2.0).clamp(0.0, 1.0);
         let confidence = (0.75 + 0.2 * strength - 0.1 * rivals as f32).clamp(0.5, 0.95);
-        let alternatives = best.iter().skip(1).take(3).map(|b| b.2.clone()).collect();
+        let alternatives = best[1..]
+            .iter()
+            .take(3)
+            .map(|b| b.original.clone())
+            .collect();
+        let top = &best[0];
         return Some(finding(
             doc,
             i,
             end,
-            &o,
+            &top.original,
             alternatives,
             confidence,
             format!(
-                "broken name: \"{name}\" is a known name ({c} times); the text as written is not"
+                "broken name: \"{}\" is a known name ({c} times); the text as written is not",
+                top.name
             ),
         ));
     }
