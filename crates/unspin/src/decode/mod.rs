@@ -45,6 +45,9 @@ const REPORT_FLOOR: f32 = 0.05;
 /// An alternative is listed when its probability is at least this share of the finding's.
 const ALTERNATIVE_SHARE: f32 = 0.2;
 
+/// The second pass rescores a window when a replacement is within this many words of it.
+const REANALYSIS_REACH: usize = 2;
+
 /// Decodes a document against a language model and a channel.
 pub struct Decoder {
     lm: Arc<dyn LanguageModel>,
@@ -53,6 +56,9 @@ pub struct Decoder {
     /// The kept candidates of each written form seen so far, shared by the threads of a scan:
     /// they depend only on the form, the thesaurus and the model (see [`CANDIDATE_CACHE_LIMIT`]).
     candidate_cache: SharedCache<String, Arc<Kept>>,
+    /// Whether [`Decoder::form_slack`] tightens the bounds of `worth_scoring` by the written
+    /// bigrams (always, but for the test that shows it saves work).
+    tighten_by_occurrence: bool,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -119,6 +125,7 @@ impl Decoder {
             channel: Channel::default(),
             weights,
             candidate_cache: SharedCache::new(CANDIDATE_CACHE_LIMIT),
+            tighten_by_occurrence: true,
         }
     }
 
@@ -284,7 +291,8 @@ impl Decoder {
         let ctx: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
         let spans = self.window_spans(text, tokens, &words, &ctx);
         let skip_below = ALTERNATIVE_SHARE * min_confidence;
-        let worth = (skip_below > 0.0).then(|| self.worth_scoring(&words, &spans, skip_below));
+        let worth =
+            (skip_below > 0.0).then(|| self.worth_scoring(&words, &ctx, &spans, skip_below));
         let mut windows = self.windows(tokens, &words, &ctx, &spans, worth.as_deref());
         self.pool(&words, &mut windows);
         Analysis { words, windows }
@@ -318,8 +326,8 @@ impl Decoder {
             let near = replaced
                 .iter()
                 .enumerate()
-                .skip(w.first.saturating_sub(2))
-                .take(w.last - w.first + 4)
+                .skip(w.first.saturating_sub(REANALYSIS_REACH))
+                .take(w.last - w.first + 2 * REANALYSIS_REACH)
                 .any(|(i, r)| r.is_some() && (i < w.first || i >= w.last));
             if !near {
                 windows.push(w);
@@ -475,10 +483,16 @@ impl Decoder {
     /// nowhere, so pooling over the pairs that are scored is unchanged. Language-model lookups
     /// are most of the decoder's time, and under the bigram weights most candidates are
     /// ruled out here.
-    fn worth_scoring(&self, words: &[Word], spans: &[Span], skip_below: f32) -> Vec<Vec<bool>> {
+    fn worth_scoring(
+        &self,
+        words: &[Word],
+        ctx: &[&str],
+        spans: &[Span],
+        skip_below: f32,
+    ) -> Vec<Vec<bool>> {
         let threshold = features::logit_of(skip_below);
         // Every window of a written form has the same candidates, so a (written, candidate)
-        // pair occurs as often as its written form, and its bound is the same everywhere.
+        // pair occurs as often as its written form.
         let mut forms: FxHashMap<&str, (u32, usize)> = FxHashMap::default();
         for (k, span) in spans.iter().enumerate() {
             forms.entry(span.written.as_str()).or_insert((0, k)).0 += 1;
@@ -492,7 +506,8 @@ impl Decoder {
         }
         count_in_document(words, &mut phrases);
         let w = &self.weights;
-        let rows: FxHashMap<&str, Vec<bool>> = forms
+        // The bound of each pair with every context feature at its most, the same everywhere.
+        let bounds: FxHashMap<&str, Vec<f32>> = forms
             .iter()
             .map(|(&form, &(occurrences, k))| {
                 let written_in_doc = phrases.get(form).copied().unwrap_or(1);
@@ -505,20 +520,98 @@ impl Decoder {
                         let in_doc = phrases.get(original).copied().unwrap_or(0);
                         let (ln_n, ln_in_doc, share_minus_one) =
                             pair_features(kc.insertion, occurrences, in_doc, written_in_doc);
-                        let bound = kc.bound_before_pooling
+                        kc.bound_before_pooling
                             + w[13] * ln_n
                             + w[14] * ln_in_doc
-                            + w[22] * share_minus_one;
-                        bound >= threshold
+                            + w[22] * share_minus_one
                     })
                     .collect();
                 (form, row)
+            })
+            .collect();
+        let slack = self.form_slack(words, ctx, spans, &bounds);
+        let rows: FxHashMap<&str, Vec<bool>> = bounds
+            .into_iter()
+            .map(|(form, row)| {
+                let slack = slack.get(form).copied().unwrap_or(0.0);
+                (
+                    form,
+                    row.into_iter().map(|b| b + slack >= threshold).collect(),
+                )
             })
             .collect();
         spans
             .iter()
             .map(|span| rows[span.written.as_str()].clone())
             .collect()
+    }
+
+    /// What each written form's occurrences take off its pairs' bounds (`bounds`, with every
+    /// context feature at its most): the written bigrams fix some context features
+    /// ([`Decoder::occurrence_slack`]). Only where the context cannot change before the findings
+    /// are chosen: not near a window that could be replaced (a candidate that can reach even
+    /// odds, as [`Decoder::choose_jointly`] requires), since the second pass rescores the
+    /// windows near the replacements in a new context. A pair is scored at every occurrence or
+    /// at none (pooling needs them all), so a form's slack is the largest of its occurrences'.
+    /// Empty under the bigram weights, which give the written bigrams almost no say: there the
+    /// lookups would cost more than they save.
+    fn form_slack<'s>(
+        &self,
+        words: &[Word],
+        ctx: &[&str],
+        spans: &'s [Span],
+        bounds: &FxHashMap<&str, Vec<f32>>,
+    ) -> FxHashMap<&'s str, f32> {
+        let w = &self.weights;
+        let most_off = w[2].max(0.0) + w[3].max(0.0) + (2.0 * w[18]).max(0.0);
+        let mut slack: FxHashMap<&str, f32> = FxHashMap::default();
+        if most_off < 0.1 || !self.tighten_by_occurrence {
+            return slack;
+        }
+        let mut near_replaceable = vec![false; words.len()];
+        for span in spans {
+            // `logit_bound` of the pair's features, as the joint choice computes it.
+            if bounds[span.written.as_str()].iter().any(|&b| b >= -0.01) {
+                let from = span.first.saturating_sub(REANALYSIS_REACH);
+                let to = (span.last + REANALYSIS_REACH).min(words.len());
+                near_replaceable[from..to].fill(true);
+            }
+        }
+        for span in spans {
+            let here = if near_replaceable[span.first..span.last].contains(&true) {
+                0.0
+            } else {
+                self.occurrence_slack(words, ctx, span.first, span.last)
+            };
+            let e = slack
+                .entry(span.written.as_str())
+                .or_insert(f32::NEG_INFINITY);
+            *e = e.max(here);
+        }
+        slack
+    }
+
+    /// What the written side's bigrams take off [`features::logit_bound`] at one occurrence
+    /// (zero or less): a side whose written bigram is attested fixes `spun_*_unseen` at 0 and
+    /// leaves `cand_left_seen_spun_unseen` nothing to add.
+    fn occurrence_slack(&self, words: &[Word], ctx: &[&str], first: usize, last: usize) -> f32 {
+        let w = &self.weights;
+        let seg = words[first].segment;
+        if self.lm.order() < 2 {
+            return 0.0;
+        }
+        let unseen = |side: Option<[&str; 2]>| side.map(|g| self.lm.count(&g) == 0);
+        let left =
+            (first > 0 && words[first - 1].segment == seg).then(|| [ctx[first - 1], ctx[first]]);
+        let right =
+            (last < ctx.len() && words[last].segment == seg).then(|| [ctx[last - 1], ctx[last]]);
+        let (l, r) = (unseen(left), unseen(right));
+        let exact = |weight: f32, side: Option<bool>| weight * side.unwrap_or(false) as u8 as f32;
+        let most = |weight: f32| weight.max(0.0);
+        let unseen_sides = l.unwrap_or(false) as u8 as f32 + r.unwrap_or(false) as u8 as f32;
+        (exact(w[2], l) - most(w[2]))
+            + (exact(w[3], r) - most(w[3]))
+            + ((w[18] * unseen_sides).max(0.0) - most(w[18] * 2.0))
     }
 
     /// [`Decoder::kept_candidates`] through the decoder's cache; `form` is `written` joined by
@@ -1125,19 +1218,13 @@ mod tests {
         assert!(w.best().unwrap().features[12] > 0.0);
     }
 
-    #[test]
-    fn findings_above_a_threshold_are_the_same_without_the_hopeless_candidates() {
-        let d = Decoder::new(crate::lm::default_model());
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/fixtures/serve-spun-copy.txt"
-        ))
-        .unwrap();
-        let toks = tokenize(&text);
+    /// Scores `text` in full and with the hopeless candidates skipped at several thresholds:
+    /// every candidate that could be a finding or an alternative keeps its exact logit, and the
+    /// findings are the same. Returns how many candidates were scored in full and at 0.5.
+    fn assert_skipping_is_exact(d: &Decoder, text: &str) -> (usize, usize) {
+        let toks = tokenize(text);
         let scored = |a: &Analysis| a.windows.iter().map(|w| w.candidates.len()).sum::<usize>();
-        let full_analysis = d.analyze(&text, &toks);
-        let all = scored(&full_analysis);
-        // Every candidate that could be a finding or an alternative, with its exact logit.
+        let full_analysis = d.analyze(text, &toks);
         let likely = |a: &Analysis, floor: f32| -> Vec<(usize, usize, String, u32)> {
             let mut v: Vec<_> = a
                 .windows
@@ -1163,19 +1250,66 @@ mod tests {
             let floor = ALTERNATIVE_SHARE * min;
             let expected = likely(&full_analysis, floor);
             assert!(!expected.is_empty());
-            assert_eq!(likely(&d.analyze_above(&text, &toks, min), floor), expected);
+            assert_eq!(likely(&d.analyze_above(text, &toks, min), floor), expected);
             let above = |fs: Vec<Finding>| -> Vec<Finding> {
                 fs.into_iter().filter(|f| f.confidence >= min).collect()
             };
-            let full = above(d.find(&text, &toks));
+            let full = above(d.find(text, &toks));
             assert!(!full.is_empty(), "nothing found at {min}");
-            assert_eq!(above(d.find_above(&text, &toks, min)), full, "at {min}");
-            // And at the default threshold the bound rules most candidates out (under the
-            // bigram weights).
-            if min == 0.5 {
-                let fewer = scored(&d.analyze_above(&text, &toks, min));
-                assert!(fewer * 2 < all, "{fewer} of {all} candidates scored");
+            assert_eq!(above(d.find_above(text, &toks, min)), full, "at {min}");
+        }
+        (
+            scored(&full_analysis),
+            scored(&d.analyze_above(text, &toks, 0.5)),
+        )
+    }
+
+    fn fixture(name: &str) -> String {
+        let path = format!("{}/../../tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    #[test]
+    fn findings_above_a_threshold_are_the_same_without_the_hopeless_candidates() {
+        let d = Decoder::new(crate::lm::default_model());
+        let (all, fewer) = assert_skipping_is_exact(&d, &fixture("serve-spun-copy.txt"));
+        // Under the bigram weights the bound rules most candidates out.
+        assert!(fewer * 2 < all, "{fewer} of {all} candidates scored");
+    }
+
+    /// Under the weights of order 3 the written bigrams of each occurrence tighten the bound
+    /// (`Decoder::form_slack`), except near a window that could be replaced.
+    #[test]
+    fn skipping_by_the_written_bigrams_is_exact_too() {
+        use fst::Streamer;
+        let source = fixture("serve-source.txt");
+        let words: Vec<String> = source
+            .split_whitespace()
+            .map(|w| normalize(w.trim_matches(|c: char| !c.is_alphanumeric())).into_owned())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        // The embedded model's counts, and the source's trigrams: the spun copy's swaps are
+        // unattested, their originals are not.
+        let mut m = CountsModel::new(3);
+        let embedded = crate::lm::default_model();
+        for order in 1..=2 {
+            let mut stream = embedded.map(order).unwrap().stream();
+            while let Some((key, count)) = stream.next() {
+                let key = std::str::from_utf8(key).unwrap();
+                m.add_ngram(&key.split(' ').collect::<Vec<_>>(), count);
             }
         }
+        for _ in 0..5 {
+            m.add_sentence(&words);
+        }
+        let mut d = Decoder::new(Arc::new(m));
+        let (all, fewer) = assert_skipping_is_exact(&d, &fixture("serve-spun-copy.txt"));
+        d.tighten_by_occurrence = false;
+        let (_, by_pairs_alone) = assert_skipping_is_exact(&d, &fixture("serve-spun-copy.txt"));
+        assert!(
+            fewer < by_pairs_alone && by_pairs_alone < all,
+            "{fewer} scored, {by_pairs_alone} by the pairs' bounds alone, {all} in all"
+        );
     }
 }
