@@ -547,14 +547,16 @@ impl Decoder {
     }
 
     /// What each written form's occurrences take off its pairs' bounds (`bounds`, with every
-    /// context feature at its most): the written bigrams fix some context features
-    /// ([`Decoder::occurrence_slack`]). Only where the context cannot change before the findings
-    /// are chosen: not near a window that could be replaced (a candidate that can reach even
-    /// odds, as [`Decoder::choose_jointly`] requires), since the second pass rescores the
-    /// windows near the replacements in a new context. A pair is scored at every occurrence or
-    /// at none (pooling needs them all), so a form's slack is the largest of its occurrences'.
-    /// Empty under the bigram weights, which give the written bigrams almost no say: there the
-    /// lookups would cost more than they save.
+    /// context feature at its most). A pair is scored at every occurrence or at none (pooling
+    /// needs them all), so a form's slack is the largest of its occurrences'. Two parts:
+    /// - the words' own features, quoted or capitalised ([`Decoder::word_slack`]): they never
+    ///   change;
+    /// - the written bigrams ([`Decoder::bigram_slack`]), only where the context cannot change
+    ///   before the findings are chosen: not near a window that could be replaced (a candidate
+    ///   that can reach even odds, as [`Decoder::choose_jointly`] requires), since the second
+    ///   pass rescores the windows near the replacements in a new context. Not under the bigram
+    ///   weights, which give the written bigrams almost no say: there the lookups would cost
+    ///   more than they save.
     fn form_slack<'s>(
         &self,
         words: &[Word],
@@ -563,13 +565,14 @@ impl Decoder {
         bounds: &FxHashMap<&str, Vec<f32>>,
     ) -> FxHashMap<&'s str, f32> {
         let w = &self.weights;
-        let most_off = w[2].max(0.0) + w[3].max(0.0) + (2.0 * w[18]).max(0.0);
         let mut slack: FxHashMap<&str, f32> = FxHashMap::default();
-        if most_off < 0.1 || !self.tighten_by_occurrence {
+        if !self.tighten_by_occurrence {
             return slack;
         }
-        let mut near_replaceable = vec![false; words.len()];
-        for span in spans {
+        let bigrams_matter =
+            w[2].max(0.0) + w[3].max(0.0) + (2.0 * w[18]).max(0.0) >= 0.1 && self.lm.order() >= 2;
+        let mut near_replaceable = vec![!bigrams_matter; words.len()];
+        for span in spans.iter().filter(|_| bigrams_matter) {
             // `logit_bound` of the pair's features, as the joint choice computes it.
             if bounds[span.written.as_str()].iter().any(|&b| b >= -0.01) {
                 let from = span.first.saturating_sub(REANALYSIS_REACH);
@@ -578,11 +581,10 @@ impl Decoder {
             }
         }
         for span in spans {
-            let here = if near_replaceable[span.first..span.last].contains(&true) {
-                0.0
-            } else {
-                self.occurrence_slack(words, ctx, span.first, span.last)
-            };
+            let mut here = self.word_slack(&words[span.first..span.last]);
+            if !near_replaceable[span.first..span.last].contains(&true) {
+                here += self.bigram_slack(words, ctx, span.first, span.last);
+            }
             let e = slack
                 .entry(span.written.as_str())
                 .or_insert(f32::NEG_INFINITY);
@@ -591,15 +593,22 @@ impl Decoder {
         slack
     }
 
+    /// What a window's words take off [`features::logit_bound`] (zero or less): `in_quote`
+    /// and `capitalized_mid_sentence` are known before scoring, as [`Decoder::windows`] sets
+    /// them.
+    fn word_slack(&self, window: &[Word]) -> f32 {
+        let w = &self.weights;
+        let in_quote = window.iter().any(|w| w.in_quote) as u8 as f32;
+        let capitalized = window[0].capitalized_mid as u8 as f32;
+        (w[15] * in_quote - w[15].max(0.0)) + (w[19] * capitalized - w[19].max(0.0))
+    }
+
     /// What the written side's bigrams take off [`features::logit_bound`] at one occurrence
     /// (zero or less): a side whose written bigram is attested fixes `spun_*_unseen` at 0 and
     /// leaves `cand_left_seen_spun_unseen` nothing to add.
-    fn occurrence_slack(&self, words: &[Word], ctx: &[&str], first: usize, last: usize) -> f32 {
+    fn bigram_slack(&self, words: &[Word], ctx: &[&str], first: usize, last: usize) -> f32 {
         let w = &self.weights;
         let seg = words[first].segment;
-        if self.lm.order() < 2 {
-            return 0.0;
-        }
         let unseen = |side: Option<[&str; 2]>| side.map(|g| self.lm.count(&g) == 0);
         let left =
             (first > 0 && words[first - 1].segment == seg).then(|| [ctx[first - 1], ctx[first]]);
@@ -1271,14 +1280,22 @@ mod tests {
 
     #[test]
     fn findings_above_a_threshold_are_the_same_without_the_hopeless_candidates() {
-        let d = Decoder::new(crate::lm::default_model());
+        let mut d = Decoder::new(crate::lm::default_model());
         let (all, fewer) = assert_skipping_is_exact(&d, &fixture("serve-spun-copy.txt"));
-        // Under the bigram weights the bound rules most candidates out.
+        // Under the bigram weights the bound rules most candidates out, and the words' own
+        // features (`Decoder::word_slack`) some more.
         assert!(fewer * 2 < all, "{fewer} of {all} candidates scored");
+        d.tighten_by_occurrence = false;
+        let (_, by_pairs_alone) = assert_skipping_is_exact(&d, &fixture("serve-spun-copy.txt"));
+        assert!(
+            fewer < by_pairs_alone,
+            "{fewer} scored, {by_pairs_alone} by the pairs alone"
+        );
     }
 
     /// Under the weights of order 3 the written bigrams of each occurrence tighten the bound
-    /// (`Decoder::form_slack`), except near a window that could be replaced.
+    /// (`Decoder::form_slack`), except near a window that could be replaced; and so do the words'
+    /// own features.
     #[test]
     fn skipping_by_the_written_bigrams_is_exact_too() {
         use fst::Streamer;
