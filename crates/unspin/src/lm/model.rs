@@ -7,7 +7,7 @@
 
 use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::format::{
@@ -89,18 +89,23 @@ pub struct Model {
     storage: Arc<Storage>,
     payload_start: usize,
     /// The unigram (and, when small enough, bigram) sections as hash maps, built on first use
-    /// (see [`HashIndex`]) once [`INDEX_AFTER_LOOKUPS`] lookups have been answered by the fst.
+    /// (see [`HashIndex`]) once `index_after` lookups have been answered by the fst.
     hash_index: OnceLock<Option<HashIndex>>,
     /// Lookups answered by the fst while no index was built.
-    lookups_before_index: AtomicU32,
+    lookups_before_index: AtomicU64,
+    /// See [`INDEX_AFTER_LOOKUPS_PER_ENTRY`].
+    index_after: u64,
 }
 
-/// Unigram and bigram lookups answered by the fst before [`HashIndex`] is built. Building it
-/// takes ~0.1 s for the embedded model (most of a one-sentence `unspin check`), and each
-/// hashed lookup saves a fraction of a microsecond, so it pays only after a few hundred
-/// thousand lookups: a long document or a corpus, not a sentence or an article. Both answer
-/// the same, so when the index comes changes nothing but speed.
-const INDEX_AFTER_LOOKUPS: u32 = 200_000;
+/// Lookups answered by the fst before [`HashIndex`] is built, per entry it would hold (and at
+/// least [`INDEX_AFTER_LOOKUPS_MIN`]). Building costs about half a microsecond per entry (0.1 s
+/// for the embedded model's 326 k unigrams and bigrams, 0.36 s for enwiki2015's 735 k unigrams)
+/// and each hashed lookup saves a fraction of one, so it pays only once a few lookups per entry
+/// have been asked: a long document or a corpus, not a sentence or an article (seed001 with the
+/// order-3 model: 0.31 s without the index, 0.67 s when it was built after 200 k lookups). Both
+/// answer the same, so when the index comes changes nothing but speed.
+const INDEX_AFTER_LOOKUPS_PER_ENTRY: u64 = 2;
+const INDEX_AFTER_LOOKUPS_MIN: u64 = 200_000;
 
 /// Largest unigram section [`Model`] indexes in a hash map (the embedded model has 82,834).
 const UNIGRAM_INDEX_LIMIT: usize = 1_000_000;
@@ -161,6 +166,15 @@ impl HashIndex {
             index.bigrams = Some(bigrams);
         }
         Some(index)
+    }
+
+    /// How many entries [`HashIndex::build`] would hold for these sections.
+    fn entries(maps: &[fst::Map<SectionBytes>]) -> u64 {
+        let Some(unigrams) = maps.first().filter(|m| m.len() <= UNIGRAM_INDEX_LIMIT) else {
+            return 0;
+        };
+        let bigrams = maps.get(1).filter(|m| m.len() <= BIGRAM_INDEX_LIMIT);
+        (unigrams.len() + bigrams.map_or(0, |m| m.len())) as u64
     }
 
     fn id_or_insert(&mut self, word: &str) -> u32 {
@@ -398,6 +412,9 @@ impl Model {
             }
             maps.push(map);
         }
+        let index_after = HashIndex::entries(&maps)
+            .saturating_mul(INDEX_AFTER_LOOKUPS_PER_ENTRY)
+            .max(INDEX_AFTER_LOOKUPS_MIN);
         let mut model = Model {
             name: name.to_path_buf(),
             header,
@@ -406,7 +423,8 @@ impl Model {
             storage,
             payload_start: start,
             hash_index: OnceLock::new(),
-            lookups_before_index: AtomicU32::new(0),
+            lookups_before_index: AtomicU64::new(0),
+            index_after,
         };
         model.unk_log_prob = match model.header.kind {
             ModelKind::Backoff => model
@@ -468,7 +486,7 @@ impl Model {
         if let Some(built) = self.hash_index.get() {
             return built.as_ref();
         }
-        if self.lookups_before_index.fetch_add(1, Ordering::Relaxed) < INDEX_AFTER_LOOKUPS {
+        if self.lookups_before_index.fetch_add(1, Ordering::Relaxed) < self.index_after {
             return None;
         }
         self.hash_index
@@ -612,7 +630,7 @@ mod tests {
     use super::*;
     use crate::lm::LanguageModel;
 
-    /// The index is built only after [`INDEX_AFTER_LOOKUPS`] lookups, so one process answers
+    /// The index is built only after some lookups (`Model::index_after`), so one process answers
     /// from both: they must agree exactly, or a document's findings would depend on what was
     /// checked before it.
     #[test]
