@@ -56,8 +56,8 @@ pub struct Decoder {
     /// The kept candidates of each written form seen so far, shared by the threads of a scan:
     /// they depend only on the form, the thesaurus and the model (see [`CANDIDATE_CACHE_LIMIT`]).
     candidate_cache: SharedCache<String, Arc<Kept>>,
-    /// Whether [`Decoder::form_slack`] tightens the bounds of `worth_scoring` by the written
-    /// bigrams (always, but for the test that shows it saves work).
+    /// Whether [`Decoder::form_slack`] tightens the bounds of `worth_scoring` at each
+    /// occurrence (always, but for the tests that show it saves work).
     tighten_by_occurrence: bool,
 }
 
@@ -478,11 +478,11 @@ impl Decoder {
     /// Which candidates of `spans` could reach probability `skip_below`: an upper bound of each
     /// candidate's logit from the features that are cheap and the same at every occurrence of
     /// the (written, candidate) pair (edge, fan-in, frequencies, the document counts of
-    /// pooling), with every other feature at the most it can add (`features::RANGES`). Since the
-    /// bound is the same for every occurrence of a pair, a pair is scored everywhere or
-    /// nowhere, so pooling over the pairs that are scored is unchanged. Language-model lookups
-    /// are most of the decoder's time, and under the bigram weights most candidates are
-    /// ruled out here.
+    /// pooling), with every other feature at the most it can add (`features::RANGES`), less
+    /// what each occurrence tells before scoring ([`Decoder::form_slack`]). A pair's bound is
+    /// the largest of its occurrences', so a pair is scored everywhere or nowhere, and pooling
+    /// over the pairs that are scored is unchanged. Language-model lookups are most of the
+    /// decoder's time, and most candidates are ruled out here.
     fn worth_scoring(
         &self,
         words: &[Word],
