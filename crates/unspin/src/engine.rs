@@ -87,7 +87,8 @@ impl Engine {
                     changed = true;
                 }
             }
-            let carried = crate::keys::carry_keys(text, &tokens, &kept, score);
+            let lm = self.decoder.as_ref().map(|d| d.language_model());
+            let carried = crate::keys::carry_keys(text, &tokens, &kept, score, lm);
             if !carried.is_empty() {
                 kept.extend(carried);
                 kept = self.filter(&ignored, resolve_overlaps(kept));

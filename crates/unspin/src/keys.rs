@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use crate::channel::is_function_word;
 use crate::finding::Finding;
+use crate::lm::LanguageModel;
 use crate::token::{match_case, normalize, tokenize, Token, TokenKind};
 
 /// Findings at least this confident become keys.
@@ -33,13 +34,17 @@ fn key_words(phrase: &str) -> Vec<String> {
 }
 
 /// Findings for the other occurrences of each key of `findings` in the document. `findings`
-/// are the document's findings so far; the new ones never overlap a confident one.
+/// are the document's findings so far; the new ones never overlap a confident one. With a model
+/// of running text (`lm`), a key is not carried to a place where the written words read better
+/// with their neighbours than the key's original would ([`reads_better_written`]).
 pub fn carry_keys(
     text: &str,
     tokens: &[Token],
     findings: &[Finding],
     spun_probability: f32,
+    lm: Option<&dyn LanguageModel>,
 ) -> Vec<Finding> {
+    let lm = lm.filter(|m| m.attests_bigrams());
     // Written words → (suggestion, how often, best confidence).
     let mut keys: HashMap<Vec<String>, (String, usize, f32)> = HashMap::new();
     for f in findings {
@@ -112,6 +117,21 @@ pub fn carry_keys(
             if covered(start, end) {
                 continue;
             }
+            if let Some(lm) = lm {
+                let joined = |at: Option<usize>, to: usize| {
+                    at.filter(|&k| {
+                        let (a, b) = (&tokens[words[k.min(to)].0], &tokens[words[k.max(to)].0]);
+                        words[k.max(to)].0 == words[k.min(to)].0 + 1
+                            && text[a.end..b.start].chars().all(char::is_whitespace)
+                    })
+                    .map(|k| words[k].1.as_str())
+                };
+                let before = joined(i.checked_sub(1), i);
+                let after = joined(Some(i + len).filter(|&k| k < words.len()), i + len - 1);
+                if reads_better_written(lm, before, &phrase, suggestion, after) {
+                    continue;
+                }
+            }
             let written = &text[start..end];
             let suggestion = match_case(tokens[span[0].0].text(text), suggestion);
             out.push(Finding {
@@ -133,6 +153,38 @@ pub fn carry_keys(
         i += matched.max(1);
     }
     out
+}
+
+/// Whether the written words read better with their neighbours (`before`, `after`: the words
+/// right next to them, if any) than the key's original `suggestion` would: each neighbour's
+/// bigram with the written words is more frequent than with the original. A spinner's key makes
+/// the written form read worse everywhere; a place where it reads better is the writer's own
+/// word ("partial mobilization" is no broken "partial training").
+fn reads_better_written(
+    lm: &dyn LanguageModel,
+    before: Option<&str>,
+    written: &[String],
+    suggestion: &str,
+    after: Option<&str>,
+) -> bool {
+    let original: Vec<&str> = suggestion.split(' ').collect();
+    let (Some(first), Some(last)) = (written.first(), written.last()) else {
+        return false;
+    };
+    let mut sides = 0;
+    for (written_pair, original_pair) in [
+        before.map(|b| ([b, first.as_str()], [b, original[0]])),
+        after.map(|a| ([last.as_str(), a], [original[original.len() - 1], a])),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if lm.count(&written_pair) <= lm.count(&original_pair) {
+            return false;
+        }
+        sides += 1;
+    }
+    sides > 0
 }
 
 #[cfg(test)]
@@ -157,7 +209,7 @@ mod tests {
     fn carries_a_confident_key_to_the_other_occurrences() {
         let text = "Head of state Biden spoke. Later the Russian head of state replied.";
         let found = [finding(text, "Head of state", "President", "names", 0.9)];
-        let carried = carry_keys(text, &tokenize(text), &found, 1.0);
+        let carried = carry_keys(text, &tokenize(text), &found, 1.0, None);
         assert_eq!(carried.len(), 1, "{carried:?}");
         assert_eq!(carried[0].text, "head of state");
         assert_eq!(carried[0].suggestion, "president");
@@ -169,7 +221,7 @@ mod tests {
         let text = "Head of state Biden spoke. Later the Russian head of state replied.";
         let tokens = tokenize(text);
         let weak = [finding(text, "Head of state", "President", "names", 0.3)];
-        assert!(carry_keys(text, &tokens, &weak, 1.0).is_empty());
+        assert!(carry_keys(text, &tokens, &weak, 1.0, None).is_empty());
         let rule = [finding(
             text,
             "Head of state",
@@ -177,7 +229,7 @@ mod tests {
             "builtin:x",
             0.9,
         )];
-        assert!(carry_keys(text, &tokens, &rule, 1.0).is_empty());
+        assert!(carry_keys(text, &tokens, &rule, 1.0, None).is_empty());
     }
 
     #[test]
@@ -185,9 +237,41 @@ mod tests {
         let text =
             "Head of state Biden spoke. The head, of state, replied; the head of state left.";
         let found = [finding(text, "Head of state", "President", "channel", 0.9)];
-        let carried = carry_keys(text, &tokenize(text), &found, 0.75);
+        let carried = carry_keys(text, &tokenize(text), &found, 0.75, None);
         assert_eq!(carried.len(), 1, "{carried:?}");
         assert_eq!(carried[0].start, text.rfind("head of state").unwrap());
         assert!(carried[0].confidence <= 0.75);
+    }
+
+    /// With a model of running text a key stays away from a place where the written word reads
+    /// better with its neighbours than the key's original would.
+    #[test]
+    fn not_carried_where_the_written_word_reads_better() {
+        use crate::lm::CountsModel;
+        let text = "A basic mobilization was declared. Later a partial mobilization followed. \
+                    The mobilization drive failed.";
+        let found = [finding(
+            text,
+            "mobilization",
+            "training",
+            "collocation",
+            0.9,
+        )];
+        let tokens = tokenize(text);
+        assert_eq!(carry_keys(text, &tokens, &found, 1.0, None).len(), 2);
+        let lm = CountsModel::from_lines(
+            2,
+            &[
+                (5, "a partial mobilization followed"),
+                (1, "a partial training camp"),
+                (3, "the training drive"),
+                (1, "the mobilization drive"),
+            ],
+        );
+        let carried = carry_keys(text, &tokens, &found, 1.0, Some(&lm));
+        // "partial mobilization followed" reads better than "partial training followed"; "the
+        // mobilization drive" does not read better than "the training drive".
+        assert_eq!(carried.len(), 1, "{carried:?}");
+        assert_eq!(carried[0].start, text.rfind("mobilization").unwrap());
     }
 }
