@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Precision of each detector on the synthetic spins of the identity set (scripts/make-identity-set.sh):
 # for every finding in a spunNNN.txt file, whether it lies on one of the spinner's substitutions and
-# whether its suggestion is the substitution's original. The substitutions are replayed with the
+# whether its suggestion is the substitution's original; and the recall: how many substitutions lie
+# under a finding, and how many are restored exactly. The substitutions are replayed with the
 # same seeds as the set was made with (`examples/spin`), so nothing is stored beside the set.
 #
 #   scripts/rule-precision.sh BINARY IDSET [-- CHECK ARGS...]
@@ -32,10 +33,16 @@ python3 - "$work" <<'EOF'
 import collections, json, os, sys
 work = sys.argv[1]
 rows = collections.defaultdict(lambda: [0, 0, 0])
+swaps = found = restored = 0
 for line in open(os.path.join(work, "findings.jsonl")):
     doc = json.loads(line)
     i = os.path.basename(doc["path"])[len("spun"):-len(".txt")]
     subs = [json.loads(l) for l in open(os.path.join(work, f"subs{i}.jsonl"))]
+    for s in subs:
+        on = [f for f in doc["findings"] if s["spun_start"] < f["end"] and f["start"] < s["spun_end"]]
+        swaps += 1
+        found += bool(on)
+        restored += any(s["original"].lower() == f["suggestion"].lower() for f in on)
     for f in doc["findings"]:
         on = [s for s in subs if s["spun_start"] < f["end"] and f["start"] < s["spun_end"]]
         exact = any(s["original"].lower() == f["suggestion"].lower() for s in on)
@@ -47,4 +54,6 @@ for line in open(os.path.join(work, "findings.jsonl")):
 print(f"{'rule':<14}{'findings':>9}{'on a swap':>11}{'exact':>8}{'precision':>11}")
 for rule, (n, on, exact) in sorted(rows.items(), key=lambda kv: kv[0] == "all"):
     print(f"{rule:<14}{n:>9}{on:>11}{exact:>8}{on / n:>10.1%}")
+print(f"substitutions: {swaps}, under a finding {found} ({found / swaps:.1%}), "
+      f"restored exactly {restored} ({restored / swaps:.1%})")
 EOF
