@@ -66,8 +66,9 @@ fn norm_text(s: &str) -> String {
 fn main() {
     let o = parse();
     let lm = support::build_lm(&o.lm, &o.shared);
+    // The built-in pack too, as `unspin check` runs it.
     let engine = Engine::new(
-        RuleSet::empty(),
+        RuleSet::builtin().expect("the built-in pack is valid"),
         Some(Decoder::new(lm)),
         EngineOptions {
             min_confidence: 0.0,
