@@ -1163,6 +1163,55 @@ mod tests {
         );
     }
 
+    /// The written bigrams tighten the bound only away from windows that could be replaced:
+    /// near one, the second pass may rescore a window in a new context.
+    #[test]
+    fn no_bigram_slack_near_a_window_that_could_be_replaced() {
+        let d = Decoder::new(crate::lm::default_model()).with_weights(features::WEIGHTS);
+        let text = "The old army waited near the quiet river while the young soldiers rested \
+                    in the small house by the large field.";
+        let toks = tokenize(text);
+        let words = d.words(text, &toks);
+        let ctx: Vec<&str> = words.iter().map(|w| w.norm.as_str()).collect();
+        let spans = d.window_spans(text, &toks, &words, &ctx);
+        let once: Vec<&Span> = spans
+            .iter()
+            .filter(|s| spans.iter().filter(|t| t.written == s.written).count() == 1)
+            .collect();
+        // The first window could be replaced; every other one could not.
+        let replaceable = once[0];
+        let bounds: FxHashMap<&str, Vec<f32>> = spans
+            .iter()
+            .map(|s| {
+                let b = if s.written == replaceable.written {
+                    1.0
+                } else {
+                    -5.0
+                };
+                (s.written.as_str(), vec![b; s.kept.candidates.len()])
+            })
+            .collect();
+        let slack = d.form_slack(&words, &ctx, &spans, &bounds);
+        let (mut near, mut far) = (0, 0);
+        for s in &once[1..] {
+            let own = d.word_slack(&words[s.first..s.last]);
+            let bigrams = d.bigram_slack(&words, &ctx, s.first, s.last);
+            if bigrams == 0.0 {
+                continue;
+            }
+            if s.first < replaceable.last + REANALYSIS_REACH
+                && replaceable.first < s.last + REANALYSIS_REACH
+            {
+                near += 1;
+                assert_eq!(slack[s.written.as_str()], own, "{}", s.written);
+            } else {
+                far += 1;
+                assert_eq!(slack[s.written.as_str()], own + bigrams, "{}", s.written);
+            }
+        }
+        assert!(near > 0 && far > 0, "{near} near, {far} far");
+    }
+
     #[test]
     fn leaves_multi_word_names_to_the_names_check() {
         let d = Decoder::new(toy_model());
