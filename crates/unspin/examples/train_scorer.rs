@@ -38,7 +38,15 @@ fn main() {
     let target: f64 = support::arg(&args, "--target", "0.5").parse().unwrap();
     let decoder = Decoder::new(lm.clone());
     let lex = Lexicon::embedded();
-    let corpus = shared.join("data/corpora/enwiki2015.jsonl.zst");
+    // Articles from another corpus for a model built from all of enwiki2015 (`--corpus
+    // ../shared/data/corpora/enwiki2018.jsonl.zst`), whose own articles it has seen.
+    let corpus = PathBuf::from(support::arg(
+        &args,
+        "--corpus",
+        &shared
+            .join("data/corpora/enwiki2015.jsonl.zst")
+            .to_string_lossy(),
+    ));
 
     let mut train: Vec<Sample> = Vec::new();
     // Held-out clean articles: per window, the best logit under any weights is recomputed from
