@@ -8,7 +8,8 @@
 //! paired with the word they replaced. Negatives: every other (window, candidate) pair of the
 //! spun articles and of as many clean enwiki2015 articles. The articles come from the end of
 //! the file (from `--skip-docs`, default 20,000), far from the first articles that `wiki:N`
-//! models are built from. Afterwards the bias is lowered until held-out clean enwiki2015 articles
+//! models are built from; `--corpus FILE` takes them from another corpus (enwiki2018 for a model
+//! built from all of enwiki2015). Afterwards the bias is lowered until held-out clean enwiki2015 articles
 //! give at most `--target` findings per 2,000 words at probability 0.5 (precision first). It
 //! prints the weight table to paste into features.rs. Nothing is written to disk.
 
