@@ -25,6 +25,7 @@
 pub mod corpus;
 pub mod gazetteer;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -57,7 +58,8 @@ const TITLE_MIN: u64 = 50;
 struct Doc<'a> {
     text: &'a str,
     tokens: &'a [Token],
-    lower: Vec<String>,
+    /// Each token normalized (borrowed from the text when it already is: most tokens).
+    lower: Vec<Cow<'a, str>>,
     /// A capitalised word that can belong to a name (not a sentence-initial function word).
     cap: Vec<bool>,
     sentence_start: Vec<bool>,
@@ -65,10 +67,7 @@ struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     fn new(text: &'a str, tokens: &'a [Token]) -> Self {
-        let lower: Vec<String> = tokens
-            .iter()
-            .map(|t| normalize(t.text(text)).into_owned())
-            .collect();
+        let lower: Vec<Cow<'a, str>> = tokens.iter().map(|t| normalize(t.text(text))).collect();
         let mut sentence_start = vec![false; tokens.len()];
         for r in sentences(text, tokens) {
             if r.start < tokens.len() {
@@ -84,7 +83,7 @@ impl<'a> Doc<'a> {
                         .chars()
                         .next()
                         .is_some_and(|c| c.is_uppercase())
-                    && !(sentence_start[i] && FUNCTION_WORDS.contains(&lower[i].as_str()))
+                    && !(sentence_start[i] && FUNCTION_WORDS.contains(&lower[i].as_ref()))
             })
             .collect();
         Doc {
@@ -103,7 +102,7 @@ impl<'a> Doc<'a> {
 
     fn is_name_token(&self, i: usize) -> bool {
         self.tokens[i].kind == TokenKind::Word
-            && (self.cap[i] || CONNECTORS.contains(&self.lower[i].as_str()))
+            && (self.cap[i] || CONNECTORS.contains(&self.lower[i].as_ref()))
     }
 
     /// Capitalised words and connectors directly before token `i`, in order.
@@ -305,7 +304,7 @@ pub fn name_findings(
             {
                 break;
             }
-            if CONNECTORS.contains(&doc.lower[end - 1].as_str()) {
+            if CONNECTORS.contains(&doc.lower[end - 1].as_ref()) {
                 continue;
             }
             if let Some(f) = window_finding(&doc, i, end, lexicon, gazetteer) {
@@ -361,7 +360,7 @@ fn window_finding(
     // A spinner's expansion keeps the case of the first word only and sits inside the name:
     // "Safety and security Council".
     let expansion = words == 3
-        && matches!(doc.lower[i + 1].as_str(), "and" | "of")
+        && matches!(doc.lower[i + 1].as_ref(), "and" | "of")
         && !doc.cap[i + 2]
         && right.first().is_some_and(|&k| doc.cap[k]);
     let cands = originals(lexicon, gazetteer, &window, words, expansion);
@@ -373,7 +372,7 @@ fn window_finding(
     let left_walks: Vec<Option<NameCursor>> = lefts
         .iter()
         .map(|l| {
-            let words = l.iter().map(|&k| doc.lower[k].as_str());
+            let words = l.iter().map(|&k| doc.lower[k].as_ref());
             gazetteer.names().and_then(|c| c.then_all(words))
         })
         .collect();
@@ -416,8 +415,8 @@ fn window_finding(
     // Narva").
     if let Some(&next) = right.first() {
         let words = (i..end)
-            .map(|k| doc.lower[k].as_str())
-            .chain([doc.lower[next].as_str()]);
+            .map(|k| doc.lower[k].as_ref())
+            .chain([doc.lower[next].as_ref()]);
         if gazetteer
             .names()
             .and_then(|c| c.then_all(words))
