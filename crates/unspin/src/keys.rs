@@ -96,17 +96,21 @@ pub fn carry_keys(
         let before = confident.partition_point(|&(s, _)| s < end);
         before > 0 && reach[before - 1] > start
     };
+    // Whether words `k` and `k + 1` are consecutive tokens with only whitespace between.
+    let adjacent = |k: usize| {
+        let (a, b) = (words[k].0, words[k + 1].0);
+        b == a + 1
+            && text[tokens[a].end..tokens[b].start]
+                .chars()
+                .all(char::is_whitespace)
+    };
     let mut out: Vec<Finding> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let mut matched = 0;
         for len in (1..=longest.min(words.len() - i)).rev() {
             let span = &words[i..i + len];
-            let contiguous = span.windows(2).all(|p| {
-                let (a, b) = (&tokens[p[0].0], &tokens[p[1].0]);
-                p[1].0 == p[0].0 + 1 && text[a.end..b.start].chars().all(char::is_whitespace)
-            });
-            if !contiguous {
+            if !(i..i + len - 1).all(adjacent) {
                 continue;
             }
             let phrase: Vec<String> = span.iter().map(|(_, w)| w.clone()).collect();
@@ -118,16 +122,12 @@ pub fn carry_keys(
                 continue;
             }
             if let Some(lm) = lm {
-                let joined = |at: Option<usize>, to: usize| {
-                    at.filter(|&k| {
-                        let (a, b) = (&tokens[words[k.min(to)].0], &tokens[words[k.max(to)].0]);
-                        words[k.max(to)].0 == words[k.min(to)].0 + 1
-                            && text[a.end..b.start].chars().all(char::is_whitespace)
-                    })
-                    .map(|k| words[k].1.as_str())
-                };
-                let before = joined(i.checked_sub(1), i);
-                let after = joined(Some(i + len).filter(|&k| k < words.len()), i + len - 1);
+                let before = i
+                    .checked_sub(1)
+                    .filter(|&k| adjacent(k))
+                    .map(|k| words[k].1.as_str());
+                let after = (i + len < words.len() && adjacent(i + len - 1))
+                    .then(|| words[i + len].1.as_str());
                 if reads_better_written(lm, before, &phrase, suggestion, after) {
                     continue;
                 }

@@ -598,7 +598,7 @@ impl Decoder {
     /// them.
     fn word_slack(&self, window: &[Word]) -> f32 {
         let w = &self.weights;
-        let in_quote = window.iter().any(|w| w.in_quote) as u8 as f32;
+        let in_quote = window.iter().any(|word| word.in_quote) as u8 as f32;
         let capitalized = window[0].capitalized_mid as u8 as f32;
         (w[15] * in_quote - w[15].max(0.0)) + (w[19] * capitalized - w[19].max(0.0))
     }

@@ -143,13 +143,13 @@ impl<'g> NameCursor<'g> {
         Some(c)
     }
 
-    /// Times the words walked so far occurred as a whole name ([`Gazetteer::name_count`]).
     /// Whether some name goes on past the words walked so far (at a word boundary, so that
     /// "kingdom of" does not go on into "kingdom offa").
     pub fn goes_on(&self) -> bool {
         !self.first && self.step(b' ').is_some()
     }
 
+    /// Times the words walked so far occurred as a whole name ([`Gazetteer::name_count`]).
     pub fn count(&self) -> u64 {
         if self.first || !self.node.is_final() {
             0
