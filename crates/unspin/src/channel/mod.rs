@@ -167,6 +167,43 @@ impl Channel {
         dedupe(out)
     }
 
+    /// The written word's own thesaurus entry (the other direction from [`Channel::candidates`]),
+    /// inflected like the written word: Moby lists "weapon" under "tool" but not "tool" under
+    /// "weapon". Loose for a single window; sound where a whole document's evidence decides.
+    pub fn entry_candidates(&self, word: &str) -> Vec<DraftCandidate> {
+        let mut out = Vec::new();
+        let mut push =
+            |term: &'static str, e: &crate::lexicon::Edge, infl: Option<inflect::Inflection>| {
+                let forms = match infl {
+                    None => vec![term.to_string()],
+                    Some(i) => inflect::inflect(term, i),
+                };
+                for form in forms {
+                    if form != word {
+                        out.push(DraftCandidate {
+                            original: Cow::Owned(form),
+                            edge: edge_kind(e.sources.moby, e.sources.wordnet),
+                            inflected: infl.is_some(),
+                            fan_in: 1,
+                        });
+                    }
+                }
+            };
+        if let Some(id) = self.lex.id(word) {
+            for e in self.lex.synonyms(id) {
+                push(self.lex.term(e.term), &e, None);
+            }
+        }
+        for (lemma, infl) in inflect::lemmas(word) {
+            if let Some(id) = self.lex.id(&lemma) {
+                for e in self.lex.synonyms(id) {
+                    push(self.lex.term(e.term), &e, Some(infl));
+                }
+            }
+        }
+        dedupe(out)
+    }
+
     /// Every candidate of [`Channel::candidates`] into `out`, duplicates included.
     fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<DraftCandidate>) {
         let mut push = |c: DraftCandidate| {
@@ -286,6 +323,25 @@ fn rank(e: EdgeKind) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entry_candidates_read_the_written_words_own_entry_and_inflect() {
+        let ch = Channel::default();
+        let inverse: Vec<String> = ch
+            .candidates(&["tools"])
+            .iter()
+            .map(|c| c.original.to_string())
+            .collect();
+        let forward: Vec<String> = ch
+            .entry_candidates("tools")
+            .into_iter()
+            .map(|c| c.original.into_owned())
+            .collect();
+        // Moby lists "weapon" under "tool", not "tool" under "weapon".
+        assert!(!inverse.contains(&"weapons".to_string()));
+        assert!(forward.contains(&"weapons".to_string()), "{forward:?}");
+        assert!(!forward.contains(&"tools".to_string()));
+    }
 
     #[test]
     fn the_phrase_prefilter_never_hides_candidates() {

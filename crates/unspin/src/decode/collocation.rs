@@ -22,7 +22,7 @@
 //! default model lists only frequent bigrams, so "unseen" means little) there are no repairs.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Decoder, Word};
 use crate::channel::{is_function_word, is_function_word_original, EdgeKind};
@@ -69,6 +69,24 @@ const JOINT_PMI_MARGIN: f64 = 2.0;
 const DOC_KEY_MIN_ODD: usize = 3;
 /// How many more odd occurrences the document's key must mend than the next candidate.
 const DOC_KEY_MARGIN: usize = 2;
+/// A preferred key's strong preference in one place (natural log: the neighbours go 20 times
+/// more often with the candidate), and its margin over the next candidate's sum.
+const PREFERRED_STRONG: f64 = 3.0;
+/// A place preferring the written word by this much (natural log) rules a candidate out.
+const PREFERRED_AGAINST: f64 = -0.5;
+/// Pseudo-occurrences that shrink a word's neighbour distribution towards the corpus's.
+const PREFERRED_SHRINK: f64 = 100.0;
+
+/// A word's occurrence: its index and its neighbours in the segment.
+type Context<'a> = (usize, Option<&'a str>, Option<&'a str>);
+
+/// A document key: the original and the occurrences it is proposed at, with the PMI its
+/// repairs count as.
+struct DocumentKey {
+    original: String,
+    places: Vec<usize>,
+    pmi: f64,
+}
 
 /// One proposed repair of a word.
 #[derive(Debug, Clone)]
@@ -265,11 +283,10 @@ impl Decoder {
         }
     }
 
-    /// Keys read off the whole document: a word the document writes in odd company again and
-    /// again ("Ukrainian pressures", "those pressures", "Russian pressures": bigrams running text
-    /// never has) and one candidate that reads naturally in most of those places ("Ukrainian
-    /// forces", "those forces", "Russian forces"). No single pair is a strong collocation, but
-    /// the same mend repeated across the document is a spinner's key.
+    /// Keys read off the whole document, for each word written at least [`DOC_KEY_MIN_ODD`]
+    /// times: the candidate its neighbours clearly prefer ([`Decoder::preferred_key`]), else the
+    /// one that mends its odd company ([`Decoder::odd_key`]). No single pair need be a strong
+    /// collocation: the same mend repeated across the document is a spinner's key.
     fn document_keys(
         &self,
         words: &[Word],
@@ -286,62 +303,183 @@ impl Decoder {
             if occurrences.len() < DOC_KEY_MIN_ODD {
                 continue;
             }
-            let odd: Vec<(usize, Option<&str>, Option<&str>)> = occurrences
+            let contexts: Vec<Context> = occurrences
                 .iter()
                 .map(|&i| {
                     let (l, r) = neighbours(words, i);
                     (i, l, r)
                 })
-                .filter(|&(_, l, r)| {
-                    l.is_some_and(|l| self.lm.count(&[l, form]) == 0)
-                        || r.is_some_and(|r| self.lm.count(&[form, r]) == 0)
-                })
                 .collect();
-            if odd.len() < DOC_KEY_MIN_ODD {
-                continue;
-            }
-            // Each candidate with the odd occurrences it mends: every bigram with the
-            // neighbours attested as a collocation would be (seen `min_pair_count` times).
-            let mut scored: Vec<(Vec<usize>, Cow<'static, str>)> = Vec::new();
-            for c in self.channel.draft_candidates(&[form]) {
-                if c.original.contains(' ') || is_function_word_original(&c.original) {
-                    continue;
-                }
-                let cand = c.original.as_ref();
-                if self.lm.count(&[cand]) == 0 {
-                    continue;
-                }
-                let reads = |pair: [&str; 2]| self.lm.count(&pair) >= thresholds.min_pair_count;
-                let mended: Vec<usize> = odd
-                    .iter()
-                    .filter(|&&(_, l, r)| {
-                        l.is_none_or(|l| reads([l, cand])) && r.is_none_or(|r| reads([cand, r]))
-                    })
-                    .map(|&(i, _, _)| i)
-                    .collect();
-                scored.push((mended, c.original));
-            }
-            scored.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
-            let Some((best, original)) = scored.first() else {
+            let key = self
+                .preferred_key(form, &contexts, thresholds)
+                .or_else(|| self.odd_key(form, &contexts, thresholds));
+            let Some(DocumentKey {
+                original,
+                places,
+                pmi,
+            }) = key
+            else {
                 continue;
             };
-            let runner_up = scored.get(1).map_or(0, |s| s.0.len());
-            // Most odd occurrences mended, and clearly by one candidate: a loose associate
-            // that happens to fit two places is no key.
-            if best.len() < DOC_KEY_MIN_ODD
-                || 2 * best.len() < odd.len()
-                || best.len() < runner_up + DOC_KEY_MARGIN
-            {
-                continue;
-            }
-            let pmi = thresholds.min_pmi + PMI_SPAN * best.len() as f64 / odd.len() as f64;
-            for &i in best {
+            for i in places {
                 proposals.entry((i, i)).or_default().push(Repair {
-                    original: original.to_string(),
+                    original: original.clone(),
                     pmi,
                 });
             }
         }
+    }
+
+    /// A word the document writes in odd company again and again ("Ukrainian pressures", "those
+    /// pressures", "Russian pressures": bigrams running text never has) and one candidate that
+    /// reads naturally in most of those places ("Ukrainian forces", "those forces", "Russian
+    /// forces").
+    fn odd_key(
+        &self,
+        form: &str,
+        contexts: &[Context],
+        thresholds: &RepairThresholds,
+    ) -> Option<DocumentKey> {
+        let odd: Vec<&Context> = contexts
+            .iter()
+            .filter(|&&(_, l, r)| {
+                l.is_some_and(|l| self.lm.count(&[l, form]) == 0)
+                    || r.is_some_and(|r| self.lm.count(&[form, r]) == 0)
+            })
+            .collect();
+        if odd.len() < DOC_KEY_MIN_ODD {
+            return None;
+        }
+        // Each candidate with the odd occurrences it mends: every bigram with the
+        // neighbours attested as a collocation would be (seen `min_pair_count` times).
+        let mut scored: Vec<(Vec<usize>, Cow<'static, str>)> = Vec::new();
+        for c in self.channel.draft_candidates(&[form]) {
+            if c.original.contains(' ') || is_function_word_original(&c.original) {
+                continue;
+            }
+            let cand = c.original.as_ref();
+            if self.lm.count(&[cand]) == 0 {
+                continue;
+            }
+            let reads = |pair: [&str; 2]| self.lm.count(&pair) >= thresholds.min_pair_count;
+            let mended: Vec<usize> = odd
+                .iter()
+                .filter(|&&&(_, l, r)| {
+                    l.is_none_or(|l| reads([l, cand])) && r.is_none_or(|r| reads([cand, r]))
+                })
+                .map(|&&(i, _, _)| i)
+                .collect();
+            scored.push((mended, c.original));
+        }
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
+        let (best, original) = scored.first()?;
+        let runner_up = scored.get(1).map_or(0, |s| s.0.len());
+        // Most odd occurrences mended, and clearly by one candidate: a loose associate
+        // that happens to fit two places is no key.
+        if best.len() < DOC_KEY_MIN_ODD
+            || 2 * best.len() < odd.len()
+            || best.len() < runner_up + DOC_KEY_MARGIN
+        {
+            return None;
+        }
+        Some(DocumentKey {
+            original: original.to_string(),
+            places: best.clone(),
+            pmi: thresholds.min_pmi + PMI_SPAN * best.len() as f64 / odd.len() as f64,
+        })
+    }
+
+    /// A key read off the neighbours of every occurrence, for a word whose company is rare
+    /// rather than unseen ("nuclear tools" occurs once in enwiki2015, "nuclear weapons" 1,286
+    /// times): the candidate that the neighbours prefer to the written word, P(neighbour |
+    /// candidate) over P(neighbour | written), by at least [`PREFERRED_STRONG`] (natural log)
+    /// in two thirds of the places (three at least), and the written word by more than
+    /// [`PREFERRED_AGAINST`] nowhere.
+    /// The candidates include the written word's own thesaurus entry
+    /// ([`crate::channel::Channel::entry_candidates`]): one place's evidence could not bear
+    /// such loose candidates, a whole document's can. The key is proposed where the preference
+    /// is strong; the usual propagation and carrying take it further.
+    fn preferred_key(
+        &self,
+        form: &str,
+        contexts: &[Context],
+        thresholds: &RepairThresholds,
+    ) -> Option<DocumentKey> {
+        let written_count = self.lm.count(&[form]) as f64;
+        if written_count == 0.0 {
+            return None;
+        }
+        let n = self.lm.total_words().max(1) as f64;
+        // P(neighbour | word), shrunk towards P(neighbour) by PREFERRED_SHRINK pseudo-occurrences:
+        // a rare candidate's few pairs prove little.
+        let p = |pair: u64, word: f64, neighbour: f64| -> f64 {
+            (pair as f64 + PREFERRED_SHRINK * neighbour / n) / (word + PREFERRED_SHRINK)
+        };
+        let mut candidates = self.channel.draft_candidates(&[form]);
+        candidates.extend(self.channel.entry_candidates(form));
+        let mut tried: HashSet<Cow<'static, str>> = HashSet::new();
+        // (sum of the preferences, places preferred strongly, candidate)
+        let mut scored: Vec<(f64, Vec<usize>, Cow<'static, str>)> = Vec::new();
+        for c in candidates {
+            if c.original.contains(' ')
+                || is_function_word_original(&c.original)
+                || !tried.insert(c.original.clone())
+            {
+                continue;
+            }
+            let cand = c.original.as_ref();
+            let cand_count = self.lm.count(&[cand]) as f64;
+            if cand_count == 0.0 {
+                continue;
+            }
+            // How much more one neighbour goes with the candidate than with the written word;
+            // nothing where it goes with neither.
+            let side = |neighbour: &str, with_cand: u64, with_written: u64| -> f64 {
+                if with_cand == 0 && with_written == 0 {
+                    return 0.0;
+                }
+                let nb = self.lm.count(&[neighbour]) as f64;
+                p(with_cand, cand_count, nb).ln() - p(with_written, written_count, nb).ln()
+            };
+            let (mut total, mut strong) = (0.0, Vec::new());
+            let mut against = false;
+            for &(i, l, r) in contexts {
+                let mut s = 0.0;
+                if let Some(l) = l {
+                    s += side(l, self.lm.count(&[l, cand]), self.lm.count(&[l, form]));
+                }
+                if let Some(r) = r {
+                    s += side(r, self.lm.count(&[cand, r]), self.lm.count(&[form, r]));
+                }
+                if s < PREFERRED_AGAINST {
+                    against = true;
+                    break;
+                }
+                if s >= PREFERRED_STRONG {
+                    strong.push(i);
+                }
+                total += s;
+            }
+            if against || strong.len() < DOC_KEY_MIN_ODD || 3 * strong.len() < 2 * contexts.len() {
+                continue;
+            }
+            scored.push((total, strong, c.original));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut ranked = scored.into_iter();
+        let (total, strong, original) = ranked.next()?;
+        // Clearly one candidate.
+        if ranked
+            .next()
+            .is_some_and(|r| r.0 + PREFERRED_STRONG > total)
+        {
+            return None;
+        }
+        Some(DocumentKey {
+            pmi: thresholds.min_pmi + PMI_SPAN * strong.len() as f64 / contexts.len() as f64,
+            original: original.into_owned(),
+            places: strong,
+        })
     }
 
     /// A pair of candidates, one for each written word, that is itself a strong collocation:
@@ -604,6 +742,42 @@ mod tests {
     fn two_odd_occurrences_are_no_key() {
         let d = Decoder::new(key_model());
         let text = "They fought those pressures. Then all pressures were sent.";
+        let found = d.collocation_findings(text, &tokenize(text), 1.0);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// "nuclear tools" is attested (once), so no pair is odd; but "nuclear" goes with
+    /// "weapons" far more than with "tools", and Moby lists "weapon" only under "tool".
+    fn rare_company_model() -> Arc<dyn LanguageModel> {
+        Arc::new(CountsModel::from_lines(
+            2,
+            &[
+                (200, "they banned nuclear weapons"),
+                (1, "nuclear tools"),
+                (100, "hand tools and power tools for the garden"),
+                (100, "weapons were found"),
+                (300, "people discussed the weather all day long"),
+            ],
+        ))
+    }
+
+    #[test]
+    fn a_word_in_rare_company_is_keyed_by_the_candidate_its_neighbours_prefer() {
+        let d = Decoder::new(rare_company_model());
+        let text = "They fear nuclear tools. Nobody wants nuclear tools. Ban the nuclear tools.";
+        let found = d.collocation_findings(text, &tokenize(text), 1.0);
+        let keyed: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
+            .collect();
+        assert_eq!(keyed, [("tools", "weapons"); 3], "{found:?}");
+    }
+
+    #[test]
+    fn one_place_that_prefers_the_written_word_rules_the_key_out() {
+        let d = Decoder::new(rare_company_model());
+        let text = "They fear nuclear tools. Nobody wants nuclear tools. Ban the nuclear tools. \
+                    Bring hand tools.";
         let found = d.collocation_findings(text, &tokenize(text), 1.0);
         assert!(found.is_empty(), "{found:?}");
     }
