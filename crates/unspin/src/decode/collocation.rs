@@ -441,9 +441,11 @@ impl Decoder {
                 let nb = self.lm.count(&[neighbour]) as f64;
                 p(with_cand, cand_count, nb).ln() - p(with_written, written_count, nb).ln()
             };
+            // Strong places needed: two thirds, and at least DOC_KEY_MIN_ODD.
+            let needed = DOC_KEY_MIN_ODD.max((2 * contexts.len()).div_ceil(3));
             let (mut total, mut strong) = (0.0, Vec::new());
-            let mut against = false;
-            for &(i, l, r) in contexts {
+            let mut ruled_out = false;
+            for (k, &(i, l, r)) in contexts.iter().enumerate() {
                 let mut s = 0.0;
                 if let Some(l) = l {
                     s += side(l, self.lm.count(&[l, cand]), self.lm.count(&[l, form]));
@@ -451,16 +453,17 @@ impl Decoder {
                 if let Some(r) = r {
                     s += side(r, self.lm.count(&[cand, r]), self.lm.count(&[form, r]));
                 }
-                if s < PREFERRED_AGAINST {
-                    against = true;
-                    break;
-                }
                 if s >= PREFERRED_STRONG {
                     strong.push(i);
                 }
                 total += s;
+                // A place against it, or too few places left to be strong in.
+                if s < PREFERRED_AGAINST || strong.len() + (contexts.len() - k - 1) < needed {
+                    ruled_out = true;
+                    break;
+                }
             }
-            if against || strong.len() < DOC_KEY_MIN_ODD || 3 * strong.len() < 2 * contexts.len() {
+            if ruled_out {
                 continue;
             }
             scored.push((total, strong, c.original));
