@@ -8,6 +8,7 @@
 //! `--lm wiki:N` builds an order-3 counts model in memory from the first N words of
 //! ../shared/data/corpora/enwiki2015.jsonl.zst; `--lm symspell:DIR` reads symspellpy's unigram
 //! and bigram lists (the default model's sources). Nothing is written to disk.
+//! `--engine-threshold 0.5` runs the engine exactly as `unspin check` does (see `Opts`).
 
 mod support;
 
@@ -27,6 +28,10 @@ struct Opts {
     shared: PathBuf,
     limit: usize,
     show: bool,
+    /// The engine's own threshold (`EngineOptions::min_confidence`). 0 keeps every finding so
+    /// that one run reports all thresholds; but the engine scores the document with the
+    /// findings it keeps, so only `--engine-threshold 0.5` reproduces `unspin check` exactly.
+    engine_threshold: f32,
 }
 
 fn parse() -> Opts {
@@ -35,6 +40,7 @@ fn parse() -> Opts {
         shared: PathBuf::from("../shared"),
         limit: 1000,
         show: false,
+        engine_threshold: 0.0,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -44,6 +50,7 @@ fn parse() -> Opts {
             "--lm" => o.lm = v,
             "--shared" => o.shared = v.into(),
             "--limit" => o.limit = v.parse().expect("--limit N"),
+            "--engine-threshold" => o.engine_threshold = v.parse().expect("--engine-threshold P"),
             "--show" => {
                 o.show = true;
                 i += 1;
@@ -71,7 +78,7 @@ fn main() {
         RuleSet::builtin().expect("the built-in pack is valid"),
         Some(Decoder::new(lm)),
         EngineOptions {
-            min_confidence: 0.0,
+            min_confidence: o.engine_threshold,
             ..EngineOptions::default()
         },
     );
