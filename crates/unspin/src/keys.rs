@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use crate::channel::is_function_word;
+use crate::decode::collocation::Preference;
 use crate::finding::Finding;
 use crate::lm::LanguageModel;
 use crate::token::{match_case, normalize, tokenize, Token, TokenKind};
@@ -104,6 +105,20 @@ pub fn carry_keys(
                 .chars()
                 .all(char::is_whitespace)
     };
+    // The words right before and after words `i..i + len`, where only whitespace separates them.
+    let around = |i: usize, len: usize| {
+        let before = i
+            .checked_sub(1)
+            .filter(|&k| adjacent(k))
+            .map(|k| words[k].1.as_str());
+        let after =
+            (i + len < words.len() && adjacent(i + len - 1)).then(|| words[i + len].1.as_str());
+        (before, after)
+    };
+    // A key that some place of the document refutes is the writer's word, not a spinner's.
+    if let Some(lm) = lm {
+        keys.retain(|phrase, (suggestion, _, _)| !refuted(lm, &words, &around, phrase, suggestion));
+    }
     let mut out: Vec<Finding> = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -122,12 +137,7 @@ pub fn carry_keys(
                 continue;
             }
             if let Some(lm) = lm {
-                let before = i
-                    .checked_sub(1)
-                    .filter(|&k| adjacent(k))
-                    .map(|k| words[k].1.as_str());
-                let after = (i + len < words.len() && adjacent(i + len - 1))
-                    .then(|| words[i + len].1.as_str());
+                let (before, after) = around(i, len);
                 if reads_better_written(lm, before, &phrase, suggestion, after) {
                     continue;
                 }
@@ -153,6 +163,28 @@ pub fn carry_keys(
         i += matched.max(1);
     }
     out
+}
+
+/// Whether some occurrence of a one-word key's written word refutes the key's original
+/// (`decode::collocation::Preference::refuted_at`): "partial mobilization of" shows that
+/// "mobilization" is the writer's own word, so no "mobilization" is a spun "training".
+fn refuted<'w>(
+    lm: &dyn LanguageModel,
+    words: &'w [(usize, String)],
+    around: &dyn Fn(usize, usize) -> (Option<&'w str>, Option<&'w str>),
+    phrase: &[String],
+    suggestion: &str,
+) -> bool {
+    let ([written], false) = (phrase, suggestion.contains(' ')) else {
+        return false;
+    };
+    let Some(preference) = Preference::new(lm, written, suggestion) else {
+        return false;
+    };
+    (0..words.len()).any(|k| {
+        let (before, after) = around(k, 1);
+        words[k].1 == *written && preference.refuted_at(before, after)
+    })
 }
 
 /// Whether the written words read better with their neighbours (`before`, `after`: the words
@@ -273,5 +305,37 @@ mod tests {
         // mobilization drive" does not read better than "the training drive".
         assert_eq!(carried.len(), 1, "{carried:?}");
         assert_eq!(carried[0].start, text.rfind("mobilization").unwrap());
+    }
+
+    /// One place where both neighbours go with the written word ("partial mobilization of") shows
+    /// it is the writer's own word: the key is carried nowhere, not even where it reads better.
+    #[test]
+    fn a_key_refuted_somewhere_is_carried_nowhere() {
+        use crate::lm::CountsModel;
+        let lm = CountsModel::from_lines(
+            2,
+            &[
+                (500, "a partial mobilization of reserves"),
+                (2000, "training camps are open"),
+                (500, "the training of staff"),
+                (50, "the training drive"),
+                (1, "the mobilization drive"),
+            ],
+        );
+        let carried = |text: &str| {
+            let found = [finding(
+                text,
+                "mobilization",
+                "training",
+                "collocation",
+                0.9,
+            )];
+            carry_keys(text, &tokenize(text), &found, 1.0, Some(&lm))
+        };
+        let unrefuted = "A basic mobilization was declared. The mobilization drive failed.";
+        assert_eq!(carried(unrefuted).len(), 1);
+        let refuted = "A basic mobilization was declared. A partial mobilization of reserves \
+                       followed. The mobilization drive failed.";
+        assert!(carried(refuted).is_empty(), "{:?}", carried(refuted));
     }
 }

@@ -27,6 +27,7 @@ use std::collections::{HashMap, HashSet};
 use super::{Decoder, Word};
 use crate::channel::{is_function_word, is_function_word_original, EdgeKind};
 use crate::finding::Finding;
+use crate::lm::LanguageModel;
 use crate::token::{match_case, Token};
 
 /// What makes a repaired pair a collocation. The defaults are set on synthetic spins of
@@ -71,11 +72,82 @@ const DOC_KEY_MIN_ODD: usize = 3;
 const DOC_KEY_MARGIN: usize = 2;
 /// A preferred key's strong preference in one place (natural log: the neighbours go 20 times
 /// more often with the candidate), and its margin over the next candidate's sum.
-const PREFERRED_STRONG: f64 = 3.0;
+pub(crate) const PREFERRED_STRONG: f64 = 3.0;
 /// A place preferring the written word by this much (natural log) rules a candidate out.
 const PREFERRED_AGAINST: f64 = -0.5;
 /// Pseudo-occurrences that shrink a word's neighbour distribution towards the corpus's.
 const PREFERRED_SHRINK: f64 = 100.0;
+
+/// How much more a place's neighbours go with an original than with the written word:
+/// ln P(neighbour | original) − ln P(neighbour | written), summed over the two sides, each
+/// estimate shrunk towards P(neighbour) by [`PREFERRED_SHRINK`] pseudo-occurrences (a rare
+/// word's few pairs prove little); a side that goes with neither counts 0.
+pub(crate) struct Preference<'a> {
+    lm: &'a dyn LanguageModel,
+    total: f64,
+    written: &'a str,
+    written_count: f64,
+    original: &'a str,
+    original_count: f64,
+}
+
+impl<'a> Preference<'a> {
+    /// `None` when the model knows either word not at all.
+    pub(crate) fn new(
+        lm: &'a dyn LanguageModel,
+        written: &'a str,
+        original: &'a str,
+    ) -> Option<Self> {
+        let (written_count, original_count) = (lm.count(&[written]), lm.count(&[original]));
+        (written_count > 0 && original_count > 0).then(|| Preference {
+            lm,
+            total: lm.total_words().max(1) as f64,
+            written,
+            written_count: written_count as f64,
+            original,
+            original_count: original_count as f64,
+        })
+    }
+
+    /// The preference at a place with these neighbours.
+    pub(crate) fn at(&self, left: Option<&str>, right: Option<&str>) -> f64 {
+        let (l, r) = self.sides(left, right);
+        l + r
+    }
+
+    /// Whether a place refutes the original: both neighbours prefer the written word, together
+    /// by at least [`PREFERRED_STRONG`] ("partial mobilization of": both go with "mobilization",
+    /// not "training"). One side proves little: in "whole army equipment" the right side goes
+    /// with "military", and "whole" is itself the spinner's word for "entire".
+    pub(crate) fn refuted_at(&self, left: Option<&str>, right: Option<&str>) -> bool {
+        let (l, r) = self.sides(left, right);
+        left.is_some() && right.is_some() && l < 0.0 && r < 0.0 && l + r <= -PREFERRED_STRONG
+    }
+
+    /// The preference of the left and the right neighbour (0 for a missing one).
+    fn sides(&self, left: Option<&str>, right: Option<&str>) -> (f64, f64) {
+        let p = |pair: u64, word: f64, neighbour: f64| -> f64 {
+            (pair as f64 + PREFERRED_SHRINK * neighbour / self.total) / (word + PREFERRED_SHRINK)
+        };
+        let side = |neighbour: &str, with_original: u64, with_written: u64| -> f64 {
+            if with_original == 0 && with_written == 0 {
+                return 0.0;
+            }
+            let nb = self.lm.count(&[neighbour]) as f64;
+            p(with_original, self.original_count, nb).ln()
+                - p(with_written, self.written_count, nb).ln()
+        };
+        let (w, o) = (self.written, self.original);
+        (
+            left.map_or(0.0, |l| {
+                side(l, self.lm.count(&[l, o]), self.lm.count(&[l, w]))
+            }),
+            right.map_or(0.0, |r| {
+                side(r, self.lm.count(&[o, r]), self.lm.count(&[w, r]))
+            }),
+        )
+    }
+}
 
 /// A word's occurrence: its index and its neighbours in the segment.
 type Context<'a> = (usize, Option<&'a str>, Option<&'a str>);
@@ -247,6 +319,8 @@ impl Decoder {
                 }
             }
         }
+        // A key that some place of the document refutes is the writer's word, not a spinner's.
+        keys.retain(|form, key| !self.refuted(words, form, &key.original));
         let mut propagated: Vec<(usize, Repair)> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             if in_joint[i] || !self.pair_is_open(w) || w.capitalized_mid {
@@ -281,6 +355,20 @@ impl Decoder {
         for (i, r) in propagated {
             proposals.entry((i, i)).or_default().push(r);
         }
+    }
+
+    /// Whether some occurrence of `form` refutes `original` ([`Preference::refuted_at`]).
+    fn refuted(&self, words: &[Word], form: &str, original: &str) -> bool {
+        let Some(preference) = Preference::new(self.lm.as_ref(), form, original) else {
+            return false;
+        };
+        words.iter().enumerate().any(|(i, w)| {
+            if w.norm != form {
+                return false;
+            }
+            let (l, r) = neighbours(words, i);
+            preference.refuted_at(l, r)
+        })
     }
 
     /// Keys read off the whole document, for each word written at least [`DOC_KEY_MIN_ODD`]
@@ -405,21 +493,13 @@ impl Decoder {
         contexts: &[Context],
         thresholds: &RepairThresholds,
     ) -> Option<DocumentKey> {
-        let written_count = self.lm.count(&[form]) as f64;
-        if written_count == 0.0 {
-            return None;
-        }
-        let n = self.lm.total_words().max(1) as f64;
-        // P(neighbour | word), shrunk towards P(neighbour) by PREFERRED_SHRINK pseudo-occurrences:
-        // a rare candidate's few pairs prove little.
-        let p = |pair: u64, word: f64, neighbour: f64| -> f64 {
-            (pair as f64 + PREFERRED_SHRINK * neighbour / n) / (word + PREFERRED_SHRINK)
-        };
         let mut candidates = self.channel.draft_candidates(&[form]);
         candidates.extend(self.channel.entry_candidates(form));
         let mut tried: HashSet<Cow<'static, str>> = HashSet::new();
         // (sum of the preferences, places preferred strongly, candidate)
         let mut scored: Vec<(f64, Vec<usize>, Cow<'static, str>)> = Vec::new();
+        // Strong places needed: two thirds, and at least DOC_KEY_MIN_ODD.
+        let needed = DOC_KEY_MIN_ODD.max((2 * contexts.len()).div_ceil(3));
         for c in candidates {
             if c.original.contains(' ')
                 || is_function_word_original(&c.original)
@@ -427,32 +507,13 @@ impl Decoder {
             {
                 continue;
             }
-            let cand = c.original.as_ref();
-            let cand_count = self.lm.count(&[cand]) as f64;
-            if cand_count == 0.0 {
+            let Some(preference) = Preference::new(self.lm.as_ref(), form, &c.original) else {
                 continue;
-            }
-            // How much more one neighbour goes with the candidate than with the written word;
-            // nothing where it goes with neither.
-            let side = |neighbour: &str, with_cand: u64, with_written: u64| -> f64 {
-                if with_cand == 0 && with_written == 0 {
-                    return 0.0;
-                }
-                let nb = self.lm.count(&[neighbour]) as f64;
-                p(with_cand, cand_count, nb).ln() - p(with_written, written_count, nb).ln()
             };
-            // Strong places needed: two thirds, and at least DOC_KEY_MIN_ODD.
-            let needed = DOC_KEY_MIN_ODD.max((2 * contexts.len()).div_ceil(3));
             let (mut total, mut strong) = (0.0, Vec::new());
             let mut ruled_out = false;
             for (k, &(i, l, r)) in contexts.iter().enumerate() {
-                let mut s = 0.0;
-                if let Some(l) = l {
-                    s += side(l, self.lm.count(&[l, cand]), self.lm.count(&[l, form]));
-                }
-                if let Some(r) = r {
-                    s += side(r, self.lm.count(&[cand, r]), self.lm.count(&[form, r]));
-                }
+                let s = preference.at(l, r);
                 if s >= PREFERRED_STRONG {
                     strong.push(i);
                 }
@@ -783,6 +844,47 @@ mod tests {
                     Bring hand tools.";
         let found = d.collocation_findings(text, &tokenize(text), 1.0);
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// "basic mobilization" is mended by "basic training", and the key would go on to "a
+    /// mobilization drive"; but "a partial mobilization of reserves", where both neighbours go
+    /// with "mobilization", shows that the document's writer uses the word.
+    #[test]
+    fn a_key_refuted_somewhere_is_not_propagated() {
+        let d = Decoder::new(Arc::new(CountsModel::from_lines(
+            2,
+            &[
+                (300, "recruits finished basic training"),
+                (100, "a training drive began"),
+                (500, "training camps are open"),
+                (500, "a partial mobilization of reserves"),
+                (3000, "we drive home"),
+                (3000, "people discussed the weather all day long"),
+            ],
+        )));
+        let repaired = |text: &str| -> Vec<usize> {
+            d.collocation_findings(text, &tokenize(text), 1.0)
+                .iter()
+                .filter(|f| f.suggestion == "training")
+                .map(|f| f.start)
+                .collect()
+        };
+        let text = "Recruits finished basic mobilization. A mobilization drive began.";
+        assert_eq!(repaired(text).len(), 2, "the repair and its key");
+        let text = "Recruits finished basic mobilization. A mobilization drive began. \
+                    A partial mobilization of reserves followed.";
+        assert_eq!(repaired(text), [text.find("mobilization").unwrap()]);
+    }
+
+    #[test]
+    fn a_place_refutes_an_original_only_with_both_neighbours() {
+        let lm = rare_company_model();
+        let p = Preference::new(lm.as_ref(), "tools", "weapons").unwrap();
+        // "hand tools and": both sides go with "tools".
+        assert!(p.refuted_at(Some("hand"), Some("and")));
+        // One side alone, or one side for the original, is no refutation.
+        assert!(!p.refuted_at(Some("hand"), None));
+        assert!(!p.refuted_at(Some("nuclear"), Some("and")));
     }
 
     #[test]
