@@ -109,12 +109,6 @@ impl<'a> Preference<'a> {
         })
     }
 
-    /// The preference at a place with these neighbours.
-    pub(crate) fn at(&self, left: Option<&str>, right: Option<&str>) -> f64 {
-        let (l, r) = self.sides(left, right);
-        l + r
-    }
-
     /// Whether a place refutes the original: both neighbours prefer the written word, together
     /// by at least [`PREFERRED_STRONG`] ("partial mobilization of": both go with "mobilization",
     /// not "training"). One side proves little: in "whole army equipment" the right side goes
@@ -126,26 +120,54 @@ impl<'a> Preference<'a> {
 
     /// The preference of the left and the right neighbour (0 for a missing one).
     fn sides(&self, left: Option<&str>, right: Option<&str>) -> (f64, f64) {
-        let p = |pair: u64, word: f64, neighbour: f64| -> f64 {
-            (pair as f64 + PREFERRED_SHRINK * neighbour / self.total) / (word + PREFERRED_SHRINK)
-        };
-        let side = |neighbour: &str, with_original: u64, with_written: u64| -> f64 {
-            if with_original == 0 && with_written == 0 {
+        let left = left.map(|l| Neighbour::new(self.lm, self.written, l, Side::Left));
+        let right = right.map(|r| Neighbour::new(self.lm, self.written, r, Side::Right));
+        self.sides_of(left.as_ref(), right.as_ref())
+    }
+
+    /// [`Preference::sides`] with the neighbours' own counts looked up already.
+    fn sides_of(&self, left: Option<&Neighbour>, right: Option<&Neighbour>) -> (f64, f64) {
+        let side = |n: &Neighbour, with_original: u64| -> f64 {
+            if with_original == 0 && n.with_written == 0 {
                 return 0.0;
             }
-            let nb = self.lm.count(&[neighbour]) as f64;
-            p(with_original, self.original_count, nb).ln()
-                - p(with_written, self.written_count, nb).ln()
+            let background = PREFERRED_SHRINK * n.count as f64 / self.total;
+            let p = |pair: u64, word: f64| (pair as f64 + background) / (word + PREFERRED_SHRINK);
+            p(with_original, self.original_count).ln() - p(n.with_written, self.written_count).ln()
         };
-        let (w, o) = (self.written, self.original);
+        let o = self.original;
         (
-            left.map_or(0.0, |l| {
-                side(l, self.lm.count(&[l, o]), self.lm.count(&[l, w]))
-            }),
-            right.map_or(0.0, |r| {
-                side(r, self.lm.count(&[o, r]), self.lm.count(&[w, r]))
-            }),
+            left.map_or(0.0, |l| side(l, self.lm.count(&[l.word, o]))),
+            right.map_or(0.0, |r| side(r, self.lm.count(&[o, r.word]))),
         )
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Left,
+    Right,
+}
+
+/// A neighbour of the written word at one place, with the counts that do not depend on the
+/// original: looked up once per place, not once per candidate.
+struct Neighbour<'a> {
+    word: &'a str,
+    count: u64,
+    with_written: u64,
+}
+
+impl<'a> Neighbour<'a> {
+    fn new(lm: &dyn LanguageModel, written: &str, word: &'a str, side: Side) -> Self {
+        let with_written = match side {
+            Side::Left => lm.count(&[word, written]),
+            Side::Right => lm.count(&[written, word]),
+        };
+        Neighbour {
+            word,
+            count: lm.count(&[word]),
+            with_written,
+        }
     }
 }
 
@@ -500,6 +522,16 @@ impl Decoder {
         let mut scored: Vec<(f64, Vec<usize>, Cow<'static, str>)> = Vec::new();
         // Strong places needed: two thirds, and at least DOC_KEY_MIN_ODD.
         let needed = DOC_KEY_MIN_ODD.max((2 * contexts.len()).div_ceil(3));
+        let lm = self.lm.as_ref();
+        let neighbours: Vec<(Option<Neighbour>, Option<Neighbour>)> = contexts
+            .iter()
+            .map(|&(_, l, r)| {
+                (
+                    l.map(|l| Neighbour::new(lm, form, l, Side::Left)),
+                    r.map(|r| Neighbour::new(lm, form, r, Side::Right)),
+                )
+            })
+            .collect();
         for c in candidates {
             if c.original.contains(' ')
                 || is_function_word_original(&c.original)
@@ -512,8 +544,9 @@ impl Decoder {
             };
             let (mut total, mut strong) = (0.0, Vec::new());
             let mut ruled_out = false;
-            for (k, &(i, l, r)) in contexts.iter().enumerate() {
-                let s = preference.at(l, r);
+            for (k, (&(i, _, _), (l, r))) in contexts.iter().zip(&neighbours).enumerate() {
+                let (left, right) = preference.sides_of(l.as_ref(), r.as_ref());
+                let s = left + right;
                 if s >= PREFERRED_STRONG {
                     strong.push(i);
                 }
