@@ -267,6 +267,14 @@ impl Decoder {
             }
         }
         self.document_keys(&words, &mut proposals, thresholds);
+        // A repair that some place of the document refutes is the writer's word, not a
+        // spinner's: dropped here, and so never made a key.
+        for (&(first, last), rs) in proposals.iter_mut() {
+            if first == last {
+                rs.retain(|r| !self.refuted(&words, &words[first].norm, &r.original));
+            }
+        }
+        proposals.retain(|_, rs| !rs.is_empty());
         self.propagate_keys(&words, &mut proposals);
         // Pairs that no single word mends may have lost both words ("icy disputes" for "frozen
         // conflicts"), unless a neighbouring pair already explained one of them.
@@ -341,8 +349,6 @@ impl Decoder {
                 }
             }
         }
-        // A key that some place of the document refutes is the writer's word, not a spinner's.
-        keys.retain(|form, key| !self.refuted(words, form, &key.original));
         let mut propagated: Vec<(usize, Repair)> = Vec::new();
         for (i, w) in words.iter().enumerate() {
             if in_joint[i] || !self.pair_is_open(w) || w.capitalized_mid {
@@ -881,9 +887,10 @@ mod tests {
 
     /// "basic mobilization" is mended by "basic training", and the key would go on to "a
     /// mobilization drive"; but "a partial mobilization of reserves", where both neighbours go
-    /// with "mobilization", shows that the document's writer uses the word.
+    /// with "mobilization", shows that the document's writer uses the word: neither the repair
+    /// nor its key stands.
     #[test]
-    fn a_key_refuted_somewhere_is_not_propagated() {
+    fn a_repair_refuted_somewhere_is_dropped_with_its_key() {
         let d = Decoder::new(Arc::new(CountsModel::from_lines(
             2,
             &[
@@ -906,7 +913,7 @@ mod tests {
         assert_eq!(repaired(text).len(), 2, "the repair and its key");
         let text = "Recruits finished basic mobilization. A mobilization drive began. \
                     A partial mobilization of reserves followed.";
-        assert_eq!(repaired(text), [text.find("mobilization").unwrap()]);
+        assert!(repaired(text).is_empty(), "{:?}", repaired(text));
     }
 
     #[test]
