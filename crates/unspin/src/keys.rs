@@ -277,18 +277,17 @@ mod tests {
 
     /// With a model of running text a key stays away from a place where the written word reads
     /// better with its neighbours than the key's original would.
+    /// A confident repair "mobilization" → "training" at the word's first occurrence.
+    fn mobilization_key(text: &str) -> Finding {
+        finding(text, "mobilization", "training", "collocation", 0.9)
+    }
+
     #[test]
     fn not_carried_where_the_written_word_reads_better() {
         use crate::lm::CountsModel;
         let text = "A basic mobilization was declared. Later a partial mobilization followed. \
                     The mobilization drive failed.";
-        let found = [finding(
-            text,
-            "mobilization",
-            "training",
-            "collocation",
-            0.9,
-        )];
+        let found = [mobilization_key(text)];
         let tokens = tokenize(text);
         assert_eq!(carry_keys(text, &tokens, &found, 1.0, None).len(), 2);
         let lm = CountsModel::from_lines(
@@ -323,13 +322,7 @@ mod tests {
             ],
         );
         let carried = |text: &str| {
-            let found = [finding(
-                text,
-                "mobilization",
-                "training",
-                "collocation",
-                0.9,
-            )];
+            let found = [mobilization_key(text)];
             carry_keys(text, &tokenize(text), &found, 1.0, Some(&lm))
         };
         let unrefuted = "A basic mobilization was declared. The mobilization drive failed.";

@@ -798,11 +798,7 @@ mod tests {
         let text =
             "The country was placed under martial legislation. A strict legislation was passed.";
         let found = d.collocation_findings(text, &tokenize(text), 1.0);
-        let repairs: Vec<(&str, &str)> = found
-            .iter()
-            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
-            .collect();
-        assert_eq!(repairs, [("legislation", "law"), ("legislation", "law")]);
+        assert_eq!(repairs(&found), [("legislation", "law"); 2]);
         assert!(found[1].confidence < found[0].confidence);
     }
 
@@ -821,24 +817,20 @@ mod tests {
         ))
     }
 
+    /// Each finding as (written, suggestion).
+    fn repairs(found: &[Finding]) -> Vec<(&str, &str)> {
+        found
+            .iter()
+            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
+            .collect()
+    }
+
     #[test]
     fn a_word_odd_everywhere_and_mended_by_one_candidate_is_a_key() {
         let d = Decoder::new(key_model());
         let text = "They fought those pressures. Then all pressures were sent. Our pressures held.";
         let found = d.collocation_findings(text, &tokenize(text), 1.0);
-        let keyed: Vec<(&str, &str)> = found
-            .iter()
-            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
-            .collect();
-        assert_eq!(
-            keyed,
-            [
-                ("pressures", "forces"),
-                ("pressures", "forces"),
-                ("pressures", "forces")
-            ],
-            "{found:?}"
-        );
+        assert_eq!(repairs(&found), [("pressures", "forces"); 3], "{found:?}");
     }
 
     #[test]
@@ -869,11 +861,7 @@ mod tests {
         let d = Decoder::new(rare_company_model());
         let text = "They fear nuclear tools. Nobody wants nuclear tools. Ban the nuclear tools.";
         let found = d.collocation_findings(text, &tokenize(text), 1.0);
-        let keyed: Vec<(&str, &str)> = found
-            .iter()
-            .map(|f| (f.text.as_str(), f.suggestion.as_str()))
-            .collect();
-        assert_eq!(keyed, [("tools", "weapons"); 3], "{found:?}");
+        assert_eq!(repairs(&found), [("tools", "weapons"); 3], "{found:?}");
     }
 
     #[test]
