@@ -268,10 +268,16 @@ impl Decoder {
         }
         self.document_keys(&words, &mut proposals, thresholds);
         // A repair that some place of the document refutes is the writer's word, not a
-        // spinner's: dropped here, and so never made a key.
+        // spinner's: dropped here, and so never made a key. Asked once per (word, original).
+        let mut refuted: HashMap<(String, String), bool> = HashMap::new();
         for (&(first, last), rs) in proposals.iter_mut() {
             if first == last {
-                rs.retain(|r| !self.refuted(&words, &words[first].norm, &r.original));
+                let form = &words[first].norm;
+                rs.retain(|r| {
+                    !*refuted
+                        .entry((form.clone(), r.original.clone()))
+                        .or_insert_with(|| self.refuted(&words, form, &r.original))
+                });
             }
         }
         proposals.retain(|_, rs| !rs.is_empty());
