@@ -182,8 +182,10 @@ fn refuted<'w>(
         return false;
     };
     (0..words.len()).any(|k| {
-        let (before, after) = around(k, 1);
-        words[k].1 == *written && preference.refuted_at(before, after)
+        words[k].1 == *written && {
+            let (before, after) = around(k, 1);
+            preference.refuted_at(before, after)
+        }
     })
 }
 
@@ -275,13 +277,13 @@ mod tests {
         assert!(carried[0].confidence <= 0.75);
     }
 
-    /// With a model of running text a key stays away from a place where the written word reads
-    /// better with its neighbours than the key's original would.
     /// A confident repair "mobilization" → "training" at the word's first occurrence.
     fn mobilization_key(text: &str) -> Finding {
         finding(text, "mobilization", "training", "collocation", 0.9)
     }
 
+    /// With a model of running text a key stays away from a place where the written word reads
+    /// better with its neighbours than the key's original would.
     #[test]
     fn not_carried_where_the_written_word_reads_better() {
         use crate::lm::CountsModel;

@@ -544,18 +544,17 @@ impl Decoder {
                 )
             })
             .collect();
-        for c in candidates {
+        'candidates: for c in candidates {
             if c.original.contains(' ')
                 || is_function_word_original(&c.original)
                 || !tried.insert(c.original.clone())
             {
                 continue;
             }
-            let Some(preference) = Preference::new(self.lm.as_ref(), form, &c.original) else {
+            let Some(preference) = Preference::new(lm, form, &c.original) else {
                 continue;
             };
             let (mut total, mut strong) = (0.0, Vec::new());
-            let mut ruled_out = false;
             for (k, (&(i, _, _), (l, r))) in contexts.iter().zip(&neighbours).enumerate() {
                 let (left, right) = preference.sides_of(l.as_ref(), r.as_ref());
                 let s = left + right;
@@ -565,12 +564,8 @@ impl Decoder {
                 total += s;
                 // A place against it, or too few places left to be strong in.
                 if s < PREFERRED_AGAINST || strong.len() + (contexts.len() - k - 1) < needed {
-                    ruled_out = true;
-                    break;
+                    continue 'candidates;
                 }
-            }
-            if ruled_out {
-                continue;
             }
             scored.push((total, strong, c.original));
         }
