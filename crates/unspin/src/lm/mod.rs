@@ -18,6 +18,7 @@ pub mod corpus;
 pub mod format;
 pub mod import;
 pub mod model;
+mod table;
 mod write;
 
 #[cfg(test)]
