@@ -41,6 +41,13 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// A hint that about `bytes` of text are coming (see [`crate::lm::LanguageModel::expect_text`]).
+    pub fn expect_text(&self, bytes: u64) {
+        if let Some(decoder) = &self.decoder {
+            decoder.language_model().expect_text(bytes);
+        }
+    }
+
     pub fn new(rules: RuleSet, decoder: Option<Decoder>, options: EngineOptions) -> Self {
         Engine {
             rules,

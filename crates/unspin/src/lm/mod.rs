@@ -77,6 +77,9 @@ pub trait LanguageModel: Send + Sync {
     fn contains(&self, ngram: &[&str]) -> bool {
         self.count(ngram) > 0
     }
+    /// A hint that about `bytes` of text are coming (a corpus scan), so that a model can prepare
+    /// what pays only over many lookups. Answers never change.
+    fn expect_text(&self, _bytes: u64) {}
     /// Whether an unseen bigram says something and bigram counts are real counts: true for
     /// models counted from running text, which keep every bigram of their corpus; false for a
     /// list of the most frequent bigrams (the embedded default model) or a model without counts.

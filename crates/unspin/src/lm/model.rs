@@ -96,8 +96,9 @@ pub struct Model {
     index_building: AtomicBool,
     /// Lookups answered by the fst while no index was built.
     lookups_before_index: AtomicU64,
-    /// See [`INDEX_AFTER_LOOKUPS_PER_ENTRY`].
-    index_after: u64,
+    /// See [`INDEX_AFTER_LOOKUPS_PER_ENTRY`]; 0 once [`LanguageModel::expect_text`] has
+    /// announced enough text.
+    index_after: AtomicU64,
 }
 
 /// Lookups answered by the fst before [`HashIndex`] is built, per entry it would hold (and at
@@ -117,9 +118,14 @@ const UNIGRAM_INDEX_LIMIT: usize = 1_000_000;
 const BIGRAM_INDEX_LIMIT: usize = 2_000_000;
 
 /// Lookups answered by the fst before an [`NgramTable`] is built, per n-gram it would hold.
-/// Building costs about 0.2 µs per n-gram and saves about 1 µs per lookup that the fst answers
-/// from cold memory (most of them, in a large model), so it pays after a few hundred articles.
-const TABLE_AFTER_LOOKUPS_PER_ENTRY: f64 = 0.25;
+/// Building costs about 0.25 µs of CPU per n-gram (4.5 s for enwiki2015's 17.7 M) and saves a
+/// third of the time of the lookups that follow, so it pays back after some 5,000 articles
+/// (docs/benchmarks.md, ninth pass). A run that does not say how much text is coming builds it
+/// once it has asked one lookup per n-gram, some 7,000 articles in.
+const TABLE_AFTER_LOOKUPS_PER_ENTRY: f64 = 1.0;
+/// Text announced by [`LanguageModel::expect_text`] for which the table is built at once: a
+/// little over twice the break-even, about 10,000 articles.
+const TABLE_AT_ONCE_FROM_BYTES: u64 = 16 << 20;
 
 /// The model's sections in hash maps: small models keep their unigrams and bigrams in a
 /// [`HashIndex`]; large models of counts keep every n-gram in an [`NgramTable`].
@@ -482,7 +488,7 @@ impl Model {
             index: OnceLock::new(),
             index_building: AtomicBool::new(false),
             lookups_before_index: AtomicU64::new(0),
-            index_after,
+            index_after: AtomicU64::new(index_after),
         };
         model.unk_log_prob = match model.header.kind {
             ModelKind::Backoff => model
@@ -554,7 +560,8 @@ impl Model {
         if let Some(built) = self.index.get() {
             return built.as_ref();
         }
-        if self.lookups_before_index.fetch_add(1, Ordering::Relaxed) < self.index_after {
+        let after = self.index_after.load(Ordering::Relaxed);
+        if self.lookups_before_index.fetch_add(1, Ordering::Relaxed) < after {
             return None;
         }
         // One thread builds; the others go on asking the fst, which answers the same.
@@ -665,6 +672,14 @@ impl LanguageModel for Model {
             }
         }
         super::seq_log_prob_word_by_word(self, seq, from)
+    }
+
+    /// A run announcing at least [`TABLE_AT_ONCE_FROM_BYTES`] builds a large model's
+    /// [`NgramTable`] at its first lookup instead of thousands of articles in.
+    fn expect_text(&self, bytes: u64) {
+        if bytes >= TABLE_AT_ONCE_FROM_BYTES && Index::large(&self.maps, self.header.kind) {
+            self.index_after.store(0, Ordering::Relaxed);
+        }
     }
 
     fn attests_bigrams(&self) -> bool {
