@@ -153,8 +153,20 @@ struct BuildArgs {
     /// Directory for temporary run files (default: the system's).
     #[arg(long, value_name = "DIR")]
     temp_dir: Option<PathBuf>,
+    /// Write the n-gram hash table that makes lookups in a large model several times faster
+    /// (1.5 slots of 12 bytes per n-gram): `auto` for models of over 2 M bigrams whose table
+    /// fits in --memory.
+    #[arg(long, value_enum, default_value_t = HashTableArg::Auto)]
+    hash_table: HashTableArg,
     #[command(flatten)]
     source: SourceArgs,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum HashTableArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args, Debug)]
@@ -252,6 +264,11 @@ fn build(a: BuildArgs) -> anyhow::Result<Outcome> {
         threads: a.threads.unwrap_or(BuildOptions::default().threads).max(1),
         temp_dir: a.temp_dir.clone(),
         sources: a.source.sources()?,
+        hash_table: match a.hash_table {
+            HashTableArg::Auto => lm::HashTable::Auto,
+            HashTableArg::Always => lm::HashTable::Always,
+            HashTableArg::Never => lm::HashTable::Never,
+        },
     };
     let target = if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()
@@ -280,6 +297,9 @@ fn build(a: BuildArgs) -> anyhow::Result<Outcome> {
             eprintln!("  {e}");
         }
     }
+    if let Some(why) = &report.hash_table_skipped {
+        eprintln!("{why}");
+    }
     eprintln!("{}", summary(&a.out, &report.header));
     Ok(Outcome::Clean)
 }
@@ -287,12 +307,16 @@ fn build(a: BuildArgs) -> anyhow::Result<Outcome> {
 fn summary(path: &Path, h: &lm::Header) -> String {
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     format!(
-        "wrote {} ({:.2} MB): order {}, n-grams per order {:?}, {} tokens",
+        "wrote {} ({:.2} MB): order {}, n-grams per order {:?}, {} tokens{}",
         path.display(),
         size as f64 / 1e6,
         h.order,
         h.counts,
-        h.total_words
+        h.total_words,
+        match h.hash_table {
+            Some(t) => format!(", hash table {:.2} MB", t.length as f64 / 1e6),
+            None => String::new(),
+        }
     )
 }
 
@@ -331,6 +355,10 @@ fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
         );
     }
     println!("sentence <s>:  {}", h.sentence_markers);
+    match h.hash_table {
+        Some(t) => println!("hash table:    {:.2} MB", t.length as f64 / 1e6),
+        None => println!("hash table:    none"),
+    }
     println!("checksum:      crc32 {:08x} (verified)", h.payload_crc32);
     println!("created by:    {}", h.created_by);
     for s in &h.sources {

@@ -51,6 +51,19 @@ pub struct BuildOptions {
     pub temp_dir: Option<PathBuf>,
     /// Recorded in the header; when empty, each corpus path is recorded with licence "unknown".
     pub sources: Vec<Source>,
+    /// Whether to write the n-gram hash table that makes lookups in a large model fast.
+    pub hash_table: HashTable,
+}
+
+/// When [`build_model`] writes the n-gram hash table (docs/architecture.md, "Language model").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HashTable {
+    /// For models whose bigrams are too many to keep in memory's small index (over 2 M, where
+    /// the fst's walks reach cold memory), when the table fits in `memory_bytes`.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 impl Default for BuildOptions {
@@ -63,6 +76,7 @@ impl Default for BuildOptions {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             temp_dir: None,
             sources: Vec::new(),
+            hash_table: HashTable::Auto,
         }
     }
 }
@@ -87,6 +101,8 @@ pub struct BuildReport {
     pub runs: usize,
     /// Bytes of run files written.
     pub run_bytes: u64,
+    /// Why a large model was written without its hash table, if it was.
+    pub hash_table_skipped: Option<String>,
 }
 
 /// Build a counts model from corpus files (plain text or JSONL, optionally .gz/.zst).
@@ -262,13 +278,38 @@ where
     })?;
     template.total_words = total_words;
     progress.phase("writing", None);
-    let header = writer.finish(template)?;
+    let (write_table, hash_table_skipped) = hash_table_choice(options, writer.counts());
+    let header = writer.with_hash_table(write_table).finish(template)?;
     Ok(BuildReport {
         header,
         corpus: stats,
         runs: runs.len(),
         run_bytes,
+        hash_table_skipped,
     })
+}
+
+/// Whether to write the hash table for a model of these counts, and why not when it would help.
+fn hash_table_choice(options: &BuildOptions, counts: &[u64]) -> (bool, Option<String>) {
+    match options.hash_table {
+        HashTable::Always => (true, None),
+        HashTable::Never => (false, None),
+        HashTable::Auto => {
+            if !super::model::wants_hash_table(counts) {
+                return (false, None);
+            }
+            let need = super::table::NgramTable::build_bytes(counts.iter().sum());
+            if need > options.memory_bytes as u64 {
+                let why = format!(
+                    "no hash table written: it needs {} MiB to build, over the memory budget of                      {} MiB; lookups will build it in memory when they pay for it",
+                    need >> 20,
+                    options.memory_bytes >> 20
+                );
+                return (false, Some(why));
+            }
+            (true, None)
+        }
+    }
 }
 
 struct WorkerOutput {

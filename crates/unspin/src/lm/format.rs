@@ -6,8 +6,14 @@
 //!       12   u32 LE    header length H
 //!       16   H bytes   header, JSON (see [`Header`])
 //!            0-7 bytes zero padding to a multiple of 8
-//!            payload   the sections, one `fst::Map` per order (1-grams first), back to back
+//!            payload   the sections, one `fst::Map` per order (1-grams first), back to back,
+//!                      then, in large models of counts, the n-gram hash table (`hash_table`)
 //! ```
+//!
+//! The hash table ([`crate::lm::model`], `table.rs`) holds every n-gram again as 12-byte slots,
+//! little-endian `[hash low, hash high, count]`, so that a lookup costs one or two cache misses
+//! instead of an fst walk through cold memory. Readers that predate it ignore it: it is an
+//! optional header field, and the payload length and checksum cover it.
 //!
 //! Why JSON for the header: it is a few hundred bytes, humans read it with `unspin model info`
 //! (or `head -c`), and new fields can be added without a format bump (unknown fields are ignored).
@@ -72,6 +78,13 @@ pub struct Section {
     pub length: u64,
 }
 
+/// The byte range of the n-gram hash table, relative to the start of the payload.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableSection {
+    pub offset: u64,
+    pub length: u64,
+}
+
 /// The JSON header of a model file.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Header {
@@ -94,6 +107,9 @@ pub struct Header {
     /// The program that wrote the file, e.g. `unspin 0.1.0`.
     pub created_by: String,
     pub sections: Vec<Section>,
+    /// The n-gram hash table, after the sections; absent in small models and imported ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash_table: Option<TableSection>,
     pub payload_length: u64,
     pub payload_crc32: u32,
 }

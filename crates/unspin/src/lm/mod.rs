@@ -25,7 +25,7 @@ mod write;
 mod tests_files;
 
 pub use build::{
-    build_model, build_model_from_texts, BuildOptions, BuildReport, NoProgress, Progress,
+    build_model, build_model_from_texts, BuildOptions, BuildReport, HashTable, NoProgress, Progress,
 };
 pub use format::{Header, ModelKind, Source};
 pub use import::{import_arpa, import_counts};

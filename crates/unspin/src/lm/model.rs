@@ -14,7 +14,7 @@ use super::format::{
     payload_offset, unpack_backoff, Header, ModelKind, FORMAT_VERSION, MAGIC, MAX_ORDER,
     PREFIX_LEN, SEPARATOR,
 };
-use super::table::{Answer, Buckets, NgramTable};
+use super::table::{Answer, NgramTable};
 use super::{stupid_backoff, LanguageModel};
 use crate::error::{Error, Result};
 
@@ -127,6 +127,15 @@ const TABLE_AFTER_LOOKUPS_PER_ENTRY: f64 = 1.0;
 /// little over twice the break-even, about 10,000 articles.
 const TABLE_AT_ONCE_FROM_BYTES: u64 = 16 << 20;
 
+/// Whether a model of counts with these n-gram counts per order is worth an [`NgramTable`]: its
+/// bigrams are too many for the [`HashIndex`] (`unspin model build` writes the table into such
+/// models; a file without one builds it in memory).
+pub(super) fn wants_hash_table(counts: &[u64]) -> bool {
+    counts
+        .get(1)
+        .is_some_and(|&bigrams| bigrams > BIGRAM_INDEX_LIMIT as u64)
+}
+
 /// The model's sections in hash maps: small models keep their unigrams and bigrams in a
 /// [`HashIndex`]; large models of counts keep every n-gram in an [`NgramTable`].
 enum Index {
@@ -137,33 +146,16 @@ enum Index {
 impl Index {
     fn build(maps: &[fst::Map<SectionBytes>], kind: ModelKind) -> Option<Index> {
         if Index::large(maps, kind) {
-            return Index::table(maps).map(Index::Large);
+            return NgramTable::from_maps(maps).map(Index::Large);
         }
         HashIndex::build(maps).map(Index::Small)
-    }
-
-    /// Every n-gram of every section in one [`NgramTable`].
-    fn table(maps: &[fst::Map<SectionBytes>]) -> Option<NgramTable> {
-        use fst::Streamer;
-        use rayon::prelude::*;
-        let groups = maps
-            .par_iter()
-            .map(|map| {
-                let mut buckets = Buckets::new();
-                let mut stream = map.stream();
-                while let Some((key, value)) = stream.next() {
-                    buckets.push(key, value);
-                }
-                buckets
-            })
-            .collect();
-        NgramTable::from_groups(groups)
     }
 
     /// Whether these sections get an [`NgramTable`] (a table's slots hold counts, not the packed
     /// probabilities of imported ARPA models).
     fn large(maps: &[fst::Map<SectionBytes>], kind: ModelKind) -> bool {
-        kind == ModelKind::Counts && maps.get(1).is_some_and(|m| m.len() > BIGRAM_INDEX_LIMIT)
+        let counts: Vec<u64> = maps.iter().map(|m| m.len() as u64).collect();
+        kind == ModelKind::Counts && wants_hash_table(&counts)
     }
 
     /// Lookups answered by the fst before the index is built.
@@ -477,6 +469,38 @@ impl Model {
             }
             maps.push(map);
         }
+        let table = match header.hash_table {
+            None => None,
+            Some(_) if header.kind != ModelKind::Counts => {
+                return Err(bad(
+                    "corrupt model header: a hash table in a model without counts".to_string(),
+                ))
+            }
+            Some(t) => {
+                let end = t.offset.checked_add(t.length);
+                if end.is_none_or(|e| e > header.payload_length) {
+                    return Err(bad(
+                        "corrupt model header: hash table out of place".to_string()
+                    ));
+                }
+                let data = SectionBytes {
+                    storage: Arc::clone(&storage),
+                    start: start + t.offset as usize,
+                    end: start + (t.offset + t.length) as usize,
+                };
+                // Lookups land anywhere in the table: reading ahead around each one would fill
+                // memory with slots nobody asked for.
+                #[cfg(unix)]
+                if let Storage::Mmap(map) = storage.as_ref() {
+                    let _ = map.advise_range(
+                        memmap2::Advice::Random,
+                        data.start,
+                        data.end - data.start,
+                    );
+                }
+                Some(NgramTable::from_section(data).map_err(|e| bad(format!("corrupt {e}")))?)
+            }
+        };
         let index_after = Index::build_after(&maps, header.kind);
         let mut model = Model {
             name: name.to_path_buf(),
@@ -490,6 +514,10 @@ impl Model {
             lookups_before_index: AtomicU64::new(0),
             index_after: AtomicU64::new(index_after),
         };
+        if let Some(table) = table {
+            // A table in the file is ready at once: nothing to build, nothing to wait for.
+            let _ = model.index.set(Some(Index::Large(table)));
+        }
         model.unk_log_prob = match model.header.kind {
             ModelKind::Backoff => model
                 .raw(&["<unk>"])
@@ -721,7 +749,7 @@ pub fn default_model() -> Arc<Model> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lm::LanguageModel;
+    use crate::lm::{HashTable, LanguageModel};
 
     /// A large model's table answers every stored n-gram with its value and every other as
     /// absent, as the fst does; a model whose index is the table answers as before.
@@ -729,26 +757,8 @@ mod tests {
     fn the_ngram_table_answers_as_the_fst_does() {
         use fst::Streamer;
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("m.lm");
-        let texts = (0..400u32).map(|i| {
-            format!(
-                "w{} w{} w{} w{}. The w{} of w{} said so.",
-                i % 37,
-                i % 11,
-                i % 53,
-                i % 7,
-                i % 29,
-                i % 13
-            )
-        });
-        let options = crate::lm::BuildOptions {
-            order: 3,
-            threads: 2,
-            ..Default::default()
-        };
-        crate::lm::build_model_from_texts(texts, &path, &options).unwrap();
-        let m = Model::open(&path).unwrap();
-        let table = Index::table(&m.maps).unwrap();
+        let m = Model::open(built(dir.path(), HashTable::Never)).unwrap();
+        let table = NgramTable::from_maps(&m.maps).unwrap();
         let mut keys = Vec::new();
         for map in &m.maps {
             let mut stream = map.stream();
@@ -774,6 +784,120 @@ mod tests {
             other.push("unseen");
             assert_eq!(m.raw(&other), None, "{key} unseen");
         }
+    }
+
+    /// A small order-3 model of counts, built with or without its hash table.
+    fn built(dir: &Path, hash_table: HashTable) -> PathBuf {
+        let path = dir.join(format!("{hash_table:?}.lm"));
+        let texts = (0..400u32).map(|i| {
+            format!(
+                "w{} w{} w{} w{}. The w{} of w{} said so.",
+                i % 37,
+                i % 11,
+                i % 53,
+                i % 7,
+                i % 29,
+                i % 13
+            )
+        });
+        let options = crate::lm::BuildOptions {
+            order: 3,
+            threads: 2,
+            hash_table,
+            ..Default::default()
+        };
+        crate::lm::build_model_from_texts(texts, &path, &options).unwrap();
+        path
+    }
+
+    /// Every n-gram of a model, as word lists.
+    fn every_ngram(m: &Model) -> Vec<Vec<String>> {
+        use fst::Streamer;
+        let mut all = Vec::new();
+        for map in &m.maps {
+            let mut stream = map.stream();
+            while let Some((key, _)) = stream.next() {
+                let key = std::str::from_utf8(key).unwrap();
+                all.push(key.split(' ').map(str::to_string).collect());
+            }
+        }
+        all
+    }
+
+    /// A hash table written by `model build` is the model's index from the moment it opens,
+    /// and the model answers exactly as the same model without one.
+    #[test]
+    fn a_written_hash_table_answers_at_once_and_as_the_fst_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let with = Model::open(built(dir.path(), HashTable::Always)).unwrap();
+        let without = Model::open(built(dir.path(), HashTable::Never)).unwrap();
+        assert!(with.header().hash_table.is_some());
+        assert!(without.header().hash_table.is_none());
+        assert!(matches!(with.index.get(), Some(Some(Index::Large(_)))));
+        assert!(without.index.get().is_none());
+        let ngrams = every_ngram(&without);
+        assert!(ngrams.len() > 1000);
+        for words in &ngrams {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            assert!(without.raw(&words).is_some());
+            assert_eq!(with.raw(&words), without.raw(&words), "{words:?}");
+            let mut other = words.clone();
+            other[0] = "unseen";
+            assert_eq!(with.raw(&other), without.raw(&other), "{other:?}");
+        }
+        // The automatic choice leaves a small model without one.
+        let auto = Model::open(built(dir.path(), HashTable::Auto)).unwrap();
+        assert!(auto.header().hash_table.is_none());
+    }
+
+    /// A header whose hash table does not fit the payload, or sits in a model without counts,
+    /// is refused with a message that says so.
+    #[test]
+    fn a_misplaced_hash_table_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = std::fs::read(built(dir.path(), HashTable::Always)).unwrap();
+        let header_len = u32::from_le_bytes(good[12..16].try_into().unwrap()) as usize;
+        let header: Header = serde_json::from_slice(&good[PREFIX_LEN..][..header_len]).unwrap();
+        let payload = &good[payload_offset(header_len)..];
+        let rewritten = |edit: &dyn Fn(&mut Header)| {
+            let mut h = header.clone();
+            edit(&mut h);
+            let json = serde_json::to_vec(&h).unwrap();
+            let mut bytes = good[..12].to_vec();
+            bytes.extend_from_slice(&(json.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(&json);
+            bytes.resize(payload_offset(json.len()), 0);
+            bytes.extend_from_slice(payload);
+            bytes
+        };
+        let table = header.hash_table.unwrap();
+        type Edit<'a> = &'a dyn Fn(&mut Header);
+        let cases: [(Edit, &str); 3] = [
+            (
+                &|h| h.hash_table.as_mut().unwrap().offset = table.offset + 12,
+                "hash table out of place",
+            ),
+            (
+                &|h| h.hash_table.as_mut().unwrap().length = table.length - 1,
+                "not a whole number of 12-byte slots",
+            ),
+            (
+                &|h| h.kind = ModelKind::Backoff,
+                "hash table in a model without counts",
+            ),
+        ];
+        for (i, (edit, expected)) in cases.into_iter().enumerate() {
+            let path = dir.path().join(format!("bad{i}.lm"));
+            std::fs::write(&path, rewritten(edit)).unwrap();
+            let e = Model::open(&path).unwrap_err().to_string();
+            assert!(
+                e.contains(expected) && e.contains(&format!("bad{i}.lm")),
+                "{e}"
+            );
+        }
+        let path = dir.path().join("same.lm");
+        std::fs::write(&path, rewritten(&|_| {})).unwrap();
+        assert!(Model::open(&path).is_ok());
     }
 
     /// The index is built only after some lookups (`Model::index_after`), so one process answers

@@ -3,14 +3,18 @@
 //! An fst lookup walks one node per byte of the key, and in a model of a hundred megabytes most
 //! of those nodes are in cold memory: about 1.5 µs per n-gram the decoder has not asked
 //! recently (docs/benchmarks.md, ninth pass). A table keyed by a 64-bit hash of the key answers
-//! in one or two cache misses. It costs memory (12 bytes a slot, 1.5 slots an n-gram) and a few
-//! seconds to build, so [`super::model::Model`] builds it only for large models and only once
-//! enough lookups have been asked to pay for it.
+//! in one or two cache misses. It costs 12 bytes a slot, 1.5 slots an n-gram, and a few seconds
+//! to build. `unspin model build` writes it into large model files (the header's `hash_table`),
+//! where it is mapped like the fst sections and costs nothing to open; for a large model file
+//! without one, [`super::model::Model`] builds it in memory once enough lookups have been asked
+//! to pay for it.
 //!
 //! The table stores hashes, not keys. Two stored n-grams with the same hash are both marked
 //! [`Answer::AskFst`], so every stored n-gram is answered exactly; an n-gram that is not stored
 //! is mistaken for a stored one only if its 64-bit hash equals one of the few probed, about one
 //! lookup in 10^18.
+
+use super::model::SectionBytes;
 
 /// What the table says about an n-gram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,16 +35,23 @@ pub(super) struct NgramTable {
     slots: Slots,
 }
 
-/// `[hash low, hash high, value]` per slot; hash 0 marks an empty slot (hashes are never 0).
-///
-/// Held in an anonymous memory map advised to use huge pages: with 4 KiB pages, each lookup in
-/// a table of hundreds of megabytes misses the TLB as well as the cache.
+/// `[hash low, hash high, value]` per slot, each a little-endian u32 (as in the model file);
+/// hash 0 marks an empty slot (hashes are never 0).
 struct Slots {
-    bytes: memmap2::MmapMut,
+    bytes: SlotBytes,
     len: usize,
 }
 
-const SLOT_BYTES: usize = 12;
+enum SlotBytes {
+    /// Built here, in an anonymous memory map advised to use huge pages: with 4 KiB pages, each
+    /// lookup in a table of hundreds of megabytes misses the TLB as well as the cache.
+    Built(memmap2::MmapMut),
+    /// A model file's table section.
+    File(SectionBytes),
+}
+
+/// Bytes per slot.
+pub(super) const SLOT_BYTES: usize = 12;
 
 impl Slots {
     /// `None` when the memory cannot be mapped: the model then answers from its fst.
@@ -49,26 +60,85 @@ impl Slots {
         // Only a hint: without huge pages the table is as correct, and slower.
         #[cfg(target_os = "linux")]
         let _ = bytes.advise(memmap2::Advice::HugePage);
-        Some(Slots { bytes, len })
+        Some(Slots {
+            bytes: SlotBytes::Built(bytes),
+            len,
+        })
+    }
+
+    #[inline]
+    fn bytes(&self) -> &[u8] {
+        match &self.bytes {
+            SlotBytes::Built(map) => map,
+            SlotBytes::File(section) => section.as_ref(),
+        }
     }
 
     #[inline]
     fn get(&self, at: usize) -> [u32; 3] {
-        let bytes = &self.bytes[at * SLOT_BYTES..(at + 1) * SLOT_BYTES];
-        let word = |i: usize| u32::from_ne_bytes(bytes[i * 4..i * 4 + 4].try_into().expect("4"));
+        let bytes = &self.bytes()[at * SLOT_BYTES..(at + 1) * SLOT_BYTES];
+        let word = |i: usize| u32::from_le_bytes(bytes[i * 4..i * 4 + 4].try_into().expect("4"));
         [word(0), word(1), word(2)]
     }
 
-    #[inline]
+    /// Only tables being built are written to.
     fn set(&mut self, at: usize, slot: [u32; 3]) {
-        let bytes = &mut self.bytes[at * SLOT_BYTES..(at + 1) * SLOT_BYTES];
+        let SlotBytes::Built(map) = &mut self.bytes else {
+            unreachable!("a model file's table is never written to");
+        };
+        let bytes = &mut map[at * SLOT_BYTES..(at + 1) * SLOT_BYTES];
         for (i, word) in slot.iter().enumerate() {
-            bytes[i * 4..i * 4 + 4].copy_from_slice(&word.to_ne_bytes());
+            bytes[i * 4..i * 4 + 4].copy_from_slice(&word.to_le_bytes());
         }
     }
 }
 
 impl NgramTable {
+    /// Every n-gram of every map in one table; `None` when the memory for it cannot be had.
+    pub(super) fn from_maps<D: AsRef<[u8]> + Sync>(maps: &[fst::Map<D>]) -> Option<NgramTable> {
+        use fst::Streamer;
+        use rayon::prelude::*;
+        let groups = maps
+            .par_iter()
+            .map(|map| {
+                let mut buckets = Buckets::new();
+                let mut stream = map.stream();
+                while let Some((key, value)) = stream.next() {
+                    buckets.push(key, value);
+                }
+                buckets
+            })
+            .collect();
+        NgramTable::from_groups(groups)
+    }
+
+    /// Memory that [`NgramTable::from_maps`] needs for `entries` n-grams: the table, and the
+    /// entries waiting to be laid down.
+    pub(super) fn build_bytes(entries: u64) -> u64 {
+        entries.saturating_mul((SLOTS_PER_ENTRY * SLOT_BYTES as f64) as u64 + 16)
+    }
+
+    /// A table section of a model file; an error message when its length cannot be one.
+    pub(super) fn from_section(bytes: SectionBytes) -> Result<NgramTable, String> {
+        let length = bytes.as_ref().len();
+        if length == 0 || length % SLOT_BYTES != 0 {
+            return Err(format!(
+                "hash table of {length} bytes is not a whole number of {SLOT_BYTES}-byte slots"
+            ));
+        }
+        Ok(NgramTable {
+            slots: Slots {
+                bytes: SlotBytes::File(bytes),
+                len: length / SLOT_BYTES,
+            },
+        })
+    }
+
+    /// The slots as stored in a model file.
+    pub(super) fn as_bytes(&self) -> &[u8] {
+        self.slots.bytes()
+    }
+
     /// The table of the entries of `groups` (each key once, in one group only).
     ///
     /// Inserting one by one writes to random places of a table larger than the cache (0.5 µs

@@ -10,8 +10,10 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 use super::format::{
-    payload_offset, Header, ModelKind, Section, Source, FORMAT_VERSION, MAGIC, MAX_ORDER,
+    payload_offset, Header, ModelKind, Section, Source, TableSection, FORMAT_VERSION, MAGIC,
+    MAX_ORDER,
 };
+use super::table::NgramTable;
 use crate::error::{Error, Result};
 
 /// Streams n-grams (grouped by order, keys sorted within an order) into fst sections.
@@ -23,6 +25,7 @@ pub struct SectionsWriter {
     /// Finished sections: (order, temp path).
     done: Vec<(usize, PathBuf)>,
     counts: Vec<u64>,
+    hash_table: bool,
 }
 
 impl SectionsWriter {
@@ -45,7 +48,19 @@ impl SectionsWriter {
             current: None,
             done: Vec::new(),
             counts: vec![0; order],
+            hash_table: false,
         })
+    }
+
+    /// Write the n-gram hash table after the sections (models of counts only).
+    pub fn with_hash_table(mut self, yes: bool) -> Self {
+        self.hash_table = yes;
+        self
+    }
+
+    /// n-grams pushed so far, per order.
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
     }
 
     /// Add one n-gram. Orders must come in increasing order, keys sorted bytewise within one.
@@ -133,6 +148,25 @@ impl SectionsWriter {
             });
             offset += length;
         }
+        let table = if self.hash_table && header.kind == ModelKind::Counts {
+            let mut maps = Vec::with_capacity(self.done.len());
+            for (_, path) in &self.done {
+                let file = File::open(path).map_err(|e| Error::io(path, e))?;
+                // SAFETY: our own temporary file, which nothing else writes while it is mapped.
+                let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
+                maps.push(fst::Map::new(mmap).map_err(|e| fst_error(path, e))?);
+            }
+            let table = NgramTable::from_maps(&maps)
+                .ok_or_else(|| Error::Invalid("no memory for the n-gram hash table".to_string()))?;
+            let length = table.as_bytes().len() as u64;
+            crc.update(table.as_bytes());
+            header.hash_table = Some(TableSection { offset, length });
+            offset += length;
+            Some(table)
+        } else {
+            header.hash_table = None;
+            None
+        };
         header.order = self.order;
         header.counts = self.counts.clone();
         header.sections = sections;
@@ -165,6 +199,9 @@ impl SectionsWriter {
                 let f = File::open(path).map_err(|e| Error::io(path, e))?;
                 std::io::copy(&mut BufReader::new(f), &mut w).map_err(io)?;
             }
+            if let Some(table) = &table {
+                w.write_all(table.as_bytes()).map_err(io)?;
+            }
             w.flush().map_err(io)?;
         }
         // Temporary files are created private (0600); a model is an ordinary readable file.
@@ -194,6 +231,7 @@ pub fn header_template(kind: ModelKind, sources: Vec<Source>) -> Header {
         sources,
         created_by: String::new(),
         sections: Vec::new(),
+        hash_table: None,
         payload_length: 0,
         payload_crc32: 0,
     }
