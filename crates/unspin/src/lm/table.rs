@@ -30,6 +30,10 @@ pub(super) enum Answer {
 const SLOTS_PER_ENTRY: f64 = 1.5;
 /// The slot value that says [`Answer::AskFst`].
 const ASK_FST: u32 = u32::MAX;
+/// Slots probed before a lookup gives up and asks the fst. A table built here never needs so
+/// many (at two-thirds load, a run of 256 full slots is vanishingly rare), but a corrupt file's
+/// table may have no empty slot at all, and a lookup must end.
+const MAX_PROBES: usize = 256;
 
 pub(super) struct NgramTable {
     slots: Slots,
@@ -208,7 +212,7 @@ impl NgramTable {
     pub(super) fn get(&self, key: &[u8]) -> Answer {
         let hash = hash(key);
         let mut at = self.home(hash);
-        loop {
+        for _ in 0..MAX_PROBES {
             let slot = self.slots.get(at);
             match join(&slot) {
                 0 => return Answer::Absent,
@@ -221,6 +225,7 @@ impl NgramTable {
                 _ => at = self.next(at),
             }
         }
+        Answer::AskFst
     }
 
     #[inline]
@@ -342,6 +347,19 @@ mod tests {
         let slots: Vec<[u32; 3]> = (0..sorted.slots.len).map(|i| sorted.slots.get(i)).collect();
         assert_eq!(slots.iter().filter(|s| s[2] == ASK_FST).count(), 2);
         assert!(slots.iter().any(|s| join(s) == 7 && s[2] == 1));
+    }
+
+    /// A table without an empty slot (a corrupt file's) sends lookups to the fst instead of
+    /// probing forever.
+    #[test]
+    fn a_full_table_sends_lookups_to_the_fst() {
+        let mut table = NgramTable {
+            slots: Slots::zeroed(1000).unwrap(),
+        };
+        for at in 0..1000 {
+            table.slots.set(at, [at as u32 + 1, 7, 3]);
+        }
+        assert_eq!(table.get(b"anything"), Answer::AskFst);
     }
 
     /// Entries whose home is near the end run past the last slot and wrap to the first.
