@@ -1,7 +1,7 @@
 # Developer entry points. `make test` is what CI runs (via .ci/run).
 CARGO ?= cargo
 
-.PHONY: test test-rust test-python lint eval eval-rules eval-engine eval-engine-enwiki bench bench-rules
+.PHONY: test test-rust test-python lint eval eval-rules eval-engine eval-engine-enwiki bench bench-rules bench-engine-enwiki
 
 test: test-rust test-python
 
@@ -49,3 +49,9 @@ eval-engine-enwiki: $(ENWIKI_MODEL)
 bench: bench-rules
 bench-rules:
 	$(CARGO) bench -p unspin --bench rules
+
+# Engine throughput at corpus scale (docs/benchmarks.md, ninth pass): enwiki2018 articles
+# 5,001-15,000, one thread, the embedded model and the order-3 model.
+bench-engine-enwiki: $(ENWIKI_MODEL)
+	$(CARGO) build --release -p unspin-cli
+	FROM=5001 ARTICLES=10000 RUNS=2 scripts/bench-engine-ab.sh target/release/unspin target/release/unspin@$(ENWIKI_MODEL)
