@@ -640,18 +640,20 @@ impl Decoder {
     /// [`MAX_CANDIDATES`].
     fn kept_candidates(&self, written: &[&str], form: &str) -> Kept {
         let len = written.len();
-        let mut kept: Vec<(DraftCandidate, u64)> = Vec::new();
-        for c in self.channel.draft_candidates(written) {
-            if len == 1 && is_function_word_original(&c.original) {
-                // A content word spun from a function word is rare.
-                continue;
-            }
-            let count = self.phrase_count(&c.original);
-            if count == 0 {
-                continue;
-            }
-            kept.push((c, count));
-        }
+        let drafts: Vec<DraftCandidate> = self
+            .channel
+            .draft_candidates(written)
+            .into_iter()
+            // A content word spun from a function word is rare.
+            .filter(|c| !(len == 1 && is_function_word_original(&c.original)))
+            .collect();
+        // All the counts in one question: in a large model most of them miss the cache.
+        let counts = self.phrase_counts(drafts.iter().map(|c| c.original.as_ref()));
+        let mut kept: Vec<(DraftCandidate, u64)> = drafts
+            .into_iter()
+            .zip(counts)
+            .filter(|&(_, count)| count > 0)
+            .collect();
         kept.sort_by(|a, b| {
             (b.0.edge == EdgeKind::Pattern)
                 .cmp(&(a.0.edge == EdgeKind::Pattern))
@@ -682,23 +684,34 @@ impl Decoder {
         }
     }
 
-    /// Count of a (normalized, space-joined) phrase; for phrases longer than the model's order,
-    /// the smallest count of its n-grams of the highest order.
-    fn phrase_count(&self, phrase: &str) -> u64 {
-        if !phrase.contains(' ') {
-            return self.lm.count(&[phrase]);
-        }
-        let parts: Vec<&str> = phrase.split(' ').collect();
+    /// Count of each (normalized, space-joined) phrase, asked of the model at once; for a phrase
+    /// longer than the model's order, the smallest count of its n-grams of the highest order.
+    fn phrase_counts<'p>(&self, phrases: impl Iterator<Item = &'p str>) -> Vec<u64> {
         let order = self.lm.order().max(1);
-        if parts.len() <= order {
-            self.lm.count(&parts)
-        } else {
-            parts
-                .windows(order)
-                .map(|g| self.lm.count(g))
-                .min()
-                .unwrap_or(0)
+        // Each phrase's n-grams, and the phrase each belongs to.
+        let mut ngrams: Vec<Vec<&str>> = Vec::new();
+        let mut owners: Vec<usize> = Vec::new();
+        let mut phrases_seen = 0;
+        for (i, phrase) in phrases.enumerate() {
+            let parts: Vec<&str> = phrase.split(' ').collect();
+            if parts.len() <= order {
+                ngrams.push(parts);
+                owners.push(i);
+            } else {
+                for g in parts.windows(order) {
+                    ngrams.push(g.to_vec());
+                    owners.push(i);
+                }
+            }
+            phrases_seen = i + 1;
         }
+        let grams: Vec<&[&str]> = ngrams.iter().map(Vec::as_slice).collect();
+        let mut counts: Vec<Option<u64>> = vec![None; phrases_seen];
+        for (owner, count) in owners.into_iter().zip(self.lm.counts(&grams)) {
+            let least = &mut counts[owner];
+            *least = Some(least.map_or(count, |c| c.min(count)));
+        }
+        counts.into_iter().map(|c| c.unwrap_or(0)).collect()
     }
 
     /// What the local features need of the written window, computed once for all its

@@ -70,6 +70,11 @@ pub trait LanguageModel: Send + Sync {
     fn log_prob(&self, context: &[&str], word: &str) -> f32;
     /// Count of an n-gram of 1..=order words in the training corpus (0 when unseen).
     fn count(&self, ngram: &[&str]) -> u64;
+    /// [`LanguageModel::count`] of each n-gram. A model whose lookups miss the cache can ask
+    /// for all of them at once, so that the misses overlap instead of following one another.
+    fn counts(&self, ngrams: &[&[&str]]) -> Vec<u64> {
+        ngrams.iter().map(|g| self.count(g)).collect()
+    }
     /// Number of word tokens the model was trained on.
     fn total_words(&self) -> u64;
     /// Whether the n-gram is attested (stored) at all: the cheap question the decoder asks of a

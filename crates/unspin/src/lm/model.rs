@@ -679,6 +679,35 @@ impl LanguageModel for Model {
         }
     }
 
+    fn counts(&self, ngrams: &[&[&str]]) -> Vec<u64> {
+        let Some(Index::Large(table)) = self.index() else {
+            return ngrams.iter().map(|g| self.count(g)).collect();
+        };
+        // Keys back to back in one buffer (the table is only built for models of counts).
+        let mut buffer = Vec::new();
+        let mut ends = Vec::with_capacity(ngrams.len());
+        for gram in ngrams {
+            with_key(gram, |key| buffer.extend_from_slice(key));
+            ends.push(buffer.len());
+        }
+        let keys = || {
+            ends.iter().scan(0, |start, &end| {
+                Some(&buffer[std::mem::replace(start, end)..end])
+            })
+        };
+        let answers = table.get_many(keys());
+        ngrams
+            .iter()
+            .zip(keys().zip(answers))
+            .map(|(gram, (key, answer))| match answer {
+                _ if gram.is_empty() || gram.len() > self.maps.len() => 0,
+                Answer::Absent => 0,
+                Answer::Value(v) => v,
+                Answer::AskFst => self.maps[gram.len() - 1].get(key).unwrap_or(0),
+            })
+            .collect()
+    }
+
     fn contains(&self, ngram: &[&str]) -> bool {
         self.raw(ngram).is_some()
     }
@@ -845,6 +874,17 @@ mod tests {
             other[0] = "unseen";
             assert_eq!(with.raw(&other), without.raw(&other), "{other:?}");
         }
+        // Asked all at once, as the decoder asks a word's candidates: the same counts, also for
+        // n-grams no model can hold.
+        let mut grams: Vec<Vec<&str>> = ngrams
+            .iter()
+            .map(|g| g.iter().map(String::as_str).collect())
+            .collect();
+        grams.extend([vec![], vec!["unseen"], vec!["w1", "w2", "w3", "w4"]]);
+        let grams: Vec<&[&str]> = grams.iter().map(Vec::as_slice).collect();
+        let one_by_one: Vec<u64> = grams.iter().map(|g| without.count(g)).collect();
+        assert_eq!(with.counts(&grams), one_by_one);
+        assert_eq!(without.counts(&grams), one_by_one);
         // The automatic choice leaves a small model without one.
         let auto = Model::open(built(dir.path(), HashTable::Auto)).unwrap();
         assert!(auto.header().hash_table.is_none());

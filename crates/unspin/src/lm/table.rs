@@ -211,9 +211,32 @@ impl NgramTable {
     #[inline]
     pub(super) fn get(&self, key: &[u8]) -> Answer {
         let hash = hash(key);
-        let mut at = self.home(hash);
+        let at = self.home(hash);
+        self.resolve(hash, at, self.slots.get(at))
+    }
+
+    /// The answers for many keys. Their first slots are all read before any answer is worked
+    /// out: the reads do not depend on one another, so the processor overlaps their cache
+    /// misses, where one lookup after another waits for each in turn.
+    pub(super) fn get_many<'k>(&self, keys: impl Iterator<Item = &'k [u8]>) -> Vec<Answer> {
+        let firsts: Vec<(u64, usize, [u32; 3])> = keys
+            .map(|key| {
+                let hash = hash(key);
+                let at = self.home(hash);
+                (hash, at, self.slots.get(at))
+            })
+            .collect();
+        firsts
+            .into_iter()
+            .map(|(hash, at, first)| self.resolve(hash, at, first))
+            .collect()
+    }
+
+    /// The answer for `hash`, whose home slot `at` holds `first`.
+    #[inline]
+    fn resolve(&self, hash: u64, mut at: usize, first: [u32; 3]) -> Answer {
+        let mut slot = first;
         for _ in 0..MAX_PROBES {
-            let slot = self.slots.get(at);
             match join(&slot) {
                 0 => return Answer::Absent,
                 stored if stored == hash => {
@@ -222,7 +245,10 @@ impl NgramTable {
                         v => Answer::Value(u64::from(v)),
                     }
                 }
-                _ => at = self.next(at),
+                _ => {
+                    at = self.next(at);
+                    slot = self.slots.get(at);
+                }
             }
         }
         Answer::AskFst
