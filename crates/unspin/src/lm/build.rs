@@ -301,7 +301,8 @@ fn hash_table_choice(options: &BuildOptions, counts: &[u64]) -> (bool, Option<St
             let need = super::table::NgramTable::build_bytes(counts.iter().sum());
             if need > options.memory_bytes as u64 {
                 let why = format!(
-                    "no hash table written: it needs {} MiB to build, over the memory budget of                      {} MiB; lookups will build it in memory when they pay for it",
+                    "no hash table written: it needs {} MiB to build, over the memory budget of {} MiB \
+                     (--memory); lookups will build it in memory when they pay for it",
                     need >> 20,
                     options.memory_bytes >> 20
                 );
@@ -639,5 +640,36 @@ mod tests {
             assert_eq!(read_varint(&mut r).unwrap().unwrap().0, v);
         }
         assert!(read_varint(&mut r).unwrap().is_none());
+    }
+
+    /// `auto` writes the table for models of over 2 M bigrams when it fits in the memory
+    /// budget, and says why not when it does not.
+    #[test]
+    fn the_hash_table_is_chosen_by_size_and_memory() {
+        let options = |hash_table, memory_bytes| BuildOptions {
+            hash_table,
+            memory_bytes,
+            ..BuildOptions::default()
+        };
+        let large = [735_215, 10_267_898, 6_720_021];
+        let small = [82_834, 243_342];
+        assert_eq!(
+            hash_table_choice(&options(HashTable::Auto, 1 << 30), &large),
+            (true, None)
+        );
+        assert_eq!(
+            hash_table_choice(&options(HashTable::Auto, 1 << 30), &small),
+            (false, None)
+        );
+        let (write, why) = hash_table_choice(&options(HashTable::Auto, 256 << 20), &large);
+        assert!(!write && why.unwrap().contains("over the memory budget of 256 MiB"));
+        assert_eq!(
+            hash_table_choice(&options(HashTable::Always, 1), &small),
+            (true, None)
+        );
+        assert_eq!(
+            hash_table_choice(&options(HashTable::Never, 1 << 30), &large),
+            (false, None)
+        );
     }
 }
