@@ -890,14 +890,20 @@ mod tests {
         assert!(auto.header().hash_table.is_none());
     }
 
+    /// The bytes of a small model with a hash table, its header's length and its header.
+    fn with_table(dir: &Path) -> (Vec<u8>, usize, Header) {
+        let bytes = std::fs::read(built(dir, HashTable::Always)).unwrap();
+        let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let header = serde_json::from_slice(&bytes[PREFIX_LEN..][..header_len]).unwrap();
+        (bytes, header_len, header)
+    }
+
     /// A header whose hash table does not fit the payload, or sits in a model without counts,
     /// is refused with a message that says so.
     #[test]
     fn a_misplaced_hash_table_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let good = std::fs::read(built(dir.path(), HashTable::Always)).unwrap();
-        let header_len = u32::from_le_bytes(good[12..16].try_into().unwrap()) as usize;
-        let header: Header = serde_json::from_slice(&good[PREFIX_LEN..][..header_len]).unwrap();
+        let (good, header_len, header) = with_table(dir.path());
         let payload = &good[payload_offset(header_len)..];
         let rewritten = |edit: &dyn Fn(&mut Header)| {
             let mut h = header.clone();
@@ -946,9 +952,7 @@ mod tests {
     #[test]
     fn a_corrupt_header_or_table_never_panics_or_hangs() {
         let dir = tempfile::tempdir().unwrap();
-        let good = std::fs::read(built(dir.path(), HashTable::Always)).unwrap();
-        let header_len = u32::from_le_bytes(good[12..16].try_into().unwrap()) as usize;
-        let header: Header = serde_json::from_slice(&good[PREFIX_LEN..][..header_len]).unwrap();
+        let (good, header_len, header) = with_table(dir.path());
         let table = header.hash_table.unwrap();
         let table_start = payload_offset(header_len) + table.offset as usize;
         let ngrams = every_ngram(&Model::from_bytes(good.clone(), "good.lm").unwrap());
