@@ -144,24 +144,24 @@ enum Index {
 }
 
 impl Index {
-    fn build(maps: &[fst::Map<SectionBytes>], kind: ModelKind) -> Option<Index> {
-        if Index::large(maps, kind) {
+    fn build(maps: &[fst::Map<SectionBytes>], header: &Header) -> Option<Index> {
+        if Index::large(header) {
             return NgramTable::from_maps(maps).map(Index::Large);
         }
         HashIndex::build(maps).map(Index::Small)
     }
 
-    /// Whether these sections get an [`NgramTable`] (a table's slots hold counts, not the packed
-    /// probabilities of imported ARPA models).
-    fn large(maps: &[fst::Map<SectionBytes>], kind: ModelKind) -> bool {
-        let counts: Vec<u64> = maps.iter().map(|m| m.len() as u64).collect();
-        kind == ModelKind::Counts && wants_hash_table(&counts)
+    /// Whether a model gets an [`NgramTable`] (a table's slots hold counts, not the packed
+    /// probabilities of imported ARPA models). Its header's counts are its sections' lengths
+    /// (checked on open).
+    fn large(header: &Header) -> bool {
+        header.kind == ModelKind::Counts && wants_hash_table(&header.counts)
     }
 
     /// Lookups answered by the fst before the index is built.
-    fn build_after(maps: &[fst::Map<SectionBytes>], kind: ModelKind) -> u64 {
-        if Index::large(maps, kind) {
-            let total: usize = maps.iter().map(|m| m.len()).sum();
+    fn build_after(maps: &[fst::Map<SectionBytes>], header: &Header) -> u64 {
+        if Index::large(header) {
+            let total: u64 = header.counts.iter().sum();
             return (total as f64 * TABLE_AFTER_LOOKUPS_PER_ENTRY) as u64;
         }
         HashIndex::entries(maps)
@@ -501,7 +501,7 @@ impl Model {
                 Some(NgramTable::from_section(data).map_err(|e| bad(format!("corrupt {e}")))?)
             }
         };
-        let index_after = Index::build_after(&maps, header.kind);
+        let index_after = Index::build_after(&maps, &header);
         let mut model = Model {
             name: name.to_path_buf(),
             header,
@@ -596,7 +596,7 @@ impl Model {
         if self.index_building.swap(true, Ordering::AcqRel) {
             return None;
         }
-        let _ = self.index.set(Index::build(&self.maps, self.header.kind));
+        let _ = self.index.set(Index::build(&self.maps, &self.header));
         self.index.get().and_then(Option::as_ref)
     }
 
@@ -734,7 +734,7 @@ impl LanguageModel for Model {
     /// A run announcing at least [`TABLE_AT_ONCE_FROM_BYTES`] builds a large model's
     /// [`NgramTable`] at its first lookup instead of thousands of articles in.
     fn expect_text(&self, bytes: u64) {
-        if bytes >= TABLE_AT_ONCE_FROM_BYTES && Index::large(&self.maps, self.header.kind) {
+        if bytes >= TABLE_AT_ONCE_FROM_BYTES && Index::large(&self.header) {
             self.index_after.store(0, Ordering::Relaxed);
         }
     }
