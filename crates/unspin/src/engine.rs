@@ -46,6 +46,8 @@ impl Engine {
         if let Some(decoder) = &self.decoder {
             decoder.language_model().expect_text(bytes);
         }
+        // The document score asks the embedded model whatever model the decoder uses.
+        crate::lm::LanguageModel::expect_text(crate::lm::default_model().as_ref(), bytes);
     }
 
     pub fn new(rules: RuleSet, decoder: Option<Decoder>, options: EngineOptions) -> Self {
