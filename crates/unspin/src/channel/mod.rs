@@ -17,7 +17,10 @@
 pub mod inflect;
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::lexicon::Lexicon;
 pub use inflect::Inflection;
@@ -287,28 +290,35 @@ impl DraftCandidate {
 }
 
 /// One candidate per original, at the place of its first occurrence, with the strongest
-/// evidence any occurrence has (the first of those on a tie). Sorting instead of a map keyed by
-/// each original: common words have hundreds of candidates, and a map needed a copy of each.
+/// evidence any occurrence has (the first of those on a tie). The map borrows each original
+/// from `all`: common words have hundreds of candidates, and owned keys needed a copy of each.
 fn dedupe(all: Vec<DraftCandidate>) -> Vec<DraftCandidate> {
-    let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by(|&a, &b| all[a].original.cmp(&all[b].original).then(a.cmp(&b)));
-    // (first index of the group, index of its strongest candidate)
-    let mut kept: Vec<(usize, usize)> = Vec::new();
-    for i in order {
-        match kept.last_mut() {
-            Some((_, best)) if all[*best].original == all[i].original => {
-                if rank(all[i].edge) > rank(all[*best].edge) {
-                    *best = i;
+    // For each original in order of first occurrence, the index of its strongest candidate.
+    let best: Vec<usize> = {
+        let mut group: FxHashMap<&str, usize> =
+            FxHashMap::with_capacity_and_hasher(all.len(), Default::default());
+        let mut best: Vec<usize> = Vec::with_capacity(all.len());
+        for (i, c) in all.iter().enumerate() {
+            match group.entry(c.original.as_ref()) {
+                Entry::Occupied(g) => {
+                    let b = &mut best[*g.get()];
+                    if rank(c.edge) > rank(all[*b].edge) {
+                        *b = i;
+                    }
+                }
+                Entry::Vacant(g) => {
+                    g.insert(best.len());
+                    best.push(i);
                 }
             }
-            _ => kept.push((i, i)),
         }
+        best
+    };
+    if best.len() == all.len() {
+        return all;
     }
-    kept.sort_unstable();
     let mut slots: Vec<Option<DraftCandidate>> = all.into_iter().map(Some).collect();
-    kept.into_iter()
-        .filter_map(|(_, best)| slots[best].take())
-        .collect()
+    best.into_iter().filter_map(|b| slots[b].take()).collect()
 }
 
 fn rank(e: EdgeKind) -> u8 {
@@ -341,6 +351,39 @@ mod tests {
         assert!(!inverse.contains(&"weapons".to_string()));
         assert!(forward.contains(&"weapons".to_string()), "{forward:?}");
         assert!(!forward.contains(&"tools".to_string()));
+    }
+
+    /// One candidate per original, in order of first occurrence, carrying the strongest edge
+    /// of its occurrences (the first of those on a tie, whose other fields come with it).
+    #[test]
+    fn dedupe_keeps_first_places_and_strongest_edges() {
+        let c = |original: &'static str, edge: EdgeKind, fan_in: u32| DraftCandidate {
+            original: Cow::Borrowed(original),
+            edge,
+            inflected: false,
+            fan_in,
+        };
+        let kept = dedupe(vec![
+            c("force", EdgeKind::Moby, 1),
+            c("power", EdgeKind::Moby, 2),
+            c("force", EdgeKind::Both, 3),
+            c("strength", EdgeKind::WordNet, 4),
+            c("force", EdgeKind::Both, 5),
+            c("power", EdgeKind::Moby, 6),
+        ]);
+        let got: Vec<(&str, EdgeKind, u32)> = kept
+            .iter()
+            .map(|k| (k.original.as_ref(), k.edge, k.fan_in))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("force", EdgeKind::Both, 3),
+                ("power", EdgeKind::Moby, 2),
+                ("strength", EdgeKind::WordNet, 4),
+            ]
+        );
+        assert!(dedupe(Vec::new()).is_empty());
     }
 
     #[test]

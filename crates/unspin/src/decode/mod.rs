@@ -688,24 +688,28 @@ impl Decoder {
     /// longer than the model's order, the smallest count of its n-grams of the highest order.
     fn phrase_counts<'p>(&self, phrases: impl Iterator<Item = &'p str>) -> Vec<u64> {
         let order = self.lm.order().max(1);
-        // Each phrase's n-grams, and the phrase each belongs to.
-        let mut ngrams: Vec<Vec<&str>> = Vec::new();
+        // Every phrase's words in one buffer; each n-gram asked is a range of it, with the
+        // phrase it belongs to.
+        let mut words: Vec<&str> = Vec::new();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
         let mut owners: Vec<usize> = Vec::new();
         let mut phrases_seen = 0;
         for (i, phrase) in phrases.enumerate() {
-            let parts: Vec<&str> = phrase.split(' ').collect();
-            if parts.len() <= order {
-                ngrams.push(parts);
+            let start = words.len();
+            words.extend(phrase.split(' '));
+            let len = words.len() - start;
+            if len <= order {
+                ranges.push((start, words.len()));
                 owners.push(i);
             } else {
-                for g in parts.windows(order) {
-                    ngrams.push(g.to_vec());
+                for at in start..=words.len() - order {
+                    ranges.push((at, at + order));
                     owners.push(i);
                 }
             }
             phrases_seen = i + 1;
         }
-        let grams: Vec<&[&str]> = ngrams.iter().map(Vec::as_slice).collect();
+        let grams: Vec<&[&str]> = ranges.iter().map(|&(a, b)| &words[a..b]).collect();
         let mut counts: Vec<Option<u64>> = vec![None; phrases_seen];
         for (owner, count) in owners.into_iter().zip(self.lm.counts(&grams)) {
             let least = &mut counts[owner];
