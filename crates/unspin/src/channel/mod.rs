@@ -18,9 +18,9 @@ pub mod inflect;
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::lexicon::Lexicon;
 pub use inflect::Inflection;
@@ -137,13 +137,7 @@ impl Channel {
         match words {
             [] => false,
             [_] => true,
-            [head @ .., _] => {
-                self.lex.heads_a_phrase(head)
-                    || PATTERNS.iter().any(|(w, _)| {
-                        w.split(' ').count() == words.len()
-                            && w.split(' ').zip(head).all(|(p, h)| p == *h)
-                    })
-            }
+            [head @ .., _] => self.lex.heads_a_phrase(head) || pattern_heads(head),
         }
     }
 
@@ -266,6 +260,23 @@ impl Channel {
                 }
             }
         }
+    }
+}
+
+/// Whether some pattern of [`PATTERNS`] is `head` followed by one more word. Asked of nearly
+/// every two- and three-word window of text, so the heads are gathered once.
+fn pattern_heads(head: &[&str]) -> bool {
+    static HEADS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    let heads = HEADS.get_or_init(|| {
+        PATTERNS
+            .iter()
+            .filter_map(|(w, _)| w.rsplit_once(' ').map(|(h, _)| h))
+            .collect()
+    });
+    match head {
+        [] => false,
+        [word] => heads.contains(word),
+        words => heads.contains(words.join(" ").as_str()),
     }
 }
 

@@ -213,7 +213,18 @@ impl Gazetteer {
 
     /// Times `word` occurred inside a multi-word name.
     pub fn word_count(&self, word: &str) -> u64 {
-        self.map.get(key(b'w', word)).unwrap_or(0)
+        // The names check asks this for every word of every candidate: a key on the stack
+        // spares an allocation per lookup.
+        let mut buf = [0u8; 64];
+        let n = word.len() + 2;
+        let count = if n <= buf.len() {
+            buf[0] = b'w';
+            buf[2..n].copy_from_slice(word.as_bytes());
+            self.map.get(&buf[..n])
+        } else {
+            self.map.get(key(b'w', word))
+        };
+        count.unwrap_or(0)
     }
 
     /// The smallest count that makes a name known.

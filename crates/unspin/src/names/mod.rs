@@ -214,7 +214,12 @@ fn uncached_originals(
             continue;
         };
         for e in lexicon.originals(id) {
-            let o = inflect_phrase(lexicon.term(e.term), infl);
+            // Most readings are uninflected: the thesaurus's own string, copied only if kept.
+            let term = lexicon.term(e.term);
+            let o: Cow<str> = match infl {
+                Inflection::None => Cow::Borrowed(term),
+                _ => Cow::Owned(inflect_phrase(term, infl)),
+            };
             if o == window
                 || o.split(' ').count() > 3
                 || !o
@@ -226,7 +231,9 @@ fn uncached_originals(
             {
                 continue;
             }
-            if seen.insert(o.clone()) {
+            if !seen.contains(o.as_ref()) {
+                let o = o.into_owned();
+                seen.insert(o.clone());
                 out.push(o);
             }
         }
