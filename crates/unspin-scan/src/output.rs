@@ -120,8 +120,7 @@ fn create(
 
 /// A compressed output, buffered *before* the encoder: serde writes a row in many small pieces,
 /// and each write into a `GzEncoder` runs the compressor, which zero-fills its 32 KiB output
-/// buffer every time (a tenth of a scan's instructions went to that `memset`). The encoder's
-/// own buffer batches what it writes to the file.
+/// buffer every time. The encoder's own buffer batches what it writes to the file.
 type GzFile = BufWriter<GzEncoder<File>>;
 
 /// Rows gathered before they are compressed.
