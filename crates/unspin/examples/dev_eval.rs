@@ -5,6 +5,7 @@
 //! cargo run --release -p unspin --example dev_eval -- --lm wiki:15000000 --limit 2000
 //! cargo run --release -p unspin --example dev_eval -- --lm symspell:/tmp/symsp/symspellpy
 //! ```
+//! `--lm default` is the embedded model, `--lm file:PATH` a model file (`unspin model build`);
 //! `--lm wiki:N` builds an order-3 counts model in memory from the first N words of
 //! ../shared/data/corpora/enwiki2015.jsonl.zst; `--lm symspell:DIR` reads symspellpy's unigram
 //! and bigram lists (the default model's sources). Nothing is written to disk.
@@ -22,6 +23,9 @@ use unspin::token::normalize;
 use unspin::{Engine, EngineOptions, Finding};
 
 const THRESHOLDS: [f32; 6] = [0.3, 0.5, 0.7, 0.8, 0.9, 0.95];
+
+const USAGE: &str = "usage: dev_eval [--lm default|file:PATH|wiki:N|symspell:DIR] [--limit N] \
+[--engine-threshold P] [--show] [--shared DIR]";
 
 struct Opts {
     lm: String,
@@ -56,7 +60,14 @@ fn parse() -> Opts {
                 i += 1;
                 continue;
             }
-            a => panic!("unknown argument {a}"),
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            a => {
+                eprintln!("dev_eval: unknown argument {a}\n{USAGE}");
+                std::process::exit(2);
+            }
         }
         i += 2;
     }
