@@ -137,7 +137,13 @@ impl Channel {
         match words {
             [] => false,
             [_] => true,
-            [head @ .., _] => self.lex.heads_a_phrase(head) || pattern_heads(head),
+            [head @ .., _] => {
+                let head = match head {
+                    [word] => Cow::Borrowed(*word),
+                    words => Cow::Owned(words.join(" ")),
+                };
+                self.lex.heads_a_phrase(&head) || pattern_heads().contains(head.as_ref())
+            }
         }
     }
 
@@ -263,21 +269,16 @@ impl Channel {
     }
 }
 
-/// Whether some pattern of [`PATTERNS`] is `head` followed by one more word. Asked of nearly
-/// every two- and three-word window of text, so the heads are gathered once.
-fn pattern_heads(head: &[&str]) -> bool {
+/// Every pattern of [`PATTERNS`] without its last word (space-joined). Asked of nearly every
+/// two- and three-word window of text, so the heads are gathered once.
+fn pattern_heads() -> &'static FxHashSet<&'static str> {
     static HEADS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    let heads = HEADS.get_or_init(|| {
+    HEADS.get_or_init(|| {
         PATTERNS
             .iter()
             .filter_map(|(w, _)| w.rsplit_once(' ').map(|(h, _)| h))
             .collect()
-    });
-    match head {
-        [] => false,
-        [word] => heads.contains(word),
-        words => heads.contains(words.join(" ").as_str()),
-    }
+    })
 }
 
 /// A [`Candidate`] whose original may still borrow the thesaurus's string.

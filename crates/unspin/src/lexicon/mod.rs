@@ -132,17 +132,15 @@ impl Lexicon {
     /// Whether some multi-word term is `head` followed by one more word: the cheap test that
     /// spares nearly every two- and three-word window of text a lookup that would find nothing
     /// ("head of" heads "head of state"; "of the" heads nothing).
-    pub fn heads_a_phrase(&self, head: &[&str]) -> bool {
-        let heads = self.phrase_heads.get_or_init(|| {
-            (0..self.n as TermId)
-                .filter_map(|id| self.term(id).rsplit_once(' ').map(|(head, _)| head))
-                .collect()
-        });
-        match head {
-            [] => false,
-            [word] => heads.contains(word),
-            words => heads.contains(words.join(" ").as_str()),
-        }
+    /// `head` is the words joined by spaces.
+    pub fn heads_a_phrase(&self, head: &str) -> bool {
+        self.phrase_heads
+            .get_or_init(|| {
+                (0..self.n as TermId)
+                    .filter_map(|id| self.term(id).rsplit_once(' ').map(|(head, _)| head))
+                    .collect()
+            })
+            .contains(head)
     }
 
     /// The normalized text of a term.

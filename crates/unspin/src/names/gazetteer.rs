@@ -164,7 +164,22 @@ static WORDNET_NAMES: &str = include_str!("wordnet_names.txt");
 impl Gazetteer {
     /// Times `phrase` (normalized, space-joined) occurred as a capitalised name.
     pub fn name_count(&self, phrase: &str) -> u64 {
-        self.map.get(key(b'n', phrase)).unwrap_or(0)
+        self.count_of(b'n', phrase)
+    }
+
+    /// The count stored under `kind`'s key for `phrase`. The names check asks for every word
+    /// of every candidate: a short key is built on the stack, sparing an allocation per lookup.
+    fn count_of(&self, kind: u8, phrase: &str) -> u64 {
+        let mut buf = [0u8; 64];
+        let n = phrase.len() + 2;
+        let count = if n <= buf.len() {
+            buf[0] = kind;
+            buf[2..n].copy_from_slice(phrase.as_bytes());
+            self.map.get(&buf[..n])
+        } else {
+            self.map.get(key(kind, phrase))
+        };
+        count.unwrap_or(0)
     }
 
     /// A walk down the known names, one word at a time: the names check asks for every
@@ -183,7 +198,7 @@ impl Gazetteer {
 
     /// Times `title` started a name directly followed by a capitalised word.
     pub fn title_count(&self, title: &str) -> u64 {
-        self.map.get(key(b't', title)).unwrap_or(0)
+        self.count_of(b't', title)
     }
 
     /// How many different words follow `head` in the known names, counted up to `at_most`:
@@ -213,18 +228,7 @@ impl Gazetteer {
 
     /// Times `word` occurred inside a multi-word name.
     pub fn word_count(&self, word: &str) -> u64 {
-        // The names check asks this for every word of every candidate: a key on the stack
-        // spares an allocation per lookup.
-        let mut buf = [0u8; 64];
-        let n = word.len() + 2;
-        let count = if n <= buf.len() {
-            buf[0] = b'w';
-            buf[2..n].copy_from_slice(word.as_bytes());
-            self.map.get(&buf[..n])
-        } else {
-            self.map.get(key(b'w', word))
-        };
-        count.unwrap_or(0)
+        self.count_of(b'w', word)
     }
 
     /// The smallest count that makes a name known.
