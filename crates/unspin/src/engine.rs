@@ -72,6 +72,9 @@ impl Engine {
         let mut findings = self.rules.find(text, &tokens);
         if !self.options.fast {
             if let Some(decoder) = &self.decoder {
+                for f in findings.iter_mut().filter(|f| f.suggestion == f.text) {
+                    propose_original(decoder, text, &tokens, f);
+                }
                 findings.extend(decoder.find_above(text, &tokens, self.options.min_confidence));
             }
             if let Some(g) = &self.gazetteer {
@@ -184,6 +187,40 @@ impl IgnoredLines {
     }
 }
 
+/// A list finding whose rule knows no original ("tortured phrase (original wording unknown)"):
+/// the model's proposal ([`crate::decode::propose`]) becomes its suggestion when it is a clear
+/// winner and the model counts running text. Otherwise the finding is left as it is: about
+/// half of the clear winners of a model of running text are the screener's expected phrase,
+/// but only 26% of the embedded model's (a list of frequent bigrams makes PMI a poor judge)
+/// and 18% of all proposals (docs/evaluation.md, "The registry list").
+fn propose_original(
+    decoder: &Decoder,
+    text: &str,
+    tokens: &[crate::token::Token],
+    f: &mut Finding,
+) {
+    if !decoder.language_model().attests_bigrams() {
+        return;
+    }
+    let words: Vec<String> = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word && t.start >= f.start && t.end <= f.end)
+        .map(|t| crate::token::normalize(t.text(text)).into_owned())
+        .collect();
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let scored = decoder.scored_originals(&refs, 2);
+    let Some((best, reading)) = scored.first() else {
+        return;
+    };
+    let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |s| s.0);
+    if best - runner_up >= crate::decode::propose::CLEAR_MARGIN {
+        f.suggestion = crate::token::match_case(&f.text, reading);
+        f.message.push_str(&format!(
+            "; the language model proposes \u{201c}{reading}\u{201d}"
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +274,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A list rule that knows no original gets the model's clear proposal, and only from a model
+    /// of running text.
+    #[test]
+    fn a_list_finding_without_an_original_gets_the_models_proposal() {
+        let rules = |text: &str| {
+            let mut b = crate::rules::RuleSetBuilder::new();
+            b.add_pps_csv(
+                "t.csv",
+                &format!("tortured_phrase,expected_phrase,num_papers\n{text}"),
+            )
+            .unwrap();
+            b.build().unwrap()
+        };
+        let m = CountsModel::from_lines(
+            3,
+            &[
+                (40, "we trained a deep learning model on the data"),
+                (20, "deep learning needs a lot of data"),
+                (50, "she had a profound effect on all of us"),
+            ],
+        );
+        let text = "They used profound learning for it.";
+        let e = Engine::new(
+            rules("\"profound learning\",???,3"),
+            Some(Decoder::new(Arc::new(m))),
+            EngineOptions::default(),
+        );
+        let r = e.check(text);
+        assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+        assert_eq!(r.findings[0].suggestion, "deep learning");
+        assert!(r.findings[0].message.contains("proposes"));
+        // The embedded model's bigrams are a list of frequent pairs: no proposal.
+        let e = Engine::new(
+            rules("\"profound learning\",???,3"),
+            Some(Decoder::new(crate::lm::default_model())),
+            EngineOptions::default(),
+        );
+        let r = e.check(text);
+        assert_eq!(r.findings[0].suggestion, "profound learning");
     }
 
     #[test]

@@ -47,12 +47,16 @@ impl EngineArgs {
         }
         // The built-in pack plus every `--rules` file; a file with an error stops the run with
         // a message naming the file and line.
+        let decoder = self.decoder()?;
         let mut rules = unspin::rules::RuleSetBuilder::new();
         rules.add_builtin()?;
+        if let Some(d) = decoder.as_ref().filter(|_| self.model_file().is_some()) {
+            rules.filter_registry_list(d.language_model());
+        }
         for path in &self.rules {
             rules.load_path(path)?;
         }
-        Ok(Engine::new(rules.build()?, self.decoder()?, options).with_gazetteer(self.gazetteer()?))
+        Ok(Engine::new(rules.build()?, decoder, options).with_gazetteer(self.gazetteer()?))
     }
 
     /// The gazetteer `--gazetteer` names, or the embedded one.

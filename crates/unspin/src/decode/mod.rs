@@ -18,6 +18,7 @@
 pub mod collocation;
 pub mod features;
 mod joint;
+pub mod propose;
 
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -135,6 +136,16 @@ impl Decoder {
         // The cached candidate lists carry bounds computed with the weights.
         self.candidate_cache = SharedCache::new(CANDIDATE_CACHE_LIMIT);
         self
+    }
+
+    /// Proposed originals of a span already known to be spun (see [`propose`]), best first.
+    pub fn propose_originals(&self, words: &[&str], limit: usize) -> Vec<String> {
+        propose::propose_originals(self.lm.as_ref(), &self.channel, words, limit)
+    }
+
+    /// [`Decoder::propose_originals`] with their scores.
+    pub fn scored_originals(&self, words: &[&str], limit: usize) -> Vec<(f64, String)> {
+        propose::scored_originals(self.lm.as_ref(), &self.channel, words, limit)
     }
 
     pub fn language_model(&self) -> &dyn LanguageModel {

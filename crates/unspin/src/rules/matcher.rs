@@ -70,6 +70,10 @@ pub(super) struct Matcher {
     rule_context: Vec<RuleContext>,
 }
 
+/// Packs with more fire patterns than this get a contiguous NFA instead of a DFA: a DFA of the
+/// screener's whole list takes about 0.1 s and 60 MB to build at every start, for a search
+/// that is a small share of the engine's time either way.
+const DFA_MAX_PATTERNS: usize = 2_000;
 /// Longest window (bytes) examined on each side of a match end to decide a token boundary.
 const BOUNDARY_WINDOW: usize = 256;
 /// Most bytes on each side of a trigger word searched for the rest of a sloppy phrase.
@@ -149,7 +153,11 @@ impl Matcher {
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
             .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(if patterns.len() > DFA_MAX_PATTERNS {
+                AhoCorasickKind::ContiguousNFA
+            } else {
+                AhoCorasickKind::DFA
+            }))
             .build(&patterns)
             .or_else(|_| {
                 // A DFA can exceed the size limit for very large packs; the NFA is slower

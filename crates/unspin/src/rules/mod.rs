@@ -155,9 +155,41 @@ impl RuleSetBuilder {
         Ok(())
     }
 
-    /// The built-in pack shipped with the library.
+    /// The built-in rules shipped with the library: the built-in pack and the registry list of
+    /// tortured phrases ([`builtin`]).
     pub fn add_builtin(&mut self) -> Result<()> {
-        self.add_toml("builtin", builtin::BUILTIN_TOML, pack::PackKind::Builtin)
+        self.add_toml("builtin", builtin::BUILTIN_TOML, pack::PackKind::Builtin)?;
+        self.add_registry_list()
+    }
+
+    /// The registry list of tortured phrases alone, less its entries that are ordinary English
+    /// by the embedded model (recorded in [`RuleSet::filtered`]).
+    pub fn add_registry_list(&mut self) -> Result<()> {
+        let rules = pps::parse_csv_from(
+            builtin::REGISTRY_FILE,
+            builtin::REGISTRY_CSV,
+            &builtin::REGISTRY_SOURCE,
+        )?;
+        let lm = crate::lm::try_default_model()?;
+        let (keep, dropped) =
+            filter::ordinary_english(rules, lm.as_ref(), builtin::REGISTRY_ORDINARY_PER_MILLION);
+        self.rules.extend(keep);
+        self.filtered.extend(dropped);
+        Ok(())
+    }
+
+    /// Drop the registry list's entries that are ordinary English by `lm` as well (a model of
+    /// running text knows terms that the embedded model's Google Books counts lack: "hidden
+    /// Markov model", "polyethylene glycol"). The screener's own lists are left alone.
+    pub fn filter_registry_list(&mut self, lm: &dyn LanguageModel) {
+        let (registry, others): (Vec<Rule>, Vec<Rule>) = std::mem::take(&mut self.rules)
+            .into_iter()
+            .partition(|r| r.source.file == builtin::REGISTRY_FILE);
+        let (keep, dropped) =
+            filter::ordinary_english(registry, lm, builtin::REGISTRY_ORDINARY_PER_MILLION);
+        self.rules = others;
+        self.rules.extend(keep);
+        self.filtered.extend(dropped);
     }
 
     /// Drop rules whose tortured side is ordinary English by `lm`: an unconditional rule

@@ -115,12 +115,17 @@ pub fn weight_from_papers(n: u64) -> f32 {
     (0.6 + 0.35 * x) as f32
 }
 
-fn message(query: &query::Query, exp: &Expected, papers: Option<u64>) -> String {
+fn message(
+    query: &query::Query,
+    exp: &Expected,
+    papers: Option<u64>,
+    source: &CsvSource,
+) -> String {
     let what = match &exp.suggestion {
         Some(s) => format!("tortured phrase for \u{201c}{s}\u{201d}"),
         None => "tortured phrase (original wording unknown)".to_string(),
     };
-    let mut m = format!("{what} (Problematic Paper Screener");
+    let mut m = format!("{what} ({}", source.label);
     if let Some(n) = papers {
         m.push_str(&format!(", found in {n} papers"));
     }
@@ -148,8 +153,27 @@ fn message(query: &query::Query, exp: &Expected, papers: Option<u64>) -> String 
     m
 }
 
+/// Where a CSV of the screener's queries comes from: the prefix of its rule ids and the name
+/// its findings give.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvSource {
+    pub id_prefix: &'static str,
+    pub label: &'static str,
+}
+
+/// The screener's own CSV (`pps:<line>`).
+pub const SCREENER_CSV: CsvSource = CsvSource {
+    id_prefix: "pps",
+    label: "Problematic Paper Screener",
+};
+
 /// Parse the screener's CSV. An error names the file and the line.
 pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Rule>> {
+    parse_csv_from(name, text, &SCREENER_CSV)
+}
+
+/// Parse a CSV of the screener's queries from `source` (rule ids `<id_prefix>:<line>`).
+pub fn parse_csv_from(name: &str, text: &str, source: &CsvSource) -> Result<Vec<Rule>> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -215,8 +239,8 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Rule>> {
         };
         let exp = clean_expected(&rec[ce]);
         rules.push(Rule {
-            id: format!("pps:{line}"),
-            message: message(&q, &exp, papers),
+            id: format!("{}:{line}", source.id_prefix),
+            message: message(&q, &exp, papers, source),
             query: q,
             suggestion: exp.suggestion,
             alternatives: exp.alternatives,
@@ -276,7 +300,7 @@ pub fn parse_json(name: &str, text: &str) -> Result<Vec<Rule>> {
         let exp = clean_expected(&p.correct);
         rules.push(Rule {
             id: format!("pps-pairs:{entry}"),
-            message: message(&q, &exp, None),
+            message: message(&q, &exp, None, &SCREENER_CSV),
             query: q,
             suggestion: exp.suggestion,
             alternatives: exp.alternatives,

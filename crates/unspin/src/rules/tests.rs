@@ -363,3 +363,59 @@ fn parsers_survive_random_input() {
         }
     }
 }
+
+/// The registry list ships with the library: a fingerprint that only it knows is found by the
+/// built-in rules, under its own rule ids.
+#[test]
+fn registry_list_fires_by_default() {
+    let rs = RuleSet::builtin().unwrap();
+    assert!(rs.len() > 5_000, "{}", rs.len());
+    let found = find(
+        &rs,
+        "We measured the greenhouse gas emanation of the plant.",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].text, "greenhouse gas emanation");
+    assert!(found[0].rule.starts_with("tpe:"), "{}", found[0].rule);
+    assert!(found[0].message.contains("TorturePhrases_Estimator"));
+}
+
+/// A registry query with document context fires only where the context is present, and its
+/// context phrase of the same length is the expected wording.
+#[test]
+fn registry_queries_keep_their_context() {
+    let rs = RuleSet::builtin().unwrap();
+    assert!(find(&rs, "The remote detecting images were sharp.").is_empty());
+    let text = "The remote detecting images were sharp. Remote sensing is a field.";
+    assert_eq!(
+        spans(&rs, text),
+        [pair("remote detecting", "remote sensing")]
+    );
+}
+
+/// Entries of the registry list that are ordinary English by the embedded model are dropped and
+/// recorded, not matched.
+#[test]
+fn registry_entries_that_are_ordinary_english_are_dropped() {
+    let rs = RuleSet::builtin().unwrap();
+    assert!(find(&rs, "The surface of the lake froze.").is_empty());
+    assert!(rs
+        .filtered()
+        .iter()
+        .any(|f| f.id.starts_with("tpe:") && f.detail.contains("\"surface\"")));
+}
+
+/// The committed list is what `models/build-tortured.sh` wrote: its manifest names the package,
+/// its licence and the list's row count.
+#[test]
+fn registry_list_matches_its_manifest() {
+    let manifest: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../models/tortured.manifest.json")).unwrap();
+    assert_eq!(manifest["source"]["licence"], "MIT");
+    assert_eq!(
+        manifest["source"]["package"],
+        "PyPI TorturePhrases_Estimator==4.0"
+    );
+    let rows = builtin::REGISTRY_CSV.lines().count() - 1;
+    assert_eq!(manifest["output"]["rows"].as_u64(), Some(rows as u64));
+}
