@@ -1,12 +1,15 @@
 //! The compiled matcher behind [`super::RuleSet::find`].
 //!
 //! Why it is shaped this way:
-//! - **One automaton pass.** Every phrase that can fire is one pattern (plus apostrophe, hyphen
-//!   and non-ASCII case variants) of a leftmost-longest, ASCII case-insensitive Aho–Corasick
-//!   automaton. Sloppy phrases (`"a b"~N`) put one of their words in as a *trigger* and are
-//!   verified on the tokens around it.
+//! - **One transducer, walked at token starts.** Every phrase that can fire is one pattern (plus
+//!   apostrophe, hyphen and non-ASCII case variants) of an `fst` map, walked ASCII case folded
+//!   from the token starts that a cheap first-word filter lets through, for the longest pattern
+//!   there (what a leftmost-longest anchored Aho–Corasick automaton finds, without the failure
+//!   transitions that made its build cost 0.08 s at every start with the built-in lists).
+//!   Sloppy phrases (`"a b"~N`) put one of their words in as a *trigger* and are verified on
+//!   the tokens around it.
 //! - **Boundaries are checked only around matches.** Tokenizing the whole text costs more than
-//!   the automaton; instead a match is accepted when it starts and ends where
+//!   the pattern search; instead a match is accepted when it starts and ends where
 //!   [`crate::token::tokenize`] would put token boundaries, which we decide by tokenizing the
 //!   few bytes around each end (tokenization restarts at whitespace and at punctuation that can
 //!   never join a token, so a short window gives exactly the full tokenizer's answer).
@@ -21,9 +24,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
-};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::query::Phrase;
 use super::Rule;
@@ -57,11 +58,10 @@ struct RuleContext {
 
 #[derive(Debug)]
 pub(super) struct Matcher {
-    /// Anchored automaton of every fire pattern: run only at token starts that pass `first`.
-    fire: AhoCorasick,
+    /// Every fire pattern, walked only at token starts that pass `first`; each pattern's value
+    /// is its group (all variants of one phrase share a group).
+    fire: AnchoredTrie,
     first: FirstWordFilter,
-    /// Automaton pattern id → group (all variants of one phrase share a group).
-    fire_group: Vec<u32>,
     groups: Vec<Vec<Target>>,
     /// Exact context phrases (overlapping search), pattern id → context id.
     aux: Option<AhoCorasick>,
@@ -70,10 +70,6 @@ pub(super) struct Matcher {
     rule_context: Vec<RuleContext>,
 }
 
-/// Packs with more fire patterns than this get a contiguous NFA instead of a DFA: a DFA of the
-/// screener's whole list takes about 0.1 s and 60 MB to build at every start, for a search
-/// that is a small share of the engine's time either way.
-const DFA_MAX_PATTERNS: usize = 2_000;
 /// Longest window (bytes) examined on each side of a match end to decide a token boundary.
 const BOUNDARY_WINDOW: usize = 256;
 /// Most bytes on each side of a trigger word searched for the rest of a sloppy phrase.
@@ -149,26 +145,7 @@ impl Matcher {
             }
         }
         let first = FirstWordFilter::new(&patterns);
-        let fire = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .start_kind(StartKind::Anchored)
-            .kind(Some(if patterns.len() > DFA_MAX_PATTERNS {
-                AhoCorasickKind::ContiguousNFA
-            } else {
-                AhoCorasickKind::DFA
-            }))
-            .build(&patterns)
-            .or_else(|_| {
-                // A DFA can exceed the size limit for very large packs; the NFA is slower
-                // but has no such limit.
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .ascii_case_insensitive(true)
-                    .start_kind(StartKind::Anchored)
-                    .build(&patterns)
-            })
-            .map_err(|e| Error::Invalid(format!("cannot compile rule patterns: {e}")))?;
+        let fire = AnchoredTrie::new(&patterns, &fire_group)?;
 
         let mut aux_patterns = Vec::new();
         let mut aux_context = Vec::new();
@@ -194,7 +171,6 @@ impl Matcher {
         Ok(Matcher {
             fire,
             first,
-            fire_group,
             groups,
             aux,
             aux_context,
@@ -248,17 +224,16 @@ impl Matcher {
                 continue;
             }
             prev = class;
-            let input = Input::new(hay).span(i..hay.len()).anchored(Anchored::Yes);
-            let Some(m) = self.fire.find(input) else {
+            let Some((e, group)) = self.fire.longest_at(bytes, i) else {
                 i += len;
                 continue;
             };
-            let (s, e) = (m.start(), m.end());
+            let s = i;
             if !is_token_start(hay, s, &mut scratch) || !is_token_end(hay, e, &mut scratch) {
                 i += len;
                 continue;
             }
-            let group = &self.groups[self.fire_group[m.pattern().as_usize()] as usize];
+            let group = &self.groups[group as usize];
             match self.resolve(rules, hay, s, e, group, &mut doc, &mut scratch) {
                 Some((fs, fe, best, others)) => {
                     let (os, oe) = (map.orig_start(fs), map.orig_end(fe));
@@ -307,11 +282,13 @@ impl Matcher {
                 hits.push((fs, fe, ri));
             }
         }
-        // Best: highest weight, then the widest span, then the first loaded.
+        // Best: highest weight, then one that knows the original (the registry list, loaded
+        // first, often does not), then the widest span, then the first loaded.
         let best = *hits.iter().max_by(|a, b| {
             rules[a.2]
                 .weight
                 .total_cmp(&rules[b.2].weight)
+                .then((rules[a.2].suggestion.is_some()).cmp(&rules[b.2].suggestion.is_some()))
                 .then((a.1 - a.0).cmp(&(b.1 - b.0)))
                 .then(b.2.cmp(&a.2))
         })?;
@@ -414,16 +391,65 @@ const FILTER_BITS: u32 = 18;
 /// Only this many bytes of a first word are hashed (both for patterns and text).
 const KEY_MAX: usize = 48;
 
+/// The fire patterns as a finite-state transducer (pattern → group), walked from one position
+/// of the text for the longest pattern starting there, ASCII case folded. The search is
+/// anchored at token starts, so no failure transitions are needed: an Aho–Corasick automaton of
+/// the built-in lists (about 6,000 patterns) spent most of its 0.08 s build on them, at every
+/// start of `unspin check`; the transducer builds in a few milliseconds.
+#[derive(Debug)]
+struct AnchoredTrie {
+    fst: fst::Map<Vec<u8>>,
+}
+
+impl AnchoredTrie {
+    /// Patterns are folded to ASCII lower case (non-ASCII case variants are patterns of their
+    /// own: "Α-L-gulonic Hyaluronic Acid" and "α-l-gulonic hyaluronic acid"); the first of
+    /// equal patterns keeps its group, as in a leftmost-longest automaton.
+    fn new(patterns: &[String], groups: &[u32]) -> Result<AnchoredTrie> {
+        let mut entries: Vec<(Vec<u8>, u64)> = patterns
+            .iter()
+            .zip(groups)
+            .map(|(p, &g)| (p.to_ascii_lowercase().into_bytes(), u64::from(g)))
+            .collect();
+        // Stable: among equal patterns the first stays first, and is kept.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, first| later.0 == first.0);
+        let fst = fst::Map::from_iter(entries.into_iter().filter(|(p, _)| !p.is_empty()))
+            .map_err(|e| Error::Invalid(format!("cannot compile rule patterns: {e}")))?;
+        Ok(AnchoredTrie { fst })
+    }
+
+    /// The end and group of the longest pattern that starts at `start`.
+    fn longest_at(&self, hay: &[u8], start: usize) -> Option<(usize, u32)> {
+        let fst = self.fst.as_fst();
+        let mut node = fst.root();
+        let mut out = fst::raw::Output::zero();
+        let mut best = None;
+        for (j, b) in hay.iter().enumerate().skip(start) {
+            let Some(ti) = node.find_input(b.to_ascii_lowercase()) else {
+                break;
+            };
+            let t = node.transition(ti);
+            out = out.cat(t.out);
+            node = fst.node(t.addr);
+            if node.is_final() {
+                best = Some((j + 1, out.cat(node.final_output()).value() as u32));
+            }
+        }
+        best
+    }
+}
+
 /// Bloom-style bit sets of how patterns begin (ASCII case folded): their first word, and
 /// their first two words when the second follows after one space.
 ///
-/// Why: with thousands of patterns the automaton's tables do not fit in the cache, so feeding
-/// it every byte costs about one cache miss per byte (≈15 MB/s measured on enwiki2018 with the
-/// screener's list). Matches must start at token starts, so we look only there, and only where
-/// the text begins like some pattern: one or two short hashes and bit tests per word. A third
-/// of English words are the first word of some pattern (`the`, `in`, `a`), so the two-word key
-/// is what makes the filter selective. The automaton then runs anchored at the few places
-/// left, where its hot root states stay cached.
+/// Why: with thousands of patterns the search's tables do not fit in the cache, so feeding
+/// them every byte costs about one cache miss per byte (≈15 MB/s measured on enwiki2018 with
+/// the screener's list in an automaton). Matches must start at token starts, so we look only
+/// there, and only where the text begins like some pattern: one or two short hashes and bit
+/// tests per word. A third of English words are the first word of some pattern (`the`, `in`,
+/// `a`), so the two-word key is what makes the filter selective. The transducer is then walked
+/// at the few places left, where its hot root nodes stay cached.
 #[derive(Debug)]
 struct FirstWordFilter {
     first: Vec<u64>,

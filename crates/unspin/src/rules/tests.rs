@@ -419,3 +419,16 @@ fn registry_list_matches_its_manifest() {
     let rows = builtin::REGISTRY_CSV.lines().count() - 1;
     assert_eq!(manifest["output"]["rows"].as_u64(), Some(rows as u64));
 }
+
+/// Case variants of a phrase with non-ASCII letters match whatever the case of its ASCII
+/// letters (the sentence-initial capital of a Greek letter, a title-cased rest).
+#[test]
+fn non_ascii_phrases_match_in_any_ascii_case() {
+    let rs = set_from_csv("\"\"\"α-L-gulonic hyaluronic acid\"\"\",α-L-guluronic acid,2");
+    for text in [
+        "Α-L-gulonic hyaluronic acid is discussed.",
+        "We used α-l-gulonic Hyaluronic ACID here.",
+    ] {
+        assert_eq!(find(&rs, text).len(), 1, "{text}");
+    }
+}
