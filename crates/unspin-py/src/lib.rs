@@ -17,10 +17,15 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList};
 use rayon::prelude::*;
+use unspin::decode::Decoder;
+use unspin::lm::{LanguageModel, Model};
+use unspin::names::SharedGazetteer;
 use unspin::rules::RuleSetBuilder;
 use unspin::{Engine, EngineOptions, Report};
 
-/// Build an engine the way the CLI's `EngineArgs::build` does.
+/// Build an engine the way the CLI's `EngineArgs::build` does: the built-in rules and every rule
+/// file, the noisy-channel decoder over `model` (a model file, or the embedded model when `None`
+/// or `"default"`) and the names check with the embedded gazetteer; with `fast`, rules only.
 fn build_engine(
     rules: Vec<PathBuf>,
     model: Option<PathBuf>,
@@ -39,24 +44,28 @@ fn build_engine(
         }
         options.min_confidence = c;
     }
-    // The built-in pack plus every rule file, as the CLI's `EngineArgs::build` does.
+    let model_file = model.filter(|p| p.as_os_str() != "default");
+    let decoder = if fast {
+        None
+    } else {
+        let lm: Arc<dyn LanguageModel> = match &model_file {
+            Some(path) => Arc::new(Model::open(path).map_err(engine_error)?),
+            None => unspin::lm::try_default_model().map_err(engine_error)?,
+        };
+        Some(Decoder::new(lm))
+    };
     let mut builder = RuleSetBuilder::new();
     builder.add_builtin().map_err(engine_error)?;
+    if let (Some(d), Some(_)) = (&decoder, &model_file) {
+        builder.filter_registry_list(d.language_model());
+    }
     for path in &rules {
         builder.load_path(path).map_err(engine_error)?;
     }
-    if let Some(path) = model {
-        // The CLI does not load model files into the engine yet either; refuse rather than ignore.
-        return Err(PyValueError::new_err(format!(
-            "{}: loading model files is not supported by this build of unspin yet",
-            path.display()
-        )));
-    }
-    Ok(Engine::new(
-        builder.build().map_err(engine_error)?,
-        None,
-        options,
-    ))
+    Ok(
+        Engine::new(builder.build().map_err(engine_error)?, decoder, options)
+            .with_gazetteer(Some(SharedGazetteer::Embedded)),
+    )
 }
 
 /// An engine error (a rule file that cannot be read or parsed), naming the file.

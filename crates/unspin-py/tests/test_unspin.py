@@ -127,3 +127,27 @@ def test_bad_rule_files_name_the_file(tmp_path):
         unspin.Scanner(rules=[bad])
     with pytest.raises(OSError, match="missing.toml"):
         unspin.Scanner(rules=[tmp_path / "missing.toml"])
+
+
+def test_the_full_engine_runs_as_in_the_cli():
+    # The names check and the noisy-channel engine run unless `fast`: a broken name that no
+    # rule pack lists is found, and `fast` (rules only) does not find it.
+    text = "The Safety and security Council met on Monday."
+    full = unspin.Scanner().check(text)["findings"]
+    assert [(f["text"], f["suggestion"]) for f in full] == [("Safety and security", "Security")]
+    assert unspin.Scanner(fast=True).check(text)["findings"] == []
+    assert unspin.Scanner(model="default").check(text)["findings"] == full
+
+
+def test_the_registry_list_ships_with_the_bindings():
+    report = unspin.check("We measured the greenhouse gas emanation of the plant.")
+    assert [f["rule"][:4] for f in report["findings"]] == ["tpe:"]
+
+
+def test_a_bad_model_file_is_a_clear_error(tmp_path):
+    with pytest.raises(OSError, match="missing.lm"):
+        unspin.Scanner(model=str(tmp_path / "missing.lm"))
+    bad = tmp_path / "bad.lm"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ValueError, match="bad.lm"):
+        unspin.Scanner(model=str(bad))
