@@ -181,8 +181,44 @@ pub fn probability(x: &[f32; N_FEATURES], weights: &[f32; N_FEATURES], bias: f32
 pub fn score_text(text: &str, tokens: &[Token], findings: &[Finding]) -> (f32, Verdict) {
     let lm = crate::lm::default_model();
     let x = features(text, tokens, findings, lm.as_ref());
-    let score = probability(&x, &WEIGHTS, BIAS);
+    let score = with_fingerprints(probability(&x, &WEIGHTS, BIAS), findings);
     (score, verdict(score))
+}
+
+/// `score` combined with the document's list fingerprints by a noisy OR, once a document holds
+/// at least [`MIN_FINGERPRINTS`] distinct phrases that fingerprint lists flag (rule ids `pps:`,
+/// `tpe:`, `builtin:`, `user:`…, not the engine's `channel`, `names`, `collocation` or `key`):
+/// each is then evidence on its own that the document was spun, with its rule's confidence as
+/// the probability. Why: the fitted model reads findings per 100 words through a log, fitted on
+/// synthetic spins of whole articles, so a paper with three published tortured phrases scored
+/// 0.41 ("uncertain") and the checks that run only in documents judged spun never ran. Why two:
+/// lists fire on clean text about 0.03 times per 10,000 words, never twice in one of enwiki2018's
+/// 32,183 articles, but one such false alarm ("supply route", "savvy vehicle") made its article
+/// "spun" and let the collocation repairs loose on it (docs/evaluation.md).
+pub fn with_fingerprints(score: f32, findings: &[Finding]) -> f32 {
+    let mut seen: Vec<String> = Vec::new();
+    let mut clean = 1.0 - score;
+    for f in findings.iter().filter(|f| is_list_rule(&f.rule)) {
+        let phrase = normalize(&f.text).into_owned();
+        if !seen.contains(&phrase) {
+            clean *= 1.0 - f.confidence.clamp(0.0, 1.0);
+            seen.push(phrase);
+        }
+    }
+    if seen.len() >= MIN_FINGERPRINTS {
+        1.0 - clean
+    } else {
+        score
+    }
+}
+
+/// Distinct list fingerprints a document needs before they count on their own.
+pub const MIN_FINGERPRINTS: usize = 2;
+
+/// Whether a rule id names a phrase-list rule (`source:…`) rather than one of the engine's
+/// detectors (`channel`, `names`, `collocation`, `key`).
+fn is_list_rule(id: &str) -> bool {
+    id.contains(':')
 }
 
 /// Fitted weights of the findings-only model ([`document_score`]): the first two features.
@@ -230,6 +266,45 @@ mod tests {
     use crate::lexicon::Lexicon;
     use crate::synth::{spin, SpinOptions};
     use crate::token::tokenize;
+
+    fn finding(rule: &str, text: &str, confidence: f32) -> Finding {
+        Finding {
+            start: 0,
+            end: text.len(),
+            text: text.to_string(),
+            suggestion: String::new(),
+            alternatives: Vec::new(),
+            confidence,
+            rule: rule.to_string(),
+            message: String::new(),
+        }
+    }
+
+    /// Two distinct list fingerprints count on their own; one, the same phrase twice, or the
+    /// engine's own detectors do not.
+    #[test]
+    fn two_distinct_list_fingerprints_make_a_document_spun() {
+        let one = [finding("tpe:1", "fluffy systems", 0.6)];
+        assert_eq!(with_fingerprints(0.2, &one), 0.2);
+        let twice = [
+            finding("tpe:1", "fluffy systems", 0.6),
+            finding("tpe:1", "Fluffy systems", 0.6),
+        ];
+        assert_eq!(with_fingerprints(0.2, &twice), 0.2);
+        let engine = [
+            finding("collocation", "preliminary", 0.9),
+            finding("names", "Fight", 0.9),
+            finding("key", "pressures", 0.9),
+        ];
+        assert_eq!(with_fingerprints(0.2, &engine), 0.2);
+        let two = [
+            finding("tpe:1", "fluffy systems", 0.6),
+            finding("builtin:x", "irregular woodland", 0.95),
+        ];
+        let s = with_fingerprints(0.2, &two);
+        assert!((s - (1.0 - 0.8 * 0.4 * 0.05)).abs() < 1e-6, "{s}");
+        assert_eq!(verdict(s), Verdict::Spun);
+    }
 
     const CLEAN: &str = "The city is the capital of the province and the seat of its \
         government. It has a population of about 40,000 people and lies on the river. The \
