@@ -246,7 +246,7 @@ pub fn document_score(findings: &[Finding], words: usize) -> (f32, Verdict) {
     let z = FINDINGS_ONLY_BIAS
         + FINDINGS_ONLY_WEIGHTS[0] * (mass * per100).ln_1p()
         + FINDINGS_ONLY_WEIGHTS[1] * (names * per100).ln_1p();
-    let score = 1.0 / (1.0 + (-z).exp());
+    let score = with_fingerprints(1.0 / (1.0 + (-z).exp()), findings);
     (score, verdict(score))
 }
 
