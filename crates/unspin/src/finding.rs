@@ -15,7 +15,8 @@ pub struct Finding {
     pub alternatives: Vec<String>,
     /// Probability that the span is spun and `suggestion` is the original, in [0, 1].
     pub confidence: f32,
-    /// Which detector found it: a rule id (`pps:...`, `builtin:...`, `user:...`) or `channel`.
+    /// Which detector found it: a list rule id (`pps:...`, `tpe:...`, `builtin:...`, `user:...`) or one
+    /// of the engine's detectors (`channel`, `names`, `collocation`, `key`).
     pub rule: String,
     pub message: String,
 }
