@@ -24,8 +24,10 @@ eval-rules:
 # Noisy-channel engine (issue 3): seed001 rows, dev pairs and clean enwiki2018 with the embedded
 # model, the full engine on clean text, and the document score (docs/evaluation.md).
 eval-engine:
-	$(CARGO) build --release -p unspin-cli -p unspin --example dev_eval
+	$(CARGO) build --release -p unspin-cli
+	$(CARGO) build --release -p unspin --example dev_eval --example propose_eval --example tortured_docs_eval
 	./target/release/examples/dev_eval --lm default --limit 1000
+	./target/release/examples/tortured_docs_eval --lm default --docs 500
 	./target/release/unspin eval clean --limit 1000
 	./target/release/unspin eval score --limit 300
 	./target/release/unspin eval fingerprints --rules crates/unspin/rules/builtin.toml --show 0
@@ -41,8 +43,11 @@ $(ENWIKI_MODEL):
 	  --source "enwiki2015.jsonl.zst (27,937 English Wikipedia articles, 2015)" --licence "CC BY-SA 3.0"
 
 eval-engine-enwiki: $(ENWIKI_MODEL)
-	$(CARGO) build --release -p unspin-cli -p unspin --example dev_eval --example collocation_eval
+	$(CARGO) build --release -p unspin-cli
+	$(CARGO) build --release -p unspin --example dev_eval --example collocation_eval --example propose_eval --example tortured_docs_eval
 	./target/release/examples/dev_eval --lm file:$(ENWIKI_MODEL) --limit 1000
+	./target/release/examples/propose_eval --lm file:$(ENWIKI_MODEL)
+	./target/release/examples/tortured_docs_eval --lm file:$(ENWIKI_MODEL) --docs 500
 	./target/release/unspin eval clean --model $(ENWIKI_MODEL) --limit 1000
 	./target/release/examples/collocation_eval --lm file:$(ENWIKI_MODEL) --docs 300
 
