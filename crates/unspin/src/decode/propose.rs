@@ -131,7 +131,9 @@ pub fn scored_originals(
 
 /// How strongly the words of `reading` belong together: log of the phrase's count over the
 /// count its words would have if independent (PMI, natural log), or `None` when the model has
-/// not seen the phrase [`MIN_COUNT`] times. A single word scores its log frequency.
+/// not seen the phrase [`MIN_COUNT`] times. A single word scores its log frequency, which is
+/// negative: a one-word reading of a longer span ranks below any attested phrase, so it wins
+/// only where no phrase is attested (a thesaurus term for the whole span, or a one-word span).
 fn association(lm: &dyn LanguageModel, reading: &str) -> Option<f64> {
     let words: Vec<&str> = reading.split(' ').collect();
     let total = lm.total_words().max(1) as f64;
