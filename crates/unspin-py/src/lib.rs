@@ -291,33 +291,35 @@ fn default_scanner() -> PyResult<&'static Scanner> {
 
 /// Check one document (see `Scanner.check`); builds an engine unless the settings are the defaults.
 #[pyfunction]
-#[pyo3(signature = (text, *, rules=None, fast=false, min_confidence=None))]
+#[pyo3(signature = (text, *, rules=None, model=None, fast=false, min_confidence=None))]
 fn check<'py>(
     py: Python<'py>,
     text: String,
     rules: Option<Vec<PathBuf>>,
+    model: Option<PathBuf>,
     fast: bool,
     min_confidence: Option<f32>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    if rules.is_none() && !fast && min_confidence.is_none() {
+    if rules.is_none() && model.is_none() && !fast && min_confidence.is_none() {
         return default_scanner()?.check(py, text);
     }
-    Scanner::new(rules, None, fast, min_confidence, None)?.check(py, text)
+    Scanner::new(rules, model, fast, min_confidence, None)?.check(py, text)
 }
 
 /// The most probable original of one document.
 #[pyfunction]
-#[pyo3(signature = (text, *, rules=None, fast=false))]
+#[pyo3(signature = (text, *, rules=None, model=None, fast=false))]
 fn restore(
     py: Python<'_>,
     text: String,
     rules: Option<Vec<PathBuf>>,
+    model: Option<PathBuf>,
     fast: bool,
 ) -> PyResult<String> {
-    if rules.is_none() && !fast {
+    if rules.is_none() && model.is_none() && !fast {
         return Ok(default_scanner()?.restore(py, text));
     }
-    Ok(Scanner::new(rules, None, fast, None, None)?.restore(py, text))
+    Ok(Scanner::new(rules, model, fast, None, None)?.restore(py, text))
 }
 
 #[pymodule]

@@ -151,3 +151,11 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path):
     bad.write_bytes(b"not a model")
     with pytest.raises(ValueError, match="bad.lm"):
         unspin.Scanner(model=str(bad))
+
+
+def test_module_functions_take_a_model():
+    text = "The Safety and security Council met on Monday."
+    assert unspin.check(text, model="default") == unspin.check(text)
+    assert unspin.restore(text, model="default") == "The Security Council met on Monday."
+    with pytest.raises(OSError, match="missing.lm"):
+        unspin.check(text, model="missing.lm")

@@ -49,7 +49,14 @@ def check(
     text: str,
     *,
     rules: Optional[Sequence[_Path]] = ...,
+    model: Optional[_Path] = ...,
     fast: bool = ...,
     min_confidence: Optional[float] = ...,
 ) -> Report: ...
-def restore(text: str, *, rules: Optional[Sequence[_Path]] = ..., fast: bool = ...) -> str: ...
+def restore(
+    text: str,
+    *,
+    rules: Optional[Sequence[_Path]] = ...,
+    model: Optional[_Path] = ...,
+    fast: bool = ...,
+) -> str: ...
