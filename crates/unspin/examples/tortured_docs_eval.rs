@@ -138,12 +138,11 @@ fn main() {
         let (c, e) = judge(&doc, &report.findings, &span, expected);
         caught_doc += usize::from(c);
         exact_doc += usize::from(e);
-        let report = engine.check(&alone);
-        let (c, e) = judge(&alone, &report.findings, &alone_span, expected);
+        let alone_report = engine.check(&alone);
+        let (c, e) = judge(&alone, &alone_report.findings, &alone_span, expected);
         caught_alone += usize::from(c);
         exact_alone += usize::from(e);
         if show > 0 && i % show == 0 {
-            let report = engine.check(&doc);
             let under: Vec<String> = report
                 .findings
                 .iter()

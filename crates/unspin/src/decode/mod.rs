@@ -138,12 +138,8 @@ impl Decoder {
         self
     }
 
-    /// Proposed originals of a span already known to be spun (see [`propose`]), best first.
-    pub fn propose_originals(&self, words: &[&str], limit: usize) -> Vec<String> {
-        propose::propose_originals(self.lm.as_ref(), &self.channel, words, limit)
-    }
-
-    /// [`Decoder::propose_originals`] with their scores.
+    /// Proposed originals of a span already known to be spun, best first, with their scores
+    /// (see [`propose`]).
     pub fn scored_originals(&self, words: &[&str], limit: usize) -> Vec<(f64, String)> {
         propose::scored_originals(self.lm.as_ref(), &self.channel, words, limit)
     }

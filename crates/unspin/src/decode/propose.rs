@@ -32,21 +32,8 @@ const MAX_REPLACED: usize = 2;
 /// Longest span (in words) an original is proposed for.
 const MAX_WORDS: usize = 4;
 
-/// Ranked proposals for the original of `words` (normalized, lower case): best first, at most
-/// `limit`. Empty when no reading is attested.
-pub fn propose_originals(
-    lm: &dyn LanguageModel,
-    channel: &Channel,
-    words: &[&str],
-    limit: usize,
-) -> Vec<String> {
-    scored_originals(lm, channel, words, limit)
-        .into_iter()
-        .map(|(_, r)| r)
-        .collect()
-}
-
-/// [`propose_originals`] with each reading's score (higher is better).
+/// Ranked proposals for the original of `words` (normalized, lower case), each with its score
+/// (higher is better): best first, at most `limit`. Empty when no reading is attested.
 pub fn scored_originals(
     lm: &dyn LanguageModel,
     channel: &Channel,
@@ -168,6 +155,13 @@ mod tests {
     use super::*;
     use crate::lm::CountsModel;
 
+    fn propose(lm: &CountsModel, words: &[&str]) -> Vec<String> {
+        scored_originals(lm, &Channel::default(), words, 3)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    }
+
     fn model() -> CountsModel {
         CountsModel::from_lines(
             3,
@@ -186,8 +180,7 @@ mod tests {
     #[test]
     fn a_known_fixed_phrase_is_proposed() {
         let lm = model();
-        let channel = Channel::default();
-        let got = propose_originals(&lm, &channel, &["profound", "learning"], 3);
+        let got = propose(&lm, &["profound", "learning"]);
         assert_eq!(
             got.first().map(String::as_str),
             Some("deep learning"),
@@ -199,10 +192,9 @@ mod tests {
     #[test]
     fn nothing_unattested_is_proposed() {
         let lm = model();
-        let channel = Channel::default();
-        assert!(propose_originals(&lm, &channel, &["fluffy", "frameworks"], 3).is_empty());
-        assert!(propose_originals(&lm, &channel, &[], 3).is_empty());
+        assert!(propose(&lm, &["fluffy", "frameworks"]).is_empty());
+        assert!(propose(&lm, &[]).is_empty());
         let long = ["a", "b", "c", "d", "e"];
-        assert!(propose_originals(&lm, &channel, &long, 3).is_empty());
+        assert!(propose(&lm, &long).is_empty());
     }
 }
