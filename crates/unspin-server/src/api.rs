@@ -188,19 +188,14 @@ pub(crate) async fn with_engine<R: Send + 'static>(
     on_worker(st, move || job(&engine)).await
 }
 
-/// Apply a per-request confidence threshold; the document score is recomputed from what is
-/// kept, so the answer is what `unspin check --min-confidence X` would give.
-pub(crate) fn apply_threshold(mut report: Report, min_confidence: Option<f32>) -> Report {
-    if let Some(min) = min_confidence {
-        let before = report.findings.len();
-        report.findings.retain(|f| f.confidence >= min);
-        if report.findings.len() != before {
-            let (score, verdict) = unspin::score::document_score(&report.findings, report.words);
-            report.score = score;
-            report.verdict = verdict;
-        }
-    }
-    report
+/// Check with a per-request confidence threshold (the engine's own when none is given): the
+/// engine computes the document score, and the evidence gated on it, from what that threshold
+/// keeps, so the answer is what `unspin check --min-confidence X` gives.
+pub(crate) fn check_at(engine: &unspin::Engine, text: &str, min_confidence: Option<f32>) -> Report {
+    engine.check_at(
+        text,
+        min_confidence.unwrap_or(engine.options.min_confidence),
+    )
 }
 
 fn doc_report(report: Report, restored: Option<String>) -> DocReport {
@@ -218,8 +213,8 @@ pub async fn check(
     JsonRequest(req): JsonRequest<CheckRequest>,
 ) -> Result<Json<DocReport>, ApiError> {
     let min = check_min_confidence(req.min_confidence)?;
-    let report = with_engine(&st, move |engine| engine.check(&req.text)).await?;
-    Ok(Json(doc_report(apply_threshold(report, min), None)))
+    let report = with_engine(&st, move |engine| check_at(engine, &req.text, min)).await?;
+    Ok(Json(doc_report(report, None)))
 }
 
 pub async fn restore(
@@ -228,7 +223,7 @@ pub async fn restore(
 ) -> Result<Json<DocReport>, ApiError> {
     let min = check_min_confidence(req.min_confidence)?;
     let (report, restored) = with_engine(&st, move |engine| {
-        let report = apply_threshold(engine.check(&req.text), min);
+        let report = check_at(engine, &req.text, min);
         let restored = apply(&req.text, &report.findings);
         (report, restored)
     })

@@ -13,7 +13,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use unspin::{Finding, Report};
 
-use crate::api::{apply_threshold, read_body, require_media_type, utf8, with_engine};
+use crate::api::{read_body, require_media_type, utf8, with_engine};
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -369,7 +369,7 @@ pub async fn check(
         .filter(|s| !s.is_empty())
         .collect();
     let answer = with_engine(&st, move |engine| {
-        let report = apply_threshold(engine.check(&text), None);
+        let report = engine.check(&text);
         let disabled: Vec<&str> = disabled.iter().map(String::as_str).collect();
         to_languagetool(&text, &report, &language, &disabled)
     })

@@ -108,7 +108,8 @@ async fn restore_and_min_confidence() {
             || restored.contains("trained an random forest")
     );
     assert!(restored.contains("on big data from 𝒜-grade"));
-    // Only the 0.95 rule is at least 0.92 confident; the score is recomputed from what is kept.
+    // Only the 0.95 rule is at least 0.92 confident; the answer is what an engine built with
+    // that threshold gives (`unspin check --min-confidence 0.92`), score included.
     let (_, strict) = call(json_post(
         "/v1/restore",
         json!({ "text": text, "min_confidence": 0.92 }),
@@ -124,12 +125,11 @@ async fn restore_and_min_confidence() {
         kept,
         ["counterfeit consciousness", "counterfeit consciousness"]
     );
-    let kept_findings: Vec<unspin::Finding> =
-        serde_json::from_value(strict["findings"].clone()).unwrap();
-    let words = strict["words"].as_u64().unwrap() as usize;
-    let (score, verdict) = unspin::score::document_score(&kept_findings, words);
-    assert!((strict["score"].as_f64().unwrap() - f64::from(score)).abs() < 1e-6);
-    assert_eq!(strict["verdict"], verdict.as_str());
+    let mut at_092 = Arc::into_inner(engine()).expect("a fresh engine");
+    at_092.options.min_confidence = 0.92;
+    let expected = at_092.check(&text);
+    assert!((strict["score"].as_f64().unwrap() - f64::from(expected.score)).abs() < 1e-6);
+    assert_eq!(strict["verdict"], expected.verdict.as_str());
     assert!(strict["score"].as_f64().unwrap() <= v["score"].as_f64().unwrap());
     assert!(strict["restored"]
         .as_str()

@@ -67,6 +67,14 @@ impl Engine {
 
     /// Check one document.
     pub fn check(&self, text: &str) -> Report {
+        self.check_at(text, self.options.min_confidence)
+    }
+
+    /// Check one document, reporting findings of `min_confidence` or more instead of the
+    /// options' threshold (a server's per-request threshold). The document score and the
+    /// evidence gated on it are computed from what this threshold keeps, exactly as an engine
+    /// built with that threshold would.
+    pub fn check_at(&self, text: &str, min_confidence: f32) -> Report {
         let tokens = tokenize(text);
         let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
         let mut findings = self.rules.find(text, &tokens);
@@ -75,7 +83,7 @@ impl Engine {
                 for f in findings.iter_mut().filter(|f| f.suggestion == f.text) {
                     propose_original(decoder, text, &tokens, f);
                 }
-                findings.extend(decoder.find_above(text, &tokens, self.options.min_confidence));
+                findings.extend(decoder.find_above(text, &tokens, min_confidence));
             }
             if let Some(g) = &self.gazetteer {
                 let lexicon = crate::lexicon::Lexicon::embedded();
@@ -83,7 +91,7 @@ impl Engine {
             }
         }
         let ignored = IgnoredLines::of(text);
-        let mut kept = self.filter(&ignored, resolve_overlaps(findings));
+        let mut kept = self.filter(&ignored, min_confidence, resolve_overlaps(findings));
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
@@ -95,7 +103,7 @@ impl Engine {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
                 if !repairs.is_empty() {
                     kept.extend(repairs);
-                    kept = self.filter(&ignored, resolve_overlaps(kept));
+                    kept = self.filter(&ignored, min_confidence, resolve_overlaps(kept));
                     changed = true;
                 }
             }
@@ -103,7 +111,7 @@ impl Engine {
             let carried = crate::keys::carry_keys(text, &tokens, &kept, score, lm);
             if !carried.is_empty() {
                 kept.extend(carried);
-                kept = self.filter(&ignored, resolve_overlaps(kept));
+                kept = self.filter(&ignored, min_confidence, resolve_overlaps(kept));
                 changed = true;
             }
             if changed {
@@ -125,7 +133,12 @@ impl Engine {
         (apply(text, &report.findings), report)
     }
 
-    fn filter(&self, ignored: &IgnoredLines, findings: Vec<Finding>) -> Vec<Finding> {
+    fn filter(
+        &self,
+        ignored: &IgnoredLines,
+        min_confidence: f32,
+        findings: Vec<Finding>,
+    ) -> Vec<Finding> {
         if ignored.whole_text {
             return Vec::new();
         }
@@ -137,7 +150,7 @@ impl Engine {
             .collect();
         findings
             .into_iter()
-            .filter(|f| f.confidence >= self.options.min_confidence)
+            .filter(|f| f.confidence >= min_confidence)
             .filter(|f| !allow.iter().any(|a| *a == crate::token::normalize(&f.text)))
             .filter(|f| !ignored.covers(f.start, f.end))
             .collect()
