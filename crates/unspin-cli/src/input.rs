@@ -73,6 +73,8 @@ pub struct Part<'a> {
     pub offset: u64,
     /// Number of lines in the document before `text`.
     pub line: u64,
+    /// Characters of `text`'s first line that lie before it (a part cut inside a long line).
+    pub column: u64,
     /// The first part of its document.
     pub first: bool,
     /// The last part of its document.
@@ -81,6 +83,9 @@ pub struct Part<'a> {
     pub id: Option<&'a str>,
     /// For a JSONL record: the file it is in and its 1-based line.
     pub record: Option<(&'a str, u64)>,
+    /// For a JSONL record: the whole record, with `text` as its text field (`restore` writes
+    /// it back with the field restored).
+    pub value: Option<&'a serde_json::Value>,
 }
 
 /// Receives what the readers produce.
@@ -117,7 +122,9 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
         }
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
+                // `.gitignore` is honoured outside a git repository too (a copied tree).
                 let walk = ignore::WalkBuilder::new(path)
+                    .require_git(false)
                     .sort_by_file_name(|a, b| a.cmp(b))
                     .build();
                 for entry in walk {
@@ -190,6 +197,12 @@ fn kind_of(path: &Path, opts: &ReadOptions) -> Kind {
     }
 }
 
+/// Whether the file is decompressed as it is read (by its name, as [`decompressor`] decides).
+fn compressed(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    name.ends_with(".gz") || name.ends_with(".zst")
+}
+
 fn decompressor<'a>(path: &Path, raw: Box<dyn Read + 'a>) -> std::io::Result<Box<dyn Read + 'a>> {
     let name = path.to_string_lossy().to_ascii_lowercase();
     if name.ends_with(".gz") {
@@ -226,7 +239,10 @@ fn read_stream<'a>(
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
     let kind = kind_of(path, opts);
-    if let (Some(size), Some(max)) = (size, opts.max_size) {
+    // A file's size on disk is a cheap early answer for an uncompressed document; a JSONL
+    // file's limit is per record, and a compressed one is measured as it is read.
+    let whole_document = !matches!(kind, Kind::Jsonl) && !compressed(path);
+    if let (Some(size), Some(max), true) = (size, opts.max_size, whole_document) {
         if size > max {
             sink.error(
                 name,
@@ -248,7 +264,7 @@ fn read_stream<'a>(
     };
     match kind {
         Kind::Jsonl => read_jsonl(name, reader, opts, sink),
-        Kind::Text(Format::Plain) => read_plain(name, reader, walked, sink),
+        Kind::Text(Format::Plain) => read_plain(name, reader, walked, opts.max_size, sink),
         Kind::Text(format) => {
             let max = opts.max_size.unwrap_or(MARKUP_MAX_DEFAULT);
             let mut bytes = Vec::new();
@@ -301,10 +317,12 @@ fn deliver_whole(
         format,
         offset,
         line: 0,
+        column: 0,
         first: true,
         last: true,
         id: None,
         record: None,
+        value: None,
     })
 }
 
@@ -349,11 +367,13 @@ fn read_plain(
     name: &str,
     mut reader: Box<dyn Read + '_>,
     walked: bool,
+    max_size: Option<u64>,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
     let mut buf: Vec<u8> = Vec::new();
     let mut offset: u64 = 0;
     let mut line: u64 = 0;
+    let mut column: u64 = 0;
     let mut first = true;
     loop {
         // Fill up to the part size (or EOF). `read_to_end` grows the buffer as data comes, so a
@@ -374,6 +394,19 @@ fn read_plain(
                 return Ok(());
             }
         };
+        let read = offset + buf.len() as u64;
+        if let Some(max) = max_size.filter(|&max| read > max) {
+            // Parts already delivered are abandoned with the document (Sink::error).
+            sink.error(
+                name,
+                format!(
+                    "skipped: over --max-size {} ({} read so far)",
+                    human_size(max),
+                    human_size(read)
+                ),
+            );
+            return Ok(());
+        }
         if first && eof && buf.is_empty() {
             sink.skipped(name, "empty, nothing to check".into());
             return Ok(());
@@ -399,14 +432,20 @@ fn read_plain(
             format: Format::Plain,
             offset: offset + skip,
             line,
+            column,
             first,
             last: eof,
             id: None,
             record: None,
+            value: None,
         })?;
         if eof {
             return Ok(());
         }
+        column = match text.rfind('\n') {
+            Some(i) => text[i + 1..].chars().count() as u64,
+            None => column + text.chars().count() as u64,
+        };
         line += memchr::memchr_iter(b'\n', &buf[..cut]).count() as u64;
         offset += cut as u64;
         buf.drain(..cut);
@@ -415,7 +454,9 @@ fn read_plain(
 }
 
 /// Where to end a part: after the last line end (preferring a blank line, a paragraph end, in the
-/// last quarter), else after the last space, else at a character boundary.
+/// last quarter), else after the last sentence end in the last quarter (a one-line text: a cut
+/// between two words could split a phrase), else after the last space, else at a character
+/// boundary.
 fn part_cut(buf: &[u8]) -> usize {
     let tail = buf.len() * 3 / 4;
     if let Some(i) = memchr::memmem::rfind(&buf[tail..], b"\n\n") {
@@ -423,6 +464,13 @@ fn part_cut(buf: &[u8]) -> usize {
     }
     if let Some(i) = memchr::memrchr(b'\n', buf) {
         return i + 1;
+    }
+    let sentence_end = [&b". "[..], b"? ", b"! "]
+        .iter()
+        .filter_map(|end| memchr::memmem::rfind(&buf[tail..], end))
+        .max();
+    if let Some(i) = sentence_end {
+        return tail + i + 2;
     }
     if let Some(i) = memchr::memrchr(b' ', buf) {
         return i + 1;
@@ -509,6 +557,11 @@ fn read_jsonl(
             continue;
         }
         let rec = line.strip_suffix(b"\r").unwrap_or(&line);
+        // A byte-order mark before the first record (editors on Windows write one).
+        let rec = match number {
+            1 => rec.strip_prefix("\u{feff}".as_bytes()).unwrap_or(rec),
+            _ => rec,
+        };
         if rec.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
@@ -535,10 +588,12 @@ fn read_jsonl(
                 format: Format::Plain,
                 offset: 0,
                 line: 0,
+                column: 0,
                 first: true,
                 last: true,
                 id: id.as_deref(),
                 record: Some((name, number)),
+                value: Some(&value),
             })?,
             Some(_) => sink.error(&rec_name, format!("field {field:?} is not a string")),
             None => sink.error(
@@ -549,13 +604,15 @@ fn read_jsonl(
     }
 }
 
-/// A whole document, for commands that take documents one by one (`restore`).
+/// A whole document, for commands that take documents one by one (`trace`): the parts of a
+/// large file joined again.
 pub struct Doc {
-    #[allow(dead_code)] // for commands that name documents in their output
     pub name: String,
     pub text: String,
-    #[allow(dead_code)] // for commands that strip markup
+    /// Markup to strip before the text is used (offsets then map back through it).
     pub format: Format,
+    /// Byte offset of `text` in the input (3 after a UTF-8 byte-order mark).
+    pub offset: u64,
 }
 
 /// An input that could not be read, with the reason.
@@ -564,7 +621,7 @@ pub struct InputError {
     pub message: String,
 }
 
-/// Read every input, calling `on_doc` per document part and `on_error` per unreadable input.
+/// Read every input, calling `on_doc` per whole document and `on_error` per unreadable input.
 pub fn read_inputs(
     paths: &[PathBuf],
     opts: &InputOptions,
@@ -574,16 +631,32 @@ pub fn read_inputs(
     struct Adapter<D, E> {
         on_doc: D,
         on_error: E,
+        /// The parts read so far of a document not yet complete.
+        pending: Option<Doc>,
     }
     impl<D: FnMut(Doc) -> anyhow::Result<()>, E: FnMut(InputError)> Sink for Adapter<D, E> {
         fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
-            (self.on_doc)(Doc {
-                name: part.name.to_string(),
-                text: part.text.to_string(),
-                format: part.format,
-            })
+            match &mut self.pending {
+                Some(doc) if !part.first && doc.name == part.name => doc.text.push_str(part.text),
+                _ => {
+                    self.pending = Some(Doc {
+                        name: part.name.to_string(),
+                        text: part.text.to_string(),
+                        format: part.format,
+                        offset: part.offset,
+                    })
+                }
+            }
+            if part.last {
+                let doc = self.pending.take().expect("set above");
+                (self.on_doc)(doc)?;
+            }
+            Ok(())
         }
         fn error(&mut self, name: &str, message: String) {
+            if self.pending.as_ref().is_some_and(|d| d.name == name) {
+                self.pending = None;
+            }
             (self.on_error)(InputError {
                 name: name.to_string(),
                 message,
@@ -602,7 +675,15 @@ pub fn read_inputs(
         jsonl_field: opts.jsonl_field.clone().unwrap_or_else(|| "text".into()),
         max_size: None,
     };
-    read_all(paths, &read, &mut Adapter { on_doc, on_error })
+    read_all(
+        paths,
+        &read,
+        &mut Adapter {
+            on_doc,
+            on_error,
+            pending: None,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -641,6 +722,9 @@ mod tests {
         assert_eq!(part_cut("abc é".as_bytes()), 4);
         let s = "aaaé".as_bytes();
         assert_eq!(part_cut(&s[..4]), 3);
+        // One line: after the sentence end in the last quarter, not the last space.
+        let one_line = b"aaaaaaaaaaaaaaaaaaaaaaaa bb. cc dd";
+        assert_eq!(part_cut(one_line), 29);
     }
 
     #[test]
@@ -692,6 +776,7 @@ mod tests {
             "x.txt",
             Box::new(&b"hello \xff world"[..]),
             false,
+            None,
             &mut sink,
         )
         .unwrap();

@@ -109,6 +109,46 @@ fn a_file_read_in_parts_reports_the_same_offsets_and_lines() {
 }
 
 #[test]
+fn a_one_line_file_read_in_parts_keeps_columns_and_phrases() {
+    // No line ends at all: parts are cut inside the line, after a sentence end, so the columns
+    // go on counting from the line's start and no phrase is split between two parts.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.toml"), RULES).unwrap();
+    let mut text = String::new();
+    for i in 0..300 {
+        text.push_str(&format!("Sentence {i} in Zürich is ordinary. "));
+        if i % 7 == 3 {
+            text.push_str("Here counterfeit consciousness appears. ");
+        }
+    }
+    std::fs::write(dir.path().join("line.txt"), &text).unwrap();
+    let args = [
+        "check",
+        "--no-config",
+        "--rules",
+        "rules.toml",
+        "--format",
+        "json",
+        "line.txt",
+    ];
+    let whole = unspin(dir.path(), &args, &[]);
+    let parts = unspin(dir.path(), &args, &[("UNSPIN_PART_BYTES", "500")]);
+    let whole: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+    let parts: serde_json::Value = serde_json::from_slice(&parts.stdout).unwrap();
+    let findings = whole[0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 43);
+    assert_eq!(whole[0]["findings"], parts[0]["findings"]);
+    for f in findings {
+        let s = f["start"].as_u64().unwrap() as usize;
+        assert_eq!(f["line"].as_u64().unwrap(), 1);
+        assert_eq!(
+            f["column"].as_u64().unwrap(),
+            text[..s].chars().count() as u64 + 1
+        );
+    }
+}
+
+#[test]
 fn compressed_jsonl() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("rules.toml"), RULES).unwrap();
@@ -174,6 +214,128 @@ fn max_size_skips_with_a_message() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn max_size_is_measured_on_what_is_read() {
+    // The same document over the limit is skipped whether it comes as a file, compressed or on
+    // stdin; a JSONL file's limit is per record, whatever the file's size.
+    let dir = tempfile::tempdir().unwrap();
+    let big = "word ".repeat(1000);
+    std::fs::write(dir.path().join("a.txt"), &big).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(big.as_bytes()).unwrap();
+    std::fs::write(dir.path().join("a.txt.gz"), gz.finish().unwrap()).unwrap();
+    let mut jsonl = String::new();
+    for i in 0..20 {
+        jsonl.push_str(&format!(
+            "{{\"id\": {i}, \"text\": \"{}\"}}\n",
+            "w ".repeat(200)
+        ));
+    }
+    jsonl.push_str(&format!(
+        "{{\"id\": 99, \"text\": \"{}\"}}\n",
+        "w ".repeat(2000)
+    ));
+    std::fs::write(dir.path().join("r.jsonl"), &jsonl).unwrap();
+    let check = |path: &str| {
+        unspin(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--fast",
+                "--max-size",
+                "1K",
+                "--format",
+                "jsonl",
+                path,
+            ],
+            &[],
+        )
+    };
+    for path in ["a.txt", "a.txt.gz"] {
+        let out = check(path);
+        assert_eq!(out.status.code(), Some(2), "{path}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("over --max-size 1.0 KiB"));
+        assert!(out.stdout.is_empty(), "{path}");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--fast", "--max-size", "1K", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(big.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // 21 records in a 12 KiB file: 20 checked, the one long record skipped.
+    let out = check("r.jsonl");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20);
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("r.jsonl:21: skipped: record longer than 1.0 KiB"));
+}
+
+#[test]
+fn a_jsonl_file_may_start_with_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bom.jsonl"),
+        "\u{feff}{\"text\": \"One.\"}\n{\"text\": \"Two.\"}\n",
+    )
+    .unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "--format",
+            "jsonl",
+            "bom.jsonl",
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+}
+
+#[test]
+fn gitignore_is_honoured_outside_a_git_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir_all(&tree).unwrap();
+    std::fs::write(tree.join(".gitignore"), "ignored.txt\n").unwrap();
+    std::fs::write(tree.join("ignored.txt"), "Hidden text.").unwrap();
+    std::fs::write(tree.join("kept.txt"), "Kept text.").unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "--format",
+            "jsonl",
+            "tree",
+        ],
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.contains("kept.txt"));
 }
 
 #[test]

@@ -268,6 +268,40 @@ fn round_trip_files_jsonl_gz_and_spun_queries() {
         }
     }
     assert!(subs > 0);
+    // The offsets are into the input as given: after a byte-order mark, and in HTML, where the
+    // text is extracted first and the spans map back to the markup.
+    let with_bom = dir.join("bom.txt");
+    std::fs::write(&with_bom, format!("\u{feff}{query}")).unwrap();
+    let html = dir.join("page.html");
+    let escaped = query.replace('&', "&amp;").replace('<', "&lt;");
+    std::fs::write(
+        &html,
+        format!("<html><body><nav>Home</nav><article><p>{escaped}</p></article></body></html>"),
+    )
+    .unwrap();
+    for input in [&with_bom, &html] {
+        let out = Command::new(bin())
+            .args(["trace", "--format", "json", "--index"])
+            .arg(&index)
+            .arg(input)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v[0]["matches"][0]["id"], paths[0].1.as_str(), "{input:?}");
+        let raw = std::fs::read_to_string(input).unwrap();
+        let mut checked = 0;
+        for p in v[0]["matches"][0]["alignment"]["pairs"].as_array().unwrap() {
+            for s in p["substitutions"].as_array().unwrap() {
+                let (a, b) = (
+                    s["query"]["start"].as_u64().unwrap() as usize,
+                    s["query"]["end"].as_u64().unwrap() as usize,
+                );
+                assert_eq!(&raw[a..b], s["query_text"].as_str().unwrap(), "{input:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, subs, "{input:?}");
+    }
     // A text from nowhere finds nothing (exit 0).
     let out = Command::new(bin())
         .args(["trace", "--format", "jsonl", "--index"])

@@ -37,8 +37,10 @@ pub struct Args {
     /// Check this string field of each JSONL record (implies JSONL input) [default: text].
     #[arg(long, value_name = "FIELD")]
     pub jsonl_field: Option<String>,
-    /// Skip inputs larger than this (bytes; K/M/G suffixes). Plain text is streamed and has no
-    /// limit by default; HTML/Markdown are parsed whole and default to 256M.
+    /// Skip documents larger than this (bytes as read, after decompression; K/M/G suffixes):
+    /// a plain-text or markup file, or each record of a JSONL file. Plain text is streamed and
+    /// has no limit by default; HTML/Markdown are parsed whole and JSONL records read whole, both
+    /// 256M by default.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_size: Option<u64>,
     /// Exit 0 even when something is found (errors still exit 2).
@@ -152,7 +154,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
     fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
         let extracted = text::extract(part.text, part.format);
         let report = self.engine.check(&extracted.text);
-        let mut locator = Locator::new(part.text, part.offset, part.line);
+        let mut locator = Locator::new(part.text, part.offset, part.line).with_column(part.column);
         locator.excerpts = self.excerpts;
         let mut located: Vec<Located> = Vec::with_capacity(report.findings.len());
         let mut findings = report.findings;
@@ -239,11 +241,6 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     }
     if !args.engine.fast && !args.no_fast {
         args.engine.fast = cfg.fast.unwrap_or(false);
-    }
-    if let Some(c) = args.engine.min_confidence {
-        if !(0.0..=1.0).contains(&c) {
-            anyhow::bail!("--min-confidence must be between 0 and 1, not {c}");
-        }
     }
     let mut engine = args.engine.build()?;
     engine.options.allow.extend(cfg.allow.iter().cloned());

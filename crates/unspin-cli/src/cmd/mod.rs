@@ -43,6 +43,9 @@ impl EngineArgs {
             ..EngineOptions::default()
         };
         if let Some(c) = self.min_confidence {
+            if !(0.0..=1.0).contains(&c) {
+                anyhow::bail!("--min-confidence must be between 0 and 1, not {c}");
+            }
             options.min_confidence = c;
         }
         // The built-in pack plus every `--rules` file; a file with an error stops the run with

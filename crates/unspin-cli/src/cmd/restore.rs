@@ -1,12 +1,18 @@
 //! `unspin restore`: print the most probable original text, or a word diff of what changes.
+//!
+//! Every input comes out in its own format: plain text as text, HTML and Markdown with their
+//! markup (only the checked text's spans are replaced), a JSONL record as a JSONL record with its
+//! `text` field restored. Several inputs are written one after the other, as `cat` would.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+use unspin::finding::apply;
+use unspin::text::{self, Format};
 use unspin::Finding;
 
 use super::EngineArgs;
-use crate::input::{read_inputs, InputOptions};
+use crate::input::{read_all, Part, ReadOptions, Sink};
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
@@ -15,7 +21,7 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
     /// Print a word diff instead of the restored text: `[-spun-]{+original+}` markers, or
     /// red/green colour when stdout is a terminal.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "index")]
     pub diff: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -52,6 +58,84 @@ pub fn word_diff(text: &str, findings: &[Finding], colour: bool) -> String {
     out
 }
 
+/// Restores each part as it is read: markup keeps its markup (only the spans the checked text maps
+/// to are replaced), a JSONL record is written back as a record with its text field restored.
+struct RestoreSink<'a, W: Write> {
+    engine: &'a unspin::Engine,
+    index: Option<&'a unspin::trace::Index>,
+    diff: bool,
+    colour: bool,
+    field: &'a str,
+    out: W,
+    errors: usize,
+}
+
+impl<W: Write> RestoreSink<'_, W> {
+    /// The restored (or diffed) form of one part's source text.
+    fn restore(&self, source: &str, format: Format) -> anyhow::Result<String> {
+        let extracted = text::extract(source, format);
+        if let Some(ix) = self.index {
+            // With a source index, the aligned source supplies the original words (of the
+            // checked text: markup is not kept). The diff view is refused with --index.
+            return super::trace::restore_with_index(ix, &extracted.text, |t| {
+                self.engine.restore(t).0
+            });
+        }
+        let report = self.engine.check(&extracted.text);
+        let markup = format != Format::Plain;
+        let mut findings: Vec<Finding> = report
+            .findings
+            .into_iter()
+            .map(|mut f| {
+                let span = extracted.to_source(f.start..f.end);
+                (f.start, f.end) = (span.start, span.end);
+                if markup && format == Format::Html {
+                    f.suggestion = escape_html(&f.suggestion);
+                }
+                f
+            })
+            .collect();
+        findings.sort_by_key(|f| (f.start, f.end));
+        Ok(if self.diff {
+            word_diff(source, &findings, self.colour)
+        } else {
+            apply(source, &findings)
+        })
+    }
+}
+
+impl<W: Write> Sink for RestoreSink<'_, W> {
+    fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
+        let restored = self.restore(part.text, part.format)?;
+        match part.value {
+            Some(record) => {
+                let mut record = record.clone();
+                record[self.field] = serde_json::Value::String(restored);
+                serde_json::to_writer(&mut self.out, &record)?;
+                self.out.write_all(b"\n")?;
+            }
+            None => self.out.write_all(restored.as_bytes())?,
+        }
+        Ok(())
+    }
+
+    fn error(&mut self, name: &str, message: String) {
+        self.errors += 1;
+        eprintln!("unspin: {name}: {message}");
+    }
+
+    fn skipped(&mut self, name: &str, message: String) {
+        eprintln!("unspin: {name}: {message}");
+    }
+}
+
+/// Escape a suggestion written into HTML source.
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let engine = args.engine.build()?;
     let index = args
@@ -61,36 +145,20 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .transpose()?;
     let stdout = std::io::stdout();
     let colour = stdout.is_terminal();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut errors = 0;
-    read_inputs(
-        &args.paths,
-        &InputOptions::default(),
-        |doc| {
-            if let Some(ix) = &index {
-                // With a source index, the aligned source supplies the original words; the diff
-                // view is for the engine's own findings.
-                let restored =
-                    super::trace::restore_with_index(ix, &doc.text, |t| engine.restore(t).0)?;
-                out.write_all(restored.as_bytes())?;
-                return Ok(());
-            }
-            let (restored, report) = engine.restore(&doc.text);
-            if args.diff {
-                out.write_all(word_diff(&doc.text, &report.findings, colour).as_bytes())?;
-            } else {
-                out.write_all(restored.as_bytes())?;
-            }
-            Ok(())
-        },
-        |err| {
-            errors += 1;
-            eprintln!("unspin: {}: {}", err.name, err.message);
-        },
-    )?;
-    out.flush()?;
-    if errors > 0 {
-        anyhow::bail!("{errors} input(s) could not be restored");
+    let read = ReadOptions::default();
+    let mut sink = RestoreSink {
+        engine: &engine,
+        index: index.as_ref(),
+        diff: args.diff,
+        colour,
+        field: &read.jsonl_field,
+        out: std::io::BufWriter::new(stdout.lock()),
+        errors: 0,
+    };
+    read_all(&args.paths, &read, &mut sink)?;
+    sink.out.flush()?;
+    if sink.errors > 0 {
+        anyhow::bail!("{} input(s) could not be restored", sink.errors);
     }
     // Restoring succeeded whether or not anything changed: exit 0 keeps `restore > file` simple.
     Ok(Outcome::Clean)

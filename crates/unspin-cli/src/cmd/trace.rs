@@ -52,37 +52,46 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut any = false;
     let mut errors = 0;
     let mut json_docs = Vec::new();
-    let mut failure: Option<anyhow::Error> = None;
     read_inputs(
         &args.paths,
         &InputOptions::default(),
         |doc| {
-            let matches = trace(&index, &doc.text, &opts)?;
+            // Markup is stripped as `check` strips it; offsets are then mapped back to the input.
+            let extracted = unspin::text::extract(&doc.text, doc.format);
+            let mut matches = trace(&index, &extracted.text, &opts)?;
             any |= !matches.is_empty();
-            match args.format {
-                Format::Jsonl => {
-                    let v = serde_json::json!({"path": doc.name, "matches": matches});
-                    serde_json::to_writer(&mut out, &v)?;
-                    out.write_all(b"\n")?;
-                }
-                Format::Json => {
-                    let ms: Vec<serde_json::Value> = matches
-                        .iter()
-                        .map(|m| {
-                            serde_json::json!({
-                                "id": m.id, "score": m.score, "coverage": m.coverage,
-                                "alignment": m.alignment,
-                            })
+            if args.format == Format::Human {
+                return human(
+                    &mut out,
+                    &index,
+                    &doc.name,
+                    &extracted.text,
+                    &matches,
+                    colour,
+                );
+            }
+            for m in &mut matches {
+                to_input_offsets(&mut m.alignment, |span| {
+                    let s = extracted.to_source(span);
+                    let base = doc.offset as usize;
+                    (base + s.start)..(base + s.end)
+                });
+            }
+            if args.format == Format::Jsonl {
+                let v = serde_json::json!({"path": doc.name, "matches": matches});
+                serde_json::to_writer(&mut out, &v)?;
+                out.write_all(b"\n")?;
+            } else {
+                let ms: Vec<serde_json::Value> = matches
+                    .iter()
+                    .map(|m| {
+                        serde_json::json!({
+                            "id": m.id, "score": m.score, "coverage": m.coverage,
+                            "alignment": m.alignment,
                         })
-                        .collect();
-                    json_docs.push(serde_json::json!({"path": doc.name, "matches": ms}));
-                }
-                Format::Human => {
-                    if let Err(e) = human(&mut out, &index, &doc.name, &doc.text, &matches, colour)
-                    {
-                        failure = Some(e);
-                    }
-                }
+                    })
+                    .collect();
+                json_docs.push(serde_json::json!({"path": doc.name, "matches": ms}));
             }
             Ok(())
         },
@@ -91,9 +100,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             eprintln!("unspin: {}: {}", err.name, err.message);
         },
     )?;
-    if let Some(e) = failure {
-        return Err(e);
-    }
     if args.format == Format::Json {
         serde_json::to_writer_pretty(&mut out, &json_docs)?;
         out.write_all(b"\n")?;
@@ -103,6 +109,23 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         anyhow::bail!("{errors} input(s) could not be traced");
     }
     Ok(if any { Outcome::Found } else { Outcome::Clean })
+}
+
+/// Map the query side of an alignment (offsets into the checked text) to offsets into the input.
+fn to_input_offsets(
+    alignment: &mut unspin::trace::Alignment,
+    map: impl Fn(std::ops::Range<usize>) -> std::ops::Range<usize>,
+) {
+    let remap = |span: &mut unspin::trace::Span| {
+        let r = map(span.start..span.end);
+        (span.start, span.end) = (r.start, r.end);
+    };
+    for pair in &mut alignment.pairs {
+        remap(&mut pair.query);
+        for sub in &mut pair.substitutions {
+            remap(&mut sub.query);
+        }
+    }
 }
 
 fn human(

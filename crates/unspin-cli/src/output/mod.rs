@@ -158,6 +158,8 @@ pub struct Locator<'a> {
     /// Byte offset of `text` in the document and lines before it.
     base_offset: u64,
     base_line: u64,
+    /// Characters of the document's line that lie before `text` (a part cut inside a line).
+    base_column: u64,
     pos: usize,
     line: u64,
     line_start: usize,
@@ -181,6 +183,7 @@ impl<'a> Locator<'a> {
             text,
             base_offset,
             base_line,
+            base_column: 0,
             pos: 0,
             line: 0,
             line_start: 0,
@@ -191,6 +194,12 @@ impl<'a> Locator<'a> {
             line_end: 0,
             excerpts: true,
         }
+    }
+
+    /// The part starts `chars` characters into a line of the document.
+    pub fn with_column(mut self, chars: u64) -> Self {
+        self.base_column = chars;
+        self
     }
 
     fn advance(&mut self, to: usize) -> (u64, usize) {
@@ -218,7 +227,8 @@ impl<'a> Locator<'a> {
         }
         self.column_chars += self.text[self.column_at..at].chars().count() as u64;
         self.column_at = at;
-        self.column_chars + 1
+        let before_text = if line_start == 0 { self.base_column } else { 0 };
+        before_text + self.column_chars + 1
     }
 
     /// The end of the line holding byte `at` (its newline's offset, or the text's length).
