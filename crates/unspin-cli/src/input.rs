@@ -379,15 +379,16 @@ fn read_plain(
         // Fill up to the part size (or EOF). `read_to_end` grows the buffer as data comes, so a
         // small file costs a small buffer.
         let want = part_bytes().saturating_sub(buf.len()) as u64;
-        let before = buf.len();
         let eof = match (&mut reader).take(want).read_to_end(&mut buf) {
             Ok(n) => (n as u64) < want,
             Err(e) => {
+                // `read_to_end` keeps what it read before the error: name the byte it stopped at
+                // (of the decompressed text, for a compressed file).
                 sink.error(
                     name,
                     format!(
                         "read error near byte {}: {}",
-                        offset + before as u64,
+                        offset + buf.len() as u64,
                         io_message(&e)
                     ),
                 );

@@ -100,6 +100,8 @@ pub struct ScanSummary {
     /// Counts of the shards skipped, from their markers.
     pub resumed: ShardStats,
     pub elapsed: Duration,
+    /// Files under the input directories that are not shards, so not read.
+    pub not_shards: Vec<PathBuf>,
 }
 
 impl ScanSummary {
@@ -117,7 +119,8 @@ impl ScanSummary {
 /// or an input path that does not exist stop the run.
 pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary> {
     let started = Instant::now();
-    let shards = format::expand_inputs(&config.inputs)?;
+    let format::Inputs { shards, not_shards } =
+        format::expand_inputs(&config.inputs, &config.output)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()?;
@@ -139,6 +142,7 @@ pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary>
     };
     let mut summary = ScanSummary {
         shards: shards.len(),
+        not_shards,
         ..Default::default()
     };
     let mut todo = Vec::new();

@@ -105,28 +105,41 @@ pub fn open_decompressed(
     })
 }
 
+/// The shards to scan, and the files met in the input directories that are not shards.
+pub struct Inputs {
+    pub shards: Vec<(PathBuf, ShardKind, String)>,
+    /// Files under an input directory that are not recognised shards (reported, not read).
+    pub not_shards: Vec<PathBuf>,
+}
+
 /// Expand the inputs: files are taken as they are (an unrecognised one is an error, named);
-/// directories are walked recursively and their recognised shards taken in sorted order.
-/// Each shard gets a name for its outputs: the stem, prefixed by its directory relative to the
-/// input directory, so shards of one tree keep their layout.
-pub fn expand_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, ShardKind, String)>> {
+/// directories are walked recursively and their recognised shards taken in sorted order, except
+/// under `exclude` (the scan's own output directory, which may lie inside an input directory:
+/// its markers and outputs are not inputs). Each shard gets a name for its outputs: the stem,
+/// prefixed by its directory relative to the input directory, so shards of one tree keep their
+/// layout.
+pub fn expand_inputs(inputs: &[PathBuf], exclude: &Path) -> anyhow::Result<Inputs> {
+    let exclude = std::fs::canonicalize(exclude).ok();
     let mut shards = Vec::new();
+    let mut not_shards = Vec::new();
     for input in inputs {
         let meta =
             std::fs::metadata(input).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(input, &mut found)?;
+            walk(input, exclude.as_deref(), &mut found)?;
             found.sort();
             for path in found {
-                if let Some(kind) = detect(&path) {
-                    let rel = path.strip_prefix(input).unwrap_or(&path);
-                    let name = match rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-                        Some(dir) => format!("{}/{}", dir.to_string_lossy(), kind.stem),
-                        None => kind.stem.clone(),
-                    };
-                    shards.push((path, kind, name));
-                }
+                let Some(kind) = detect(&path) else {
+                    not_shards.push(path);
+                    continue;
+                };
+                let rel = path.strip_prefix(input).unwrap_or(&path);
+                let name = match rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    Some(dir) => format!("{}/{}", dir.to_string_lossy(), kind.stem),
+                    None => kind.stem.clone(),
+                };
+                shards.push((path, kind, name));
             }
         } else {
             let kind = detect(input).ok_or_else(|| {
@@ -149,15 +162,18 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, ShardKi
             );
         }
     }
-    Ok(shards)
+    Ok(Inputs { shards, not_shards })
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+fn walk(dir: &Path, exclude: Option<&Path>, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))? {
         let entry = entry.map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            walk(&path, out)?;
+            if exclude.is_some() && std::fs::canonicalize(&path).ok().as_deref() == exclude {
+                continue;
+            }
+            walk(&path, exclude, out)?;
         } else {
             out.push(path);
         }

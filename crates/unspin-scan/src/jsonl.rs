@@ -53,6 +53,8 @@ impl JsonlReader {
     fn parse(&self, index: u64, offset: u64) -> Item {
         let bytes = trim_newline(&self.line);
         let text = match std::str::from_utf8(bytes) {
+            // A byte-order mark before the first record (editors on Windows write one).
+            Ok(t) if offset == 0 => t.strip_prefix('\u{feff}').unwrap_or(t),
             Ok(t) => t,
             Err(e) => {
                 return self.error(

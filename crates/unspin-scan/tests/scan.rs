@@ -452,3 +452,22 @@ fn parquet_string_columns_are_read() {
     assert_eq!(rows[1]["id"], "c");
     assert_eq!(rows[1]["attributes"]["unspin__spin__doc"][0][1], 5);
 }
+
+#[test]
+fn an_output_inside_the_input_is_not_read_back_and_other_files_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(input.join("a.jsonl"), jsonl_docs("a", 5)).unwrap();
+    fs::write(input.join("notes.txt"), "not a shard").unwrap();
+    let config = ScanConfig::new(vec![input.clone()], input.join("out"));
+    let first = scan(&config, &engine()).unwrap();
+    assert_eq!(first.shards, 1);
+    assert_eq!(first.not_shards, vec![input.join("notes.txt")]);
+    // The second run finds its own outputs (attributes/*.jsonl.gz, done/*.json) under the input
+    // and must not take them for shards.
+    let second = scan(&config, &engine()).unwrap();
+    assert_eq!(second.shards, 1);
+    assert_eq!(second.shards_resumed, 1);
+    assert!(!input.join("out/attributes/out").exists());
+}

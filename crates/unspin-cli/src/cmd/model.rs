@@ -192,7 +192,7 @@ struct ImportCountsArgs {
 
 #[derive(clap::Args, Debug)]
 struct InfoArgs {
-    /// The model file.
+    /// The model file, or `default` for the embedded model.
     file: PathBuf,
     /// Print the header as JSON.
     #[arg(long)]
@@ -322,12 +322,17 @@ fn summary(path: &Path, h: &lm::Header) -> String {
 
 fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let model = Model::open_with(
-        &a.file,
-        lm::OpenOptions {
-            verify: lm::Verify::Never,
-        },
-    )?;
+    let embedded = a.file.as_os_str() == super::EMBEDDED_MODEL_NAME;
+    let model = if embedded {
+        lm::try_default_model()?
+    } else {
+        std::sync::Arc::new(Model::open_with(
+            &a.file,
+            lm::OpenOptions {
+                verify: lm::Verify::Never,
+            },
+        )?)
+    };
     let opened = started.elapsed();
     model.verify()?;
     let h = model.header();
@@ -335,7 +340,11 @@ fn info(a: InfoArgs) -> anyhow::Result<Outcome> {
         println!("{}", serde_json::to_string_pretty(h)?);
         return Ok(Outcome::Clean);
     }
-    let size = std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0);
+    let size = if embedded {
+        lm::DEFAULT_MODEL_BYTES.len() as u64
+    } else {
+        std::fs::metadata(&a.file).map(|m| m.len()).unwrap_or(0)
+    };
     println!("file:          {}", a.file.display());
     println!("size:          {size} bytes");
     println!(

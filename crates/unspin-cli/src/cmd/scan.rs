@@ -23,8 +23,10 @@ pub struct Args {
     /// Field (JSONL) or column (Parquet) holding the text.
     #[arg(long, default_value = "text", value_name = "NAME")]
     pub text_field: String,
-    /// Scoring threads (default: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Scoring threads (default: one per core; at most 1024).
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::TypedValueParser::map(
+              clap::value_parser!(u16).range(0..=1024), usize::from))]
     pub threads: usize,
     /// Also write each document with its restored text to documents/.
     #[arg(long)]
@@ -91,6 +93,13 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
             "MISMATCH"
         }
     ));
+    if let Some(first) = s.not_shards.first() {
+        out.push_str(&format!(
+            "  {} file(s) under the input directories are not shards (.jsonl[.gz|.zst], .parquet, .warc[.gz]) and were not read, e.g. {}\n",
+            s.not_shards.len(),
+            first.display()
+        ));
+    }
     if c.skipped_non_documents > 0 {
         out.push_str(&format!(
             "  {} WARC record(s) were not HTML documents and were skipped\n",

@@ -276,6 +276,18 @@ where
         }
         writer.push(order, &key[1..], count)
     })?;
+    if total_words == 0 {
+        // An empty, binary or wholly malformed corpus: a model of nothing would load fine and
+        // answer every question with its unknown-word floor.
+        let mut why = format!(
+            "the corpus gave no words to count ({} records or lines read, {} skipped)",
+            stats.records, stats.skipped.count
+        );
+        if let Some(example) = stats.skipped.examples.first() {
+            why.push_str(&format!("; first skipped: {example}"));
+        }
+        return Err(Error::Invalid(why));
+    }
     template.total_words = total_words;
     progress.phase("writing", None);
     let (write_table, hash_table_skipped) = hash_table_choice(options, writer.counts());
@@ -644,6 +656,38 @@ mod tests {
 
     /// `auto` writes the table for models of over 2 M bigrams when it fits in the memory
     /// budget, and says why not when it does not.
+    #[test]
+    fn a_corpus_without_words_is_an_error_not_an_empty_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.txt");
+        std::fs::write(&empty, "").unwrap();
+        let binary = dir.path().join("a.out");
+        std::fs::write(&binary, b"\x7fELF\x02\x01\x00\x00garbage\x00\x00\nmore\x00").unwrap();
+        let malformed = dir.path().join("bad.jsonl");
+        std::fs::write(&malformed, "{not json\n{\"body\": \"x\"}\n").unwrap();
+        for input in [&empty, &binary, &malformed] {
+            let out = dir.path().join("m.lm");
+            let err = build_model(
+                std::slice::from_ref(input),
+                &out,
+                &BuildOptions::default(),
+                &NoProgress,
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(err.contains("no words to count"), "{input:?}: {err}");
+            assert!(!out.exists(), "{input:?}");
+        }
+        // A byte-order mark is not a word, and the text after it is counted.
+        let bom = dir.path().join("bom.txt");
+        std::fs::write(&bom, "\u{feff}hello world\n").unwrap();
+        let out = dir.path().join("bom.lm");
+        let report = build_model(&[bom], &out, &BuildOptions::default(), &NoProgress).unwrap();
+        assert_eq!(report.corpus.skipped.count, 0);
+        let model = crate::lm::Model::open(&out).unwrap();
+        assert_eq!(crate::lm::LanguageModel::count(&model, &["hello"]), 1);
+    }
+
     #[test]
     fn the_hash_table_is_chosen_by_size_and_memory() {
         let options = |hash_table, memory_bytes| BuildOptions {

@@ -156,6 +156,18 @@ pub fn read_corpus(
         line_no += 1;
         let body = line.strip_suffix(b"\n").unwrap_or(&line);
         let body = body.strip_suffix(b"\r").unwrap_or(body);
+        // A byte-order mark before the first line (editors on Windows write one).
+        let body = match line_no {
+            1 => body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body),
+            _ => body,
+        };
+        if memchr::memchr(0, body).is_some() {
+            // NUL bytes are binary data (an executable, an image), not text to count.
+            stats
+                .skipped
+                .add(path, line_no, "binary data (NUL bytes), not text");
+            continue;
+        }
         match format {
             CorpusFormat::Plain => match std::str::from_utf8(body) {
                 Ok(s) => {

@@ -29,7 +29,9 @@ pub use build::{
 };
 pub use format::{Header, ModelKind, Source};
 pub use import::{import_arpa, import_counts};
-pub use model::{default_model, try_default_model, Model, OpenOptions, Verify};
+pub use model::{
+    default_model, try_default_model, Model, OpenOptions, Verify, DEFAULT_MODEL_BYTES,
+};
 
 /// Sentence-start marker (as in ARPA files).
 pub const BOS: &str = "<s>";
