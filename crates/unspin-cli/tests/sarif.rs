@@ -32,7 +32,7 @@ fn sarif_output_validates_against_the_schema() {
     .unwrap();
     std::fs::write(
         dir.path().join("r.jsonl"),
-        "{\"id\":\"r1\",\"text\":\"counterfeit consciousness\"}\n",
+        "{\"id\":\"r1\",\"text\":\"counterfeit consciousness\"}\n{bad\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe").unwrap();
@@ -85,10 +85,18 @@ fn sarif_output_validates_against_the_schema() {
     let notes = run["invocations"][0]["toolExecutionNotifications"]
         .as_array()
         .unwrap();
-    assert!(notes[0]["message"]["text"]
-        .as_str()
-        .unwrap()
-        .contains("bad.txt: invalid UTF-8 at byte 0"));
+    let note = |needle: &str| {
+        notes
+            .iter()
+            .find(|n| n["message"]["text"].as_str().unwrap().contains(needle))
+            .unwrap_or_else(|| panic!("no notification with {needle:?}: {notes:#?}"))
+    };
+    let bad = &note("bad.txt: invalid UTF-8 at byte 0")["locations"][0]["physicalLocation"];
+    assert_eq!(bad["artifactLocation"]["uri"], "bad.txt");
+    // A bad JSONL record points at its file and line, not at a file named `r.jsonl:2`.
+    let record = &note("r.jsonl:2: malformed JSONL record")["locations"][0]["physicalLocation"];
+    assert_eq!(record["artifactLocation"]["uri"], "r.jsonl");
+    assert_eq!(record["region"]["startLine"], 2);
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
 }
 

@@ -23,6 +23,15 @@ pub struct Sarif {
 }
 
 /// A path as a relative URI reference: `/` separators, reserved characters percent-encoded.
+/// A JSONL record's name, `file:line`, split into the file and its line, when that file exists
+/// and the whole name is not itself a file.
+fn record_of(name: &str) -> Option<(&str, u64)> {
+    let (file, line) = name.rsplit_once(':')?;
+    let line: u64 = line.parse().ok()?;
+    let is_file = |p: &str| std::path::Path::new(p).is_file();
+    (is_file(file) && !is_file(name)).then_some((file, line))
+}
+
 fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let mut out = String::with_capacity(path.len());
@@ -134,10 +143,17 @@ impl Writer for Sarif {
             .errors
             .iter()
             .map(|(name, message)| {
+                let location = match record_of(name) {
+                    Some((file, line)) => json!({
+                        "artifactLocation": { "uri": uri(file) },
+                        "region": { "startLine": line },
+                    }),
+                    None => json!({ "artifactLocation": { "uri": uri(name) } }),
+                };
                 json!({
                     "level": "error",
                     "message": { "text": format!("{name}: {message}") },
-                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(name) } } }],
+                    "locations": [{ "physicalLocation": location }],
                 })
             })
             .collect();
