@@ -92,6 +92,7 @@ impl Engine {
         }
         let ignored = IgnoredLines::of(text);
         let mut kept = self.filter(&ignored, min_confidence, resolve_overlaps(findings));
+        drop_lone_patterns(text, &tokens, &mut kept);
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
@@ -118,7 +119,8 @@ impl Engine {
                 (score, verdict) = score_text(text, &tokens, &kept);
             }
         }
-        let findings = kept;
+        let mut findings = kept;
+        agree_articles(text, &tokens, &mut findings);
         Report {
             score,
             verdict,
@@ -154,6 +156,90 @@ impl Engine {
             .filter(|f| !allow.iter().any(|a| *a == crate::token::normalize(&f.text)))
             .filter(|f| !ignored.covers(f.start, f.end))
             .collect()
+    }
+}
+
+/// Spinner patterns ("has actually" → "has", "will certainly" → "will", "any kind of" → "any")
+/// are habits: a spinner pads every auxiliary it meets, so a spun text holds them again and again
+/// (seed001: dozens). A writer uses one now and then, and one such phrase reads to the language
+/// model exactly like padding. So a pattern finding stands only with another beside it in the
+/// document, or in a document the other findings already make spun.
+const MIN_PATTERN_FINDINGS: usize = 2;
+
+fn drop_lone_patterns(text: &str, tokens: &[crate::token::Token], kept: &mut Vec<Finding>) {
+    let is_pattern = |f: &Finding| crate::channel::is_pattern(&f.text, &f.suggestion);
+    let patterns = kept.iter().filter(|f| is_pattern(f)).count();
+    if patterns == 0 || patterns >= MIN_PATTERN_FINDINGS {
+        return;
+    }
+    let others: Vec<Finding> = kept.iter().filter(|f| !is_pattern(f)).cloned().collect();
+    if score_text(text, tokens, &others).0 < SPUN_AT {
+        *kept = others;
+    }
+}
+
+/// The indefinite article a word takes, by its spelling: "an" before a vowel sound. Spelling
+/// misleads for a few words ("a unique", "an hour"); those are handled by the common prefixes.
+fn indefinite_article(word: &str) -> &'static str {
+    let w = word.to_lowercase();
+    const A_BEFORE: [&str; 8] = ["uni", "use", "usu", "uti", "ure", "eu", "one", "once"];
+    const AN_BEFORE: [&str; 4] = ["hour", "honest", "honor", "heir"];
+    if AN_BEFORE.iter().any(|p| w.starts_with(p)) {
+        return "an";
+    }
+    if A_BEFORE.iter().any(|p| w.starts_with(p)) {
+        return "a";
+    }
+    match w.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+/// A replacement after "a"/"an" may need the other article ("an irregular woodland" → "a random
+/// forest": the spinner fixed the article, so restoring the words alone leaves "an random"). Where
+/// the written article agrees with the written word (so the rule above reads this text right) and
+/// disagrees with the suggestion, the finding takes the article in.
+fn agree_articles(text: &str, tokens: &[crate::token::Token], findings: &mut [Finding]) {
+    // Findings do not overlap (`resolve_overlaps`), so sorted by start their ends increase too:
+    // the one finding that could cover an article is the last to start before it ends.
+    let mut covered: Vec<(usize, usize)> = findings.iter().map(|f| (f.start, f.end)).collect();
+    covered.sort_unstable();
+    let is_covered = |start: usize, end: usize| {
+        let before_end = covered.partition_point(|&(s, _)| s < end);
+        before_end > 0 && covered[before_end - 1].1 > start
+    };
+    for f in findings.iter_mut() {
+        let Ok(i) = tokens.binary_search_by_key(&f.start, |t| t.start) else {
+            continue;
+        };
+        let Some(article) = i.checked_sub(1).map(|j| &tokens[j]) else {
+            continue;
+        };
+        let written_article = article.text(text);
+        let between = &text[article.end..f.start];
+        if !matches!(written_article.to_lowercase().as_str(), "a" | "an")
+            || between.is_empty()
+            || !between.chars().all(char::is_whitespace)
+            || is_covered(article.start, article.end)
+        {
+            continue;
+        }
+        let first = |s: &str| s.split_whitespace().next().unwrap_or("").to_string();
+        let (written_word, suggested_word) = (first(&f.text), first(&f.suggestion));
+        if suggested_word.is_empty()
+            || indefinite_article(&written_word) != written_article.to_lowercase()
+        {
+            continue;
+        }
+        let wanted = indefinite_article(&suggested_word);
+        if wanted == written_article.to_lowercase() {
+            continue;
+        }
+        let wanted = crate::token::match_case(written_article, wanted);
+        f.suggestion = format!("{wanted}{between}{}", f.suggestion);
+        f.start = article.start;
+        f.text = text[f.start..f.end].to_string();
     }
 }
 
@@ -227,7 +313,13 @@ fn propose_original(
     };
     let runner_up = scored.get(1).map_or(f64::NEG_INFINITY, |s| s.0);
     if best - runner_up >= crate::decode::propose::CLEAR_MARGIN {
-        f.suggestion = crate::token::match_case(&f.text, reading);
+        // The reading is normalized words joined by spaces: a possessive or contraction joins its
+        // word again ("alzheimer 's disease" → "alzheimer's disease"), in the writer's apostrophe.
+        let mut reading = reading.replace(" '", "'");
+        if f.text.contains('\u{2019}') {
+            reading = reading.replace('\'', "\u{2019}");
+        }
+        f.suggestion = crate::token::match_case(&f.text, &reading);
         f.message.push_str(&format!(
             "; the language model proposes \u{201c}{reading}\u{201d}"
         ));
@@ -328,6 +420,95 @@ mod tests {
         );
         let r = e.check(text);
         assert_eq!(r.findings[0].suggestion, "profound learning");
+    }
+
+    /// A proposal spelled from normalized words keeps the possessive on its word, in the
+    /// writer's apostrophe.
+    #[test]
+    fn a_proposal_keeps_the_possessive_on_its_word() {
+        let mut b = crate::rules::RuleSetBuilder::new();
+        b.add_pps_csv(
+            "t.csv",
+            "tortured_phrase,expected_phrase,num_papers\n\"Alzheimer's illness\",???,3",
+        )
+        .unwrap();
+        let m = CountsModel::from_lines(
+            3,
+            &[
+                (40, "patients with alzheimer 's disease were studied"),
+                (30, "the illness was long and the disease was rare"),
+            ],
+        );
+        let e = Engine::new(
+            b.build().unwrap(),
+            Some(Decoder::new(Arc::new(m))),
+            EngineOptions::default(),
+        );
+        for (text, want) in [
+            ("Studies of Alzheimer's illness.", "Alzheimer's disease"),
+            (
+                "Studies of Alzheimer\u{2019}s illness.",
+                "Alzheimer\u{2019}s disease",
+            ),
+        ] {
+            let r = e.check(text);
+            assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+            assert_eq!(r.findings[0].suggestion, want);
+        }
+    }
+
+    #[test]
+    fn a_replacement_after_an_article_takes_the_article_it_needs() {
+        assert_eq!(indefinite_article("random"), "a");
+        assert_eq!(indefinite_article("irregular"), "an");
+        assert_eq!(indefinite_article("unique"), "a");
+        assert_eq!(indefinite_article("hour"), "an");
+        let mut b = crate::rules::RuleSetBuilder::new();
+        b.add_pps_csv(
+            "t.csv",
+            "tortured_phrase,expected_phrase,num_papers\n\
+             \"irregular woodland\",\"random forest\",3\n\
+             \"profound learning\",\"deep learning\",3",
+        )
+        .unwrap();
+        let e = Engine::new(b.build().unwrap(), None, EngineOptions::default());
+        let restored = |text: &str| e.restore(text).0;
+        assert_eq!(
+            restored("We fit an irregular woodland. An irregular woodland won."),
+            "We fit a random forest. A random forest won."
+        );
+        // The article already fits the suggestion: left alone.
+        assert_eq!(
+            restored("It is a profound learning model."),
+            "It is a deep learning model."
+        );
+        // Not an article before the span: nothing to agree.
+        assert_eq!(
+            restored("Two irregular woodland models."),
+            "Two random forest models."
+        );
+    }
+
+    /// One spinner pattern alone in an ordinary text is a writer's phrase; two are a habit.
+    #[test]
+    fn a_lone_pattern_finding_needs_another_beside_it() {
+        let e = Engine::new(
+            crate::rules::RuleSetBuilder::new().build().unwrap(),
+            Some(Decoder::new(crate::lm::default_model())),
+            EngineOptions::default(),
+        );
+        let patterns = |r: &Report| {
+            r.findings
+                .iter()
+                .filter(|f| crate::channel::is_pattern(&f.text, &f.suggestion))
+                .count()
+        };
+        let one = "The committee has actually approved the budget for the new school \
+                   building, and the work starts in the spring.";
+        assert_eq!(patterns(&e.check(one)), 0);
+        let two = "The committee has actually approved the budget for the new school \
+                   building. The builders have actually started the work in the spring.";
+        assert_eq!(patterns(&e.check(two)), 2);
     }
 
     #[test]

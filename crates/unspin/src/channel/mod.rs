@@ -7,8 +7,10 @@
 //! - through its lemma, re-inflected (`pressures` → `pressure` → `force` → `forces`);
 //! - from a small table of [`PATTERNS`]: insertions spinners make everywhere ("has actually",
 //!   "as well as", "any type of"). These are general knowledge about spinners, not copies of an
-//!   evaluation text, and they never fire by themselves: the decoder still needs the language
-//!   model and the document's evidence to prefer the pattern's original.
+//!   evaluation text. The decoder still needs the language model and the document's evidence to
+//!   prefer the pattern's original, and since one such phrase reads to the model like padding
+//!   whoever wrote it, the engine keeps a pattern finding only beside another or in a document
+//!   already judged spun (`engine::drop_lone_patterns`).
 //!
 //! The channel proposes; it does not judge. How plausible an edge is (Moby's loose associates
 //! versus WordNet synonyms, the number of heads listing a term) becomes features of the
@@ -66,6 +68,19 @@ pub const PATTERNS: &[(&str, &str)] = &[
     ("looked for to", "sought to"),
     ("mosting likely to", "going to"),
 ];
+
+/// Whether `written` → `original` is one of [`PATTERNS`] (compared normalized, whitespace
+/// collapsed, so "Has  actually" → "Has" is one).
+pub fn is_pattern(written: &str, original: &str) -> bool {
+    let norm = |s: &str| {
+        crate::token::normalize(s)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (w, o) = (norm(written), norm(original));
+    PATTERNS.iter().any(|(pw, po)| *pw == w && *po == o)
+}
 
 /// Words a spinner leaves alone when they stand by themselves; windows made only of them are not
 /// looked up (they appear in multi-word patterns, which are looked up whole).
