@@ -153,7 +153,8 @@ impl<W: Write> CheckSink<'_, W> {
 impl<W: Write> Sink for CheckSink<'_, W> {
     fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
         let extracted = text::extract(part.text, part.format);
-        let report = self.engine.check(&extracted.text);
+        let mut report = self.engine.check(&extracted.text);
+        extracted.drop_findings_in_code(&mut report.findings);
         let mut locator = Locator::new(part.text, part.offset, part.line).with_column(part.column);
         locator.excerpts = self.excerpts;
         let mut located: Vec<Located> = Vec::with_capacity(report.findings.len());

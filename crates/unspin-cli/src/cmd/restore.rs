@@ -81,7 +81,8 @@ impl<W: Write> RestoreSink<'_, W> {
                 self.engine.restore(t).0
             });
         }
-        let report = self.engine.check(&extracted.text);
+        let mut report = self.engine.check(&extracted.text);
+        extracted.drop_findings_in_code(&mut report.findings);
         let markup = format != Format::Plain;
         let mut findings: Vec<Finding> = report
             .findings

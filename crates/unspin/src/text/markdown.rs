@@ -3,7 +3,8 @@
 //!
 //! Kept: the text of paragraphs, headings, list items, block quotes, table cells, emphasis, and
 //! link text. Skipped: code blocks, images (their alt text), raw HTML, front matter, link URLs.
-//! Inline code is kept as written (it reads as part of the sentence). HTML comments that carry an
+//! Inline code is kept as written (it reads as part of the sentence), and its ranges are returned
+//! so that nothing inside it is reported or rewritten (`extract_with_code`). HTML comments that carry an
 //! `unspin:` suppression marker are kept, so `<!-- unspin: ignore -->` works in Markdown.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -13,6 +14,14 @@ use super::SUPPRESSION_PREFIX;
 
 /// Extract the prose of a Markdown document.
 pub fn extract(src: &str) -> (String, OffsetMap) {
+    let (text, map, _) = extract_with_code(src);
+    (text, map)
+}
+
+/// [`extract`], with the ranges of the prose that are inline code: kept for the sentence's sake,
+/// but code, so nothing in them is to be reported or rewritten.
+pub fn extract_with_code(src: &str) -> (String, OffsetMap, Vec<std::ops::Range<usize>>) {
+    let mut code = Vec::new();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -38,7 +47,9 @@ pub fn extract(src: &str) -> (String, OffsetMap) {
                 let raw = &src[range.clone()];
                 let inner = raw.trim_matches('`');
                 let lead = raw.len() - raw.trim_start_matches('`').len();
+                let at = out.text().len();
                 out.push_verbatim(inner, range.start + lead);
+                code.push(at..out.text().len());
             }
             Event::Html(h) | Event::InlineHtml(h) if h.contains(SUPPRESSION_PREFIX) => {
                 out.push_mapped(&format!(" {} ", h.trim()), range);
@@ -70,7 +81,11 @@ pub fn extract(src: &str) -> (String, OffsetMap) {
             _ => {}
         }
     }
-    out.finish()
+    let (text, map) = out.finish();
+    for r in &mut code {
+        r.end = r.end.min(text.len());
+    }
+    (text, map, code)
 }
 
 /// A text event: verbatim when the source holds exactly it, otherwise (an entity, an escape) a

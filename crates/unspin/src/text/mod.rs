@@ -72,12 +72,26 @@ impl Format {
 pub struct Extracted<'a> {
     pub text: Cow<'a, str>,
     pub map: OffsetMap,
+    /// Ranges of `text` that are code kept for the sentence's sake (Markdown inline code), in
+    /// order: read as context, never reported or rewritten.
+    pub code: Vec<std::ops::Range<usize>>,
 }
 
 impl Extracted<'_> {
     /// Map a span of [`Extracted::text`] to the source.
     pub fn to_source(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
         self.map.to_source(span)
+    }
+
+    /// Drop the findings that touch code.
+    pub fn drop_findings_in_code(&self, findings: &mut Vec<crate::Finding>) {
+        if self.code.is_empty() {
+            return;
+        }
+        findings.retain(|f| {
+            let after = self.code.partition_point(|r| r.end <= f.start);
+            !self.code.get(after).is_some_and(|r| r.start < f.end)
+        });
     }
 }
 
@@ -87,12 +101,14 @@ pub fn extract(src: &str, format: Format) -> Extracted<'_> {
         Format::Plain => Extracted {
             text: Cow::Borrowed(src),
             map: OffsetMap::identity(src.len()),
+            code: Vec::new(),
         },
         Format::Markdown => {
-            let (text, map) = markdown::extract(src);
+            let (text, map, code) = markdown::extract_with_code(src);
             Extracted {
                 text: Cow::Owned(text),
                 map,
+                code,
             }
         }
         Format::Html => {
@@ -100,6 +116,7 @@ pub fn extract(src: &str, format: Format) -> Extracted<'_> {
             Extracted {
                 text: Cow::Owned(text),
                 map,
+                code: Vec::new(),
             }
         }
     }
@@ -131,6 +148,31 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn findings_in_markdown_inline_code_are_dropped() {
+        let src = "Use `counterfeit consciousness` here, and counterfeit consciousness there.";
+        let e = extract(src, Format::Markdown);
+        let at = |from: usize| {
+            let start = from + e.text[from..].find("counterfeit").unwrap();
+            crate::Finding {
+                start,
+                end: start + "counterfeit consciousness".len(),
+                text: "counterfeit consciousness".into(),
+                suggestion: "artificial intelligence".into(),
+                alternatives: Vec::new(),
+                confidence: 0.9,
+                rule: "t".into(),
+                message: String::new(),
+            }
+        };
+        let first = at(0);
+        let second = at(first.end);
+        let mut findings = vec![first, second.clone()];
+        e.drop_findings_in_code(&mut findings);
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].start, second.start);
+    }
+
     use super::*;
 
     #[test]
