@@ -90,7 +90,10 @@ impl Extracted<'_> {
         }
         findings.retain(|f| {
             let after = self.code.partition_point(|r| r.end <= f.start);
-            !self.code.get(after).is_some_and(|r| r.start < f.end)
+            match self.code.get(after) {
+                Some(code) => code.start >= f.end,
+                None => true,
+            }
         });
     }
 }
