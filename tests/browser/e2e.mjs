@@ -124,7 +124,7 @@ try {
   const marks = await page.$$eval("mark.f", (ms) => ms.map((m) => m.textContent));
   check(JSON.stringify(marks) === JSON.stringify(expected.map((f) => f.text)),
     `every finding is highlighted at its exact span, past emoji and 𝒜 (${marks.join(" | ")})`);
-  for (const phrase of ["counterfeit consciousness", "irregular woodland", "huge information"]) {
+  for (const phrase of ["counterfeit consciousness", "an irregular woodland", "huge information"]) {
     check(marks.includes(phrase), `"${phrase}" is highlighted`);
   }
   check(/^\d\.\d\d$/.test(await page.textContent("[data-testid=score]")), "the document score is shown");

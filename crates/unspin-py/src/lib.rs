@@ -71,10 +71,28 @@ fn build_engine(
 /// An engine error (a rule file that cannot be read or parsed), naming the file.
 fn engine_error(e: unspin::Error) -> PyErr {
     match e {
-        unspin::Error::Io { .. } => pyo3::exceptions::PyOSError::new_err(e.to_string()),
+        // Python's own subclass (FileNotFoundError, PermissionError...) with errno, message and
+        // the path as `filename`, as `open()` raises them, so `except FileNotFoundError` works.
+        unspin::Error::Io { path, cause } => {
+            use pyo3::exceptions::{PyFileNotFoundError, PyIsADirectoryError, PyPermissionError};
+            let file = path.display().to_string();
+            let args = match cause.raw_os_error() {
+                Some(errno) => (errno, cause.to_string(), file),
+                None => (0, cause.to_string(), file),
+            };
+            match cause.kind() {
+                std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(args),
+                std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(args),
+                std::io::ErrorKind::IsADirectory => PyIsADirectoryError::new_err(args),
+                _ => pyo3::exceptions::PyOSError::new_err(args),
+            }
+        }
         _ => PyValueError::new_err(e.to_string()),
     }
 }
+
+/// More scoring threads than any machine has cores is a mistake, not a request.
+const MAX_THREADS: usize = 1024;
 
 /// A configured engine, shared by the threads that score a batch. Build one and reuse it.
 #[pyclass(frozen, module = "unspin._unspin")]
@@ -107,6 +125,11 @@ impl Scanner {
         let engine = build_engine(rules.unwrap_or_default(), model, fast, min_confidence)?;
         let pool = match threads {
             Some(0) => return Err(PyValueError::new_err("threads must be at least 1")),
+            Some(n) if n > MAX_THREADS => {
+                return Err(PyValueError::new_err(format!(
+                    "threads must be at most {MAX_THREADS}, not {n}"
+                )))
+            }
             Some(n) => Some(
                 rayon::ThreadPoolBuilder::new()
                     .num_threads(n)

@@ -73,6 +73,8 @@ def test_bad_settings_are_clear_errors():
         unspin.Scanner(min_confidence=3.0)
     with pytest.raises(ValueError, match="threads"):
         unspin.Scanner(threads=0)
+    with pytest.raises(ValueError, match="at most 1024"):
+        unspin.Scanner(threads=10**12)
     with pytest.raises(TypeError):
         unspin.Scanner("positional")  # settings are keyword-only
 
@@ -145,8 +147,9 @@ def test_the_registry_list_ships_with_the_bindings():
 
 
 def test_a_bad_model_file_is_a_clear_error(tmp_path):
-    with pytest.raises(OSError, match="missing.lm"):
+    with pytest.raises(FileNotFoundError, match="missing.lm") as missing:
         unspin.Scanner(model=str(tmp_path / "missing.lm"))
+    assert missing.value.filename == str(tmp_path / "missing.lm")
     bad = tmp_path / "bad.lm"
     bad.write_bytes(b"not a model")
     with pytest.raises(ValueError, match="bad.lm"):

@@ -20,8 +20,8 @@ use crate::AppState;
 #[derive(Debug, Deserialize)]
 pub struct CheckRequest {
     pub text: String,
-    /// Report only findings at least this confident. The server's own `--min-confidence` is a
-    /// floor: the engine drops anything below it before this filter runs.
+    /// Report only findings at least this confident: the threshold of this request's check, in
+    /// place of the server's own `--min-confidence` (see [`check_at`]).
     #[serde(default)]
     pub min_confidence: Option<f32>,
 }
@@ -121,7 +121,16 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ApiError> {
 /// A JSON body read under the server's limits, with every failure mapped to a clear error.
 pub struct JsonRequest<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for JsonRequest<T> {
+/// A request body's expected shape, named in the error for a body of another shape.
+pub trait Shape {
+    const SHAPE: &'static str;
+}
+
+impl Shape for CheckRequest {
+    const SHAPE: &'static str = r#"{"text": "...", "min_confidence"?: number}"#;
+}
+
+impl<T: DeserializeOwned + Shape> FromRequest<Arc<AppState>> for JsonRequest<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, st: &Arc<AppState>) -> Result<Self, ApiError> {
@@ -132,7 +141,10 @@ impl<T: DeserializeOwned> FromRequest<Arc<AppState>> for JsonRequest<T> {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_request",
-                format!("the JSON body does not have the expected shape ({{\"text\": \"...\", \"min_confidence\"?: number}}): {why}"),
+                format!(
+                    "the JSON body does not have the expected shape ({}): {why}",
+                    T::SHAPE
+                ),
             )
         };
         let value: serde_json::Value = serde_json::from_str(text)
@@ -238,6 +250,10 @@ pub struct TraceRequest {
     /// Sources to return, best first (default 3, at most 10).
     #[serde(default)]
     pub top: Option<usize>,
+}
+
+impl Shape for TraceRequest {
+    const SHAPE: &'static str = r#"{"text": "...", "top"?: 1..=10}"#;
 }
 
 /// One source of a traced text: the fields of `unspin trace --format json` plus the source's

@@ -104,12 +104,14 @@ pub fn router_with_index(
         // Our extractors read the body themselves against `body_limit`; lift axum's own 2 MB
         // default so that it is never the one answering (it would answer in plain text).
         .layer(DefaultBodyLimit::disable())
+        // The limit is inside the timeout (a later layer wraps an earlier one), so a request's
+        // `--timeout` counts its wait for a `--max-inflight` slot too.
+        .layer(tower::limit::ConcurrencyLimitLayer::new(
+            config.max_inflight.max(1),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             api::timeout_and_length_guard,
-        ))
-        .layer(tower::limit::ConcurrencyLimitLayer::new(
-            config.max_inflight.max(1),
         ))
         .layer(
             tower_http::set_header::SetResponseHeaderLayer::if_not_present(

@@ -188,8 +188,9 @@ fn parse_form(body: &str) -> Result<Vec<(String, String)>, ApiError> {
     Ok(out)
 }
 
-/// The text to check from `text` or `data`; markup in `data` is blanked out with spaces of the
-/// same byte length, so finding offsets stay offsets into the whole annotated text.
+/// The text to check from `text` or `data`; markup in `data` is blanked out with as many spaces
+/// as it has UTF-16 code units (the unit of the answer's offsets), so finding offsets stay
+/// offsets into the whole annotated text whatever characters the markup holds.
 fn text_from_fields(fields: &[(String, String)]) -> Result<String, ApiError> {
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     if let Some(text) = get("text") {
@@ -211,7 +212,7 @@ fn text_from_fields(fields: &[(String, String)]) -> Result<String, ApiError> {
     for part in annotated.annotation {
         match (part.text, part.markup) {
             (Some(t), _) => text.push_str(&t),
-            (None, Some(m)) => text.extend(std::iter::repeat_n(' ', m.len())),
+            (None, Some(m)) => text.extend(std::iter::repeat_n(' ', m.encode_utf16().count())),
             (None, None) => {}
         }
     }
@@ -428,6 +429,30 @@ mod tests {
             verdict: Verdict::Spun,
             findings,
             words: 10,
+        }
+    }
+
+    #[test]
+    fn markup_is_blanked_by_its_utf16_length() {
+        // The answer's offsets count UTF-16 units of the whole annotated text, markup included:
+        // markup with é (2 bytes, 1 unit) or 😀 (4 bytes, 2 units) must not shift them.
+        for markup in ["<p title=\"café\">", "<p title=\"😀\">", "<p>"] {
+            let data = serde_json::json!({"annotation": [
+                {"markup": markup}, {"text": "Head of state Joe Biden."}, {"markup": "</p>"}
+            ]})
+            .to_string();
+            let text = text_from_fields(&[("data".to_string(), data)]).unwrap();
+            let f = finding(&text, "Head of state", "President");
+            let lt = to_languagetool(&text, &report(vec![f]), "en-US", &[]);
+            let annotated: Vec<u16> = format!("{markup}Head of state Joe Biden.</p>")
+                .encode_utf16()
+                .collect();
+            let m = &lt.matches[0];
+            assert_eq!(
+                String::from_utf16(&annotated[m.offset..m.offset + m.length]).unwrap(),
+                "Head of state",
+                "{markup}"
+            );
         }
     }
 

@@ -89,7 +89,8 @@ async fn check_reports_the_fixture_phrases_at_their_byte_offsets() {
         spans,
         [
             ("counterfeit consciousness", "artificial intelligence"),
-            ("irregular woodland", "random forest"),
+            // The article agrees with the restored word ("an irregular" → "a random").
+            ("an irregular woodland", "a random forest"),
             ("huge information", "big data"),
             ("counterfeit consciousness", "artificial intelligence"),
         ]
@@ -103,10 +104,7 @@ async fn restore_and_min_confidence() {
     let (_, v) = call(json_post("/v1/restore", json!({ "text": text }))).await;
     let restored = v["restored"].as_str().unwrap();
     assert!(restored.contains("betting on artificial intelligence to read"));
-    assert!(
-        restored.contains("trained a random forest")
-            || restored.contains("trained an random forest")
-    );
+    assert!(restored.contains("trained a random forest"));
     assert!(restored.contains("on big data from 𝒜-grade"));
     // Only the 0.95 rule is at least 0.92 confident; the answer is what an engine built with
     // that threshold gives (`unspin check --min-confidence 0.92`), score included.
@@ -164,7 +162,7 @@ async fn languagetool_offsets_are_utf16_units_over_http() {
         assert!(
             [
                 "counterfeit consciousness",
-                "irregular woodland",
+                "an irregular woodland",
                 "huge information"
             ]
             .contains(&covered.as_str()),

@@ -11,7 +11,8 @@ pub struct Finding {
     pub text: String,
     /// The most probable original wording (case adapted to the input).
     pub suggestion: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // Always written, empty or not, so that every client finds the same fields (CLI, server, Python).
+    #[serde(default)]
     pub alternatives: Vec<String>,
     /// Probability that the span is spun and `suggestion` is the original, in [0, 1].
     pub confidence: f32,

@@ -59,13 +59,19 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         )?)),
         None => None,
     };
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
-    }
+    let timeout = Duration::try_from_secs_f64(args.timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--timeout must be a positive number of seconds, not {}",
+                args.timeout
+            )
+        })?;
     let engine = Arc::new(args.engine.build()?);
     let mut config = ServerConfig {
         body_limit: args.body_limit,
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout,
         max_inflight: args.max_inflight,
         ..ServerConfig::default()
     };

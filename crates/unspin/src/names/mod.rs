@@ -97,7 +97,9 @@ impl<'a> Doc<'a> {
 
     fn joined(&self, a: usize, b: usize) -> bool {
         let gap = &self.text[self.tokens[a].end..self.tokens[b].start];
-        !gap.contains('\n') && gap.len() <= 3
+        // Any run of spaces joins (markup blanked out by the LanguageTool API, justified text);
+        // other gaps only when short, and never a line break.
+        !gap.contains('\n') && (gap.len() <= 3 || gap.bytes().all(|b| b == b' '))
     }
 
     fn is_name_token(&self, i: usize) -> bool {
