@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-import unspin
-
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 if os.environ.get("UNSPIN_REQUIRE_RAY") == "1":
@@ -17,37 +15,7 @@ else:
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "examples"))
 import ray_scan  # noqa: E402
-
-TEXTS = [
-    "Head of state Joe Biden said the counterfeit consciousness results as well as the data held.",
-    "An ordinary paragraph about gardening and the weather in spring.",
-    None,
-    "Profound learning as well as irregular backwoods are utilized.",
-]
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
-    path = tmp_path_factory.mktemp("in") / "docs.parquet"
-    n = 200
-    table = pa.table(
-        {
-            "id": [f"doc{i}" for i in range(n)],
-            "text": [TEXTS[i % len(TEXTS)] for i in range(n)],
-            "lang": ["en"] * n,
-        }
-    )
-    pq.write_table(table, path, row_group_size=64)
-    return path, table
-
-
-def expected_scores(table):
-    return dict(
-        zip(
-            table.column("id").to_pylist(),
-            unspin.Scanner().score_arrow(table.column("text")),
-        )
-    )
+from conftest import TEXTS, expected_scores  # noqa: E402
 
 
 def test_ray_job_scores_every_row(dataset, tmp_path):

@@ -43,3 +43,19 @@ impl Error {
         }
     }
 }
+
+/// Open a file to map, with a clear error for a directory (mapping one fails with "No such
+/// device", which explains nothing). `what` names the expected kind of file.
+pub(crate) fn open_file(path: &std::path::Path, what: &str) -> Result<std::fs::File> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("is a directory, not a {what} file"),
+            ),
+        ));
+    }
+    Ok(file)
+}

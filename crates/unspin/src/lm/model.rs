@@ -344,17 +344,7 @@ impl Model {
 
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Model> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
-            // Mapping a directory fails with "No such device", which explains nothing.
-            return Err(Error::io(
-                path,
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "is a directory, not a model file",
-                ),
-            ));
-        }
+        let file = crate::error::open_file(path, "model")?;
         // SAFETY: the map is read-only; like every mmap reader we rely on the file not being
         // truncated or rewritten in place while it is open (model files are replaced by rename).
         let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;

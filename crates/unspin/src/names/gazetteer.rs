@@ -270,17 +270,7 @@ impl Gazetteer {
 
     /// Open a gazetteer file written by [`GazetteerBuilder::write`].
     pub fn open(path: &Path) -> Result<Gazetteer> {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        if file.metadata().is_ok_and(|m| m.is_dir()) {
-            // Mapping a directory fails with "No such device", which explains nothing.
-            return Err(Error::io(
-                path,
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    "is a directory, not a gazetteer file",
-                ),
-            ));
-        }
+        let file = crate::error::open_file(path, "gazetteer")?;
         // SAFETY: the file is opened read-only; as with every memory map, a process truncating
         // it underneath us could fault, which is documented for model files too.
         let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
