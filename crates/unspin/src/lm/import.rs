@@ -57,6 +57,9 @@ pub fn import_arpa(
     let mut section: Option<usize> = None;
     let mut seen_data = false;
     let mut seen_end = false;
+    // The 1-gram keys, gathered when the first longer n-gram comes (ARPA lists orders in turn):
+    // every word of an n-gram must have its own entry, or backoff has nothing to fall back to.
+    let mut vocabulary: Option<std::collections::HashSet<Vec<u8>>> = None;
     loop {
         line.clear();
         let n = input.read_line(&mut line).map_err(|e| Error::io(path, e))?;
@@ -140,6 +143,20 @@ pub fn import_arpa(
                 };
                 if prob > 0.0 {
                     return Err(bad(line_no, format!("log10 probability {prob} is above 0")));
+                }
+                if n > 1 {
+                    let vocabulary = vocabulary.get_or_insert_with(|| {
+                        grams[0].iter().map(|(key, _, _)| key.clone()).collect()
+                    });
+                    if let Some(w) = fields[1..=n]
+                        .iter()
+                        .find(|w| !vocabulary.contains(&normalized_key(&[**w])))
+                    {
+                        return Err(bad(
+                            line_no,
+                            format!("the word {w:?} of this {n}-gram has no 1-gram entry"),
+                        ));
+                    }
                 }
                 grams[n - 1].push((normalized_key(&fields[1..=n]), prob, backoff));
             }

@@ -229,6 +229,10 @@ fn arpa_errors_name_the_line() {
             ":17: not a number",
         ),
         ("hello\n".to_string(), "not an ARPA file"),
+        (
+            ARPA.replace("-0.3\tthe president", "-0.3\tthe premier"),
+            ":17: the word \"premier\" of this 2-gram has no 1-gram entry",
+        ),
     ];
     for (text, expected) in cases {
         let arpa = dir.path().join("bad.arpa");
