@@ -17,10 +17,8 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList};
 use rayon::prelude::*;
-use unspin::decode::Decoder;
 use unspin::lm::{LanguageModel, Model};
 use unspin::names::SharedGazetteer;
-use unspin::rules::RuleSetBuilder;
 use unspin::{Engine, EngineOptions, Report};
 
 /// Build an engine the way the CLI's `EngineArgs::build` does: the built-in rules and every rule
@@ -45,27 +43,19 @@ fn build_engine(
         options.min_confidence = c;
     }
     let model_file = model.filter(|p| p.as_os_str() != "default");
-    let decoder = if fast {
-        None
-    } else {
-        let lm: Arc<dyn LanguageModel> = match &model_file {
-            Some(path) => Arc::new(Model::open(path).map_err(engine_error)?),
-            None => unspin::lm::try_default_model().map_err(engine_error)?,
-        };
-        Some(Decoder::new(lm))
+    let lm: Option<Arc<dyn LanguageModel>> = match (&model_file, fast) {
+        (_, true) => None,
+        (Some(path), false) => Some(Arc::new(Model::open(path).map_err(engine_error)?)),
+        (None, false) => Some(unspin::lm::try_default_model().map_err(engine_error)?),
     };
-    let mut builder = RuleSetBuilder::new();
-    builder.add_builtin().map_err(engine_error)?;
-    if let (Some(d), Some(_)) = (&decoder, &model_file) {
-        builder.filter_registry_list(d.language_model());
-    }
-    for path in &rules {
-        builder.load_path(path).map_err(engine_error)?;
-    }
-    Ok(
-        Engine::new(builder.build().map_err(engine_error)?, decoder, options)
-            .with_gazetteer(Some(SharedGazetteer::Embedded)),
+    Engine::standard(
+        &rules,
+        lm,
+        model_file.is_some(),
+        SharedGazetteer::Embedded,
+        options,
     )
+    .map_err(engine_error)
 }
 
 /// An engine error (a rule file that cannot be read or parsed), naming the file.

@@ -59,6 +59,30 @@ impl Engine {
         }
     }
 
+    /// The engine every front end builds (CLI, server, Python bindings): the built-in rules and
+    /// every rule file in `rule_files`, the noisy-channel decoder over `lm` (none when
+    /// `options.fast`: a fast run needs no model) and the names check over `gazetteer`. With a
+    /// model file (`lm_is_file`), the registry list also drops the entries that model finds
+    /// ordinary English.
+    pub fn standard(
+        rule_files: &[std::path::PathBuf],
+        lm: Option<std::sync::Arc<dyn crate::lm::LanguageModel>>,
+        lm_is_file: bool,
+        gazetteer: crate::names::SharedGazetteer,
+        options: EngineOptions,
+    ) -> crate::Result<Engine> {
+        let decoder = lm.filter(|_| !options.fast).map(Decoder::new);
+        let mut rules = crate::rules::RuleSetBuilder::new();
+        rules.add_builtin()?;
+        if let Some(d) = decoder.as_ref().filter(|_| lm_is_file) {
+            rules.filter_registry_list(d.language_model());
+        }
+        for path in rule_files {
+            rules.load_path(path)?;
+        }
+        Ok(Engine::new(rules.build()?, decoder, options).with_gazetteer(Some(gazetteer)))
+    }
+
     /// Use another gazetteer (e.g. one mined from a corpus), or none.
     pub fn with_gazetteer(mut self, gazetteer: Option<crate::names::SharedGazetteer>) -> Self {
         self.gazetteer = gazetteer;

@@ -154,21 +154,10 @@ impl<W: Write> Sink for CheckSink<'_, W> {
     fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
         let extracted = text::extract(part.text, part.format);
         let mut report = self.engine.check(&extracted.text);
-        extracted.drop_findings_in_code(&mut report.findings);
+        let findings = extracted.findings_in_source(std::mem::take(&mut report.findings));
         let mut locator = Locator::new(part.text, part.offset, part.line).with_column(part.column);
         locator.excerpts = self.excerpts;
-        let mut located: Vec<Located> = Vec::with_capacity(report.findings.len());
-        let mut findings = report.findings;
-        for f in &mut findings {
-            let src = extracted.to_source(f.start..f.end);
-            f.start = src.start;
-            f.end = src.end;
-        }
-        // The map is monotonic, but keep the locator's order requirement explicit.
-        findings.sort_by_key(|f| (f.start, f.end));
-        for f in findings {
-            located.push(locator.locate(f));
-        }
+        let located: Vec<Located> = findings.into_iter().map(|f| locator.locate(f)).collect();
         if part.first || self.pending.is_none() {
             self.pending = Some(Pending {
                 name: part.name.to_string(),

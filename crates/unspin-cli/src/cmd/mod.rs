@@ -50,41 +50,39 @@ impl EngineArgs {
         }
         // The built-in pack plus every `--rules` file; a file with an error stops the run with
         // a message naming the file and line.
-        let decoder = self.decoder()?;
-        let mut rules = unspin::rules::RuleSetBuilder::new();
-        rules.add_builtin()?;
-        if let Some(d) = decoder.as_ref().filter(|_| self.model_file().is_some()) {
-            rules.filter_registry_list(d.language_model());
-        }
-        for path in &self.rules {
-            rules.load_path(path)?;
-        }
-        Ok(Engine::new(rules.build()?, decoder, options).with_gazetteer(self.gazetteer()?))
+        Ok(Engine::standard(
+            &self.rules,
+            self.language_model()?,
+            self.model_file().is_some(),
+            self.gazetteer()?,
+            options,
+        )?)
     }
 
     /// The gazetteer `--gazetteer` names, or the embedded one.
-    pub fn gazetteer(&self) -> anyhow::Result<Option<unspin::names::SharedGazetteer>> {
+    pub fn gazetteer(&self) -> anyhow::Result<unspin::names::SharedGazetteer> {
         use unspin::names::{Gazetteer, SharedGazetteer};
-        Ok(Some(match &self.gazetteer {
+        Ok(match &self.gazetteer {
             Some(path) => SharedGazetteer::Loaded(std::sync::Arc::new(Gazetteer::open(path)?)),
             None => SharedGazetteer::Embedded,
-        }))
+        })
     }
 
-    /// The noisy-channel decoder over `--model FILE` or the embedded default model; none with
-    /// `--fast` (rule packs only), so a fast run does not even open a model.
-    fn decoder(&self) -> anyhow::Result<Option<unspin::decode::Decoder>> {
+    /// The language model of `--model FILE` or the embedded default model; none with `--fast`
+    /// (rule packs only), so a fast run does not even open a model.
+    fn language_model(
+        &self,
+    ) -> anyhow::Result<Option<std::sync::Arc<dyn unspin::lm::LanguageModel>>> {
         if self.fast {
             return Ok(None);
         }
-        let lm: std::sync::Arc<dyn unspin::lm::LanguageModel> = match self.model_file() {
+        Ok(Some(match self.model_file() {
             Some(path) => std::sync::Arc::new(
                 unspin::lm::Model::open(path)
                     .map_err(|e| anyhow::anyhow!("{e}{}", self.model_origin()))?,
             ),
             None => unspin::lm::try_default_model()?,
-        };
-        Ok(Some(unspin::decode::Decoder::new(lm)))
+        }))
     }
 
     /// The model file to open; `None` for the embedded model (no `--model`, or `default`).

@@ -81,22 +81,13 @@ impl<W: Write> RestoreSink<'_, W> {
                 self.engine.restore(t).0
             });
         }
-        let mut report = self.engine.check(&extracted.text);
-        extracted.drop_findings_in_code(&mut report.findings);
-        let markup = format != Format::Plain;
-        let mut findings: Vec<Finding> = report
-            .findings
-            .into_iter()
-            .map(|mut f| {
-                let span = extracted.to_source(f.start..f.end);
-                (f.start, f.end) = (span.start, span.end);
-                if markup && format == Format::Html {
-                    f.suggestion = escape_html(&f.suggestion);
-                }
-                f
-            })
-            .collect();
-        findings.sort_by_key(|f| (f.start, f.end));
+        let report = self.engine.check(&extracted.text);
+        let mut findings = extracted.findings_in_source(report.findings);
+        if format == Format::Html {
+            for f in &mut findings {
+                f.suggestion = escape_html(&f.suggestion);
+            }
+        }
         Ok(if self.diff {
             word_diff(source, &findings, self.colour)
         } else {

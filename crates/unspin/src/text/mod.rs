@@ -83,8 +83,22 @@ impl Extracted<'_> {
         self.map.to_source(span)
     }
 
+    /// Findings on [`Extracted::text`] as findings on the source: those touching code dropped,
+    /// the rest mapped to source offsets, in source order (what `check` locates and `restore`
+    /// applies).
+    pub fn findings_in_source(&self, mut findings: Vec<crate::Finding>) -> Vec<crate::Finding> {
+        self.drop_findings_in_code(&mut findings);
+        for f in &mut findings {
+            let span = self.to_source(f.start..f.end);
+            (f.start, f.end) = (span.start, span.end);
+        }
+        // The map is monotonic, but keep the callers' order requirement explicit.
+        findings.sort_by_key(|f| (f.start, f.end));
+        findings
+    }
+
     /// Drop the findings that touch code.
-    pub fn drop_findings_in_code(&self, findings: &mut Vec<crate::Finding>) {
+    fn drop_findings_in_code(&self, findings: &mut Vec<crate::Finding>) {
         if self.code.is_empty() {
             return;
         }

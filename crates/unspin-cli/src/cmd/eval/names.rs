@@ -76,10 +76,7 @@ struct DocResult {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let gazetteer = args
-        .engine
-        .gazetteer()?
-        .ok_or_else(|| anyhow::anyhow!("no gazetteer"))?;
+    let gazetteer = args.engine.gazetteer()?;
     let lexicon = Lexicon::embedded();
     let mut results: Vec<DocResult> = Vec::new();
     let mut index = 0usize;
