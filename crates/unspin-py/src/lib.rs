@@ -21,7 +21,7 @@ use unspin::lm::{LanguageModel, Model};
 use unspin::names::SharedGazetteer;
 use unspin::{Engine, EngineOptions, Report};
 
-/// Build an engine the way the CLI's `EngineArgs::build` does: the built-in rules and every rule
+/// Build an engine as the CLI does (`Engine::standard`): the built-in rules and every rule
 /// file, the noisy-channel decoder over `model` (a model file, or the embedded model when `None`
 /// or `"default"`) and the names check with the embedded gazetteer; with `fast`, rules only.
 fn build_engine(
