@@ -26,10 +26,12 @@ use crate::finding::{Finding, Verdict};
 use crate::lm::LanguageModel;
 use crate::token::{normalize, sentences, Token, TokenKind};
 
-/// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms near 1%
-/// (docs/evaluation.md); between the two the verdict is uncertain.
+/// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms under 1% (0.25%
+/// of enwiki2018's articles, 0.5% of the held-out prefixes of `unspin eval score`);
+/// `CLEAN_BELOW` calls about one synthetic spin in ten clean, and six clean texts in ten
+/// (docs/evaluation.md). Between the two the verdict is uncertain.
 pub const SPUN_AT: f32 = 0.7;
-pub const CLEAN_BELOW: f32 = 0.3;
+pub const CLEAN_BELOW: f32 = 0.35;
 
 /// Number of features.
 pub const N_FEATURES: usize = 7;
@@ -45,12 +47,13 @@ pub const FEATURE_NAMES: [&str; N_FEATURES] = [
     "rare_word_share",
 ];
 
-/// Fitted weights: `unspin eval score --fit --limit 150` (enwiki2015, 280 texts), 2026-11-22.
+/// Fitted weights: `unspin eval score --fit --limit 3000` (enwiki2015, 5,704 texts of 30–1,600
+/// words), 2026-12-06.
 pub const WEIGHTS: [f32; N_FEATURES] = [
-    1.024255, 1.024255, 6.1278043, 0.7152284, 8.332643, 3.142645, 5.476335,
+    2.143408, 0.6299758, 5.020769, 1.3346897, 6.855869, 3.325354, 4.171059,
 ];
 /// Fitted intercept.
-pub const BIAS: f32 = -4.693923;
+pub const BIAS: f32 = -3.766581;
 
 /// Phrases that spinners write in place of plain function words ("has" → "has actually",
 /// "will" → "will certainly", "going to" → "mosting likely to"). Normalized tokens.
@@ -72,6 +75,28 @@ pub const SPINNER_PHRASES: &[&[&str]] = &[
 /// A word is rare when its unigram probability is below this (log10).
 const RARE_LOG10: f32 = -6.5;
 
+/// Rates and shares are estimated as if every text came with this many words of average clean
+/// text (a pseudo-count): a short text holds too few words for its own rates to mean much. Why:
+/// with plain rates, one clean Wikipedia stub in six (under 50 words: "Roberts Zvejnieks (born
+/// 22 November 1997) is a short track speed skater…") was "spun", on its names' unattested
+/// bigrams alone, and one finding in 20 words weighed as much as five in 100
+/// (docs/evaluation.md, thirteenth session).
+pub const PRIOR_WORDS: f32 = 100.0;
+
+/// The clean-text means that short texts are pulled toward: unattested bigram share, garbled
+/// word share, rare word share (`unspin eval score --fit` prints them; enwiki2015, embedded model).
+pub const CLEAN_SHARES: [f32; 3] = [0.354, 0.129, 0.035];
+
+/// `n` of `d`, pulled toward `clean` by [`PRIOR_WORDS`] pseudo-observations.
+fn shrunk_share(n: usize, d: usize, clean: f32) -> f32 {
+    (n as f32 + PRIOR_WORDS * clean) / (d as f32 + PRIOR_WORDS)
+}
+
+/// `x` per 100 words of a text of `words` words, [`PRIOR_WORDS`] of them pseudo-words with none.
+fn per_100_words(x: f32, words: usize) -> f32 {
+    x * 100.0 / (words as f32 + PRIOR_WORDS)
+}
+
 /// The features of one document (see [`FEATURE_NAMES`]).
 pub fn features(
     text: &str,
@@ -80,7 +105,6 @@ pub fn features(
     lm: &dyn LanguageModel,
 ) -> [f32; N_FEATURES] {
     let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
-    let per100 = 100.0 / words.max(20) as f32;
     let (mass, names) = finding_mass(findings);
     let lower: Vec<String> = tokens
         .iter()
@@ -158,15 +182,14 @@ pub fn features(
             prev_unseen = this_unseen;
         }
     }
-    let share = |n: usize, d: usize| n as f32 / d.max(10) as f32;
     [
-        (mass * per100).ln_1p(),
-        (names * per100).ln_1p(),
+        per_100_words(mass, words).ln_1p(),
+        per_100_words(names, words).ln_1p(),
         as_well_as_share,
-        (phrases as f32 * per100).ln_1p(),
-        share(unattested, pairs),
-        share(garbled, scored),
-        share(rare, scored),
+        per_100_words(phrases as f32, words).ln_1p(),
+        shrunk_share(unattested, pairs, CLEAN_SHARES[0]),
+        shrunk_share(garbled, scored, CLEAN_SHARES[1]),
+        shrunk_share(rare, scored, CLEAN_SHARES[2]),
     ]
 }
 
@@ -222,9 +245,9 @@ fn is_list_rule(id: &str) -> bool {
 }
 
 /// Fitted weights of the findings-only model ([`document_score`]): the first two features.
-pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [0.9761745, 0.9761745];
+pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [4.8237557, 0.12488349];
 /// Fitted intercept of the findings-only model.
-pub const FINDINGS_ONLY_BIAS: f32 = -0.12997071;
+pub const FINDINGS_ONLY_BIAS: f32 = -0.29958868;
 
 /// Summed confidence of all findings, and of the broken-name findings alone.
 fn finding_mass(findings: &[Finding]) -> (f32, f32) {
@@ -241,11 +264,10 @@ fn finding_mass(findings: &[Finding]) -> (f32, f32) {
 /// confidence filter, merging the parts of a large file). Less accurate than [`score_text`]:
 /// it misses the fingerprints and garbled passages; fitted on the same data.
 pub fn document_score(findings: &[Finding], words: usize) -> (f32, Verdict) {
-    let per100 = 100.0 / words.max(20) as f32;
     let (mass, names) = finding_mass(findings);
     let z = FINDINGS_ONLY_BIAS
-        + FINDINGS_ONLY_WEIGHTS[0] * (mass * per100).ln_1p()
-        + FINDINGS_ONLY_WEIGHTS[1] * (names * per100).ln_1p();
+        + FINDINGS_ONLY_WEIGHTS[0] * per_100_words(mass, words).ln_1p()
+        + FINDINGS_ONLY_WEIGHTS[1] * per_100_words(names, words).ln_1p();
     let score = with_fingerprints(1.0 / (1.0 + (-z).exp()), findings);
     (score, verdict(score))
 }

@@ -3,7 +3,9 @@
 //!
 //! The corpus is JSONL (`{"text": ...}` per line), optionally zstd-compressed (`.zst`), read as
 //! a stream. Lines that cannot be read are skipped and counted with their reason. The rules
-//! that fire most are listed with examples, which is how false positives are explained.
+//! that fire most are listed with examples, which is how false positives are explained. Every
+//! document's verdict is counted too, by length: a clean document called "spun" is the false
+//! alarm a user sees first.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -64,12 +66,45 @@ pub struct Report {
     pub ordinary_dropped: usize,
     /// Every filtered rule: `id phrase: reason (detail)`.
     pub filtered: Vec<String>,
+    /// Documents per verdict, all lengths together.
+    pub verdicts: VerdictCounts,
+    /// The same per length band (`"<50"`, `"50-149"`, `"150-499"`, `"500+"` words).
+    pub verdicts_by_length: Vec<(&'static str, VerdictCounts)>,
     pub seconds: f64,
     pub top_rules: Vec<RuleCount>,
 }
 
-/// Words, bytes and `(rule, example)` per finding of one document.
-type DocResult = (usize, usize, Vec<(String, String)>);
+/// How many documents got each verdict.
+#[derive(Serialize, Default, Clone, Copy)]
+pub struct VerdictCounts {
+    pub spun: usize,
+    pub uncertain: usize,
+    pub clean: usize,
+}
+
+impl VerdictCounts {
+    fn add(&mut self, v: unspin::Verdict) {
+        match v {
+            unspin::Verdict::Spun => self.spun += 1,
+            unspin::Verdict::Uncertain => self.uncertain += 1,
+            unspin::Verdict::Clean => self.clean += 1,
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.spun + self.uncertain + self.clean
+    }
+}
+
+/// Length bands of [`Report::verdicts_by_length`]: (name, fewest words).
+const LENGTH_BANDS: [(&str, usize); 4] = [("<50", 0), ("50-149", 50), ("150-499", 150), ("500+", 500)];
+
+fn length_band(words: usize) -> usize {
+    LENGTH_BANDS.iter().rposition(|&(_, min)| words >= min).unwrap_or(0)
+}
+
+/// Words, bytes, verdict and `(rule, example)` per finding of one document.
+type DocResult = (usize, usize, unspin::Verdict, Vec<(String, String)>);
 
 /// Filtered rule counts per reason, in a fixed order.
 pub fn filtered_by_reason(engine: &unspin::Engine) -> Vec<(String, usize)> {
@@ -85,6 +120,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let (mut words, mut bytes, mut findings, mut docs_hit) = (0, 0, 0, 0);
     let mut per_rule: HashMap<String, (usize, Vec<String>)> = HashMap::new();
+    let mut verdicts = VerdictCounts::default();
+    let mut by_length = [VerdictCounts::default(); LENGTH_BANDS.len()];
     let stats = for_each_batch(&args.corpus, args.limit, |batch| {
         let results: Vec<DocResult> = batch
             .par_iter()
@@ -100,10 +137,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                         )
                     })
                     .collect();
-                (r.words, d.text.len(), hits)
+                (r.words, d.text.len(), r.verdict, hits)
             })
             .collect();
-        for (w, b, hits) in results {
+        for (w, b, verdict, hits) in results {
+            verdicts.add(verdict);
+            by_length[length_band(w)].add(verdict);
             words += w;
             bytes += b;
             findings += hits.len();
@@ -155,6 +194,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .iter()
             .map(|f| format!("{} {:?}: {} ({})", f.id, f.phrase, f.reason.as_str(), f.detail))
             .collect(),
+        verdicts,
+        verdicts_by_length: LENGTH_BANDS
+            .iter()
+            .zip(by_length)
+            .map(|(&(name, _), v)| (name, v))
+            .collect(),
         seconds,
         top_rules: top,
     };
@@ -178,6 +223,21 @@ fn print_human(r: &Report) {
         "rules {} (filtered {})  findings {}  in {} documents  = {:.3} per 10,000 words",
         r.rules_loaded, r.rules_filtered, r.findings, r.documents_with_findings, r.per_10k_words
     );
+    let pct = |n: usize, v: &VerdictCounts| 100.0 * n as f64 / v.total().max(1) as f64;
+    let line = |v: &VerdictCounts| {
+        format!(
+            "spun {} ({:.2}%), uncertain {} ({:.1}%), clean {}",
+            v.spun,
+            pct(v.spun, v),
+            v.uncertain,
+            pct(v.uncertain, v),
+            v.clean
+        )
+    };
+    println!("verdicts: {}", line(&r.verdicts));
+    for (band, v) in &r.verdicts_by_length {
+        println!("  {band:>7} words ({} documents): {}", v.total(), line(v));
+    }
     for (reason, n) in &r.filtered_by_reason {
         println!("  filtered {n}: {reason}");
     }

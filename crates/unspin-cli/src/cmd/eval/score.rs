@@ -1,8 +1,8 @@
 //! `unspin eval score`: how well the document score separates spun from clean text, and
 //! (`--fit`) the command that refits its weights.
 //!
-//! Clean articles are cut to a prefix of 200–1,600 words (cycling, so lengths vary as real
-//! articles do); each prefix is a negative and its synthetic spin (`unspin::synth`, rate
+//! Clean articles are cut to a prefix of 30–1,600 words (cycling, so lengths vary as real
+//! texts do, from a snippet to a long article); each prefix is a negative and its synthetic spin (`unspin::synth`, rate
 //! cycling 30/60/90%, function-word patterns on every other document, names spun on every third)
 //! a positive. Every text is checked by the engine exactly as `unspin check` builds it, then
 //! scored. `--fit` fits the logistic regression on `--train` and prints the constants for
@@ -50,7 +50,7 @@ pub struct Args {
     pub engine: EngineArgs,
 }
 
-const LENGTHS: [usize; 4] = [200, 400, 800, 1600];
+const LENGTHS: [usize; 7] = [30, 60, 100, 200, 400, 800, 1600];
 const RATES: [f32; 3] = [0.3, 0.6, 0.9];
 
 /// One scored text.
@@ -58,6 +58,8 @@ struct Sample {
     x: [f32; N_FEATURES],
     spun: bool,
     rate: f32,
+    /// Words the prefix was cut to (see [`LENGTHS`]).
+    length: usize,
 }
 
 /// A prefix of whole lines of `text` with about `words` words.
@@ -98,7 +100,8 @@ fn samples(engine: &unspin::Engine, path: &Path, limit: usize) -> anyhow::Result
         let batch: Vec<Sample> = jobs
             .par_iter()
             .flat_map_iter(|&(i, text)| {
-                let clean = prefix(text, LENGTHS[i % LENGTHS.len()]);
+                let length = LENGTHS[i % LENGTHS.len()];
+                let clean = prefix(text, length);
                 let rate = RATES[i % RATES.len()];
                 let spun = spin(
                     clean,
@@ -117,11 +120,13 @@ fn samples(engine: &unspin::Engine, path: &Path, limit: usize) -> anyhow::Result
                         x: features(engine, clean),
                         spun: false,
                         rate: 0.0,
+                        length,
                     },
                     Sample {
                         x: features(engine, &spun.text),
                         spun: true,
                         rate,
+                        length,
                     },
                 ]
             })
@@ -141,6 +146,11 @@ pub struct Measure {
     pub true_positive_rate: f64,
     /// Recall of spun texts per spin rate at `SPUN_AT`.
     pub true_positive_rate_by_rate: Vec<(f32, f64)>,
+    /// Per prefix length at `SPUN_AT`: (words, false positive rate, true positive rate).
+    pub rates_by_length: Vec<(usize, f64, f64)>,
+    /// Below `CLEAN_BELOW` (verdict clean): the share of clean texts, and of spun texts (missed).
+    pub clean_verdict_clean: f64,
+    pub clean_verdict_spun: f64,
     /// The threshold that keeps clean false alarms at 1%, and the recall there.
     pub threshold_at_1pct_fpr: f32,
     pub true_positive_rate_at_1pct_fpr: f64,
@@ -187,6 +197,10 @@ fn measure(corpus: &str, samples: &[Sample], w: &[f32; N_FEATURES], b: f32) -> M
         hit as f64 / all.max(1) as f64
     };
     let (t, tpr) = threshold_at_fpr(&scores, &labels, 0.01);
+    let below = |spun: bool| {
+        let of: Vec<f32> = samples.iter().zip(&scores).filter(|(s, _)| s.spun == spun).map(|(_, p)| *p).collect();
+        of.iter().filter(|p| **p < score::CLEAN_BELOW).count() as f64 / of.len().max(1) as f64
+    };
     Measure {
         corpus: corpus.to_string(),
         texts: samples.len(),
@@ -197,6 +211,15 @@ fn measure(corpus: &str, samples: &[Sample], w: &[f32; N_FEATURES], b: f32) -> M
             .iter()
             .map(|&r| (r, rate_of(true, &|s: &Sample| s.rate == r)))
             .collect(),
+        rates_by_length: LENGTHS
+            .iter()
+            .map(|&n| {
+                let at = |s: &Sample| s.length == n;
+                (n, rate_of(false, &at), rate_of(true, &at))
+            })
+            .collect(),
+        clean_verdict_clean: below(false),
+        clean_verdict_spun: below(true),
         threshold_at_1pct_fpr: t,
         true_positive_rate_at_1pct_fpr: tpr,
     }
@@ -228,6 +251,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         eprintln!("pub const BIAS: f32 = {bias:?};");
         eprintln!("pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [{:?}, {:?}];", wf[0], wf[1]);
         eprintln!("pub const FINDINGS_ONLY_BIAS: f32 = {bf:?};");
+        // The clean means that `score::CLEAN_SHARES` holds, read where the prior weighs least.
+        let long: Vec<&Sample> = s.iter().filter(|s| !s.spun && s.length >= 800).collect();
+        let mean = |k: usize| long.iter().map(|s| s.x[k]).sum::<f32>() / long.len().max(1) as f32;
+        eprintln!("// clean means of the share features at 800+ words: [{:.3}, {:.3}, {:.4}]", mean(4), mean(5), mean(6));
         train = Some(measure(&args.train.display().to_string(), &s, &weights, bias));
     }
     let s = samples(&engine, &args.test, args.limit)?;
@@ -297,6 +324,19 @@ fn print_measure(m: &Measure) {
             .join(", "),
         m.threshold_at_1pct_fpr,
         100.0 * m.true_positive_rate_at_1pct_fpr
+    );
+    println!(
+        "  verdict clean (below CLEAN_BELOW): {:.1}% of clean texts, {:.1}% of spun texts",
+        100.0 * m.clean_verdict_clean,
+        100.0 * m.clean_verdict_spun
+    );
+    println!(
+        "  by length (words: FPR / TPR at SPUN_AT): {}",
+        m.rates_by_length
+            .iter()
+            .map(|(n, f, t)| format!("{n}: {:.1}% / {:.1}%", f * 100.0, t * 100.0))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }
 
