@@ -32,6 +32,7 @@ pub enum FilterReason {
     ContextOfQuery,
     SupersededByQuery,
     OrdinaryEnglish,
+    GatedByBuiltin,
 }
 
 impl FilterReason {
@@ -44,6 +45,9 @@ impl FilterReason {
                 "flat pair lost the context that its screener query requires"
             }
             FilterReason::OrdinaryEnglish => "tortured side is frequent in clean English",
+            FilterReason::GatedByBuiltin => {
+                "the built-in pack holds this phrase with the context it needs"
+            }
         }
     }
 }
@@ -115,6 +119,33 @@ fn drop_rules(
         }
     }
     (keep, dropped)
+}
+
+/// The exact phrases of the conditional rules among `rules` (normalised words): phrases that are
+/// tortured only in some context.
+pub fn conditional_phrases<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Vec<Vec<String>> {
+    rules
+        .into_iter()
+        .filter(|r| r.query.is_conditional())
+        .flat_map(|r| r.query.fire.iter())
+        .filter_map(|p| match p {
+            Phrase::Exact(p) => Some(words(p)),
+            Phrase::Near { .. } => None,
+        })
+        .collect()
+}
+
+/// Drop the flat rules whose phrase is one of `gated` (from [`conditional_phrases`] of the
+/// built-in pack): the pack knows the context that tells the tortured use apart ("huge
+/// information" is big data beside "analytics"; "a huge information gap" is English), and a flat
+/// copy of the phrase would fire without it.
+pub fn gated_elsewhere(rules: Vec<Rule>, gated: &[Vec<String>]) -> (Vec<Rule>, Vec<Filtered>) {
+    drop_rules(rules, |_, r| {
+        let p = flat_phrase(r)?;
+        gated
+            .contains(&words(p))
+            .then(|| (FilterReason::GatedByBuiltin, format!("{p:?}")))
+    })
 }
 
 /// Tests 1 and 2 within one flat list.

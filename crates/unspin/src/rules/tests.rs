@@ -405,6 +405,29 @@ fn registry_entries_that_are_ordinary_english_are_dropped() {
         .any(|f| f.id.starts_with("tpe:") && f.detail.contains("\"surface\"")));
 }
 
+/// A registry phrase that the built-in pack holds with context fires only in that context:
+/// "a huge information gap" and a double agent's "counterfeit intelligence" are English.
+#[test]
+fn registry_phrases_gated_by_the_builtin_pack_need_its_context() {
+    let rs = RuleSet::builtin().unwrap();
+    let clean = "The survey found a huge information gap. The agent fed counterfeit intelligence \
+                 to the enemy.";
+    assert!(find(&rs, clean).is_empty(), "{:?}", find(&rs, clean));
+    let spun =
+        "Hadoop made huge information analytics cheap with counterfeit intelligence software.";
+    assert_eq!(
+        spans(&rs, spun),
+        [
+            pair("huge information", "big data"),
+            pair("counterfeit intelligence", "artificial intelligence")
+        ]
+    );
+    assert!(rs
+        .filtered()
+        .iter()
+        .any(|f| f.phrase == "huge information" && f.reason == FilterReason::GatedByBuiltin));
+}
+
 /// The committed list is what `models/build-tortured.sh` wrote: its manifest names the package,
 /// its licence and the list's row count.
 #[test]
