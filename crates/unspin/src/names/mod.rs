@@ -225,13 +225,13 @@ fn uncached_originals(
             };
             if o == window
                 || o.split(' ').count() > 3
-                || !a_spinners_swap(window, &o)
                 || !o
                     .chars()
                     .all(|c| c.is_lowercase() || c == ' ' || c == '-' || c == '\'')
                 || !o
                     .split(' ')
                     .all(|w| CONNECTORS.contains(&w) || gazetteer.word_count(w) > 0)
+                || !a_spinners_swap(window, &o)
             {
                 continue;
             }
@@ -530,11 +530,7 @@ fn window_finding(
     let full_right = &right[..right_ends[right_ends.len() - 1]];
     // Broken name: the best known name each candidate original makes.
     let mut best: Vec<NameMatch> = Vec::new();
-    let lm = crate::lm::default_model();
     for o in cands.iter() {
-        if reads_as_written(doc, i, end, o, lm.as_ref()) {
-            continue;
-        }
         let mut top: Option<NameMatch> = None;
         for (li, l) in lefts.iter().enumerate() {
             for (r_len, c) in counts(li, o) {
@@ -585,7 +581,10 @@ fn window_finding(
                 }
             }
         }
-        best.extend(top);
+        // Asked only of the few candidates that make a known name: two model lookups each.
+        if top.is_some() && !reads_as_written(doc, i, end, o, crate::lm::default_model().as_ref()) {
+            best.extend(top);
+        }
     }
     if !best.is_empty() {
         best.sort_by_key(|b| std::cmp::Reverse(b.rank()));
