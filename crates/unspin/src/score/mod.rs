@@ -26,7 +26,7 @@ use crate::finding::{Finding, Verdict};
 use crate::lm::LanguageModel;
 use crate::token::{normalize, sentences, Token, TokenKind};
 
-/// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms under 1% (0.25%
+/// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms under 1% (0.21%
 /// of enwiki2018's articles, 0.5% of the held-out prefixes of `unspin eval score`);
 /// `CLEAN_BELOW` calls about one synthetic spin in ten clean, and six clean texts in ten
 /// (docs/evaluation.md). Between the two the verdict is uncertain.
@@ -369,6 +369,21 @@ mod tests {
         let (s, c) = (score(&spun.text), score(CLEAN));
         assert!(s > c, "spun {s} clean {c}\n{}", spun.text);
         assert!((0.0..=1.0).contains(&s) && (0.0..=1.0).contains(&c));
+    }
+
+    /// A stub of names and numbers has few words for its shares to mean much: these two scored
+    /// 0.83 and 0.98 ("spun") on their names' unattested bigrams before the pseudo-count.
+    #[test]
+    fn a_short_clean_stub_is_not_called_spun() {
+        for stub in [
+            "Jānis Ozoliņš (born 3 March 1996) is a Latvian luger who competed at the 2018 \
+             Winter Olympics in Pyeongchang.",
+            "Kārlis Bērziņš (born 14 May 1995) is a Latvian short track speed skater who \
+             competed at the 2018 Winter Olympics.",
+        ] {
+            let s = score(stub);
+            assert_ne!(verdict(s), Verdict::Spun, "{s}: {stub}");
+        }
     }
 
     #[test]
