@@ -395,13 +395,22 @@ impl Decoder {
                     break;
                 }
                 // Two or more capitalised words in a row are a name ("Vladimir Putin", "Soviet
-                // Union"): broken names are the names check's job, never the channel's.
+                // Union"), and so is a window from one capitalised word to another across the
+                // connectors of names ("Republic of China", "Battle of Hastings": WordNet lists
+                // "China" beside "Republic of China", which no spinner wrote): broken names are the
+                // names check's job, never the channel's.
+                let capitalised = |w: &Word| {
+                    text[tokens[w.token].start..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_uppercase)
+                };
+                let window = &words[first..last];
                 if len >= 2
-                    && words[first..last].iter().all(|w| {
-                        text[tokens[w.token].start..]
-                            .chars()
-                            .next()
-                            .is_some_and(char::is_uppercase)
+                    && capitalised(&window[0])
+                    && capitalised(&window[len - 1])
+                    && window[1..len - 1].iter().all(|w| {
+                        capitalised(w) || crate::names::CONNECTORS.contains(&w.norm.as_str())
                     })
                 {
                     continue;
@@ -1246,6 +1255,28 @@ mod tests {
                 .iter()
                 .all(|f| !f.text.contains(' ') || !f.text.starts_with(char::is_uppercase)),
             "{found:?}"
+        );
+    }
+
+    /// A name joined by connectors ("Republic of China") is no window of the channel, which
+    /// would offer "China" for it (WordNet lists both); its lower-case words still are.
+    #[test]
+    fn names_with_connectors_are_no_windows() {
+        let d = Decoder::new(crate::lm::default_model());
+        let text = "The Republic of China and the republic of china signed in order to trade.";
+        let windows: Vec<String> = d
+            .analyze(text, &tokenize(text))
+            .windows
+            .into_iter()
+            .map(|w| text[w.start..w.end].to_string())
+            .collect();
+        assert!(
+            !windows.iter().any(|w| w == "Republic of China"),
+            "{windows:?}"
+        );
+        assert!(
+            windows.iter().any(|w| w == "republic of china"),
+            "{windows:?}"
         );
     }
 
