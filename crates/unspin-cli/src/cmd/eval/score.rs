@@ -255,6 +255,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let long: Vec<&Sample> = s.iter().filter(|s| !s.spun && s.length >= 800).collect();
         let mean = |k: usize| long.iter().map(|s| s.x[k]).sum::<f32>() / long.len().max(1) as f32;
         eprintln!("// clean means of the share features at 800+ words: [{:.3}, {:.3}, {:.4}]", mean(4), mean(5), mean(6));
+        eprintln!("// clean mean of the \"as well as\" share at 800+ words: {:.4}", mean(2));
         train = Some(measure(&args.train.display().to_string(), &s, &weights, bias));
     }
     let s = samples(&engine, &args.test, args.limit)?;
