@@ -273,8 +273,10 @@ fn is_roman_numeral(w: &str) -> bool {
 /// - one contains the other: "Socialist Labor" is not a broken "Socialist Labor Party", nor
 ///   "Olympic Park" a broken "Olympic National Park" (a spinner replaces words, it does not
 ///   drop half of a name; its expansions are read separately, see `expansion`);
-/// - a spelling variant ("Defence" for "Defense", "Honour", "Advisers"): one or two letters apart;
-/// - a number written another way ("Two" for "II").
+/// - a British or American spelling of the same word ("Defence", "Honour", "Advisers",
+///   [`spelling_key`]); synonyms a letter or two apart ("Regal" for "Royal") stay swaps;
+/// - a number written another way on both sides ("Two" for "II"); "Initial Lady" for "First
+///   Lady" stays a swap.
 fn a_spinners_swap(window: &str, o: &str) -> bool {
     let contains = |a: &str, b: &str| {
         let words: Vec<&str> = a.split(' ').collect();
@@ -283,10 +285,35 @@ fn a_spinners_swap(window: &str, o: &str) -> bool {
     if contains(window, o) || contains(o, window) {
         return false;
     }
-    if window.len() >= 5 && strsim::levenshtein(window, o) <= 2 {
+    if spelling_key(window) == spelling_key(o) {
         return false;
     }
-    !(window.split(' ').any(is_number_word) || o.split(' ').any(is_number_word))
+    !(window.split(' ').any(is_number_word) && o.split(' ').any(is_number_word))
+}
+
+/// A word with the usual British and American spelling differences folded ("defence" and
+/// "defense", "honour" and "honor", "adviser" and "advisor", "centre" and "center", "organise"
+/// and "organize", "travelled" and "traveled"), so that the two spellings share a key.
+fn spelling_key(w: &str) -> String {
+    // Endings first, so that "advisor" and "adviser" agree before "ise" is folded.
+    let mut k = w.replace("our", "or");
+    for (british, american) in [
+        ("tres", "ters"),
+        ("tre", "ter"),
+        ("ors", "ers"),
+        ("or", "er"),
+    ] {
+        if let Some(stem) = k.strip_suffix(british) {
+            k = format!("{stem}{american}");
+            break;
+        }
+    }
+    k.replace("ence", "ense")
+        .replace("ise", "ize")
+        .replace("yse", "yze")
+        .replace("ogue", "og")
+        .replace("ll", "l")
+        .replace("ae", "e")
 }
 
 /// How much more often the original's bigram must occur than the written one's for a name that
@@ -297,9 +324,9 @@ const ORDINARY_RATIO: u64 = 10;
 /// embedded model's list knows at least a tenth as often as the original's: "Ministry of
 /// Education" is a real ministry ("ministry of": 58 M, "department of": 235 M), "Province of" and
 /// "Savings Bank" are names of their own. A spinner's synonym makes a rare pair ("Northern
-/// Battle": unseen; "Fight of": 7 M against "battle of" 91 M). A determiner before the window
-/// says nothing ("the fight", "the battle"), so only content words and the name's connectors
-/// after it are asked.
+/// Battle": unseen; "Fight of": 7 M against "battle of" 91 M). A function word says nothing ("the
+/// fight", "the battle"; "war and", "conflict and"), so only content words on either side and
+/// "of" after the window are asked.
 fn reads_as_written(doc: &Doc, i: usize, end: usize, o: &str, lm: &dyn LanguageModel) -> bool {
     let (o_first, o_last) = match (o.split(' ').next(), o.rsplit(' ').next()) {
         (Some(f), Some(l)) => (f, l),
@@ -320,10 +347,14 @@ fn reads_as_written(doc: &Doc, i: usize, end: usize, o: &str, lm: &dyn LanguageM
     }
     if end < doc.tokens.len() && doc.is_name_token(end) && doc.joined(end - 1, end) {
         let right = doc.lower[end].as_ref();
-        if ordinary(
-            lm.count(&[doc.lower[end - 1].as_ref(), right]),
-            lm.count(&[o_last, right]),
-        ) {
+        // "and" or "the" follows any noun ("Conflict and Peace" is no ordinary "War and Peace");
+        // "of" heads a name's complement and says which nouns take one.
+        if (right == "of" || !FUNCTION_WORDS.contains(&right))
+            && ordinary(
+                lm.count(&[doc.lower[end - 1].as_ref(), right]),
+                lm.count(&[o_last, right]),
+            )
+        {
             return true;
         }
     }
@@ -813,6 +844,16 @@ mod tests {
         assert!(!a_spinners_swap("two", "ii"));
         assert!(a_spinners_swap("fight", "battle"));
         assert!(a_spinners_swap("civil", "polite"), "not a numeral");
+        assert!(!a_spinners_swap("advisers", "advisors"));
+        assert!(!a_spinners_swap("honour", "honor"));
+        assert!(
+            a_spinners_swap("regal", "royal"),
+            "synonyms two letters apart"
+        );
+        assert!(
+            a_spinners_swap("initial", "first"),
+            "a number on one side only"
+        );
         assert_eq!(
             check("The Fight of Narva was fought.", &g),
             [("Fight".to_string(), "Battle".to_string())]

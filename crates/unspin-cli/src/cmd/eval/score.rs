@@ -1,8 +1,9 @@
 //! `unspin eval score`: how well the document score separates spun from clean text, and
 //! (`--fit`) the command that refits its weights.
 //!
-//! Clean articles are cut to a prefix of 30–1,600 words (cycling, so lengths vary as real
-//! texts do, from a snippet to a long article); each prefix is a negative and its synthetic spin (`unspin::synth`, rate
+//! Clean articles are cut at the first line end after 30–1,600 words (cycling, so lengths vary
+//! as real texts do, from a snippet to a long article; a paragraph can make a "30-word" prefix
+//! longer, so rates are reported by the length the texts have); each prefix is a negative and its synthetic spin (`unspin::synth`, rate
 //! cycling 30/60/90%, function-word patterns on every other document, names spun on every third)
 //! a positive. Every text is checked by the engine exactly as `unspin check` builds it, then
 //! scored. `--fit` fits the logistic regression on `--train` and prints the constants for
@@ -58,8 +59,13 @@ struct Sample {
     x: [f32; N_FEATURES],
     spun: bool,
     rate: f32,
-    /// Words the prefix was cut to (see [`LENGTHS`]).
-    length: usize,
+    /// Words of the clean prefix as cut (at a line end, so often more than asked for).
+    words: usize,
+}
+
+/// The band of [`LENGTHS`] a text of `words` words falls in: the largest length it reaches.
+fn length_band(words: usize) -> usize {
+    LENGTHS.iter().rev().copied().find(|&n| words >= n).unwrap_or(LENGTHS[0])
 }
 
 /// A prefix of whole lines of `text` with about `words` words.
@@ -100,8 +106,8 @@ fn samples(engine: &unspin::Engine, path: &Path, limit: usize) -> anyhow::Result
         let batch: Vec<Sample> = jobs
             .par_iter()
             .flat_map_iter(|&(i, text)| {
-                let length = LENGTHS[i % LENGTHS.len()];
-                let clean = prefix(text, length);
+                let clean = prefix(text, LENGTHS[i % LENGTHS.len()]);
+                let words = clean.split_whitespace().count();
                 let rate = RATES[i % RATES.len()];
                 let spun = spin(
                     clean,
@@ -120,13 +126,13 @@ fn samples(engine: &unspin::Engine, path: &Path, limit: usize) -> anyhow::Result
                         x: features(engine, clean),
                         spun: false,
                         rate: 0.0,
-                        length,
+                        words,
                     },
                     Sample {
                         x: features(engine, &spun.text),
                         spun: true,
                         rate,
-                        length,
+                        words,
                     },
                 ]
             })
@@ -146,7 +152,8 @@ pub struct Measure {
     pub true_positive_rate: f64,
     /// Recall of spun texts per spin rate at `SPUN_AT`.
     pub true_positive_rate_by_rate: Vec<(f32, f64)>,
-    /// Per prefix length at `SPUN_AT`: (words, false positive rate, true positive rate).
+    /// Per length band at `SPUN_AT`: (fewest words of the band, false positive rate, true
+    /// positive rate); a band runs to the next one's fewest words.
     pub rates_by_length: Vec<(usize, f64, f64)>,
     /// Below `CLEAN_BELOW` (verdict clean): the share of clean texts, and of spun texts (missed).
     pub clean_verdict_clean: f64,
@@ -214,7 +221,7 @@ fn measure(corpus: &str, samples: &[Sample], w: &[f32; N_FEATURES], b: f32) -> M
         rates_by_length: LENGTHS
             .iter()
             .map(|&n| {
-                let at = |s: &Sample| s.length == n;
+                let at = |s: &Sample| length_band(s.words) == n;
                 (n, rate_of(false, &at), rate_of(true, &at))
             })
             .collect(),
@@ -252,7 +259,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         eprintln!("pub const FINDINGS_ONLY_WEIGHTS: [f32; 2] = [{:?}, {:?}];", wf[0], wf[1]);
         eprintln!("pub const FINDINGS_ONLY_BIAS: f32 = {bf:?};");
         // The clean means that `score::CLEAN_SHARES` holds, read where the prior weighs least.
-        let long: Vec<&Sample> = s.iter().filter(|s| !s.spun && s.length >= 800).collect();
+        // (Approximate: the features are already pulled toward the committed means, by a ninth at
+        // 800 words.)
+        let long: Vec<&Sample> = s.iter().filter(|s| !s.spun && s.words >= 800).collect();
         let mean = |k: usize| long.iter().map(|s| s.x[k]).sum::<f32>() / long.len().max(1) as f32;
         eprintln!("// clean means of the share features at 800+ words: [{:.3}, {:.3}, {:.4}]", mean(4), mean(5), mean(6));
         eprintln!("// clean mean of the \"as well as\" share at 800+ words: {:.4}", mean(2));
@@ -332,7 +341,7 @@ fn print_measure(m: &Measure) {
         100.0 * m.clean_verdict_spun
     );
     println!(
-        "  by length (words: FPR / TPR at SPUN_AT): {}",
+        "  by length (words from: FPR / TPR at SPUN_AT): {}",
         m.rates_by_length
             .iter()
             .map(|(n, f, t)| format!("{n}: {:.1}% / {:.1}%", f * 100.0, t * 100.0))
