@@ -26,8 +26,8 @@ use crate::finding::{Finding, Verdict};
 use crate::lm::LanguageModel;
 use crate::token::{normalize, sentences, Token, TokenKind};
 
-/// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms under 1% (0.17%
-/// of enwiki2018's articles, 0.35% of the held-out prefixes of `unspin eval score`);
+/// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms under 1% (0.18%
+/// of enwiki2018's articles, 0.42% of the held-out texts of `unspin eval score`);
 /// `CLEAN_BELOW` calls about one synthetic spin in ten clean, and six clean texts in ten
 /// (docs/evaluation.md). Between the two the verdict is uncertain.
 pub const SPUN_AT: f32 = 0.7;
