@@ -66,10 +66,7 @@ fn engine_error(e: unspin::Error) -> PyErr {
         unspin::Error::Io { path, cause } => {
             use pyo3::exceptions::{PyFileNotFoundError, PyIsADirectoryError, PyPermissionError};
             let file = path.display().to_string();
-            let args = match cause.raw_os_error() {
-                Some(errno) => (errno, cause.to_string(), file),
-                None => (0, cause.to_string(), file),
-            };
+            let args = (cause.raw_os_error().unwrap_or(0), cause.to_string(), file);
             match cause.kind() {
                 std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(args),
                 std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(args),

@@ -174,8 +174,9 @@ impl RuleSetBuilder {
         let (keep, dropped) =
             filter::ordinary_english(rules, lm.as_ref(), builtin::REGISTRY_ORDINARY_PER_MILLION);
         self.filtered.extend(dropped);
-        let gated =
-            filter::conditional_phrases(self.rules.iter().filter(|r| r.id.starts_with("builtin:")));
+        let gated = filter::conditional_phrases(
+            self.rules.iter().filter(|r| r.kind == SourceKind::Builtin),
+        );
         let (keep, dropped) = filter::gated_elsewhere(keep, &gated);
         self.rules.extend(keep);
         self.filtered.extend(dropped);

@@ -193,21 +193,22 @@ fn measure(corpus: &str, samples: &[Sample], w: &[f32; N_FEATURES], b: f32) -> M
         .map(|s| score::probability(&s.x, w, b))
         .collect();
     let labels: Vec<bool> = samples.iter().map(|s| s.spun).collect();
-    let rate_of = |spun: bool, filter: &dyn Fn(&Sample) -> bool| {
-        let (mut hit, mut all) = (0usize, 0usize);
+    // The share of the spun (or clean) texts that `filter` keeps whose score `hit` accepts.
+    let share = |spun: bool, filter: &dyn Fn(&Sample) -> bool, hit: &dyn Fn(f32) -> bool| {
+        let (mut hits, mut all) = (0usize, 0usize);
         for (s, p) in samples.iter().zip(&scores) {
             if s.spun == spun && filter(s) {
                 all += 1;
-                hit += (*p >= score::SPUN_AT) as usize;
+                hits += hit(*p) as usize;
             }
         }
-        hit as f64 / all.max(1) as f64
+        hits as f64 / all.max(1) as f64
     };
+    let rate_of = |spun: bool, filter: &dyn Fn(&Sample) -> bool| {
+        share(spun, filter, &|p| p >= score::SPUN_AT)
+    };
+    let below = |spun: bool| share(spun, &|_| true, &|p| p < score::CLEAN_BELOW);
     let (t, tpr) = threshold_at_fpr(&scores, &labels, 0.01);
-    let below = |spun: bool| {
-        let of: Vec<f32> = samples.iter().zip(&scores).filter(|(s, _)| s.spun == spun).map(|(_, p)| *p).collect();
-        of.iter().filter(|p| **p < score::CLEAN_BELOW).count() as f64 / of.len().max(1) as f64
-    };
     Measure {
         corpus: corpus.to_string(),
         texts: samples.len(),
