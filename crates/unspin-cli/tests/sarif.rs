@@ -27,7 +27,7 @@ fn sarif_output_validates_against_the_schema() {
     .unwrap();
     std::fs::write(
         dir.path().join("p.html"),
-        "<p>R&amp;D on counterfeit consciousness.</p>",
+        "<p>R&amp;D on counterfeit&nbsp;consciousness.</p>",
     )
     .unwrap();
     std::fs::write(
@@ -81,6 +81,9 @@ fn sarif_output_validates_against_the_schema() {
     // HTML: the offset is into the page's bytes.
     let html = &results[1]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(html["byteOffset"].as_u64(), Some(14));
+    // Its snippet is the page's own text in the region, entity and all.
+    assert_eq!(html["byteLength"].as_u64(), Some(30));
+    assert_eq!(html["snippet"]["text"], "counterfeit&nbsp;consciousness");
     // The input error is reported in the log too.
     let notes = run["invocations"][0]["toolExecutionNotifications"]
         .as_array()

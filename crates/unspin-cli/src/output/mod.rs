@@ -47,6 +47,9 @@ pub struct Located {
     pub end_column: u64,
     /// The source line(s) holding the finding, possibly clipped around it ([`Excerpt`]).
     pub excerpt: Excerpt,
+    /// The input's own text in the span, where it differs from the finding's (markup: HTML
+    /// entities and tags are in the source, not in the decoded words the finding holds).
+    pub source_text: Option<String>,
 }
 
 /// Source text around a finding: `text` starts at the beginning of line [`Located::line`] unless
@@ -271,7 +274,12 @@ impl<'a> Locator<'a> {
             end_line: self.base_line + end_line + 1,
             end_column,
             excerpt: Excerpt::default(),
+            source_text: None,
         };
+        let source = &self.text[start..end];
+        if source != located.finding.text {
+            located.source_text = Some(source.to_string());
+        }
         if !self.excerpts {
             return located;
         }

@@ -79,6 +79,9 @@ impl Writer for Sarif {
                 }
                 None => {
                     let byte_len = f.end - f.start;
+                    // SARIF's snippet is the artifact's own text in the region: for HTML, the
+                    // source with its entities and tags, not the decoded words the finding holds.
+                    let source = l.source_text.as_deref().unwrap_or(&f.text);
                     let region = json!({
                         "startLine": l.line,
                         "startColumn": l.column,
@@ -86,7 +89,7 @@ impl Writer for Sarif {
                         "endColumn": l.end_column,
                         "byteOffset": f.start,
                         "byteLength": byte_len,
-                        "snippet": { "text": f.text },
+                        "snippet": { "text": source },
                     });
                     let fixes = json!([{
                         "description": { "text": format!("Replace with “{}” (the probable original wording)", f.suggestion) },

@@ -29,7 +29,8 @@ use crate::synth::FUNCTION_WORDS;
 use crate::token::{normalize, sentences, tokenize, Token, TokenKind};
 
 const MAGIC: &[u8; 8] = b"UNSPINGZ";
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added the counts of names each word starts and ends ([`Gazetteer::starts_names`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Longest name kept, in tokens.
 pub const MAX_NAME_TOKENS: usize = 6;
@@ -229,6 +230,18 @@ impl Gazetteer {
     /// Times `word` occurred inside a multi-word name.
     pub fn word_count(&self, word: &str) -> u64 {
         self.count_of(b'w', word)
+    }
+
+    /// How many different known names start with `word` ("battle": "Battle of Hastings",
+    /// "Battle of Narva", ...).
+    pub fn starts_names(&self, word: &str) -> u64 {
+        self.count_of(b'f', word)
+    }
+
+    /// How many different known names end with `word` ("congress": "Continental Congress",
+    /// "Indian National Congress", ...).
+    pub fn ends_names(&self, word: &str) -> u64 {
+        self.count_of(b'l', word)
     }
 
     /// The smallest count that makes a name known.
@@ -578,6 +591,19 @@ impl GazetteerBuilder {
             .into_iter()
             .filter(|(_, v)| *v >= min_count)
             .collect();
+        // The words that start and end the names kept, each name counted once.
+        let mut places: HashMap<Vec<u8>, u64> = HashMap::new();
+        for (k, _) in &keys {
+            if let Some(name) = k.strip_prefix(b"n\0") {
+                let name = std::str::from_utf8(name).expect("keys are built from strings");
+                if let (Some(first), Some(last)) = (name.split(' ').next(), name.rsplit(' ').next())
+                {
+                    *places.entry(key(b'f', first)).or_insert(0) += 1;
+                    *places.entry(key(b'l', last)).or_insert(0) += 1;
+                }
+            }
+        }
+        keys.extend(places);
         keys.sort_unstable();
         let mut b = MapBuilder::memory();
         for (k, v) in &keys {

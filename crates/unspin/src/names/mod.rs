@@ -285,10 +285,22 @@ fn a_spinners_swap(window: &str, o: &str) -> bool {
     if contains(window, o) || contains(o, window) {
         return false;
     }
-    if spelling_key(window) == spelling_key(o) {
+    if spelling_key(window) == spelling_key(o) || shortens(window, o) || shortens(o, window) {
         return false;
     }
     !(window.split(' ').any(is_number_word) && o.split(' ').any(is_number_word))
+}
+
+/// Whether `short` is `long` cut short, word for word: "Research Lab" for "Research
+/// Laboratory", "Transport" for "Transportation". Clean text abbreviates a name; a spinner's
+/// synonym is another word.
+fn shortens(short: &str, long: &str) -> bool {
+    let (s, l): (Vec<&str>, Vec<&str>) = (short.split(' ').collect(), long.split(' ').collect());
+    s.len() == l.len()
+        && s != l
+        && s.iter()
+            .zip(&l)
+            .all(|(a, b)| a == b || (a.len() >= 3 && b.len() > a.len() && b.starts_with(a)))
 }
 
 /// A word with the usual British and American spelling differences folded ("defence" and
@@ -309,6 +321,8 @@ fn spelling_key(w: &str) -> String {
         }
     }
     k.replace("ence", "ense")
+        .replace("isation", "ization")
+        .replace("ising", "izing")
         .replace("ise", "ize")
         .replace("yse", "yze")
         .replace("ogue", "og")
@@ -359,6 +373,34 @@ fn reads_as_written(doc: &Doc, i: usize, end: usize, o: &str, lm: &dyn LanguageM
         }
     }
     false
+}
+
+/// Names that the written word starts or ends, as a share of the original's, for the written
+/// name to be a name of its own kind (see [`names_word_there`]).
+const NAME_WORD_SHARE: u64 = 20;
+
+/// Whether the written window takes the place it has in the known name in other known names
+/// too: the first word of a name the original starts ("Russian Civil War" beside "English Civil
+/// War": "Russian" starts 6 of WordNet's names), or the last word of a name it ends ("National
+/// People's Congress" beside "People's Party": "Congress" ends 5). Such a run is a name of the
+/// same kind that the gazetteer lacks. A spinner's synonym seldom starts or ends any name
+/// ("Individuals", "Fight", "Mom": none in WordNet), and a name word in another place says
+/// nothing ("Battle" starts 36 names and ends none, so "Great Northern Battle" stays broken).
+fn names_word_there(gazetteer: &Gazetteer, window: &str, m: &NameMatch) -> bool {
+    let is_name_word =
+        |written: u64, original: u64| written >= 2 && written * NAME_WORD_SHARE >= original;
+    let first = |p: &str| p.split(' ').next().unwrap_or(p).to_owned();
+    let last = |p: &str| p.rsplit(' ').next().unwrap_or(p).to_owned();
+    (m.at_start
+        && is_name_word(
+            gazetteer.starts_names(&first(window)),
+            gazetteer.starts_names(&first(&m.original)),
+        ))
+        || (m.at_end
+            && is_name_word(
+                gazetteer.ends_names(&last(window)),
+                gazetteer.ends_names(&last(&m.original)),
+            ))
 }
 
 /// `o` written in the case of the window it replaces: every word title-cased (connectors
@@ -452,6 +494,9 @@ struct NameMatch {
     original: String,
     /// The known name, as the message shows it.
     name: String,
+    /// Whether the window starts the known name, and whether it ends it.
+    at_start: bool,
+    at_end: bool,
 }
 
 impl NameMatch {
@@ -607,14 +652,20 @@ fn window_finding(
                             count: c,
                             original: o.clone(),
                             name: phrase(doc, l, o, r),
+                            at_start: l.is_empty(),
+                            at_end: r.is_empty(),
                         });
                     }
                 }
             }
         }
         // Asked only of the few candidates that make a known name: two model lookups each.
-        if top.is_some() && !reads_as_written(doc, i, end, o, crate::lm::default_model().as_ref()) {
-            best.extend(top);
+        if let Some(m) = top {
+            if !names_word_there(gazetteer, &window, &m)
+                && !reads_as_written(doc, i, end, o, crate::lm::default_model().as_ref())
+            {
+                best.push(m);
+            }
         }
     }
     if !best.is_empty() {
@@ -846,6 +897,14 @@ mod tests {
         assert!(a_spinners_swap("civil", "polite"), "not a numeral");
         assert!(!a_spinners_swap("advisers", "advisors"));
         assert!(!a_spinners_swap("honour", "honor"));
+        assert!(!a_spinners_swap("organisation", "organization"));
+        assert!(!a_spinners_swap("research lab", "research laboratory"));
+        assert!(!a_spinners_swap("transportation", "transport"));
+        assert!(a_spinners_swap("research lab", "research center"));
+        assert!(
+            a_spinners_swap("mom", "mother"),
+            "not the same word cut short"
+        );
         assert!(
             a_spinners_swap("regal", "royal"),
             "synonyms two letters apart"
@@ -922,6 +981,35 @@ mod tests {
         assert_eq!(
             check("Then the Art Fund gave money.", &gazetteer_of(&many)),
             []
+        );
+    }
+
+    /// A run whose window ends (or starts) other known names as it ends (or starts) the known
+    /// one is a name of the same kind, not a broken one; a name word in another place is no
+    /// such evidence.
+    #[test]
+    fn a_word_that_ends_known_names_is_no_broken_name_there() {
+        let party = "The Zambian People's Party met. The Battle of Narva was fought.\n";
+        let written = "Then the Zambian People's Congress met.";
+        assert_eq!(
+            check(written, &gazetteer_of(party)),
+            [("Congress".to_string(), "Party".to_string())]
+        );
+        let congresses = format!(
+            "{party}The Continental Congress met. The Indian National Congress met. \
+             The Prize Fight was held. The Title Fight was held.\n"
+        );
+        let g = gazetteer_of(&congresses);
+        assert_eq!(
+            g.ends_names("congress"),
+            3,
+            "Continental, Indian National, National"
+        );
+        assert_eq!(check(written, &g), []);
+        assert_eq!(
+            check("He won the Fight of Narva.", &g),
+            [("Fight".to_string(), "Battle".to_string())],
+            "\"Fight\" ends names but starts none"
         );
     }
 
