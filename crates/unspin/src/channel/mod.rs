@@ -225,7 +225,9 @@ impl Channel {
     /// Every candidate of [`Channel::candidates`] into `out`, duplicates included.
     fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<DraftCandidate>) {
         let mut push = |c: DraftCandidate| {
-            if c.original != written {
+            if c.original != written
+                && !(c.edge != EdgeKind::Pattern && part_of(&c.original, words))
+            {
                 out.push(c);
             }
         };
@@ -282,6 +284,21 @@ impl Channel {
             }
         }
     }
+}
+
+/// Whether every word of `original` is one of the written `words` (and there are fewer): the
+/// thesaurus lists "piece of furniture", "church building" and "Tang dynasty" with their head
+/// word, and clean text writes the longer term all the time. A spinner's padding around a kept
+/// word ("any type of", "has actually") is a pattern, read separately.
+fn part_of(original: &str, words: &[&str]) -> bool {
+    let mut n = 0;
+    for o in original.split(' ') {
+        if !words.contains(&o) {
+            return false;
+        }
+        n += 1;
+    }
+    n < words.len()
 }
 
 /// Every pattern of [`PATTERNS`] without its last word (space-joined). Asked of nearly every
@@ -458,5 +475,25 @@ mod tests {
         assert!(originals(&["as", "well", "as"]).contains(&"and".to_string()));
         assert!(originals(&["the"]).is_empty());
         assert!(!originals(&["pressures"]).contains(&"pressures".to_string()));
+    }
+
+    /// The thesaurus's longer terms are not spins of their own head word; a pattern's padding is.
+    #[test]
+    fn a_term_is_not_a_spin_of_its_own_words() {
+        for (written, head) in [
+            (&["piece", "of", "furniture"][..], "furniture"),
+            (&["church", "building"][..], "church"),
+            (&["due", "east"][..], "east"),
+        ] {
+            assert!(
+                !originals(written).contains(&head.to_string()),
+                "{written:?} -> {head}"
+            );
+        }
+        assert!(originals(&["any", "type", "of"]).contains(&"any".to_string()));
+        assert!(originals(&["head", "of", "state"]).contains(&"president".to_string()));
+        assert!(part_of("web link", &["world", "wide", "web", "link"]));
+        assert!(!part_of("web link", &["web", "link"]), "not shorter");
+        assert!(!part_of("link", &["hyperlink"]));
     }
 }
