@@ -226,7 +226,7 @@ impl Channel {
     fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<DraftCandidate>) {
         let mut push = |c: DraftCandidate| {
             if c.original != written
-                && !(c.edge != EdgeKind::Pattern && part_of(&c.original, words))
+                && !(words.len() > 1 && c.edge != EdgeKind::Pattern && part_of(&c.original, words))
             {
                 out.push(c);
             }

@@ -293,9 +293,19 @@ impl Gazetteer {
         }
         let version = u32::from_le_bytes(mmap[8..12].try_into().expect("4 bytes"));
         if version != FORMAT_VERSION {
-            return Err(bad(&format!(
-                "format version {version}, this build reads {FORMAT_VERSION}"
-            )));
+            let what = if version < FORMAT_VERSION {
+                "older"
+            } else {
+                "newer"
+            };
+            return Err(Error::parse(
+                path,
+                None,
+                format!(
+                    "gazetteer format version {version} is {what} than this unspin reads \
+                     (version {FORMAT_VERSION}): rebuild it with `unspin gazetteer`"
+                ),
+            ));
         }
         let hlen = u32::from_le_bytes(mmap[12..16].try_into().expect("4 bytes")) as usize;
         if 16 + hlen > mmap.len() {
@@ -710,6 +720,22 @@ mod tests {
         let h = Gazetteer::open(&path).unwrap();
         assert_eq!(h.name_count("security council"), 1);
         assert_eq!(h.header.sources, ["test"]);
+        // The words that start and end names are counted once a name, and kept in the file.
+        assert_eq!(
+            (h.starts_names("security"), h.ends_names("council")),
+            (1, 1)
+        );
+        assert_eq!((h.starts_names("council"), h.ends_names("new")), (0, 0));
+        // A file of another format version is refused with what to do about it.
+        let mut old = std::fs::read(&path).unwrap();
+        old[8..12].copy_from_slice(&1u32.to_le_bytes());
+        let old_path = dir.join("old.gaz");
+        std::fs::write(&old_path, old).unwrap();
+        let err = Gazetteer::open(&old_path).unwrap_err().to_string();
+        assert!(
+            err.contains("version 1 is older") && err.contains("unspin gazetteer"),
+            "{err}"
+        );
         let bad = dir.join("bad.gaz");
         std::fs::write(&bad, b"not a gazetteer at all").unwrap();
         let err = Gazetteer::open(&bad).unwrap_err().to_string();
