@@ -196,10 +196,11 @@ const MIN_PATTERN_PADDINGS: usize = 2;
 /// What a pattern adds to the original: "actually" for "has actually" → "has" and "had
 /// actually" → "had", "type of" for "any type of" → "any".
 fn padding(f: &Finding) -> String {
-    let kept: Vec<String> = f.suggestion.split(' ').map(str::to_lowercase).collect();
-    f.text
-        .split(' ')
-        .map(str::to_lowercase)
+    // Read as `channel::is_pattern` reads them: normalized, any run of spaces one space.
+    let suggestion = crate::token::normalize(&f.suggestion);
+    let kept: Vec<&str> = suggestion.split_whitespace().collect();
+    crate::token::normalize(&f.text)
+        .split_whitespace()
         .filter(|w| !kept.contains(w))
         .collect::<Vec<_>>()
         .join(" ")
@@ -554,6 +555,8 @@ mod tests {
             0,
             "one padding twice is a writer's habit"
         );
+        let spaced = same.replace("have actually", "have  actually");
+        assert_eq!(patterns(&e.check(&spaced)), 0, "spaces say nothing");
         let two = "The committee has actually approved the budget for the new school \
                    building. The builders will certainly start the work in the spring.";
         assert_eq!(patterns(&e.check(two)), 2);

@@ -70,7 +70,7 @@ pub struct DocResult {
     pub id: Option<String>,
     /// For a JSONL record: its file and 1-based line.
     pub record: Option<(String, u64)>,
-    #[allow(dead_code)] // for formats that render the markup (the web page's --format html)
+    /// How the input was read: SARIF writes its fixes into HTML as HTML.
     pub format: Format,
     pub score: f32,
     pub verdict: unspin::Verdict,

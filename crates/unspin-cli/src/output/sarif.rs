@@ -32,6 +32,13 @@ fn record_of(name: &str) -> Option<(&str, u64)> {
     (is_file(file) && !is_file(name)).then_some((file, line))
 }
 
+/// Text as HTML character data: `&`, `<` and `>` escaped.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let mut out = String::with_capacity(path.len());
@@ -82,6 +89,12 @@ impl Writer for Sarif {
                     // SARIF's snippet is the artifact's own text in the region: for HTML, the
                     // source with its entities and tags, not the decoded words the finding holds.
                     let source = l.source_text.as_deref().unwrap_or(&f.text);
+                    // The fix writes into the artifact: into HTML, as HTML.
+                    let inserted = if doc.format == unspin::text::Format::Html {
+                        escape_html(&f.suggestion)
+                    } else {
+                        f.suggestion.clone()
+                    };
                     let region = json!({
                         "startLine": l.line,
                         "startColumn": l.column,
@@ -97,7 +110,7 @@ impl Writer for Sarif {
                             "artifactLocation": { "uri": uri(&doc.name) },
                             "replacements": [{
                                 "deletedRegion": { "byteOffset": f.start, "byteLength": byte_len },
-                                "insertedContent": { "text": f.suggestion },
+                                "insertedContent": { "text": inserted },
                             }],
                         }],
                     }]);
@@ -191,5 +204,10 @@ mod tests {
     fn uris_are_escaped() {
         assert_eq!(uri("dir/a b#c.txt"), "dir/a%20b%23c.txt");
         assert_eq!(uri("é.txt"), "%C3%A9.txt");
+    }
+
+    #[test]
+    fn fixes_into_html_are_html() {
+        assert_eq!(escape_html("R&D <b> \"x\""), "R&amp;D &lt;b&gt; \"x\"");
     }
 }

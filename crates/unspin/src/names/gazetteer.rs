@@ -1,12 +1,14 @@
 //! The gazetteer: multi-word names, titles and events known to be written that way.
 //!
-//! One `fst` map over three kinds of normalized keys (tokens [`normalize`]d and joined by one
+//! One `fst` map over five kinds of normalized keys (tokens [`normalize`]d and joined by one
 //! space, the possessive `'s` as its own token):
 //! - `n\0luhansk people 's republic` → how often the capitalised sequence occurred;
 //! - `t\0president` → how often the word started a capitalised sequence followed directly by
 //!   another capitalised word (a title before a name: "President Joe Biden");
 //! - `w\0republic` → how often the word occurred inside a multi-word capitalised sequence (the
-//!   vocabulary of names, used to rank and prune candidate originals).
+//!   vocabulary of names, used to rank and prune candidate originals);
+//! - `f\0battle`, `l\0congress` → how many different known names the word starts or ends
+//!   (computed when the gazetteer is built; see [`Gazetteer::starts_names`]).
 //!
 //! Two sources: [`Gazetteer::embedded`], from WordNet's capitalised lemmas (registry data,
 //! `models/names/wordnet_names.py`), and files mined from a clean corpus by [`GazetteerBuilder`]
@@ -14,7 +16,7 @@
 //! committed. A file is `MAGIC`, a little-endian u32 header length, a JSON [`GazetteerHeader`]
 //! and the fst bytes; it is memory-mapped, so opening costs no parse.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -233,13 +235,14 @@ impl Gazetteer {
     }
 
     /// How many different known names start with `word` ("battle": "Battle of Hastings",
-    /// "Battle of Narva", ...).
+    /// "Battle of Narva", ...), names told apart by their next word other than a connector.
     pub fn starts_names(&self, word: &str) -> u64 {
         self.count_of(b'f', word)
     }
 
     /// How many different known names end with `word` ("congress": "Continental Congress",
-    /// "Indian National Congress", ...).
+    /// "Indian National Congress", ...), names told apart by the word before it other than a
+    /// connector.
     pub fn ends_names(&self, word: &str) -> u64 {
         self.count_of(b'l', word)
     }
@@ -601,19 +604,32 @@ impl GazetteerBuilder {
             .into_iter()
             .filter(|(_, v)| *v >= min_count)
             .collect();
-        // The words that start and end the names kept, each name counted once.
-        let mut places: HashMap<Vec<u8>, u64> = HashMap::new();
+        // The words that start and end the names kept. A mined gazetteer holds every capitalised
+        // sub-span of a run ("Indian National Congress" and "National Congress"), so a name is
+        // told from another by the word next to the end word (connectors skipped: "Battle of
+        // Hastings" and "Battle of Narva" are two), not counted once per key.
+        let mut places: HashSet<(u8, &str, &str)> = HashSet::new();
         for (k, _) in &keys {
-            if let Some(name) = k.strip_prefix(b"n\0") {
-                let name = std::str::from_utf8(name).expect("keys are built from strings");
-                if let (Some(first), Some(last)) = (name.split(' ').next(), name.rsplit(' ').next())
-                {
-                    *places.entry(key(b'f', first)).or_insert(0) += 1;
-                    *places.entry(key(b'l', last)).or_insert(0) += 1;
-                }
+            let Some(name) = k.strip_prefix(b"n\0") else {
+                continue;
+            };
+            let name = std::str::from_utf8(name).expect("keys are built from strings");
+            let words: Vec<&str> = name.split(' ').collect();
+            if words.len() < 2 {
+                continue;
             }
+            let content = |w: &&&str| !CONNECTORS.contains(*w);
+            let next = *words[1..].iter().find(content).unwrap_or(&words[1]);
+            let prev = words[..words.len() - 1].iter().rev().find(content);
+            let prev = *prev.unwrap_or(&words[words.len() - 2]);
+            places.insert((b'f', words[0], next));
+            places.insert((b'l', words[words.len() - 1], prev));
         }
-        keys.extend(places);
+        let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+        for (kind, word, _) in places {
+            *counts.entry(key(kind, word)).or_insert(0) += 1;
+        }
+        keys.extend(counts);
         keys.sort_unstable();
         let mut b = MapBuilder::memory();
         for (k, v) in &keys {
@@ -672,7 +688,13 @@ mod tests {
     #[test]
     fn embedded_knows_wordnet_names() {
         let g = Gazetteer::embedded();
-        assert!(g.len() > 10_000, "{}", g.len());
+        assert!(g.name_count("battle of narva") + g.name_count("supreme court") >= 1);
+        assert!(g.len() > 20_000, "{}", g.len());
+        assert_eq!(
+            (g.starts_names("battle"), g.ends_names("battle")),
+            (32, 0),
+            "names the docs quote"
+        );
         assert!(g.name_count("security council") >= 1);
         assert!(g.name_count("united nations") >= 1);
         assert!(g.title_count("president") >= 10);
