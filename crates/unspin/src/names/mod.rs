@@ -384,8 +384,12 @@ fn last_word(p: &str) -> &str {
 /// nothing ("Battle" starts 32 names and ends none, so "Great Northern Battle" stays broken).
 fn names_word_there(gazetteer: &Gazetteer, window: &str, m: &NameMatch) -> bool {
     let is_name_word =
-        |written: u64, original: u64| written >= 2 && written * NAME_WORD_SHARE >= original;
-    // The same word on both sides ("Security and safety" for "Security") says nothing.
+        |written: u64, original: u64| written >= 1 && written * NAME_WORD_SHARE >= original;
+    // A spinner's expansion keeps the original inside it ("Safety and security" for
+    // "Security"): its added word, a name word or not, is no evidence of a name.
+    if window.split(' ').any(|w| w == m.original) {
+        return false;
+    }
     let (wf, of) = (first_word(window), first_word(&m.original));
     let (wl, ol) = (last_word(window), last_word(&m.original));
     (m.at_start && wf != of && is_name_word(gazetteer.starts_names(wf), gazetteer.starts_names(of)))
