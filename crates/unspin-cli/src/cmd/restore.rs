@@ -85,7 +85,7 @@ impl<W: Write> RestoreSink<'_, W> {
         let mut findings = extracted.findings_in_source(report.findings);
         if format == Format::Html {
             for f in &mut findings {
-                f.suggestion = escape_html(&f.suggestion);
+                f.suggestion = crate::output::escape_html(&f.suggestion);
             }
         }
         Ok(if self.diff {
@@ -119,13 +119,6 @@ impl<W: Write> Sink for RestoreSink<'_, W> {
     fn skipped(&mut self, name: &str, message: String) {
         eprintln!("unspin: {name}: {message}");
     }
-}
-
-/// Escape a suggestion written into HTML source.
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {

@@ -92,6 +92,13 @@ pub struct Summary {
     pub skipped: Vec<(String, String)>,
 }
 
+/// A suggestion written into HTML source (`restore`, SARIF fixes): `&`, `<` and `>` escaped.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 pub trait Writer {
     fn doc(&mut self, out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()>;
     /// After the last document (formats that write one object write it here).

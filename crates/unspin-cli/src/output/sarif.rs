@@ -13,7 +13,7 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
-use super::{round3, DocResult, Summary, Writer};
+use super::{escape_html, round3, DocResult, Summary, Writer};
 
 #[derive(Default)]
 pub struct Sarif {
@@ -30,13 +30,6 @@ fn record_of(name: &str) -> Option<(&str, u64)> {
     let line: u64 = line.parse().ok()?;
     let is_file = |p: &str| std::path::Path::new(p).is_file();
     (is_file(file) && !is_file(name)).then_some((file, line))
-}
-
-/// Text as HTML character data: `&`, `<` and `>` escaped.
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn uri(path: &str) -> String {

@@ -225,9 +225,7 @@ impl Channel {
     /// Every candidate of [`Channel::candidates`] into `out`, duplicates included.
     fn all_candidates(&self, words: &[&str], written: &str, out: &mut Vec<DraftCandidate>) {
         let mut push = |c: DraftCandidate| {
-            if c.original != written
-                && !(words.len() > 1 && c.edge != EdgeKind::Pattern && part_of(&c.original, words))
-            {
+            if c.original != written {
                 out.push(c);
             }
         };
@@ -250,6 +248,9 @@ impl Channel {
         if let Some(id) = self.lex.id(written) {
             let fan_in = self.lex.original_count(id) as u32;
             for e in self.lex.originals(id) {
+                if part_of(self.lex.term(e.term), words) {
+                    continue;
+                }
                 push(DraftCandidate {
                     original: Cow::Borrowed(self.lex.term(e.term)),
                     edge: edge_kind(e.sources.moby, e.sources.wordnet),
@@ -275,7 +276,7 @@ impl Channel {
             let lemma_words: Vec<&str> = lemma_term.split(' ').collect();
             for e in self.lex.originals(id) {
                 // "church buildings" is no spin of "churches" either: asked of the lemmas.
-                if lemma_words.len() > 1 && part_of(self.lex.term(e.term), &lemma_words) {
+                if part_of(self.lex.term(e.term), &lemma_words) {
                     continue;
                 }
                 for form in inflect::inflect(self.lex.term(e.term), infl) {
@@ -291,11 +292,15 @@ impl Channel {
     }
 }
 
-/// Whether every word of `original` is one of the written `words` (and there are fewer): the
+/// Whether every word of the thesaurus term `original` is one of the written `words` (and there
+/// are fewer): asked of thesaurus originals only, since a pattern's padding is exactly that. The
 /// thesaurus lists "piece of furniture", "church building" and "Tang dynasty" with their head
 /// word, and clean text writes the longer term all the time. A spinner's padding around a kept
 /// word ("any type of", "has actually") is a pattern, read separately.
 fn part_of(original: &str, words: &[&str]) -> bool {
+    if words.len() < 2 {
+        return false; // a one-word window holds no shorter term
+    }
     let mut n = 0;
     for o in original.split(' ') {
         if !words.contains(&o) {

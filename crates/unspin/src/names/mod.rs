@@ -330,10 +330,7 @@ const ORDINARY_RATIO: u64 = 10;
 /// fight", "the battle"; "war and", "conflict and"), so only content words on either side and
 /// "of" after the window are asked.
 fn reads_as_written(doc: &Doc, i: usize, end: usize, o: &str, lm: &dyn LanguageModel) -> bool {
-    let (o_first, o_last) = match (o.split(' ').next(), o.rsplit(' ').next()) {
-        (Some(f), Some(l)) => (f, l),
-        _ => return false,
-    };
+    let (o_first, o_last) = (first_word(o), last_word(o));
     let ordinary =
         |written: u64, original: u64| written > 0 && written * ORDINARY_RATIO >= original;
     if i > 0 && doc.cap[i - 1] && doc.joined(i - 1, i) {
