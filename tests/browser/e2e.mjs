@@ -220,6 +220,21 @@ try {
   check(await report.isHidden("#input-panel"), "the report has no input box");
   check(requests.length === 0, `the report loads nothing from the network (${requests.join(", ")})`);
   await report.close();
+
+  // An input the report could not check is named on the page with its reason.
+  const badFile = path.join(reportDir, "bad.txt");
+  writeFileSync(badFile, Buffer.from([0x62, 0x61, 0x64, 0x20, 0xff, 0x0a]));
+  const failed = spawnSync(bin, ["check", "--fast", "--format", "html", samplePath, badFile], { cwd: repo, encoding: "utf8" });
+  check(failed.status === 2, `a report with an unreadable input exits 2 (got ${failed.status})`);
+  const failedFile = path.join(reportDir, "failed.html");
+  writeFileSync(failedFile, failed.stdout);
+  const failedPage = await context.newPage();
+  await failedPage.goto("file://" + failedFile);
+  const problems = await failedPage.$$eval("section.problems li", (ls) => ls.map((l) => l.textContent));
+  check(problems.length === 1 && problems[0].includes("bad.txt") && problems[0].includes("invalid UTF-8"),
+    `the report names the input it could not check (${JSON.stringify(problems)})`);
+  check((await failedPage.$$("article.doc")).length === 1, "and still shows the document it checked");
+  await failedPage.close();
   rmSync(reportDir, { recursive: true, force: true });
 } finally {
   await context.close();

@@ -35,13 +35,6 @@ pub enum InputFormat {
     Jsonl,
 }
 
-/// Options of the original `read_inputs` interface (kept for the commands that use it).
-#[derive(Debug, Clone, Default)]
-pub struct InputOptions {
-    /// Treat files as JSONL and check this string field of each record.
-    pub jsonl_field: Option<String>,
-}
-
 /// How [`read_all`] reads its inputs.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
@@ -79,8 +72,9 @@ pub struct Part<'a> {
     pub first: bool,
     /// The last part of its document.
     pub last: bool,
-    /// The `id` field of a JSONL record, when it has one.
-    pub id: Option<&'a str>,
+    /// The `id` field of a JSONL record, when it has one (a string or a number, written back as
+    /// it was given).
+    pub id: Option<&'a serde_json::Value>,
     /// For a JSONL record: the file it is in and its 1-based line.
     pub record: Option<(&'a str, u64)>,
     /// For a JSONL record: the whole record, with `text` as its text field (`restore` writes
@@ -96,6 +90,12 @@ pub trait Sink {
     fn error(&mut self, name: &str, message: String);
     /// An input deliberately not checked (a binary file met while walking a directory).
     fn skipped(&mut self, name: &str, message: String);
+    /// The line of a JSONL record that could not be read (malformed JSON, no text field), as
+    /// it is in the file, before its [`Sink::error`]: `restore` writes it through unchanged, so
+    /// its output keeps one line per record.
+    fn unread_record(&mut self, _line: &[u8]) -> anyhow::Result<()> {
+        Ok(())
+    }
 }
 
 /// Read every input into `sink`. Only a failing sink (e.g. a closed stdout) stops the reading.
@@ -333,16 +333,24 @@ fn strip_bom(t: &str) -> (&str, u64) {
     }
 }
 
+/// What the bytes are when they are not UTF-8 text to check: UTF-16 text (a byte-order mark),
+/// or binary (a NUL byte in the first 8 KiB, as git and ripgrep decide).
 fn binary(bytes: &[u8]) -> Option<&'static str> {
-    // A NUL byte in the first 8 KiB, as git and ripgrep decide.
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Some(UTF16_MESSAGE);
+    }
     memchr::memchr(0, &bytes[..bytes.len().min(8192)])
         .map(|_| "binary file (contains NUL bytes), skipped")
 }
 
+const UTF16_MESSAGE: &str =
+    "UTF-16 text (byte-order mark); unspin reads UTF-8: convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
+
 fn report_binary(name: &str, message: &str, walked: bool, sink: &mut dyn Sink) {
     // A binary file met while walking a directory is expected (images, archives): a note. One
-    // named on the command line is an error.
-    if walked {
+    // named on the command line is an error, and so is text in UTF-16 anywhere (a text file the
+    // user means to have checked, saved by a Windows editor).
+    if walked && message != UTF16_MESSAGE {
         sink.skipped(name, message.to_string());
     } else {
         sink.error(name, message.to_string());
@@ -573,15 +581,12 @@ fn read_jsonl(
                     Err(u) => format!("malformed JSONL record: {}", utf8_error_message(u, 0)),
                     Ok(_) => format!("malformed JSONL record: {e}"),
                 };
+                sink.unread_record(&line)?;
                 sink.error(&rec_name, message);
                 continue;
             }
         };
-        let id = value.get("id").and_then(|v| match v {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        });
+        let id = value.get("id").filter(|v| v.is_string() || v.is_number());
         match value.get(field) {
             Some(serde_json::Value::String(text)) => sink.part(Part {
                 name: &rec_name,
@@ -592,15 +597,21 @@ fn read_jsonl(
                 column: 0,
                 first: true,
                 last: true,
-                id: id.as_deref(),
+                id,
                 record: Some((name, number)),
                 value: Some(&value),
             })?,
-            Some(_) => sink.error(&rec_name, format!("field {field:?} is not a string")),
-            None => sink.error(
-                &rec_name,
-                format!("record has no field {field:?} (choose one with --jsonl-field)"),
-            ),
+            Some(_) => {
+                sink.unread_record(&line)?;
+                sink.error(&rec_name, format!("field {field:?} is not a string"))
+            }
+            None => {
+                sink.unread_record(&line)?;
+                sink.error(
+                    &rec_name,
+                    format!("record has no field {field:?} (choose one with --jsonl-field)"),
+                )
+            }
         }
     }
 }
@@ -625,7 +636,7 @@ pub struct InputError {
 /// Read every input, calling `on_doc` per whole document and `on_error` per unreadable input.
 pub fn read_inputs(
     paths: &[PathBuf],
-    opts: &InputOptions,
+    read: &ReadOptions,
     on_doc: impl FnMut(Doc) -> anyhow::Result<()>,
     on_error: impl FnMut(InputError),
 ) -> anyhow::Result<()> {
@@ -667,18 +678,9 @@ pub fn read_inputs(
             eprintln!("unspin: {name}: {message}");
         }
     }
-    let read = ReadOptions {
-        format: if opts.jsonl_field.is_some() {
-            InputFormat::Jsonl
-        } else {
-            InputFormat::Auto
-        },
-        jsonl_field: opts.jsonl_field.clone().unwrap_or_else(|| "text".into()),
-        max_size: None,
-    };
     read_all(
         paths,
-        &read,
+        read,
         &mut Adapter {
             on_doc,
             on_error,

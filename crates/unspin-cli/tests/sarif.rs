@@ -35,7 +35,7 @@ fn sarif_output_validates_against_the_schema() {
         "{\"id\":\"r1\",\"text\":\"counterfeit consciousness\"}\n{bad\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe").unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"\xff\xff").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
         .current_dir(dir.path())
         .args([

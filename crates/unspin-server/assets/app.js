@@ -275,8 +275,19 @@
     var data = JSON.parse(embedded.textContent);
     byId("version").textContent = "unspin " + data.version + " report.";
     document.title = "unspin report — " + (data.docs.length === 1 ? data.docs[0].name : data.docs.length + " documents");
-    if (!data.docs.length) byId("results").appendChild(el("p", { class: "panel", text: "No documents were checked." }));
     showResults(data.docs, true);
+    var results = byId("results");
+    if (!data.docs.length) results.appendChild(el("p", { class: "panel", text: "No documents were checked." }));
+    // Inputs the report does not show, and why: nothing is left out silently.
+    [["errors", "could not be checked"], ["skipped", "skipped"]].forEach(function (kind) {
+      var list = data[kind[0]] || [];
+      if (!list.length) return;
+      results.appendChild(el("section", { class: "panel problems", "aria-label": "Inputs " + kind[1] },
+        el("h2", { text: list.length + (list.length === 1 ? " input " : " inputs ") + kind[1] }),
+        el.apply(null, ["ul", null].concat(list.map(function (p) {
+          return el("li", null, el("code", { text: p.name }), ": " + p.message);
+        })))));
+    });
     return;
   }
 

@@ -58,11 +58,21 @@ impl ReportDoc {
     }
 }
 
+/// An input a report does not show as a document, and why: it could not be checked (`errors`),
+/// or it was passed over on purpose (`skipped`: a binary file in a directory, an empty file).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportProblem {
+    pub name: String,
+    pub message: String,
+}
+
 #[derive(Serialize)]
 struct ReportData<'a> {
     mode: &'static str,
     version: &'static str,
     docs: &'a [ReportDoc],
+    errors: &'a [ReportProblem],
+    skipped: &'a [ReportProblem],
 }
 
 /// Serialize `value` as JSON that is safe inside an HTML `<script>` element.
@@ -88,11 +98,17 @@ fn fill(head: &str, scripts: &str) -> String {
 }
 
 /// The self-contained HTML report for `docs` (what `unspin check --format html` writes).
-pub fn render_html(docs: &[ReportDoc]) -> serde_json::Result<String> {
+pub fn render_html(
+    docs: &[ReportDoc],
+    errors: &[ReportProblem],
+    skipped: &[ReportProblem],
+) -> serde_json::Result<String> {
     let data = json_for_script(&ReportData {
         mode: "report",
         version: env!("CARGO_PKG_VERSION"),
         docs,
+        errors,
+        skipped,
     })?;
     let head = format!(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{REPORT_CSP}\">\n<style>\n{APP_CSS}</style>"
@@ -174,7 +190,7 @@ mod tests {
             }],
             words: 8,
         };
-        let html = render_html(&[ReportDoc::new("<x>.txt", text, report)]).unwrap();
+        let html = render_html(&[ReportDoc::new("<x>.txt", text, report)], &[], &[]).unwrap();
         let data_start = html.find("id=\"unspin-data\">").unwrap();
         let data_end = data_start + html[data_start..].find("</script>").unwrap();
         let data = &html[data_start + "id=\"unspin-data\">".len()..data_end];

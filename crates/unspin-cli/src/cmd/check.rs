@@ -12,8 +12,8 @@ use unspin::text::{self, Format};
 use unspin::{Engine, Finding, Verdict};
 
 use super::EngineArgs;
-use crate::config;
-use crate::input::{read_all, InputFormat, Part, ReadOptions, Sink};
+use super::{ConfigArgs, ReadArgs};
+use crate::input::{read_all, Part, Sink};
 use crate::output::{self, DocResult, Located, Locator, OutputFormat, Summary, Writer};
 use crate::Outcome;
 
@@ -31,31 +31,13 @@ pub struct Args {
     /// Output format. Offsets in every format are UTF-8 byte offsets, half-open, into the input.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
-    /// How to read inputs (auto: by extension; .gz/.zst are decompressed).
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
-    /// Check this string field of each JSONL record (implies JSONL input) [default: text].
-    #[arg(long, value_name = "FIELD")]
-    pub jsonl_field: Option<String>,
-    /// Skip documents larger than this (bytes as read, after decompression; K/M/G suffixes):
-    /// a plain-text or markup file, or each record of a JSONL file. Plain text is streamed and
-    /// has no limit by default; HTML/Markdown are parsed whole and JSONL records read whole, both
-    /// 256M by default.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
-    pub max_size: Option<u64>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Exit 0 even when something is found (errors still exit 2).
     #[arg(long)]
     pub exit_zero: bool,
-    /// Configuration file (default: unspin.toml, .unspin.toml or pyproject.toml [tool.unspin],
-    /// searched upward from the current directory).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore configuration files.
-    #[arg(long)]
-    pub no_config: bool,
-    /// Use the language model even if the configuration says `fast = true`.
-    #[arg(long, conflicts_with = "fast")]
-    pub no_fast: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
@@ -63,34 +45,10 @@ pub struct Args {
     pub engine: EngineArgs,
 }
 
-/// `512`, `64K`, `256M`, `1G` (binary multiples).
-pub fn parse_size(s: &str) -> Result<u64, String> {
-    let s = s.trim();
-    let (num, mult) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m = match c.to_ascii_uppercase() {
-                'K' => 1u64 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                'T' => 1 << 40,
-                'B' => 1,
-                _ => return Err(format!("unknown size suffix {c:?} (use K, M or G)")),
-            };
-            (&s[..i], m)
-        }
-        _ => (s, 1),
-    };
-    num.trim()
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| format!("not a size: {s:?}"))
-}
-
 /// A document being assembled from its parts.
 struct Pending {
     name: String,
-    id: Option<String>,
+    id: Option<serde_json::Value>,
     record: Option<(String, u64)>,
     format: Format,
     findings: Vec<Located>,
@@ -161,7 +119,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         if part.first || self.pending.is_none() {
             self.pending = Some(Pending {
                 name: part.name.to_string(),
-                id: part.id.map(str::to_string),
+                id: part.id.cloned(),
                 record: part.record.map(|(f, l)| (f.to_string(), l)),
                 format: part.format,
                 findings: Vec::new(),
@@ -213,38 +171,9 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
     }
-    let cfg = if args.no_config {
-        None
-    } else {
-        config::load(args.config.as_deref(), &std::env::current_dir()?)?
-    }
-    .unwrap_or_default();
-    // Flags override the configuration file.
-    if args.engine.rules.is_empty() {
-        args.engine.rules = cfg.rules.clone();
-    }
-    if args.engine.min_confidence.is_none() {
-        args.engine.min_confidence = cfg.min_confidence;
-    }
-    if args.engine.model.is_none() {
-        args.engine.model = cfg.model.clone();
-    }
-    if !args.engine.fast && !args.no_fast {
-        args.engine.fast = cfg.fast.unwrap_or(false);
-    }
-    let mut engine = args.engine.build()?;
-    engine.options.allow.extend(cfg.allow.iter().cloned());
-
-    let jsonl_field = args.jsonl_field.clone().or(cfg.jsonl_field.clone());
-    let format = match (args.input_format, &args.jsonl_field) {
-        (InputFormat::Auto, Some(_)) => InputFormat::Jsonl,
-        (f, _) => f,
-    };
-    let opts = ReadOptions {
-        format,
-        jsonl_field: jsonl_field.unwrap_or_else(|| "text".into()),
-        max_size: args.max_size.or(cfg.max_size),
-    };
+    let cfg = args.config.load()?;
+    let engine = args.config.build_engine(&mut args.engine, &cfg)?;
+    let opts = args.read.options(&cfg);
 
     let stdout = anstream::AutoStream::auto(std::io::stdout().lock());
     let mut sink = CheckSink {
@@ -295,18 +224,4 @@ fn model_note(engine: &Engine, embedded: bool) -> Option<String> {
          spinner patterns and broken names but not content words swapped one by one; build \
          one with `unspin model build` and pass it with --model or UNSPIN_MODEL (README)"
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("512"), Ok(512));
-        assert_eq!(parse_size("64K"), Ok(64 << 10));
-        assert_eq!(parse_size("1g"), Ok(1 << 30));
-        assert!(parse_size("1X").is_err());
-        assert!(parse_size("lots").is_err());
-    }
 }

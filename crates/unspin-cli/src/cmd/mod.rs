@@ -14,6 +14,9 @@ use std::path::PathBuf;
 
 use unspin::{Engine, EngineOptions};
 
+use crate::config::Config;
+use crate::input::{InputFormat, ReadOptions};
+
 /// Options that choose how the engine is built; shared by check, restore, scan and serve.
 #[derive(clap::Args, Debug, Clone)]
 pub struct EngineArgs {
@@ -104,6 +107,115 @@ impl EngineArgs {
     }
 }
 
+/// How inputs are read; shared by check, restore and trace.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReadArgs {
+    /// How to read inputs (auto: by extension; .gz/.zst are decompressed).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+    /// Read this string field of each JSONL record (implies JSONL input) [default: text].
+    #[arg(long, value_name = "FIELD")]
+    pub jsonl_field: Option<String>,
+    /// Skip documents larger than this (bytes as read, after decompression; K/M/G suffixes):
+    /// a plain-text or markup file, or each record of a JSONL file. Plain text is streamed and
+    /// has no limit by default; HTML/Markdown are parsed whole and JSONL records read whole, both
+    /// 256M by default.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_size: Option<u64>,
+}
+
+impl ReadArgs {
+    /// The reader's options: the flags, else the configuration file's keys. `--jsonl-field`
+    /// implies JSONL input; the file's `jsonl-field` only names the field of inputs read as JSONL
+    /// (a project's settings also apply to its plain-text files).
+    pub fn options(&self, cfg: &Config) -> ReadOptions {
+        let format = match (self.input_format, &self.jsonl_field) {
+            (InputFormat::Auto, Some(_)) => InputFormat::Jsonl,
+            (f, _) => f,
+        };
+        ReadOptions {
+            format,
+            jsonl_field: self
+                .jsonl_field
+                .clone()
+                .or_else(|| cfg.jsonl_field.clone())
+                .unwrap_or_else(|| "text".into()),
+            max_size: self.max_size.or(cfg.max_size),
+        }
+    }
+}
+
+/// The configuration file; shared by check and restore.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ConfigArgs {
+    /// Configuration file (default: unspin.toml, .unspin.toml or pyproject.toml [tool.unspin],
+    /// searched upward from the current directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Use the language model even if the configuration says `fast = true`.
+    #[arg(long, conflicts_with = "fast")]
+    pub no_fast: bool,
+}
+
+impl ConfigArgs {
+    /// The configuration in effect (an empty one with `--no-config` or when none is found).
+    pub fn load(&self) -> anyhow::Result<Config> {
+        Ok(if self.no_config {
+            None
+        } else {
+            crate::config::load(self.config.as_deref(), &std::env::current_dir()?)?
+        }
+        .unwrap_or_default())
+    }
+
+    /// The engine of `engine`'s flags, the configuration filling in what they leave unset
+    /// (flags override the file), with the file's allow-list.
+    pub fn build_engine(&self, engine: &mut EngineArgs, cfg: &Config) -> anyhow::Result<Engine> {
+        if engine.rules.is_empty() {
+            engine.rules = cfg.rules.clone();
+        }
+        if engine.min_confidence.is_none() {
+            engine.min_confidence = cfg.min_confidence;
+        }
+        if engine.model.is_none() {
+            engine.model = cfg.model.clone();
+        }
+        if !engine.fast && !self.no_fast {
+            engine.fast = cfg.fast.unwrap_or(false);
+        }
+        let mut built = engine.build()?;
+        built.options.allow.extend(cfg.allow.iter().cloned());
+        Ok(built)
+    }
+}
+
+/// `512`, `64K`, `256M`, `1G` (binary multiples).
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1u64 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                'T' => 1 << 40,
+                'B' => 1,
+                _ => return Err(format!("unknown size suffix {c:?} (use K, M or G)")),
+            };
+            (&s[..i], m)
+        }
+        _ => (s, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("not a size: {s:?}"))
+}
+
 /// The `--model` value (and configuration value) that names the embedded model.
 pub const EMBEDDED_MODEL_NAME: &str = "default";
 /// The environment variable that sets `--model`.
@@ -121,6 +233,15 @@ mod tests {
             min_confidence: None,
             gazetteer: None,
         }
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("1X").is_err());
+        assert!(parse_size("lots").is_err());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //!
 //! Every input comes out in its own format: plain text as text, HTML and Markdown with their
 //! markup (only the checked text's spans are replaced), a JSONL record as a JSONL record with its
-//! `text` field restored. Several inputs are written one after the other, as `cat` would.
+//! `text` field restored. Several inputs are written one after the other, as `cat` would. A JSONL
+//! record that cannot be read (malformed, no text field) is written through as it was, and
+//! reported: the output keeps one line per record.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -11,8 +13,9 @@ use unspin::finding::apply;
 use unspin::text::{self, Format};
 use unspin::Finding;
 
-use super::EngineArgs;
-use crate::input::{read_all, Part, ReadOptions, Sink};
+use super::check::ColorWhen;
+use super::{ConfigArgs, EngineArgs, ReadArgs};
+use crate::input::{read_all, Part, Sink};
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
@@ -23,6 +26,13 @@ pub struct Args {
     /// red/green colour when stdout is a terminal.
     #[arg(long, conflicts_with = "index")]
     pub diff: bool,
+    /// When to colour the diff.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Source index (`unspin index add`): where the text's source is found, its words are put back.
@@ -68,6 +78,8 @@ struct RestoreSink<'a, W: Write> {
     field: &'a str,
     out: W,
     errors: usize,
+    /// Whether some unreadable JSONL record was written through unchanged.
+    passed_through: bool,
 }
 
 impl<W: Write> RestoreSink<'_, W> {
@@ -119,18 +131,30 @@ impl<W: Write> Sink for RestoreSink<'_, W> {
     fn skipped(&mut self, name: &str, message: String) {
         eprintln!("unspin: {name}: {message}");
     }
+
+    fn unread_record(&mut self, line: &[u8]) -> anyhow::Result<()> {
+        self.out.write_all(line)?;
+        self.out.write_all(b"\n")?;
+        self.passed_through = true;
+        Ok(())
+    }
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let engine = args.engine.build()?;
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    let cfg = args.config.load()?;
+    let engine = args.config.build_engine(&mut args.engine, &cfg)?;
     let index = args
         .index
         .as_deref()
         .map(unspin::trace::Index::open)
         .transpose()?;
     let stdout = std::io::stdout();
-    let colour = stdout.is_terminal();
-    let read = ReadOptions::default();
+    let colour = match args.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let read = args.read.options(&cfg);
     let mut sink = RestoreSink {
         engine: &engine,
         index: index.as_ref(),
@@ -139,11 +163,21 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         field: &read.jsonl_field,
         out: std::io::BufWriter::new(stdout.lock()),
         errors: 0,
+        passed_through: false,
     };
     read_all(&args.paths, &read, &mut sink)?;
     sink.out.flush()?;
     if sink.errors > 0 {
-        anyhow::bail!("{} input(s) could not be restored", sink.errors);
+        let n = sink.errors;
+        anyhow::bail!(
+            "{n} input{} could not be restored (see the messages above{})",
+            if n == 1 { "" } else { "s" },
+            if sink.passed_through {
+                "; unreadable JSONL records were written through as they were"
+            } else {
+                ""
+            }
+        );
     }
     // Restoring succeeded whether or not anything changed: exit 0 keeps `restore > file` simple.
     Ok(Outcome::Clean)

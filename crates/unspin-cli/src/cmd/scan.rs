@@ -70,6 +70,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     config.engine_settings = format!("{:?}", args.engine);
     let summary = unspin_scan::scan(&config, &engine)?;
     eprint!("{}", render_summary(&summary, &config));
+    // Every record is accounted for in the output folder, but a pipeline must be able to tell
+    // that some are missing from the results without reading the summary: exit 2, as `check`
+    // does for an input it could not read.
+    let lost = summary.scanned.errors + summary.resumed.errors;
+    if lost > 0 || !summary.scanned.balanced() {
+        anyhow::bail!(
+            "{lost} record(s) could not be scanned (their reasons are in {})",
+            config.output.join("errors").display()
+        );
+    }
     Ok(Outcome::Clean)
 }
 

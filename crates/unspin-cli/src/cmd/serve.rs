@@ -20,7 +20,7 @@ pub struct Args {
     /// Source index for `/v1/trace` (built by `unspin index add`).
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
-    /// Largest request body accepted (bytes; suffixes k, M allowed: `512k`, `2M`).
+    /// Largest request body accepted (bytes; K, M and G suffixes: `512k`, `2M`).
     #[arg(long, value_name = "SIZE", default_value = "2M", value_parser = parse_size)]
     pub body_limit: usize,
     /// Longest a request may take, in seconds (upload, queueing and checking).
@@ -36,19 +36,12 @@ pub struct Args {
     pub engine: EngineArgs,
 }
 
+/// A body limit: a size of [`super::parse_size`]'s form, more than zero.
 fn parse_size(s: &str) -> Result<usize, String> {
-    let s = s.trim();
-    let (digits, mult) = match s.char_indices().last() {
-        Some((i, 'k' | 'K')) => (&s[..i], 1024),
-        Some((i, 'm' | 'M')) => (&s[..i], 1024 * 1024),
-        _ => (s, 1),
-    };
-    let n: usize = digits
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (bytes, or a number with k or M)"))?;
-    n.checked_mul(mult)
-        .filter(|&n| n > 0)
+    super::parse_size(s)?
+        .try_into()
+        .ok()
+        .filter(|&n: &usize| n > 0)
         .ok_or_else(|| format!("`{s}` is not a usable size"))
 }
 

@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use unspin::trace::{trace, Index, Match, TraceOptions};
 
-use crate::input::{read_inputs, InputOptions};
+use super::ReadArgs;
+use crate::input::read_inputs;
 use crate::Outcome;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,20 +31,22 @@ pub struct Args {
     /// Files to trace; `-` or nothing reads stdin.
     pub paths: Vec<PathBuf>,
     /// Matches to report per input.
-    #[arg(long, default_value_t = 5)]
-    pub top: usize,
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: u32,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Candidates from the fingerprint stage that are aligned.
-    #[arg(long, default_value_t = 10)]
-    pub candidates: usize,
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub candidates: u32,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let index = Index::open(&args.index)?;
     let opts = TraceOptions {
-        top: args.top,
-        candidates: args.candidates,
+        top: args.top as usize,
+        candidates: args.candidates as usize,
         ..TraceOptions::default()
     };
     let stdout = std::io::stdout();
@@ -54,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut json_docs = Vec::new();
     read_inputs(
         &args.paths,
-        &InputOptions::default(),
+        &args.read.options(&crate::config::Config::default()),
         |doc| {
             // Markup is stripped as `check` strips it; offsets are then mapped back to the input.
             let extracted = unspin::text::extract(&doc.text, doc.format);

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use unspin::Report;
-use unspin_server::report::{render_html, ReportDoc};
+use unspin_server::report::{render_html, ReportDoc, ReportProblem};
 
 use super::{DocResult, Summary, Writer};
 
@@ -30,8 +30,21 @@ impl Writer for Html {
         Ok(())
     }
 
-    fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> std::io::Result<()> {
-        let html = render_html(&self.docs)?;
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
+        // A report read by people names what it does not show, as SARIF's notifications do.
+        let problems = |list: &[(String, String)]| -> Vec<ReportProblem> {
+            list.iter()
+                .map(|(name, message)| ReportProblem {
+                    name: name.clone(),
+                    message: message.clone(),
+                })
+                .collect()
+        };
+        let html = render_html(
+            &self.docs,
+            &problems(&summary.errors),
+            &problems(&summary.skipped),
+        )?;
         out.write_all(html.as_bytes())
     }
 }
@@ -78,5 +91,31 @@ mod tests {
             "only the page's own two scripts close"
         );
         assert!(!html.contains("src=\"") && !html.contains("href=\"http"));
+    }
+
+    /// An input that could not be checked is named in the report, with its reason.
+    #[test]
+    fn names_the_inputs_it_could_not_check() {
+        let mut w = Html::default();
+        let mut out = Vec::new();
+        let summary = Summary {
+            errors: vec![("bad.txt".into(), "invalid UTF-8 at byte 3".into())],
+            skipped: vec![(
+                "pic.png".into(),
+                "binary file (contains NUL bytes), skipped".into(),
+            )],
+            ..Summary::default()
+        };
+        w.finish(&mut out, &summary).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        for needle in [
+            "bad.txt",
+            "invalid UTF-8 at byte 3",
+            "pic.png",
+            "\"errors\"",
+            "\"skipped\"",
+        ] {
+            assert!(html.contains(needle), "{needle}");
+        }
     }
 }

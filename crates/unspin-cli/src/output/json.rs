@@ -16,7 +16,7 @@ use super::{round3, DocResult, FindingOut, Summary, Writer};
 struct DocOut<'a> {
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    id: Option<&'a str>,
+    id: Option<&'a serde_json::Value>,
     score: f64,
     verdict: &'static str,
     words: usize,
@@ -27,7 +27,7 @@ impl<'a> From<&'a DocResult> for DocOut<'a> {
     fn from(d: &'a DocResult) -> Self {
         DocOut {
             path: &d.name,
-            id: d.id.as_deref(),
+            id: d.id.as_ref(),
             score: round3(d.score),
             verdict: d.verdict.as_str(),
             words: d.words,

@@ -67,7 +67,7 @@ pub struct Excerpt {
 pub struct DocResult {
     pub name: String,
     /// The `id` of a JSONL record.
-    pub id: Option<String>,
+    pub id: Option<serde_json::Value>,
     /// For a JSONL record: its file and 1-based line.
     pub record: Option<(String, u64)>,
     /// How the input was read: SARIF writes its fixes into HTML as HTML.

@@ -1,0 +1,244 @@
+//! Commands other than `check` on bad and unusual input: `restore` and `trace` read JSONL as
+//! `check` does, `restore` keeps one line per record, `scan` says when records were lost, UTF-16
+//! text is named, not called binary, and JSONL ids keep their JSON type.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn unspin(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("UNSPIN_MODEL")
+        .output()
+        .expect("run unspin")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const RULES: &str = r#"
+[[rule]]
+phrase = "counterfeit consciousness"
+original = "artificial intelligence"
+weight = 0.93
+"#;
+
+/// The JSON lines of `bytes`.
+fn json_lines(bytes: &[u8]) -> Vec<serde_json::Value> {
+    bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap_or_else(|e| panic!("{e}: {l:?}")))
+        .collect()
+}
+
+/// `restore` reads the field `--jsonl-field` names (or the configuration's `jsonl-field`), and
+/// writes every record it cannot restore through as it was, so output line k is input record k.
+#[test]
+fn restore_keeps_one_line_per_jsonl_record() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.toml"), RULES).unwrap();
+    let records: Vec<&[u8]> = vec![
+        br#"{"id":1,"body":"We used counterfeit consciousness."}"#,
+        br#"{"id":2,"body":"#, // truncated
+        br#"{"id":3}"#,        // no text field
+        br#"{"id":4,"body":7}"#,
+        b"{\"id\":5,\"body\":\"bad \xff\"}",
+        br#"{"id":6,"body":"Nothing to see here."}"#,
+    ];
+    let mut input = records.join(&b"\n"[..]);
+    input.push(b'\n');
+    std::fs::write(dir.path().join("d.jsonl"), &input).unwrap();
+
+    let out = unspin(
+        dir.path(),
+        &[
+            "restore",
+            "--no-config",
+            "--fast",
+            "--rules",
+            "rules.toml",
+            "--jsonl-field",
+            "body",
+            "d.jsonl",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let lines: Vec<&[u8]> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        records.len(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let first: serde_json::Value = serde_json::from_slice(lines[0]).unwrap();
+    assert_eq!(first["body"], "We used artificial intelligence.");
+    assert_eq!(first["id"], 1);
+    for k in 1..5 {
+        assert_eq!(lines[k], records[k], "record {} is written through", k + 1);
+    }
+    let err = stderr(&out);
+    for line in 2..=5 {
+        assert!(err.contains(&format!("d.jsonl:{line}:")), "{err}");
+    }
+    assert!(err.contains("written through"), "{err}");
+
+    // The configuration's field is honoured too.
+    std::fs::write(
+        dir.path().join("unspin.toml"),
+        "jsonl-field = \"body\"\nfast = true\n",
+    )
+    .unwrap();
+    let one = dir.path().join("one.jsonl");
+    std::fs::write(&one, &input[..records[0].len() + 1]).unwrap();
+    let out = unspin(
+        dir.path(),
+        &["restore", "--rules", "rules.toml", "one.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        json_lines(&out.stdout)[0]["body"],
+        "We used artificial intelligence."
+    );
+}
+
+/// `trace` reads the field `--jsonl-field` names; `--top 0` is refused rather than answered
+/// with "no source found".
+#[test]
+fn trace_reads_the_named_jsonl_field_and_refuses_top_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = "The council of Lindholm approved a budget of 42 million euros on Tuesday after \
+        a debate of nine hours. Mayor Annika Berg said the plan would fund 300 new homes near the \
+        harbour and a tram line to Vester Park by 2027. The opposition leader, Jonas Holm, said \
+        taxes would rise for 18,000 families and that the harbour project had been planned in \
+        secret since 2021. The vote was 23 to 16, with two members absent. A second vote on the \
+        tram line is expected in March, when the regional government in Aarup publishes its \
+        own transport plan for the 12 towns of the district.";
+    std::fs::write(dir.path().join("source.txt"), source).unwrap();
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "source.txt"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record = serde_json::json!({"id": "q", "body": source});
+    std::fs::write(dir.path().join("q.jsonl"), format!("{record}\n")).unwrap();
+
+    let out = unspin(
+        dir.path(),
+        &[
+            "trace",
+            "--index",
+            "ix",
+            "--format",
+            "jsonl",
+            "--jsonl-field",
+            "body",
+            "q.jsonl",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a source is found: {}",
+        stderr(&out)
+    );
+    let v = &json_lines(&out.stdout)[0];
+    assert_eq!(v["path"], "q.jsonl:1");
+    assert_eq!(v["matches"][0]["id"], "source.txt");
+
+    let out = unspin(
+        dir.path(),
+        &["trace", "--index", "ix", "--top", "0", "q.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--top"), "{}", stderr(&out));
+}
+
+/// A scan that loses records says so in its exit code, not only in its summary.
+#[test]
+fn scan_exits_2_when_records_are_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let shards = dir.path().join("shards");
+    std::fs::create_dir(&shards).unwrap();
+    std::fs::write(
+        shards.join("good.jsonl"),
+        "{\"id\":\"a\",\"text\":\"An ordinary sentence.\"}\n",
+    )
+    .unwrap();
+    let args = [
+        "scan",
+        "--fast",
+        "--no-progress",
+        "--input",
+        "shards",
+        "--output",
+        "out",
+    ];
+    let out = unspin(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    std::fs::write(
+        shards.join("bad.jsonl"),
+        "{\"id\":\"b\",\"text\":\"Another one.\"}\n{\"id\":\"c\",\n",
+    )
+    .unwrap();
+    let out = unspin(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("1 record(s) could not be scanned"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// UTF-16 text is named as such, with the way out, and is an error even in a walked directory
+/// (a text file the user means to have checked); a binary file there stays a note.
+#[test]
+fn utf16_text_is_named_and_not_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "Plain words.\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    std::fs::write(docs.join("windows.txt"), &utf16).unwrap();
+    std::fs::write(docs.join("pic.bin"), b"\x89PNG\0\0\0").unwrap();
+    let out = unspin(dir.path(), &["check", "--no-config", "--fast", "docs"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("windows.txt: UTF-16 text"), "{err}");
+    assert!(err.contains("iconv -f UTF-16"), "{err}");
+    assert!(err.contains("pic.bin: binary file"), "{err}");
+    assert!(err.contains("1 error, 1 skipped"), "{err}");
+}
+
+/// A JSONL id is written as it was given: a number stays a number.
+#[test]
+fn jsonl_ids_keep_their_type() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.jsonl"),
+        "{\"id\":7,\"text\":\"One.\"}\n{\"id\":\"x7\",\"text\":\"Two.\"}\n",
+    )
+    .unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "--format",
+            "jsonl",
+            "d.jsonl",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let docs = json_lines(&out.stdout);
+    assert_eq!(docs[0]["id"], 7);
+    assert_eq!(docs[1]["id"], "x7");
+}
