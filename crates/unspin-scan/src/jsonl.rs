@@ -12,6 +12,8 @@ pub struct JsonlReader {
     keep_record: bool,
     index: u64,
     offset: u64,
+    /// Lines read so far, blank ones included: the 1-based line of the record just read.
+    lines: u64,
     line: Vec<u8>,
     done: bool,
 }
@@ -34,6 +36,7 @@ impl JsonlReader {
             keep_record,
             index: 0,
             offset: 0,
+            lines: 0,
             line: Vec::with_capacity(1 << 16),
             done: false,
         }
@@ -44,6 +47,7 @@ impl JsonlReader {
             shard: self.shard.clone(),
             record: index,
             offset: Some(offset),
+            line: Some(self.lines),
             count: 1,
             id,
             reason,
@@ -145,6 +149,7 @@ impl Iterator for JsonlReader {
                 }
                 Ok(n) => {
                     self.offset += n as u64;
+                    self.lines += 1;
                     if self.line.iter().all(u8::is_ascii_whitespace) {
                         continue; // blank lines are not records
                     }
@@ -157,6 +162,7 @@ impl Iterator for JsonlReader {
                     // A truncated or corrupt archive: the decompressor cannot go on, so what
                     // follows this point is unreadable. It counts as one lost record.
                     self.done = true;
+                    self.lines += 1;
                     let index = self.index;
                     self.index += 1;
                     return Some(self.error(
@@ -197,6 +203,15 @@ mod tests {
             .collect();
         assert_eq!(summary[0], "0:a:one");
         assert_eq!(summary[1], "1:7:two");
+        // Errors name the line as editors and `unspin check` do (the blank line counts).
+        let lines: Vec<Option<u64>> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Error(e) => Some(e.line),
+                Item::Doc(_) => None,
+            })
+            .collect();
+        assert_eq!(lines, [Some(4), Some(5), Some(6)]);
         assert!(summary[2].starts_with("2!malformed JSON"), "{}", summary[2]);
         assert_eq!(summary[3], "3!missing text field `text`");
         assert_eq!(summary[4], "4!invalid UTF-8 at byte 0 of the record");

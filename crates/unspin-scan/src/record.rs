@@ -28,6 +28,10 @@ pub struct RecordError {
     /// Decompressed byte offset (JSONL, WARC) or row number (Parquet) of the record, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u64>,
+    /// For JSONL: the record's 1-based line in the (decompressed) shard, blank lines counted, as
+    /// `unspin check` and editors number it (`record` counts records only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// How many records this entry stands for (more than 1 when, say, a whole Parquet file lacks a
     /// column); `records_in = records_out + sum(count)`.
     pub count: u64,

@@ -50,6 +50,7 @@ impl WarcReader {
             shard: self.shard.clone(),
             record: index,
             offset: Some(offset),
+            line: None,
             count: 1,
             id,
             reason,
