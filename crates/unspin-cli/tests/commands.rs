@@ -242,3 +242,34 @@ fn jsonl_ids_keep_their_type() {
     assert_eq!(docs[0]["id"], 7);
     assert_eq!(docs[1]["id"], "x7");
 }
+
+/// A closed stdout ends `index export` quietly, as it ends `check`: serde_json's writer errors
+/// hide the broken pipe from the error chain.
+#[test]
+fn index_export_into_a_closed_pipe_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs: String = (0..400)
+        .map(|i| {
+            let text = format!("Document {i} tells of the harbour of town {i} and its {i} boats. ")
+                .repeat(20);
+            format!(
+                "{}\n",
+                serde_json::json!({"id": format!("d{i}"), "text": text})
+            )
+        })
+        .collect();
+    std::fs::write(dir.path().join("docs.jsonl"), docs).unwrap();
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "docs.jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir.path())
+        .args(["index", "export", "--index", "ix", "--with-text"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("error"), "{}", stderr(&out));
+}

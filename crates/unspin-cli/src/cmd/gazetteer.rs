@@ -1,10 +1,15 @@
 //! `unspin gazetteer`: mine a gazetteer of multi-word names, titles and events from a clean
 //! corpus, for the broken-name check (`--gazetteer FILE` of check/restore).
+//!
+//! Corpus lines that cannot be read (not UTF-8, binary data, malformed JSONL) are skipped and
+//! reported with `file:line` and the reason, as `unspin model build` does; a binary or empty
+//! corpus file, or a corpus that gives no document, is an error and writes nothing.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
+use unspin::names::corpus::Skipped;
 use unspin::names::{mine_corpus, Gazetteer, MineOptions};
 
 use crate::Outcome;
@@ -42,18 +47,34 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ..MineOptions::default()
     };
     let mut last_report = Instant::now();
-    let (gazetteer, skipped) = mine_corpus(&args.corpus, &options, |docs| {
+    let mut skipped = Skipped::default();
+    let mined = mine_corpus(&args.corpus, &options, &mut skipped, |docs| {
         if last_report.elapsed().as_secs() >= 5 {
             eprintln!("unspin gazetteer: {docs} documents");
             last_report = Instant::now();
         }
-    })?;
+    });
+    // Reported before an error too: they may be why the corpus gave nothing.
+    if skipped.count > 0 {
+        eprintln!(
+            "unspin gazetteer: skipped {} corpus line(s):",
+            skipped.count
+        );
+        for e in &skipped.examples {
+            eprintln!("  {e}");
+        }
+        let more = skipped.count - skipped.examples.len() as u64;
+        if more > 0 {
+            eprintln!("  ... and {more} more");
+        }
+    }
+    let gazetteer = mined?;
     gazetteer.write(out)?;
     eprintln!(
         "unspin gazetteer: {} documents, {} keys, {} lines skipped, {:.1} s -> {}",
         gazetteer.header.documents,
         gazetteer.header.keys,
-        skipped,
+        skipped.count,
         started.elapsed().as_secs_f64(),
         out.display()
     );

@@ -4,14 +4,20 @@
 //! (`.jsonl`/`.ndjson`, each line an object with a string `text` and an `id`), each optionally
 //! compressed (`.gz`, `.zst`). It is all-or-nothing: the documents become visible together when
 //! the command commits, and a killed run leaves the index as it was.
+//!
+//! Inputs are read as `unspin check` reads them ([`crate::input`]): a binary file met while
+//! walking a directory, and an empty or whitespace-only text, is skipped with a note; an input
+//! that cannot be read (not UTF-8, a binary file named on the command line, a malformed JSONL
+//! record) is reported with the reason, the rest is still added, and the exit code is 2.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 use unspin::trace::features::canonical_fields;
 use unspin::trace::{Added, Canon, Index, IndexWriter, Params};
 
+use crate::input::{self, InputFormat, Part, ReadOptions, Sink};
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
@@ -97,11 +103,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
 }
 
-struct Skipped {
-    name: String,
-    reason: String,
-}
-
 fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     let params = Params {
         canon: match args.classes {
@@ -112,173 +113,167 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     };
     let mut writer = IndexWriter::open(&args.index, params)?;
     let mut batch: Vec<(String, String)> = Vec::new();
-    let mut skipped: Vec<Skipped> = Vec::new();
     let (mut added, mut dups) = (0u64, 0u64);
-    let mut flush =
-        |batch: &mut Vec<(String, String)>, writer: &mut IndexWriter| -> anyhow::Result<()> {
-            for r in writer.add_batch(std::mem::take(batch))? {
-                match r {
-                    Added::Added => added += 1,
-                    Added::DuplicateId => dups += 1,
-                }
+    let batch_size = args.batch.max(1);
+    let mut sink = AddSink {
+        id_field: &args.id_field,
+        pending: None,
+        skips: Skips::default(),
+        on_doc: |id: String, text: String| -> anyhow::Result<()> {
+            batch.push((id, text));
+            if batch.len() >= batch_size {
+                count_added(
+                    writer.add_batch(std::mem::take(&mut batch))?,
+                    &mut added,
+                    &mut dups,
+                );
             }
             Ok(())
-        };
-    for path in &args.paths {
-        let files: Vec<PathBuf> = if path.is_dir() {
-            let mut v = Vec::new();
-            for e in ignore::WalkBuilder::new(path).build() {
-                match e {
-                    Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => v.push(e.into_path()),
-                    Ok(_) => {}
-                    Err(e) => skipped.push(Skipped {
-                        name: path.display().to_string(),
-                        reason: e.to_string(),
-                    }),
-                }
-            }
-            v.sort();
-            v
-        } else {
-            vec![path.clone()]
-        };
-        for file in files {
-            read_file(&file, &args, &mut skipped, |id, text| {
-                batch.push((id, text));
-                if batch.len() >= args.batch.max(1) {
-                    flush(&mut batch, &mut writer)?;
-                }
-                Ok(())
-            })?;
-        }
-    }
-    flush(&mut batch, &mut writer)?;
+        },
+    };
+    // The readers of `unspin check`: the same rules for binary, empty, non-UTF-8 and malformed
+    // inputs, and JSONL records read with their line ends and byte-order mark removed.
+    let read = ReadOptions {
+        format: InputFormat::Auto,
+        jsonl_field: args.text_field.clone(),
+        max_size: None,
+    };
+    input::read_all(&args.paths, &read, &mut sink)?;
+    let skips = sink.skips;
+    count_added(writer.add_batch(batch)?, &mut added, &mut dups);
     let total = writer.commit()?;
-    for s in &skipped {
-        eprintln!("unspin: skipped {}: {}", s.name, s.reason);
-    }
     eprintln!(
-        "unspin: added {added} document(s) to {}{}; it now holds {total}",
+        "unspin: added {added} document(s) to {}{}; it now holds {total}{}",
         args.index.display(),
         if dups > 0 {
             format!(" ({dups} with an id already present were skipped)")
         } else {
             String::new()
-        }
+        },
+        skips.summary()
     );
-    if !skipped.is_empty() {
+    if skips.errors > 0 {
         anyhow::bail!(
             "{} input(s) could not be read (listed above); the rest was added",
-            skipped.len()
+            skips.errors
         );
     }
     Ok(Outcome::Clean)
 }
 
-/// Open a file, decompressing `.gz` / `.zst`; returns the reader and the name without the
-/// compression suffix.
-fn open_decompressed(path: &Path) -> std::io::Result<(Box<dyn Read>, String)> {
-    let f = std::fs::File::open(path)?;
-    let name = path.to_string_lossy().to_string();
-    if let Some(stem) = name.strip_suffix(".gz") {
-        Ok((
-            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
-            stem.to_string(),
-        ))
-    } else if let Some(stem) = name.strip_suffix(".zst") {
-        Ok((Box::new(zstd::Decoder::new(f)?), stem.to_string()))
-    } else {
-        Ok((Box::new(f), name))
+fn count_added(results: Vec<Added>, added: &mut u64, dups: &mut u64) {
+    for r in results {
+        match r {
+            Added::Added => *added += 1,
+            Added::DuplicateId => *dups += 1,
+        }
     }
 }
 
-fn read_file(
-    path: &Path,
-    args: &AddArgs,
-    skipped: &mut Vec<Skipped>,
-    mut on_doc: impl FnMut(String, String) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let display = path.display().to_string();
-    let (reader, inner) = match open_decompressed(path) {
-        Ok(r) => r,
-        Err(e) => {
-            skipped.push(Skipped {
-                name: display,
-                reason: e.to_string(),
-            });
+/// What `index add` did not add, by reason.
+#[derive(Default)]
+struct Skips {
+    /// Inputs that could not be read (an error: exit code 2).
+    errors: u64,
+    /// Binary files met while walking a directory (a note).
+    binary: u64,
+    /// Empty or whitespace-only files and JSONL texts (a note).
+    empty: u64,
+}
+
+impl Skips {
+    /// The end of the summary line: how many were skipped and why.
+    fn summary(&self) -> String {
+        let parts: Vec<String> = [
+            (self.binary, "binary"),
+            (self.empty, "empty"),
+            (self.errors, "unreadable"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, why)| format!("{n} {why}"))
+        .collect();
+        if parts.is_empty() {
+            return String::new();
+        }
+        format!(
+            "; skipped {} input(s) (listed above): {}",
+            self.errors + self.binary + self.empty,
+            parts.join(", ")
+        )
+    }
+}
+
+/// A document whose parts are still being read (a large plain-text file comes in parts).
+struct Pending {
+    name: String,
+    id: String,
+    text: String,
+}
+
+/// Receives what [`input::read_all`] reads: whole documents go to `on_doc`; each input skipped
+/// is reported (stderr) as it is met, and counted.
+struct AddSink<'a, F> {
+    id_field: &'a str,
+    pending: Option<Pending>,
+    skips: Skips,
+    on_doc: F,
+}
+
+impl<F: FnMut(String, String) -> anyhow::Result<()>> Sink for AddSink<'_, F> {
+    fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
+        match &mut self.pending {
+            Some(doc) if !part.first && doc.name == part.name => doc.text.push_str(part.text),
+            _ => {
+                // A JSONL record's id is its `--id-field`, else its `path:line`; a file's id
+                // is its path.
+                let id = match part.value.and_then(|v| v.get(self.id_field)) {
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(serde_json::Value::Number(x)) => x.to_string(),
+                    _ => part.name.to_string(),
+                };
+                self.pending = Some(Pending {
+                    name: part.name.to_string(),
+                    id,
+                    text: part.text.to_string(),
+                });
+            }
+        }
+        if !part.last {
             return Ok(());
         }
-    };
-    let is_jsonl = inner.ends_with(".jsonl") || inner.ends_with(".ndjson");
-    if !is_jsonl {
-        let mut bytes = Vec::new();
-        if let Err(e) = BufReader::new(reader).read_to_end(&mut bytes) {
-            skipped.push(Skipped {
-                name: display,
-                reason: e.to_string(),
-            });
+        let doc = self.pending.take().expect("set above");
+        if doc.text.trim().is_empty() {
+            let why = if doc.text.is_empty() {
+                "empty text, nothing to index"
+            } else {
+                "only whitespace, nothing to index"
+            };
+            self.skipped(&doc.name, why.into());
             return Ok(());
         }
-        match String::from_utf8(bytes) {
-            Ok(mut t) => {
-                if t.starts_with('\u{feff}') {
-                    t.drain(..3);
-                }
-                on_doc(display, t)?;
-            }
-            Err(_) => skipped.push(Skipped {
-                name: display,
-                reason: "not UTF-8 text".into(),
-            }),
-        }
-        return Ok(());
+        (self.on_doc)(doc.id, doc.text)
     }
-    let mut lines = BufReader::with_capacity(1 << 20, reader);
-    let mut line = Vec::new();
-    let mut n = 0usize;
-    loop {
-        line.clear();
-        n += 1;
-        match lines.read_until(b'\n', &mut line) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                skipped.push(Skipped {
-                    name: format!("{display}:{n}"),
-                    reason: format!("read error, rest of file skipped: {e}"),
-                });
-                break;
-            }
+
+    fn error(&mut self, name: &str, message: String) {
+        if self.pending.as_ref().is_some_and(|d| d.name == name) {
+            self.pending = None;
         }
-        if line.iter().all(|b| b.is_ascii_whitespace()) {
-            continue;
-        }
-        let rec = format!("{display}:{n}");
-        let v: serde_json::Value = match serde_json::from_slice(&line) {
-            Ok(v) => v,
-            Err(e) => {
-                skipped.push(Skipped {
-                    name: rec,
-                    reason: format!("malformed JSON: {e}"),
-                });
-                continue;
-            }
-        };
-        let Some(text) = v.get(&args.text_field).and_then(|t| t.as_str()) else {
-            skipped.push(Skipped {
-                name: rec,
-                reason: format!("no string field {:?}", args.text_field),
-            });
-            continue;
-        };
-        let id = match v.get(&args.id_field) {
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Number(x)) => x.to_string(),
-            _ => rec,
-        };
-        on_doc(id, text.to_string())?;
+        // The reader names `check`'s option; `index add` calls it `--text-field`.
+        let message = message.replace("--jsonl-field", "--text-field");
+        eprintln!("unspin: {name}: {message}");
+        self.skips.errors += 1;
     }
-    Ok(())
+
+    fn skipped(&mut self, name: &str, message: String) {
+        let message = message.replace("nothing to check", "nothing to index");
+        eprintln!("unspin: {name}: {message}");
+        if message.contains("binary") {
+            self.skips.binary += 1;
+        } else {
+            self.skips.empty += 1;
+        }
+    }
 }
 
 fn stats(args: StatsArgs) -> anyhow::Result<Outcome> {

@@ -416,16 +416,17 @@ impl Default for MineOptions {
 
 /// Mine names from corpus files (JSONL with `text`, or plain text; `.gz`/`.zst`) on all
 /// threads of the current rayon pool. `progress` is called after each batch with the number of
-/// documents so far. Returns the gazetteer and the number of corpus lines skipped as unreadable.
+/// documents so far. Corpus lines that cannot be read are added to `skipped` with their reasons
+/// (also when mining then fails: they may be why); a corpus that gives no document is an error.
 pub fn mine_corpus(
     paths: &[std::path::PathBuf],
     options: &MineOptions,
+    skipped: &mut crate::names::corpus::Skipped,
     mut progress: impl FnMut(u64),
-) -> Result<(Gazetteer, usize)> {
+) -> Result<Gazetteer> {
     use rayon::prelude::*;
     const BATCH: usize = 2048;
     let mut total = GazetteerBuilder::new();
-    let mut skipped = 0;
     let mut batch: Vec<String> = Vec::with_capacity(BATCH);
     let mut flush = |batch: &mut Vec<String>, total: &mut GazetteerBuilder| {
         let part = batch
@@ -446,7 +447,7 @@ pub fn mine_corpus(
         progress(total.documents);
     };
     for path in paths {
-        skipped += crate::names::corpus::for_each_document(path, options.limit, |doc| {
+        crate::names::corpus::read_documents(path, options.limit, skipped, |doc| {
             batch.push(doc.text);
             if batch.len() == BATCH {
                 flush(&mut batch, &mut total);
@@ -457,8 +458,17 @@ pub fn mine_corpus(
     if !batch.is_empty() {
         flush(&mut batch, &mut total);
     }
+    if total.documents == 0 {
+        let why = match skipped.count {
+            0 => String::new(),
+            n => format!(" ({n} line(s) skipped)"),
+        };
+        return Err(Error::Invalid(format!(
+            "the corpus gave no documents to mine{why}; nothing written"
+        )));
+    }
     total.licence = "derived from the corpora listed in sources; their licences apply".into();
-    Ok((total.finish(options.min_count)?, skipped))
+    total.finish(options.min_count)
 }
 
 /// Counts names in clean text. Feed documents with [`add_document`](Self::add_document)

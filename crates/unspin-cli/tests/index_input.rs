@@ -1,0 +1,170 @@
+//! `unspin index add` on bad inputs: the rules of `unspin check` (binary files, empty texts,
+//! JSONL with a byte-order mark or a truncated record), and a summary of what was skipped.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn unspin(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run unspin")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The ids in the index, as `index export` gives them.
+fn ids(dir: &Path, index: &str) -> Vec<String> {
+    let out = unspin(dir, &["index", "export", "--index", index]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["id"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xf5\x48\xbd\xf6";
+
+#[test]
+fn binaries_and_empty_texts_in_a_directory_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("pic.png"), PNG).unwrap();
+    // Valid UTF-8, but NUL bytes: binary too.
+    std::fs::write(docs.join("bin.bin"), b"abc\0def").unwrap();
+    std::fs::write(docs.join("empty.txt"), b"").unwrap();
+    std::fs::write(docs.join("blank.txt"), b"  \n\t\n").unwrap();
+    std::fs::write(docs.join("good.txt"), "A good document about rivers.\n").unwrap();
+    std::fs::write(
+        docs.join("r.jsonl"),
+        "{\"id\":\"r1\",\"text\":\"A record about mountains.\"}\n{\"id\":\"r2\",\"text\":\"\"}\n{\"id\":\"r3\",\"text\":\" \\n \"}\n",
+    )
+    .unwrap();
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "docs"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for note in [
+        "unspin: docs/pic.png: binary file (contains NUL bytes), skipped",
+        "unspin: docs/bin.bin: binary file (contains NUL bytes), skipped",
+        "unspin: docs/empty.txt: empty, nothing to index",
+        "unspin: docs/blank.txt: only whitespace, nothing to index",
+        "unspin: docs/r.jsonl:2: empty text, nothing to index",
+        "unspin: docs/r.jsonl:3: only whitespace, nothing to index",
+    ] {
+        assert!(err.contains(note), "missing {note:?} in:\n{err}");
+    }
+    assert!(
+        err.contains(
+            "added 2 document(s) to ix; it now holds 2; skipped 6 input(s) (listed above): 2 binary, 4 empty"
+        ),
+        "{err}"
+    );
+    let mut got = ids(dir.path(), "ix");
+    got.sort();
+    assert_eq!(got, ["docs/good.txt", "r1"]);
+}
+
+#[test]
+fn a_binary_named_on_the_command_line_is_an_error_and_the_rest_is_added() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bin.bin"), b"abc\0def").unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"not \xff UTF-8").unwrap();
+    std::fs::write(dir.path().join("good.txt"), "A good document.\n").unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "index", "add", "--index", "ix", "bin.bin", "bad.txt", "good.txt",
+        ],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unspin: bin.bin: binary file (contains NUL bytes), skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unspin: bad.txt: invalid UTF-8 at byte 4"),
+        "{err}"
+    );
+    assert!(
+        err.contains("skipped 2 input(s) (listed above): 2 unreadable"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 input(s) could not be read (listed above); the rest was added"),
+        "{err}"
+    );
+    assert_eq!(ids(dir.path(), "ix"), ["good.txt"]);
+}
+
+#[test]
+fn jsonl_with_a_byte_order_mark_and_a_truncated_record() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("odd.jsonl"),
+        b"\xef\xbb\xbf{\"id\":\"a\",\"text\":\"hello world\"}\r\n{\"id\":\"b\",\"text\":\"hel\n{\"id\":\"c\",\"body\":\"x\"}\n",
+    )
+    .unwrap();
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "odd.jsonl"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    // The position is in the record, not at column 0 of the next line.
+    assert!(
+        err.contains("unspin: odd.jsonl:2: malformed JSONL record: EOF while parsing a string at line 1 column 21"),
+        "{err}"
+    );
+    assert!(
+        err.contains("odd.jsonl:3: record has no field \"text\" (choose one with --text-field)"),
+        "{err}"
+    );
+    assert_eq!(ids(dir.path(), "ix"), ["a"]);
+}
+
+#[test]
+fn id_and_text_fields_and_a_large_file_read_in_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("f.jsonl"),
+        "{\"key\":7,\"body\":\"Seven.\"}\n{\"body\":\"No key.\"}\n",
+    )
+    .unwrap();
+    let big: String = (0..200)
+        .map(|i| format!("Line {i} of a long file.\n"))
+        .collect();
+    std::fs::write(dir.path().join("big.txt"), &big).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir.path())
+        .args([
+            "index",
+            "add",
+            "--index",
+            "ix",
+            "--id-field",
+            "key",
+            "--text-field",
+            "body",
+            "f.jsonl",
+            "big.txt",
+        ])
+        .env("UNSPIN_PART_BYTES", "256")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(ids(dir.path(), "ix"), ["7", "f.jsonl:2", "big.txt"]);
+    let out = unspin(
+        dir.path(),
+        &["index", "export", "--index", "ix", "--with-text"],
+    );
+    let last = String::from_utf8(out.stdout).unwrap();
+    let last: serde_json::Value = serde_json::from_str(last.lines().last().unwrap()).unwrap();
+    assert_eq!(last["text"], big.as_str());
+}
