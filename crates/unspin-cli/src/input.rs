@@ -43,6 +43,10 @@ pub struct ReadOptions {
     pub jsonl_field: String,
     /// Inputs larger than this are skipped with a message (plain text: no limit by default).
     pub max_size: Option<u64>,
+    /// The command's flag that names the JSONL field, and the verb of its work, for messages
+    /// ("choose one with --jsonl-field", "nothing to check").
+    pub field_flag: &'static str,
+    pub verb: &'static str,
 }
 
 impl Default for ReadOptions {
@@ -51,6 +55,8 @@ impl Default for ReadOptions {
             format: InputFormat::Auto,
             jsonl_field: "text".into(),
             max_size: None,
+            field_flag: "--jsonl-field",
+            verb: "check",
         }
     }
 }
@@ -264,7 +270,7 @@ fn read_stream<'a>(
     };
     match kind {
         Kind::Jsonl => read_jsonl(name, reader, opts, sink),
-        Kind::Text(Format::Plain) => read_plain(name, reader, walked, opts.max_size, sink),
+        Kind::Text(Format::Plain) => read_plain(name, reader, walked, opts, sink),
         Kind::Text(format) => {
             let max = opts.max_size.unwrap_or(MARKUP_MAX_DEFAULT);
             let mut bytes = Vec::new();
@@ -283,7 +289,7 @@ fn read_stream<'a>(
                 );
                 return Ok(());
             }
-            deliver_whole(name, &bytes, format, walked, sink)
+            deliver_whole(name, &bytes, format, walked, opts, sink)
         }
     }
 }
@@ -294,10 +300,11 @@ fn deliver_whole(
     bytes: &[u8],
     format: Format,
     walked: bool,
+    opts: &ReadOptions,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
     if bytes.is_empty() {
-        sink.skipped(name, "empty, nothing to check".into());
+        sink.skipped(name, format!("empty, nothing to {}", opts.verb));
         return Ok(());
     }
     if let Some(message) = binary(bytes) {
@@ -375,9 +382,10 @@ fn read_plain(
     name: &str,
     mut reader: Box<dyn Read + '_>,
     walked: bool,
-    max_size: Option<u64>,
+    opts: &ReadOptions,
     sink: &mut dyn Sink,
 ) -> anyhow::Result<()> {
+    let max_size = opts.max_size;
     let mut buf: Vec<u8> = Vec::new();
     let mut offset: u64 = 0;
     let mut line: u64 = 0;
@@ -417,7 +425,7 @@ fn read_plain(
             return Ok(());
         }
         if first && eof && buf.is_empty() {
-            sink.skipped(name, "empty, nothing to check".into());
+            sink.skipped(name, format!("empty, nothing to {}", opts.verb));
             return Ok(());
         }
         if first {
@@ -609,7 +617,10 @@ fn read_jsonl(
                 sink.unread_record(&line)?;
                 sink.error(
                     &rec_name,
-                    format!("record has no field {field:?} (choose one with --jsonl-field)"),
+                    format!(
+                        "record has no field {field:?} (choose one with {})",
+                        opts.field_flag
+                    ),
                 )
             }
         }
@@ -779,7 +790,7 @@ mod tests {
             "x.txt",
             Box::new(&b"hello \xff world"[..]),
             false,
-            None,
+            &ReadOptions::default(),
             &mut sink,
         )
         .unwrap();

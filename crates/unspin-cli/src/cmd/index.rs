@@ -137,6 +137,8 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         format: InputFormat::Auto,
         jsonl_field: args.text_field.clone(),
         max_size: None,
+        field_flag: "--text-field",
+        verb: "index",
     };
     input::read_all(&args.paths, &read, &mut sink)?;
     let skips = sink.skips;
@@ -259,14 +261,11 @@ impl<F: FnMut(String, String) -> anyhow::Result<()>> Sink for AddSink<'_, F> {
         if self.pending.as_ref().is_some_and(|d| d.name == name) {
             self.pending = None;
         }
-        // The reader names `check`'s option; `index add` calls it `--text-field`.
-        let message = message.replace("--jsonl-field", "--text-field");
         eprintln!("unspin: {name}: {message}");
         self.skips.errors += 1;
     }
 
     fn skipped(&mut self, name: &str, message: String) {
-        let message = message.replace("nothing to check", "nothing to index");
         eprintln!("unspin: {name}: {message}");
         if message.contains("binary") {
             self.skips.binary += 1;

@@ -141,6 +141,7 @@ impl ReadArgs {
                 .or_else(|| cfg.jsonl_field.clone())
                 .unwrap_or_else(|| "text".into()),
             max_size: self.max_size.or(cfg.max_size),
+            ..ReadOptions::default()
         }
     }
 }

@@ -15,7 +15,7 @@ use unspin::Finding;
 
 use super::check::ColorWhen;
 use super::{ConfigArgs, EngineArgs, ReadArgs};
-use crate::input::{read_all, Part, Sink};
+use crate::input::{read_all, Part, ReadOptions, Sink};
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
@@ -154,7 +154,10 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         ColorWhen::Never => false,
         ColorWhen::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    let read = args.read.options(&cfg);
+    let read = ReadOptions {
+        verb: "restore",
+        ..args.read.options(&cfg)
+    };
     let mut sink = RestoreSink {
         engine: &engine,
         index: index.as_ref(),

@@ -57,7 +57,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut json_docs = Vec::new();
     read_inputs(
         &args.paths,
-        &args.read.options(&crate::config::Config::default()),
+        &crate::input::ReadOptions {
+            verb: "trace",
+            ..args.read.options(&crate::config::Config::default())
+        },
         |doc| {
             // Markup is stripped as `check` strips it; offsets are then mapped back to the input.
             let extracted = unspin::text::extract(&doc.text, doc.format);
