@@ -197,6 +197,13 @@ pub fn read_corpus(
                             .skipped
                             .add(path, line_no, "record has no string field \"text\"")
                     }
+                    // serde reads a struct from an array too, and then complains of
+                    // "trailing characters": say what is wrong instead.
+                    Err(_) if body.trim_ascii_start().first() == Some(&b'[') => stats.skipped.add(
+                        path,
+                        line_no,
+                        "a JSON array, not a record (one object a line)",
+                    ),
                     Err(e) => stats
                         .skipped
                         .add(path, line_no, format_args!("malformed JSON: {e}")),
@@ -237,15 +244,15 @@ mod tests {
     #[test]
     fn reads_jsonl_zst_and_gz_and_reports_bad_records() {
         let dir = tempfile::tempdir().unwrap();
-        let jsonl =
-            "{\"id\":1,\"text\":\"One two.\"}\nnot json\n{\"id\":2}\n\n{\"text\":\"Three.\"}\n";
+        let jsonl = "{\"id\":1,\"text\":\"One two.\"}\nnot json\n{\"id\":2}\n\n{\"text\":\"Three.\"}\n[1,2]\n";
         let zst = dir.path().join("c.jsonl.zst");
         std::fs::write(&zst, zstd::encode_all(jsonl.as_bytes(), 1).unwrap()).unwrap();
         let (text, stats) = collect(&zst);
         assert_eq!(text, "One two.\nThree.\n");
         assert_eq!(stats.records, 2);
-        assert_eq!(stats.skipped.count, 2);
+        assert_eq!(stats.skipped.count, 3);
         assert!(stats.skipped.examples[0].contains("c.jsonl.zst:2: malformed JSON"));
+        assert!(stats.skipped.examples[2].contains("c.jsonl.zst:6: a JSON array, not a record"));
 
         let gz = dir.path().join("c.txt.gz");
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
