@@ -40,6 +40,16 @@ fn default_sources(paths: &[PathBuf]) -> Vec<Source> {
         .collect()
 }
 
+/// A line that cannot be read: invalid UTF-8 is a parse error at its line (read_line's own
+/// message names neither), any other failure an I/O error of the file.
+fn read_error(path: &Path, line: usize, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        Error::parse(path, Some(line), "not UTF-8 text")
+    } else {
+        Error::io(path, e)
+    }
+}
+
 /// Import an ARPA file (optionally .gz/.zst) as a `backoff` model.
 pub fn import_arpa(
     path: &Path,
@@ -62,7 +72,9 @@ pub fn import_arpa(
     let mut vocabulary: Option<std::collections::HashSet<Vec<u8>>> = None;
     loop {
         line.clear();
-        let n = input.read_line(&mut line).map_err(|e| Error::io(path, e))?;
+        let n = input
+            .read_line(&mut line)
+            .map_err(|e| read_error(path, line_no + 1, e))?;
         if n == 0 {
             break;
         }
@@ -219,7 +231,10 @@ pub fn import_counts(
         let mut line_no = 0usize;
         loop {
             line.clear();
-            if input.read_line(&mut line).map_err(|e| Error::io(path, e))? == 0 {
+            let read = input
+                .read_line(&mut line)
+                .map_err(|e| read_error(path, line_no + 1, e))?;
+            if read == 0 {
                 break;
             }
             line_no += 1;

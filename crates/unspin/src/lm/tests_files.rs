@@ -266,10 +266,24 @@ fn count_lists_import_merges_case() {
     assert!(m.log_prob(&["ukrainian"], "forces") > m.log_prob(&["ukrainian"], "president"));
 
     std::fs::write(&uni, "the 100\nthe many\n").unwrap();
-    let e = import_counts(&[uni], &out, Vec::new(), None)
+    let e = import_counts(std::slice::from_ref(&uni), &out, Vec::new(), None)
         .unwrap_err()
         .to_string();
     assert!(e.contains("uni.txt:2") && e.contains("not a count"), "{e}");
+
+    // Invalid UTF-8 is named at its line, in count lists and in ARPA files alike.
+    std::fs::write(&uni, b"the 100\nb\xffad 3\n").unwrap();
+    let e = import_counts(std::slice::from_ref(&uni), &out, Vec::new(), None)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("uni.txt:2: not UTF-8"), "{e}");
+    let arpa = dir.path().join("a.arpa");
+    std::fs::write(&arpa, b"\\data\\\nngram 1=1\n\n\\1-grams:\n-1.0 b\xffad\n").unwrap();
+    let e = import_arpa(&arpa, &out, Vec::new(), None)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a.arpa:5: not UTF-8"), "{e}");
 }
 
 #[test]
