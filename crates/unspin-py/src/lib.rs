@@ -78,6 +78,28 @@ fn engine_error(e: unspin::Error) -> PyErr {
     }
 }
 
+/// The rule files of a `rules=` argument: a list of paths. A single path is a `str`, which is a
+/// sequence too, and would otherwise be refused with "Can't extract 'str' to 'Vec'".
+fn rule_paths(rules: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<PathBuf>> {
+    let Some(rules) = rules else {
+        return Ok(Vec::new());
+    };
+    if rules.is_instance_of::<pyo3::types::PyString>() || rules.hasattr("__fspath__")? {
+        return Err(PyTypeError::new_err(
+            "rules takes a list of rule files; for one file, pass [path]",
+        ));
+    }
+    rules.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "rules takes a list of rule file paths (str or os.PathLike), not {}",
+            rules
+                .get_type()
+                .name()
+                .map_or_else(|_| "this".into(), |n| n.to_string())
+        ))
+    })
+}
+
 /// More scoring threads than any machine has cores is a mistake, not a request.
 const MAX_THREADS: usize = 1024;
 
@@ -103,13 +125,13 @@ impl Scanner {
     #[new]
     #[pyo3(signature = (*, rules=None, model=None, fast=false, min_confidence=None, threads=None))]
     fn new(
-        rules: Option<Vec<PathBuf>>,
+        rules: Option<&Bound<'_, PyAny>>,
         model: Option<PathBuf>,
         fast: bool,
         min_confidence: Option<f32>,
         threads: Option<usize>,
     ) -> PyResult<Self> {
-        let engine = build_engine(rules.unwrap_or_default(), model, fast, min_confidence)?;
+        let engine = build_engine(rule_paths(rules)?, model, fast, min_confidence)?;
         let pool = match threads {
             Some(0) => return Err(PyValueError::new_err("threads must be at least 1")),
             Some(n) if n > MAX_THREADS => {
@@ -168,16 +190,23 @@ impl Scanner {
     }
 
     /// Document scores (probability of spin) of many documents, scored in parallel without the GIL.
-    fn score_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<f32> {
+    fn score_batch(&self, py: Python<'_>, texts: Vec<String>) -> Vec<f64> {
         let engine = &self.engine;
-        py.detach(|| self.run(|| texts.par_iter().map(|t| engine.check(t).score).collect()))
+        py.detach(|| {
+            self.run(|| {
+                texts
+                    .par_iter()
+                    .map(|t| py_float(engine.check(t).score))
+                    .collect()
+            })
+        })
     }
 
     /// Document scores of an Arrow string array (`string`, `large_string` or `string_view`),
     /// read in place through the Arrow C data interface (any object with `__arrow_c_array__`,
     /// such as `pyarrow.Array`; a `pyarrow.ChunkedArray` is read chunk by chunk). Nulls score
     /// `None`.
-    fn score_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<Vec<Option<f32>>> {
+    fn score_arrow(&self, py: Python<'_>, array: &Bound<'_, PyAny>) -> PyResult<Vec<Option<f64>>> {
         let mut scores = Vec::new();
         if !array.hasattr("__arrow_c_array__")? && array.hasattr("chunks")? {
             for chunk in array.getattr("chunks")?.try_iter()? {
@@ -187,7 +216,7 @@ impl Scanner {
         }
         let imported = import_arrow_array(array)?;
         let engine = &self.engine;
-        let score = |text: Option<&str>| text.map(|t| engine.check(t).score);
+        let score = |text: Option<&str>| text.map(|t| py_float(engine.check(t).score));
         let scores = py.detach(|| {
             self.run(|| match imported.data_type() {
                 DataType::Utf8 => {
@@ -246,7 +275,22 @@ fn import_arrow_array(obj: &Bound<'_, PyAny>) -> PyResult<ArrayRef> {
         from_ffi(array, schema_ptr.as_ref())
     }
     .map_err(|e| PyValueError::new_err(format!("cannot import the Arrow array: {e}")))?;
+    // Arrow strings must be UTF-8, but nothing checks that on the way in (`view`,
+    // `from_buffers`, IPC files, Spark's binary-cast strings): reading unchecked bytes as `str`
+    // is undefined behaviour, so every value is checked once here.
+    data.validate_full().map_err(|e| {
+        PyValueError::new_err(format!(
+            "the Arrow array is not valid (its strings must be UTF-8): {e}"
+        ))
+    })?;
     Ok(make_array(data))
+}
+
+/// A score or confidence as Python should see it: the shortest decimal that reads back as the
+/// same `f32` (0.95, as the CLI and the server print it), not the `f32` widened (0.949999988…),
+/// which a `>= 0.95` filter would drop.
+fn py_float(x: f32) -> f64 {
+    format!("{x}").parse().unwrap_or(f64::from(x))
 }
 
 fn report_to_dict<'py>(
@@ -255,7 +299,7 @@ fn report_to_dict<'py>(
     report: &Report,
 ) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
-    dict.set_item("score", report.score)?;
+    dict.set_item("score", py_float(report.score))?;
     dict.set_item("verdict", report.verdict.as_str())?;
     dict.set_item("words", report.words)?;
     let findings = PyList::empty(py);
@@ -280,7 +324,7 @@ fn report_to_dict<'py>(
         d.set_item("text", &f.text)?;
         d.set_item("suggestion", &f.suggestion)?;
         d.set_item("alternatives", &f.alternatives)?;
-        d.set_item("confidence", f.confidence)?;
+        d.set_item("confidence", py_float(f.confidence))?;
         d.set_item("rule", &f.rule)?;
         d.set_item("message", &f.message)?;
         findings.append(d)?;
@@ -305,7 +349,7 @@ fn default_scanner() -> PyResult<&'static Scanner> {
 fn check<'py>(
     py: Python<'py>,
     text: String,
-    rules: Option<Vec<PathBuf>>,
+    rules: Option<&Bound<'_, PyAny>>,
     model: Option<PathBuf>,
     fast: bool,
     min_confidence: Option<f32>,
@@ -316,20 +360,22 @@ fn check<'py>(
     Scanner::new(rules, model, fast, min_confidence, None)?.check(py, text)
 }
 
-/// The most probable original of one document.
+/// The most probable original of one document (see `Scanner.restore`); builds an engine unless
+/// the settings are the defaults.
 #[pyfunction]
-#[pyo3(signature = (text, *, rules=None, model=None, fast=false))]
+#[pyo3(signature = (text, *, rules=None, model=None, fast=false, min_confidence=None))]
 fn restore(
     py: Python<'_>,
     text: String,
-    rules: Option<Vec<PathBuf>>,
+    rules: Option<&Bound<'_, PyAny>>,
     model: Option<PathBuf>,
     fast: bool,
+    min_confidence: Option<f32>,
 ) -> PyResult<String> {
-    if rules.is_none() && model.is_none() && !fast {
+    if rules.is_none() && model.is_none() && !fast && min_confidence.is_none() {
         return Ok(default_scanner()?.restore(py, text));
     }
-    Ok(Scanner::new(rules, model, fast, None, None)?.restore(py, text))
+    Ok(Scanner::new(rules, model, fast, min_confidence, None)?.restore(py, text))
 }
 
 #[pymodule]

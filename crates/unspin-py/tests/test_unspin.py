@@ -60,6 +60,43 @@ def test_score_arrow_reads_chunked_arrays_and_slices():
     assert scanner.score_arrow(sliced) == pytest.approx(scanner.score_batch(TEXTS[1:3]))
 
 
+def test_score_arrow_refuses_strings_that_are_not_utf8():
+    # Arrow does not check UTF-8 on the way in (view, from_buffers, IPC files): the bindings
+    # must, instead of reading the bytes as text (undefined behaviour: the process died).
+    scanner = unspin.Scanner(fast=True)
+    for raw in [b"caf\xe9 counterfeit consciousness", b"\xff\xfe\xc3"]:
+        bad = pa.array([b"fine", raw]).view(pa.string())
+        with pytest.raises(ValueError, match="UTF-8"):
+            scanner.score_arrow(bad)
+    assert scanner.score_arrow(pa.array(["fine"])) == pytest.approx(scanner.score_batch(["fine"]))
+
+
+def test_confidences_read_as_the_cli_prints_them():
+    # f32 values are handed over as their shortest decimal: 0.95, not 0.949999988.
+    report = unspin.check("We used counterfeit consciousness.", fast=True)
+    confidences = [f["confidence"] for f in report["findings"]]
+    assert 0.95 in confidences, confidences
+    assert [f for f in report["findings"] if f["confidence"] >= 0.95]
+    assert repr(report["score"]) == repr(float(str(report["score"])))
+
+
+def test_rules_take_a_list_and_say_so(tmp_path):
+    rules = tmp_path / "r.toml"
+    rules.write_text('[[rule]]\nphrase = "zorbly widget"\noriginal = "gear wheel"\nweight = 0.9\n')
+    for single in [str(rules), rules]:
+        with pytest.raises(TypeError, match=r"for one file, pass \[path\]"):
+            unspin.Scanner(rules=single)
+    with pytest.raises(TypeError, match="list of rule file paths"):
+        unspin.Scanner(rules=[1, 2])
+    assert unspin.check("a zorbly widget", rules=[rules], fast=True)["findings"]
+
+
+def test_restore_takes_a_threshold():
+    text = "We used counterfeit consciousness."
+    assert unspin.restore(text, fast=True) == "We used artificial intelligence."
+    assert unspin.restore(text, fast=True, min_confidence=0.99) == text
+
+
 def test_score_arrow_rejects_non_strings():
     scanner = unspin.Scanner()
     with pytest.raises(TypeError, match="strings"):

@@ -1,5 +1,5 @@
 from os import PathLike
-from typing import Any, List, Optional, Sequence, TypedDict, Union
+from typing import Any, List, Optional, Sequence, TypedDict, Union, final
 
 __version__: str
 
@@ -23,18 +23,19 @@ class Report(TypedDict):
     words: int
     findings: List[Finding]
 
+@final
 class Scanner:
     """A configured engine; build once, reuse for every batch (it is thread-safe)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         *,
         rules: Optional[Sequence[_Path]] = ...,
         model: Optional[_Path] = ...,
         fast: bool = ...,
         min_confidence: Optional[float] = ...,
         threads: Optional[int] = ...,
-    ) -> None: ...
+    ) -> "Scanner": ...
     def check(self, text: str) -> Report: ...
     def restore(self, text: str) -> str: ...
     def check_batch(self, texts: Sequence[str]) -> List[Report]: ...
@@ -59,4 +60,5 @@ def restore(
     rules: Optional[Sequence[_Path]] = ...,
     model: Optional[_Path] = ...,
     fast: bool = ...,
+    min_confidence: Optional[float] = ...,
 ) -> str: ...
