@@ -121,11 +121,15 @@ struct AnnotatedText {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct AnnotationPart {
     #[serde(default)]
     text: Option<String>,
     #[serde(default)]
     markup: Option<String>,
+    /// What the markup means as text (`"\n\n"` for `</p><p>`): checked in its place.
+    #[serde(default)]
+    interpret_as: Option<String>,
 }
 
 /// Number of UTF-16 code units in `s`.
@@ -190,7 +194,9 @@ fn parse_form(body: &str) -> Result<Vec<(String, String)>, ApiError> {
 
 /// The text to check from `text` or `data`; markup in `data` is blanked out with as many spaces
 /// as it has UTF-16 code units (the unit of the answer's offsets), so finding offsets stay
-/// offsets into the whole annotated text whatever characters the markup holds.
+/// offsets into the whole annotated text whatever characters the markup holds. Markup with an
+/// `interpretAs` reads as that text, padded with spaces to the markup's length: a heading's
+/// `</h1><p>` as `"\n\n"` ends a paragraph, so no name runs on across it.
 fn text_from_fields(fields: &[(String, String)]) -> Result<String, ApiError> {
     let get = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v);
     if let Some(text) = get("text") {
@@ -212,11 +218,84 @@ fn text_from_fields(fields: &[(String, String)]) -> Result<String, ApiError> {
     for part in annotated.annotation {
         match (part.text, part.markup) {
             (Some(t), _) => text.push_str(&t),
-            (None, Some(m)) => text.extend(std::iter::repeat_n(' ', m.encode_utf16().count())),
+            (None, Some(m)) => {
+                let mut room = m.encode_utf16().count();
+                // As much of the interpretation as fits in the markup's length (it nearly always
+                // all fits: "\n\n" for "<p>"), then spaces.
+                for c in part.interpret_as.as_deref().unwrap_or("").chars() {
+                    if c.len_utf16() > room {
+                        break;
+                    }
+                    room -= c.len_utf16();
+                    text.push(c);
+                }
+                text.extend(std::iter::repeat_n(' ', room));
+            }
             (None, None) => {}
         }
     }
     Ok(text)
+}
+
+/// Which rules a LanguageTool client asked for (`disabledRules`, `disabledCategories`,
+/// `enabledRules`, `enabledCategories`, `enabledOnly`). unspin's rules are all on by default and
+/// all in one category, [`CATEGORY_ID`].
+#[derive(Debug, Default)]
+pub struct RuleSelection {
+    pub disabled_rules: Vec<String>,
+    pub disabled_categories: Vec<String>,
+    pub enabled_rules: Vec<String>,
+    pub enabled_categories: Vec<String>,
+    /// Only the enabled rules and categories, none of the others.
+    pub enabled_only: bool,
+}
+
+/// The category of every match unspin reports.
+pub const CATEGORY_ID: &str = "UNSPIN";
+
+impl RuleSelection {
+    fn from_fields(fields: &[(String, String)]) -> Result<Self, ApiError> {
+        let list = |name: &str| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|(k, _)| k == name)
+                .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        let enabled_only = match fields.iter().find(|(k, _)| k == "enabledOnly") {
+            None => false,
+            Some((_, v)) => match v.as_str() {
+                "true" => true,
+                "false" => false,
+                other => {
+                    return Err(ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_parameter",
+                        format!("enabledOnly must be true or false, not {other:?}"),
+                    ))
+                }
+            },
+        };
+        Ok(RuleSelection {
+            disabled_rules: list("disabledRules"),
+            disabled_categories: list("disabledCategories"),
+            enabled_rules: list("enabledRules"),
+            enabled_categories: list("enabledCategories"),
+            enabled_only,
+        })
+    }
+
+    /// Whether a match of rule `id` is reported.
+    pub fn allows(&self, id: &str) -> bool {
+        let has = |list: &[String], x: &str| list.iter().any(|v| v == x);
+        if has(&self.disabled_rules, id) || has(&self.disabled_categories, CATEGORY_ID) {
+            return false;
+        }
+        !self.enabled_only
+            || has(&self.enabled_rules, id)
+            || has(&self.enabled_categories, CATEGORY_ID)
+    }
 }
 
 fn language_of(fields: &[(String, String)]) -> Result<String, ApiError> {
@@ -245,7 +324,7 @@ pub fn to_languagetool(
     text: &str,
     report: &Report,
     language: &str,
-    disabled: &[&str],
+    rules: &RuleSelection,
 ) -> LtResponse {
     let tokens = unspin::tokenize(text);
     let sentences: Vec<(usize, usize)> = unspin::token::sentences(text, &tokens)
@@ -260,7 +339,7 @@ pub fn to_languagetool(
         .filter(|f| {
             f.end <= text.len() && text.is_char_boundary(f.start) && text.is_char_boundary(f.end)
         })
-        .filter(|f| !disabled.contains(&f.rule.as_str()))
+        .filter(|f| rules.allows(&f.rule))
         .map(|f| {
             let offset = cursor.at(f.start);
             let length = cursor.at(f.end) - offset;
@@ -345,7 +424,7 @@ fn lt_match(text: &str, f: &Finding, offset: usize, length: usize, sentence: Str
             description: "Machine-spun wording (synonym substitution), found by unspin".to_string(),
             issue_type: "style",
             category: Category {
-                id: "UNSPIN",
+                id: CATEGORY_ID,
                 name: "Spun text",
             },
         },
@@ -363,16 +442,10 @@ pub async fn check(
     let fields = parse_form(utf8(&bytes)?)?;
     let language = language_of(&fields)?;
     let text = text_from_fields(&fields)?;
-    let disabled: Vec<String> = fields
-        .iter()
-        .filter(|(k, _)| k == "disabledRules")
-        .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_string()))
-        .filter(|s| !s.is_empty())
-        .collect();
+    let rules = RuleSelection::from_fields(&fields)?;
     let answer = with_engine(&st, move |engine| {
         let report = engine.check(&text);
-        let disabled: Vec<&str> = disabled.iter().map(String::as_str).collect();
-        to_languagetool(&text, &report, &language, &disabled)
+        to_languagetool(&text, &report, &language, &rules)
     })
     .await?;
     Ok(Json(answer))
@@ -443,7 +516,7 @@ mod tests {
             .to_string();
             let text = text_from_fields(&[("data".to_string(), data)]).unwrap();
             let f = finding(&text, "Head of state", "President");
-            let lt = to_languagetool(&text, &report(vec![f]), "en-US", &[]);
+            let lt = to_languagetool(&text, &report(vec![f]), "en-US", &RuleSelection::default());
             let annotated: Vec<u16> = format!("{markup}Head of state Joe Biden.</p>")
                 .encode_utf16()
                 .collect();
@@ -461,7 +534,7 @@ mod tests {
         // 𝒜 is outside the BMP: 4 UTF-8 bytes, 2 UTF-16 units; é is 2 bytes, 1 unit.
         let text = "𝒜 café 😀😀 as well as Kyiv";
         let f = finding(text, "as well as", "and");
-        let lt = to_languagetool(text, &report(vec![f]), "en-US", &[]);
+        let lt = to_languagetool(text, &report(vec![f]), "en-US", &RuleSelection::default());
         let m = &lt.matches[0];
         let js_offset = "𝒜 café 😀😀 ".encode_utf16().count();
         assert_eq!(m.offset, js_offset);
@@ -488,7 +561,7 @@ mod tests {
         let text = "😀 as well as 😀😀\nHead of state Biden 𝒜";
         let a = finding(text, "as well as", "and");
         let b = finding(text, "Head of state", "President");
-        let lt = to_languagetool(text, &report(vec![a, b]), "en", &[]);
+        let lt = to_languagetool(text, &report(vec![a, b]), "en", &RuleSelection::default());
         let units: Vec<u16> = text.encode_utf16().collect();
         let got: Vec<String> = lt
             .matches
@@ -503,13 +576,38 @@ mod tests {
     #[test]
     fn disabled_rules_are_left_out() {
         let text = "this as well as that";
-        let lt = to_languagetool(
-            text,
-            &report(vec![finding(text, "as well as", "and")]),
-            "en",
-            &["test:and"],
+        let matches = |fields: &[(&str, &str)]| {
+            let fields: Vec<(String, String)> = fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let rules = RuleSelection::from_fields(&fields).unwrap();
+            let r = report(vec![finding(text, "as well as", "and")]);
+            to_languagetool(text, &r, "en", &rules).matches.len()
+        };
+        assert_eq!(matches(&[]), 1);
+        assert_eq!(matches(&[("disabledRules", "x, test:and")]), 0);
+        assert_eq!(matches(&[("disabledCategories", "UNSPIN")]), 0);
+        assert_eq!(matches(&[("disabledCategories", "TYPOS")]), 1);
+        // enabledOnly keeps only what is enabled by id or category.
+        assert_eq!(
+            matches(&[("enabledOnly", "true"), ("enabledRules", "names")]),
+            0
         );
-        assert!(lt.matches.is_empty());
+        assert_eq!(
+            matches(&[("enabledOnly", "true"), ("enabledRules", "test:and")]),
+            1
+        );
+        assert_eq!(
+            matches(&[("enabledOnly", "true"), ("enabledCategories", "UNSPIN")]),
+            1
+        );
+        assert_eq!(
+            matches(&[("enabledOnly", "false"), ("enabledRules", "names")]),
+            1
+        );
+        let bad = [("enabledOnly".to_string(), "yes".to_string())];
+        assert!(RuleSelection::from_fields(&bad).is_err());
     }
 
     #[test]
@@ -529,6 +627,16 @@ mod tests {
                 .to_string(),
         )];
         assert_eq!(text_from_fields(&fields).unwrap(), "   as well as    ");
+        // Markup read as its interpretation, padded to its own length: a paragraph break
+        // between a heading and the next line keeps their capitalised words apart.
+        let fields = vec![(
+            "data".to_string(),
+            r#"{"annotation":[{"text":"Head of State"},{"markup":"</h1><p>","interpretAs":"\n\n"},{"text":"Joe"},{"markup":"<br>","interpretAs":"longer than four"}]}"#
+                .to_string(),
+        )];
+        let text = text_from_fields(&fields).unwrap();
+        assert_eq!(text, "Head of State\n\n      Joelong");
+        assert_eq!(utf16_len(&text), utf16_len("Head of State</h1><p>Joe<br>"));
         assert!(language_of(&[("language".into(), "de-DE".into())]).is_err());
         assert_eq!(language_of(&[]).unwrap(), "en-US");
     }
