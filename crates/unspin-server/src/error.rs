@@ -35,6 +35,14 @@ impl ApiError {
     }
 
     pub fn bad_json(message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        // serde_json says "unexpected end of hex escape" of a string like "a\ud800b": valid
+        // JSON syntax, but half of a surrogate pair is no text (a string cut inside an emoji).
+        if message.contains("hex escape") {
+            message.push_str(
+                " (a \\uD800-\\uDFFF escape must be one half of a surrogate pair; a lone one is not text)",
+            );
+        }
         Self::new(StatusCode::BAD_REQUEST, "malformed_json", message)
     }
 

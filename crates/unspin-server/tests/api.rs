@@ -128,6 +128,18 @@ async fn malformed_json_is_400() {
         let got = send(app(), post("/v1/check", Some("application/json"), bad)).await;
         assert_error(&got, StatusCode::BAD_REQUEST, "malformed_json");
     }
+    // A lone surrogate escape is named as such, not as a broken hex escape alone.
+    let got = send(
+        app(),
+        post(
+            "/v1/check",
+            Some("application/json"),
+            r#"{"text":"a\ud800b"}"#,
+        ),
+    )
+    .await;
+    assert_error(&got, StatusCode::BAD_REQUEST, "malformed_json");
+    assert!(got.1.contains("surrogate pair"), "{}", got.1);
 }
 
 #[tokio::test]
