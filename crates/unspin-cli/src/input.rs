@@ -97,8 +97,9 @@ pub trait Sink {
     /// An input deliberately not checked (a binary file met while walking a directory).
     fn skipped(&mut self, name: &str, message: String);
     /// The line of a JSONL record that could not be read (malformed JSON, no text field), as
-    /// it is in the file, before its [`Sink::error`]: `restore` writes it through unchanged, so
-    /// its output keeps one line per record.
+    /// it is in the file but for its line end (and a byte-order mark on the first line), before
+    /// its [`Sink::error`]: `restore` writes it through unchanged, so its output keeps one line
+    /// per record.
     fn unread_record(&mut self, _line: &[u8]) -> anyhow::Result<()> {
         Ok(())
     }
@@ -589,7 +590,7 @@ fn read_jsonl(
                     Err(u) => format!("malformed JSONL record: {}", utf8_error_message(u, 0)),
                     Ok(_) => format!("malformed JSONL record: {e}"),
                 };
-                sink.unread_record(&line)?;
+                sink.unread_record(rec)?;
                 sink.error(&rec_name, message);
                 continue;
             }
@@ -610,11 +611,11 @@ fn read_jsonl(
                 value: Some(&value),
             })?,
             Some(_) => {
-                sink.unread_record(&line)?;
+                sink.unread_record(rec)?;
                 sink.error(&rec_name, format!("field {field:?} is not a string"))
             }
             None => {
-                sink.unread_record(&line)?;
+                sink.unread_record(rec)?;
                 sink.error(
                     &rec_name,
                     format!(

@@ -90,6 +90,15 @@ fn restore_keeps_one_line_per_jsonl_record() {
     }
     assert!(err.contains("written through"), "{err}");
 
+    // A record written through loses its line end, as restored records do: no `\r` is mixed in.
+    std::fs::write(dir.path().join("crlf.jsonl"), "{\"id\":9,\r\n").unwrap();
+    let out = unspin(
+        dir.path(),
+        &["restore", "--no-config", "--fast", "crlf.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(out.stdout, b"{\"id\":9,\n");
+
     // The configuration's field is honoured too.
     std::fs::write(
         dir.path().join("unspin.toml"),
@@ -149,6 +158,15 @@ fn trace_reads_the_named_jsonl_field_and_refuses_top_zero() {
     let v = &json_lines(&out.stdout)[0];
     assert_eq!(v["path"], "q.jsonl:1");
     assert_eq!(v["matches"][0]["id"], "source.txt");
+
+    // So is the configuration file's `jsonl-field`.
+    std::fs::write(dir.path().join("unspin.toml"), "jsonl-field = \"body\"\n").unwrap();
+    let out = unspin(
+        dir.path(),
+        &["trace", "--index", "ix", "--format", "jsonl", "q.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(json_lines(&out.stdout)[0]["matches"][0]["id"], "source.txt");
 
     let out = unspin(
         dir.path(),

@@ -447,7 +447,7 @@ fn scan_shard(
                             shard: path.display().to_string(),
                             record: doc.index,
                             offset: Some(doc.offset),
-                            line: None,
+                            line: doc.line,
                             count: 1,
                             id: Some(doc.id),
                             reason,

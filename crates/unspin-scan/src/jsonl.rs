@@ -119,6 +119,7 @@ impl JsonlReader {
         Item::Doc(Doc {
             index,
             offset,
+            line: Some(self.lines),
             id,
             text,
             record: self.keep_record.then_some(record),

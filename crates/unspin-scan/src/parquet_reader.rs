@@ -103,6 +103,7 @@ impl ParquetReader {
                 (Some(id), None) => Err((Some(id), "text is null".to_string())),
                 (Some(id), Some(bytes)) => match std::str::from_utf8(bytes) {
                     Ok(text) => Ok(Doc {
+                        line: None,
                         index: row,
                         offset: row,
                         id,

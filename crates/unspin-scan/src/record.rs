@@ -9,6 +9,8 @@ pub struct Doc {
     pub index: u64,
     /// Where the record starts: the decompressed byte offset for JSONL and WARC, the row for Parquet.
     pub offset: u64,
+    /// For JSONL: the record's 1-based line (see [`RecordError::line`]).
+    pub line: Option<u64>,
     pub id: String,
     /// The text that is scored; attribute offsets are UTF-8 byte offsets into it, half-open.
     pub text: String,

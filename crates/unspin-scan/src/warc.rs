@@ -171,6 +171,7 @@ impl WarcReader {
                 let index = self.index;
                 self.index += 1;
                 Some(Some(Item::Doc(Doc {
+                    line: None,
                     index,
                     offset: start,
                     id,

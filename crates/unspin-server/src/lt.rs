@@ -219,17 +219,16 @@ fn text_from_fields(fields: &[(String, String)]) -> Result<String, ApiError> {
         match (part.text, part.markup) {
             (Some(t), _) => text.push_str(&t),
             (None, Some(m)) => {
-                let mut room = m.encode_utf16().count();
-                // As much of the interpretation as fits in the markup's length (it nearly always
-                // all fits: "\n\n" for "<p>"), then spaces.
-                for c in part.interpret_as.as_deref().unwrap_or("").chars() {
-                    if c.len_utf16() > room {
-                        break;
-                    }
-                    room -= c.len_utf16();
-                    text.push(c);
-                }
-                text.extend(std::iter::repeat_n(' ', room));
+                let room = m.encode_utf16().count();
+                // The interpretation when it fits in the markup's length (it nearly always does:
+                // "\n\n" for "<p>"), padded with spaces; never a piece of it.
+                let interpretation = part
+                    .interpret_as
+                    .as_deref()
+                    .filter(|i| utf16_len(i) <= room)
+                    .unwrap_or("");
+                text.push_str(interpretation);
+                text.extend(std::iter::repeat_n(' ', room - utf16_len(interpretation)));
             }
             (None, None) => {}
         }
@@ -254,7 +253,7 @@ pub struct RuleSelection {
 pub const CATEGORY_ID: &str = "UNSPIN";
 
 impl RuleSelection {
-    fn from_fields(fields: &[(String, String)]) -> Result<Self, ApiError> {
+    fn from_fields(fields: &[(String, String)]) -> Self {
         let list = |name: &str| -> Vec<String> {
             fields
                 .iter()
@@ -263,27 +262,18 @@ impl RuleSelection {
                 .filter(|s| !s.is_empty())
                 .collect()
         };
-        let enabled_only = match fields.iter().find(|(k, _)| k == "enabledOnly") {
-            None => false,
-            Some((_, v)) => match v.as_str() {
-                "true" => true,
-                "false" => false,
-                other => {
-                    return Err(ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad_parameter",
-                        format!("enabledOnly must be true or false, not {other:?}"),
-                    ))
-                }
-            },
-        };
-        Ok(RuleSelection {
+        // As LanguageTool's server reads it: "true" or "yes" is on, anything else off.
+        let enabled_only = fields
+            .iter()
+            .find(|(k, _)| k == "enabledOnly")
+            .is_some_and(|(_, v)| v == "true" || v == "yes");
+        RuleSelection {
             disabled_rules: list("disabledRules"),
             disabled_categories: list("disabledCategories"),
             enabled_rules: list("enabledRules"),
             enabled_categories: list("enabledCategories"),
             enabled_only,
-        })
+        }
     }
 
     /// Whether a match of rule `id` is reported.
@@ -442,7 +432,7 @@ pub async fn check(
     let fields = parse_form(utf8(&bytes)?)?;
     let language = language_of(&fields)?;
     let text = text_from_fields(&fields)?;
-    let rules = RuleSelection::from_fields(&fields)?;
+    let rules = RuleSelection::from_fields(&fields);
     let answer = with_engine(&st, move |engine| {
         let report = engine.check(&text);
         to_languagetool(&text, &report, &language, &rules)
@@ -581,7 +571,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
-            let rules = RuleSelection::from_fields(&fields).unwrap();
+            let rules = RuleSelection::from_fields(&fields);
             let r = report(vec![finding(text, "as well as", "and")]);
             to_languagetool(text, &r, "en", &rules).matches.len()
         };
@@ -606,8 +596,14 @@ mod tests {
             matches(&[("enabledOnly", "false"), ("enabledRules", "names")]),
             1
         );
-        let bad = [("enabledOnly".to_string(), "yes".to_string())];
-        assert!(RuleSelection::from_fields(&bad).is_err());
+        assert_eq!(
+            matches(&[("enabledOnly", "yes"), ("enabledRules", "names")]),
+            0
+        );
+        assert_eq!(
+            matches(&[("enabledOnly", "0"), ("enabledRules", "names")]),
+            1
+        );
     }
 
     #[test]
@@ -635,7 +631,7 @@ mod tests {
                 .to_string(),
         )];
         let text = text_from_fields(&fields).unwrap();
-        assert_eq!(text, "Head of State\n\n      Joelong");
+        assert_eq!(text, "Head of State\n\n      Joe    ");
         assert_eq!(utf16_len(&text), utf16_len("Head of State</h1><p>Joe<br>"));
         assert!(language_of(&[("language".into(), "de-DE".into())]).is_err());
         assert_eq!(language_of(&[]).unwrap(), "en-US");

@@ -38,6 +38,9 @@ pub struct Args {
     pub exit_zero: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Use the language model even if the configuration says `fast = true`.
+    #[arg(long, conflicts_with = "fast")]
+    pub no_fast: bool,
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
@@ -172,7 +175,7 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
     }
     let cfg = args.config.load()?;
-    let engine = args.config.build_engine(&mut args.engine, &cfg)?;
+    let engine = ConfigArgs::build_engine(&mut args.engine, &cfg, args.no_fast)?;
     let opts = args.read.options(&cfg);
 
     let stdout = anstream::AutoStream::auto(std::io::stdout().lock());

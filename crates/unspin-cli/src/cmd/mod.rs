@@ -146,7 +146,7 @@ impl ReadArgs {
     }
 }
 
-/// The configuration file; shared by check and restore.
+/// The configuration file; shared by check, restore and trace.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ConfigArgs {
     /// Configuration file (default: unspin.toml, .unspin.toml or pyproject.toml [tool.unspin],
@@ -156,9 +156,6 @@ pub struct ConfigArgs {
     /// Ignore configuration files.
     #[arg(long)]
     pub no_config: bool,
-    /// Use the language model even if the configuration says `fast = true`.
-    #[arg(long, conflicts_with = "fast")]
-    pub no_fast: bool,
 }
 
 impl ConfigArgs {
@@ -173,8 +170,13 @@ impl ConfigArgs {
     }
 
     /// The engine of `engine`'s flags, the configuration filling in what they leave unset
-    /// (flags override the file), with the file's allow-list.
-    pub fn build_engine(&self, engine: &mut EngineArgs, cfg: &Config) -> anyhow::Result<Engine> {
+    /// (flags override the file; `no_fast` overrides its `fast = true`), with the file's
+    /// allow-list.
+    pub fn build_engine(
+        engine: &mut EngineArgs,
+        cfg: &Config,
+        no_fast: bool,
+    ) -> anyhow::Result<Engine> {
         if engine.rules.is_empty() {
             engine.rules = cfg.rules.clone();
         }
@@ -184,7 +186,7 @@ impl ConfigArgs {
         if engine.model.is_none() {
             engine.model = cfg.model.clone();
         }
-        if !engine.fast && !self.no_fast {
+        if !engine.fast && !no_fast {
             engine.fast = cfg.fast.unwrap_or(false);
         }
         let mut built = engine.build()?;

@@ -33,6 +33,9 @@ pub struct Args {
     pub read: ReadArgs,
     #[command(flatten)]
     pub config: ConfigArgs,
+    /// Use the language model even if the configuration says `fast = true`.
+    #[arg(long, conflicts_with = "fast")]
+    pub no_fast: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
     /// Source index (`unspin index add`): where the text's source is found, its words are put back.
@@ -142,7 +145,7 @@ impl<W: Write> Sink for RestoreSink<'_, W> {
 
 pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     let cfg = args.config.load()?;
-    let engine = args.config.build_engine(&mut args.engine, &cfg)?;
+    let engine = ConfigArgs::build_engine(&mut args.engine, &cfg, args.no_fast)?;
     let index = args
         .index
         .as_deref()

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use unspin::trace::{trace, Index, Match, TraceOptions};
 
-use super::ReadArgs;
+use super::{ConfigArgs, ReadArgs};
 use crate::input::read_inputs;
 use crate::Outcome;
 
@@ -40,6 +40,8 @@ pub struct Args {
     pub candidates: u32,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
@@ -59,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         &args.paths,
         &crate::input::ReadOptions {
             verb: "trace",
-            ..args.read.options(&crate::config::Config::default())
+            ..args.read.options(&args.config.load()?)
         },
         |doc| {
             // Markup is stripped as `check` strips it; offsets are then mapped back to the input.

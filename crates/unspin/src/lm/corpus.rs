@@ -183,6 +183,16 @@ pub fn read_corpus(
                 if body.iter().all(|b| b.is_ascii_whitespace()) {
                     continue;
                 }
+                // serde reads a struct from an array too (`["text"]` would pass as a record):
+                // a record is an object.
+                if body.trim_ascii_start().first() == Some(&b'[') {
+                    stats.skipped.add(
+                        path,
+                        line_no,
+                        "a JSON array, not a record (one object a line)",
+                    );
+                    continue;
+                }
                 match serde_json::from_slice::<Record>(body) {
                     Ok(Record {
                         text: Some(serde_json::Value::String(t)),
@@ -197,13 +207,6 @@ pub fn read_corpus(
                             .skipped
                             .add(path, line_no, "record has no string field \"text\"")
                     }
-                    // serde reads a struct from an array too, and then complains of
-                    // "trailing characters": say what is wrong instead.
-                    Err(_) if body.trim_ascii_start().first() == Some(&b'[') => stats.skipped.add(
-                        path,
-                        line_no,
-                        "a JSON array, not a record (one object a line)",
-                    ),
                     Err(e) => stats
                         .skipped
                         .add(path, line_no, format_args!("malformed JSON: {e}")),
@@ -244,15 +247,16 @@ mod tests {
     #[test]
     fn reads_jsonl_zst_and_gz_and_reports_bad_records() {
         let dir = tempfile::tempdir().unwrap();
-        let jsonl = "{\"id\":1,\"text\":\"One two.\"}\nnot json\n{\"id\":2}\n\n{\"text\":\"Three.\"}\n[1,2]\n";
+        let jsonl = "{\"id\":1,\"text\":\"One two.\"}\nnot json\n{\"id\":2}\n\n{\"text\":\"Three.\"}\n[1,2]\n[\"One string.\"]\n";
         let zst = dir.path().join("c.jsonl.zst");
         std::fs::write(&zst, zstd::encode_all(jsonl.as_bytes(), 1).unwrap()).unwrap();
         let (text, stats) = collect(&zst);
         assert_eq!(text, "One two.\nThree.\n");
         assert_eq!(stats.records, 2);
-        assert_eq!(stats.skipped.count, 3);
+        assert_eq!(stats.skipped.count, 4);
         assert!(stats.skipped.examples[0].contains("c.jsonl.zst:2: malformed JSON"));
         assert!(stats.skipped.examples[2].contains("c.jsonl.zst:6: a JSON array, not a record"));
+        assert!(stats.skipped.examples[3].contains("c.jsonl.zst:7: a JSON array"));
 
         let gz = dir.path().join("c.txt.gz");
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
