@@ -66,7 +66,15 @@ fn engine_error(e: unspin::Error) -> PyErr {
         unspin::Error::Io { path, cause } => {
             use pyo3::exceptions::{PyFileNotFoundError, PyIsADirectoryError, PyPermissionError};
             let file = path.display().to_string();
-            let args = (cause.raw_os_error().unwrap_or(0), cause.to_string(), file);
+            // An error unspin made itself (a directory given for a model file) has no errno:
+            // give it the one the OS would, as `open()` does.
+            let errno = cause.raw_os_error().unwrap_or(match cause.kind() {
+                std::io::ErrorKind::NotFound => 2,
+                std::io::ErrorKind::PermissionDenied => 13,
+                std::io::ErrorKind::IsADirectory => 21,
+                _ => 0,
+            });
+            let args = (errno, cause.to_string(), file);
             match cause.kind() {
                 std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(args),
                 std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(args),

@@ -193,6 +193,10 @@ def test_a_bad_model_file_is_a_clear_error(tmp_path):
     bad.write_bytes(b"not a model")
     with pytest.raises(ValueError, match="bad.lm"):
         unspin.Scanner(model=str(bad))
+    # A directory is a directory, as open() would say, errno and all.
+    with pytest.raises(IsADirectoryError, match="is a directory") as directory:
+        unspin.Scanner(model=str(tmp_path))
+    assert directory.value.errno == 21
 
 
 def test_module_functions_take_a_model():

@@ -52,7 +52,7 @@ pub(crate) fn open_file(path: &std::path::Path, what: &str) -> Result<std::fs::F
         return Err(Error::io(
             path,
             std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
+                std::io::ErrorKind::IsADirectory,
                 format!("is a directory, not a {what} file"),
             ),
         ));
