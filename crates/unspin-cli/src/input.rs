@@ -41,6 +41,8 @@ pub struct ReadOptions {
     pub format: InputFormat,
     /// The string field of each JSONL record that is checked.
     pub jsonl_field: String,
+    /// The field of each JSONL record that holds its id ([`Part::id`]).
+    pub id_field: String,
     /// Inputs larger than this are skipped with a message (plain text: no limit by default).
     pub max_size: Option<u64>,
     /// The command's flag that names the JSONL field, and the verb of its work, for messages
@@ -54,6 +56,7 @@ impl Default for ReadOptions {
         ReadOptions {
             format: InputFormat::Auto,
             jsonl_field: "text".into(),
+            id_field: "id".into(),
             max_size: None,
             field_flag: "--jsonl-field",
             verb: "check",
@@ -595,7 +598,9 @@ fn read_jsonl(
                 continue;
             }
         };
-        let id = value.get("id").filter(|v| v.is_string() || v.is_number());
+        let id = value
+            .get(&opts.id_field)
+            .filter(|v| v.is_string() || v.is_number());
         match value.get(field) {
             Some(serde_json::Value::String(text)) => sink.part(Part {
                 name: &rec_name,
@@ -637,15 +642,21 @@ pub struct Doc {
     pub format: Format,
     /// Byte offset of `text` in the input (3 after a UTF-8 byte-order mark).
     pub offset: u64,
+    /// A JSONL record's id ([`Part::id`]).
+    pub id: Option<serde_json::Value>,
 }
 
-/// An input that could not be read, with the reason.
+/// An input that could not be read, or was passed over on purpose, with the reason.
 pub struct InputError {
     pub name: String,
     pub message: String,
+    /// Passed over on purpose (a binary file met while walking a directory, an empty file): a
+    /// note, not an error.
+    pub skipped: bool,
 }
 
-/// Read every input, calling `on_doc` per whole document and `on_error` per unreadable input.
+/// Read every input, calling `on_doc` per whole document and `on_error` per input that could
+/// not be read or was skipped.
 pub fn read_inputs(
     paths: &[PathBuf],
     read: &ReadOptions,
@@ -668,6 +679,7 @@ pub fn read_inputs(
                         text: part.text.to_string(),
                         format: part.format,
                         offset: part.offset,
+                        id: part.id.cloned(),
                     })
                 }
             }
@@ -684,10 +696,15 @@ pub fn read_inputs(
             (self.on_error)(InputError {
                 name: name.to_string(),
                 message,
+                skipped: false,
             })
         }
         fn skipped(&mut self, name: &str, message: String) {
-            eprintln!("unspin: {name}: {message}");
+            (self.on_error)(InputError {
+                name: name.to_string(),
+                message,
+                skipped: true,
+            })
         }
     }
     read_all(

@@ -17,7 +17,7 @@ use clap::{Subcommand, ValueEnum};
 use unspin::trace::features::canonical_fields;
 use unspin::trace::{Added, Canon, Index, IndexWriter, Params};
 
-use crate::input::{self, InputFormat, Part, ReadOptions, Sink};
+use crate::input::{self, ReadOptions};
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
@@ -115,12 +115,41 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     let mut batch: Vec<(String, String)> = Vec::new();
     let (mut added, mut dups) = (0u64, 0u64);
     let batch_size = args.batch.max(1);
-    let mut sink = AddSink {
-        id_field: &args.id_field,
-        pending: None,
-        skips: Skips::default(),
-        on_doc: |id: String, text: String| -> anyhow::Result<()> {
-            batch.push((id, text));
+    let mut skips = Skips::default();
+    // The readers of `unspin check`: the same rules for binary, empty, non-UTF-8 and malformed
+    // inputs, and JSONL records read with their line ends and byte-order mark removed.
+    let read = ReadOptions {
+        jsonl_field: args.text_field.clone(),
+        id_field: args.id_field.clone(),
+        field_flag: "--text-field",
+        verb: "index",
+        ..ReadOptions::default()
+    };
+    let report = |name: &str, message: &str| eprintln!("unspin: {name}: {message}");
+    // Texts found empty once read (the reader already passes over empty files).
+    let mut empty_texts = 0u64;
+    input::read_inputs(
+        &args.paths,
+        &read,
+        |doc| {
+            if doc.text.trim().is_empty() {
+                let why = if doc.text.is_empty() {
+                    "empty text, nothing to index"
+                } else {
+                    "only whitespace, nothing to index"
+                };
+                report(&doc.name, why);
+                empty_texts += 1;
+                return Ok(());
+            }
+            // A JSONL record's id is its `--id-field`, else its `path:line`; a file's id is
+            // its path.
+            let id = match doc.id {
+                Some(serde_json::Value::String(s)) => s,
+                Some(other) => other.to_string(),
+                None => doc.name,
+            };
+            batch.push((id, doc.text));
             if batch.len() >= batch_size {
                 count_added(
                     writer.add_batch(std::mem::take(&mut batch))?,
@@ -130,18 +159,16 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
             }
             Ok(())
         },
-    };
-    // The readers of `unspin check`: the same rules for binary, empty, non-UTF-8 and malformed
-    // inputs, and JSONL records read with their line ends and byte-order mark removed.
-    let read = ReadOptions {
-        format: InputFormat::Auto,
-        jsonl_field: args.text_field.clone(),
-        max_size: None,
-        field_flag: "--text-field",
-        verb: "index",
-    };
-    input::read_all(&args.paths, &read, &mut sink)?;
-    let skips = sink.skips;
+        |e| {
+            report(&e.name, &e.message);
+            match (e.skipped, e.message.contains("binary")) {
+                (false, _) => skips.errors += 1,
+                (true, true) => skips.binary += 1,
+                (true, false) => skips.empty += 1,
+            }
+        },
+    )?;
+    skips.empty += empty_texts;
     count_added(writer.add_batch(batch)?, &mut added, &mut dups);
     let total = writer.commit()?;
     eprintln!(
@@ -203,75 +230,6 @@ impl Skips {
             self.errors + self.binary + self.empty,
             parts.join(", ")
         )
-    }
-}
-
-/// A document whose parts are still being read (a large plain-text file comes in parts).
-struct Pending {
-    name: String,
-    id: String,
-    text: String,
-}
-
-/// Receives what [`input::read_all`] reads: whole documents go to `on_doc`; each input skipped
-/// is reported (stderr) as it is met, and counted.
-struct AddSink<'a, F> {
-    id_field: &'a str,
-    pending: Option<Pending>,
-    skips: Skips,
-    on_doc: F,
-}
-
-impl<F: FnMut(String, String) -> anyhow::Result<()>> Sink for AddSink<'_, F> {
-    fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
-        match &mut self.pending {
-            Some(doc) if !part.first && doc.name == part.name => doc.text.push_str(part.text),
-            _ => {
-                // A JSONL record's id is its `--id-field`, else its `path:line`; a file's id
-                // is its path.
-                let id = match part.value.and_then(|v| v.get(self.id_field)) {
-                    Some(serde_json::Value::String(s)) => s.clone(),
-                    Some(serde_json::Value::Number(x)) => x.to_string(),
-                    _ => part.name.to_string(),
-                };
-                self.pending = Some(Pending {
-                    name: part.name.to_string(),
-                    id,
-                    text: part.text.to_string(),
-                });
-            }
-        }
-        if !part.last {
-            return Ok(());
-        }
-        let doc = self.pending.take().expect("set above");
-        if doc.text.trim().is_empty() {
-            let why = if doc.text.is_empty() {
-                "empty text, nothing to index"
-            } else {
-                "only whitespace, nothing to index"
-            };
-            self.skipped(&doc.name, why.into());
-            return Ok(());
-        }
-        (self.on_doc)(doc.id, doc.text)
-    }
-
-    fn error(&mut self, name: &str, message: String) {
-        if self.pending.as_ref().is_some_and(|d| d.name == name) {
-            self.pending = None;
-        }
-        eprintln!("unspin: {name}: {message}");
-        self.skips.errors += 1;
-    }
-
-    fn skipped(&mut self, name: &str, message: String) {
-        eprintln!("unspin: {name}: {message}");
-        if message.contains("binary") {
-            self.skips.binary += 1;
-        } else {
-            self.skips.empty += 1;
-        }
     }
 }
 

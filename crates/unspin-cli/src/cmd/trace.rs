@@ -104,7 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             Ok(())
         },
         |err| {
-            errors += 1;
+            errors += usize::from(!err.skipped);
             eprintln!("unspin: {}: {}", err.name, err.message);
         },
     )?;
