@@ -80,7 +80,8 @@ pub struct Skipped {
 pub const MAX_EXAMPLES: usize = 5;
 
 impl Skipped {
-    fn add(&mut self, path: &Path, line: u64, reason: impl std::fmt::Display) {
+    /// Count a skipped line, keeping it as an example while there is room.
+    pub(crate) fn add(&mut self, path: &Path, line: u64, reason: impl std::fmt::Display) {
         self.count += 1;
         if self.examples.len() < MAX_EXAMPLES {
             self.examples

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::error::{Error, Result};
-pub use crate::lm::corpus::{Skipped, MAX_EXAMPLES};
+pub use crate::lm::corpus::Skipped;
 
 /// Bytes at the start of a file in which a NUL byte makes the file binary.
 const BINARY_PROBE: u64 = 8192;
@@ -45,15 +45,6 @@ pub fn is_jsonl(path: &Path) -> bool {
 pub struct Document {
     pub id: String,
     pub text: String,
-}
-
-fn skip(skipped: &mut Skipped, path: &Path, line: u64, reason: impl std::fmt::Display) {
-    skipped.count += 1;
-    if skipped.examples.len() < MAX_EXAMPLES {
-        skipped
-            .examples
-            .push(format!("{}:{line}: {reason}", path.display()));
-    }
 }
 
 /// Call `f` on every document of `path`, stopping after `limit` JSONL documents when given, and
@@ -103,19 +94,14 @@ pub fn read_documents(
                     "binary file (contains NUL bytes), not a text corpus",
                 ));
             }
-            skip(skipped, path, line_no, "binary data (NUL bytes), not text");
+            skipped.add(path, line_no, "binary data (NUL bytes), not text");
             continue;
         }
         let text = match std::str::from_utf8(body) {
             Ok(t) => t,
             Err(e) => {
                 blank = false;
-                skip(
-                    skipped,
-                    path,
-                    line_no,
-                    format_args!("line is not UTF-8 ({e})"),
-                );
+                skipped.add(path, line_no, format_args!("line is not UTF-8 ({e})"));
                 continue;
             }
         };
@@ -136,17 +122,12 @@ pub fn read_documents(
         let value: serde_json::Value = match serde_json::from_str(record) {
             Ok(v) => v,
             Err(e) => {
-                skip(skipped, path, line_no, format_args!("malformed JSON: {e}"));
+                skipped.add(path, line_no, format_args!("malformed JSON: {e}"));
                 continue;
             }
         };
         let Some(text) = value.get("text").and_then(|t| t.as_str()) else {
-            skip(
-                skipped,
-                path,
-                line_no,
-                "record has no string field \"text\"",
-            );
+            skipped.add(path, line_no, "record has no string field \"text\"");
             continue;
         };
         let id = match value.get("id") {
