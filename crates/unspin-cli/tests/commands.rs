@@ -291,3 +291,42 @@ fn index_export_into_a_closed_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("error"), "{}", stderr(&out));
 }
+
+/// A finding far into a long line: the human format shows a clipped excerpt under the true
+/// position (line 12, the finding's column), drawn as for any other finding: no empty ` ::: `
+/// line of a secondary snippet.
+#[test]
+fn human_format_gives_the_true_position_of_a_finding_deep_in_a_long_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.toml"), RULES).unwrap();
+    let long = format!(
+        "{}We used counterfeit consciousness.\n",
+        "Ünïcode words here. ".repeat(300)
+    );
+    let text = format!("{}{long}", "A short line.\n".repeat(11));
+    std::fs::write(dir.path().join("long.txt"), &text).unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "--rules",
+            "rules.toml",
+            "long.txt",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let column = "Ünïcode words here. ".chars().count() * 300 + "We used ".len() + 1;
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("warning["), "{stdout}");
+    assert_eq!(lines[1], format!("  --> long.txt:12:{column}"), "{stdout}");
+    assert_eq!(lines[2], "   |");
+    assert!(lines[3].starts_with("12 | ..."), "{stdout}");
+    assert!(
+        lines[4].contains("^^^ probably “artificial intelligence”"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(":::"), "{stdout}");
+}

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Element, Group, Level, Renderer, Snippet};
 
 use super::{DocResult, Summary, Writer};
 
@@ -32,36 +32,46 @@ impl Writer for Human {
                 "probably “{}” (confidence {:.2})",
                 f.suggestion, f.confidence
             );
-            let mut excerpt = l.excerpt.text.clone();
+            let mut excerpt = l.excerpt.text().to_string();
             let mut span = l.excerpt.span.clone();
             if l.excerpt.clipped_start {
                 excerpt.insert(0, '…');
                 span = span.start + "…".len()..span.end + "…".len();
             }
-            let snippet = Snippet::source(excerpt.as_str())
+            let mut snippet = Snippet::source(excerpt.as_str())
                 .line_start(l.line as usize)
                 .annotation(AnnotationKind::Primary.span(span).label(label));
-            let title = Level::WARNING.primary_title(title).id(f.rule.as_str());
-            // The renderer computes the column from the snippet; a snippet that does not start at
-            // the line's start gets its true position from an explicit origin instead.
-            let mut group = if l.excerpt.clipped_start {
-                title.elements([
-                    annotate_snippets::Element::from(
-                        Origin::path(doc.name.as_str())
-                            .line(l.line as usize)
-                            .char_column(l.column as usize),
-                    ),
-                    snippet.into(),
-                ])
-            } else {
-                title.element(snippet.path(doc.name.as_str()))
-            };
+            if !l.excerpt.clipped_start {
+                snippet = snippet.path(doc.name.as_str());
+            }
+            let mut elements: Vec<Element> = vec![snippet.into()];
             if !f.alternatives.is_empty() {
-                group = group.element(
-                    Level::NOTE.message(format!("other candidates: {}", f.alternatives.join(", "))),
+                elements.push(
+                    Level::NOTE
+                        .message(format!("other candidates: {}", f.alternatives.join(", ")))
+                        .into(),
                 );
             }
-            let report: [Group; 1] = [group];
+            let title = Level::WARNING.primary_title(title).id(f.rule.as_str());
+            let report: [Group; 1] = if l.excerpt.clipped_start {
+                // The renderer computes the column from the snippet, which here starts inside
+                // the line. An `Origin` element would give the true position but makes the
+                // snippet a secondary one (an empty ` ::: ` line), so the title is rendered
+                // alone, then the position line as the renderer draws it, then the snippet.
+                let pad = " ".repeat(l.end_line.max(1).ilog10() as usize + 1);
+                let arrow = anstyle::AnsiColor::BrightBlue.on_default().bold();
+                writeln!(
+                    out,
+                    "{}\n{pad}{arrow}-->{arrow:#} {}:{}:{}",
+                    renderer.render(&[Group::with_title(title)]),
+                    doc.name,
+                    l.line,
+                    l.column
+                )?;
+                [Group::with_level(Level::WARNING).elements(elements)]
+            } else {
+                [title.elements(elements)]
+            };
             writeln!(out, "{}\n", renderer.render(&report))?;
         }
         let bold = anstyle::Style::new().bold();
