@@ -233,8 +233,9 @@ pub fn match_case(template: &str, replacement: &str) -> String {
 }
 
 /// Sentence boundaries as token-index ranges. A sentence ends after `.`, `!` or `?` (and any
-/// closing quotes or brackets) when the next token starts with an upper-case letter, a digit or an
-/// opening quote, and always at a line break.
+/// closing quotes or brackets) when the next token starts with an upper-case letter, a digit, an
+/// opening quote or a pictograph (an emoji: posts start sentences with them), and always at a line
+/// break.
 pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut begin = 0;
@@ -260,6 +261,7 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
                     if first.is_uppercase()
                         || first.is_ascii_digit()
                         || matches!(first, '"' | '“' | '‘' | '(')
+                        || is_pictograph(first)
                     {
                         // Abbreviations such as "U.S." or "Mr." followed by a name are rare enough
                         // in news and papers that we accept the occasional wrong split there.
@@ -279,6 +281,12 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
         out.push(begin..tokens.len());
     }
     out
+}
+
+/// Emoji and other pictographs: Miscellaneous Symbols and Dingbats, Miscellaneous Symbols and
+/// Arrows, and the supplementary planes' symbol blocks (U+1F000–U+1FAFF).
+fn is_pictograph(c: char) -> bool {
+    matches!(c as u32, 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x1F000..=0x1FAFF)
 }
 
 #[cfg(test)]
@@ -352,5 +360,16 @@ mod tests {
                 "Next one"
             ]
         );
+    }
+
+    #[test]
+    fn a_sentence_may_start_with_an_emoji() {
+        let s = "We won. 🎉 Great game! ❤️ thanks. ok then";
+        let toks = tokenize(s);
+        let sents: Vec<String> = sentences(s, &toks)
+            .into_iter()
+            .map(|r| s[toks[r.start].start..toks[r.end - 1].end].to_string())
+            .collect();
+        assert_eq!(sents, ["We won.", "🎉 Great game!", "❤️ thanks. ok then"]);
     }
 }
