@@ -345,10 +345,37 @@ fn strip_bom(t: &str) -> (&str, u64) {
 }
 
 /// What the bytes are when they are not UTF-8 text to check: UTF-16 text (a byte-order mark),
-/// or binary (a NUL byte in the first 8 KiB, as git and ripgrep decide).
+/// a document or compressed format named by its magic number (so a PDF is not called "invalid
+/// UTF-8"), or binary (a NUL byte in the first 8 KiB, as git and ripgrep decide).
 fn binary(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Some(UTF16_MESSAGE);
+    }
+    const KNOWN: &[(&[u8], &str)] = &[
+        (
+            b"%PDF-",
+            "a PDF file, skipped: unspin reads text; extract it first, e.g. with pdftotext FILE -",
+        ),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (.docx, .odt and .epub are ZIP), skipped: extract its text first, \
+             e.g. with pandoc -t plain",
+        ),
+        (
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+            "an OLE2 document (.doc, .xls), skipped: extract its text first, e.g. with antiword",
+        ),
+        (
+            &[0x1F, 0x8B],
+            "gzip-compressed data, skipped: name the file *.gz, or decompress it first",
+        ),
+        (
+            &[0x28, 0xB5, 0x2F, 0xFD],
+            "zstd-compressed data, skipped: name the file *.zst, or decompress it first",
+        ),
+    ];
+    if let Some((_, message)) = KNOWN.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Some(message);
     }
     memchr::memchr(0, &bytes[..bytes.len().min(8192)])
         .map(|_| "binary file (contains NUL bytes), skipped")

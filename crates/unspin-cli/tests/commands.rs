@@ -235,6 +235,34 @@ fn utf16_text_is_named_and_not_passed_over() {
     assert!(err.contains("1 error, 1 skipped"), "{err}");
 }
 
+/// A PDF or a word-processor file is named as what it is, with the way to get its text: not
+/// "invalid UTF-8 at byte 10". Named on the command line it is an error; met in a directory, a
+/// note.
+#[test]
+fn documents_that_are_not_text_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(
+        dir.path().join("paper.pdf"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+    )
+    .unwrap();
+    std::fs::write(docs.join("report.docx"), b"PK\x03\x04\x14\x00\x06\x00").unwrap();
+    std::fs::write(docs.join("ok.txt"), "Plain words.\n").unwrap();
+    let out = unspin(
+        dir.path(),
+        &["check", "--no-config", "--fast", "paper.pdf", "docs"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("paper.pdf: a PDF file"), "{err}");
+    assert!(err.contains("pdftotext"), "{err}");
+    assert!(err.contains("report.docx: a ZIP archive"), "{err}");
+    assert!(err.contains("checked 1 document"), "{err}");
+    assert!(err.contains("1 error, 1 skipped"), "{err}");
+}
+
 /// A JSONL id is written as it was given: a number stays a number.
 #[test]
 fn jsonl_ids_keep_their_type() {
