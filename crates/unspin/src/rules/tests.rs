@@ -398,11 +398,22 @@ fn registry_queries_keep_their_context() {
 #[test]
 fn registry_entries_that_are_ordinary_english_are_dropped() {
     let rs = RuleSet::builtin().unwrap();
-    assert!(find(&rs, "The surface of the lake froze.").is_empty());
+    assert!(find(&rs, "The drawer was a jumble of cables.").is_empty());
     assert!(rs
         .filtered()
         .iter()
-        .any(|f| f.id.starts_with("tpe:") && f.detail.contains("\"surface\"")));
+        .any(|f| f.id.starts_with("tpe:") && f.detail.contains("\"jumble\"")));
+}
+
+/// Entries of the registry list that are the correct wording itself are not shipped
+/// (models/tortured-correct.tsv): an honest paper about hidden Markov models or hazard ratios
+/// has nothing to flag.
+#[test]
+fn registry_entries_that_are_correct_terms_are_not_shipped() {
+    let rs = RuleSet::builtin().unwrap();
+    let text =
+        "A Hidden Markov Model was fitted; the hazard ratio was 1.4 with polyethylene glycol.";
+    assert!(find(&rs, text).is_empty(), "{:?}", find(&rs, text));
 }
 
 /// A registry phrase that the built-in pack holds with context fires only in that context:
