@@ -691,9 +691,12 @@ fn window_finding(
     }
     // Broken title: a multi-word window before a capitalised name.
     // The window must itself be a thesaurus term ("head of state"), and the title a content
-    // word that is one of its originals.
+    // word that is one of its originals. Titles precede people's names, and an acronym is not
+    // one ("Set up CI with Azure" is not "Saint CI").
     if words >= 2
-        && right.first().is_some_and(|&k| doc.cap[k])
+        && right
+            .first()
+            .is_some_and(|&k| doc.cap[k] && !is_acronym(doc.tokens[k].text(doc.text)))
         && gazetteer.title_count(&window) == 0
         && lexicon.id(&window).is_some()
     {
@@ -721,6 +724,13 @@ fn window_finding(
         }
     }
     None
+}
+
+/// Two or more letters, all capitals ("CI", "NATO").
+fn is_acronym(word: &str) -> bool {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let n = letters.clone().count();
+    n >= 2 && letters.all(char::is_uppercase)
 }
 
 fn initial(doc: &Doc, k: usize) -> Option<char> {
@@ -1011,6 +1021,18 @@ mod tests {
     fn restores_broken_titles() {
         let g = gazetteer();
         let found = check("Then Head of state Joe Biden spoke to reporters.", &g);
+        assert_eq!(found, [("Head of state".into(), "President".into())]);
+    }
+
+    /// An acronym after a sentence-initial phrase is not a person with a title: "Set up CI"
+    /// (a changelog line) is not a broken "Saint CI", though "saint" precedes 69 of WordNet's
+    /// names.
+    #[test]
+    fn no_title_before_an_acronym() {
+        let g = Gazetteer::embedded();
+        let found = check("Set up CI with Azure Pipelines.", g);
+        assert!(found.is_empty(), "{found:?}");
+        let found = check("Then Head of state Joe Biden spoke to reporters.", g);
         assert_eq!(found, [("Head of state".into(), "President".into())]);
     }
 
