@@ -358,3 +358,30 @@ fn human_format_gives_the_true_position_of_a_finding_deep_in_a_long_line() {
     );
     assert!(!stdout.contains(":::"), "{stdout}");
 }
+
+/// A listed phrase whose original is unknown is not presented as "probably" itself, and SARIF
+/// offers no fix that would replace it by itself.
+#[test]
+fn a_finding_without_a_known_original_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("list.csv"),
+        "tortured_phrase,expected_phrase,num_papers\n\"\"\"zorbic flange\"\"\",,3\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("t.txt"), "We measured the zorbic flange twice.\n").unwrap();
+    let args = ["check", "--no-config", "--fast", "--rules", "list.csv", "t.txt"];
+    let out = unspin(dir.path(), &args);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("^ original wording unknown (confidence"), "{stdout}");
+    assert!(!stdout.contains("probably “zorbic flange”"), "{stdout}");
+
+    let out = unspin(dir.path(), &[&args[..], &["--format", "sarif"]].concat());
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["properties"]["suggestion"], "zorbic flange");
+    assert!(
+        result.get("fixes").is_none_or(|f| f.as_array().unwrap().is_empty()),
+        "{result}"
+    );
+}

@@ -47,10 +47,17 @@
 
   var tipData = new Map();
 
+  // A listed phrase whose original is unknown comes with its own text as the suggestion: it is
+  // shown as unknown, and the restored text keeps it.
+  function knowsOriginal(f) {
+    var norm = function (s) { return s.toLowerCase().split(/\s+/).filter(Boolean).join(" "); };
+    return norm(f.suggestion) !== norm(f.text);
+  }
+
   function describe(f) {
     var alts = (f.alternatives || []).filter(function (a) { return a !== f.suggestion; });
     return {
-      suggestion: f.suggestion,
+      suggestion: knowsOriginal(f) ? f.suggestion : "unknown (a listed phrase with no known original)",
       alternatives: alts,
       line: "confidence " + pct(f.confidence) + " · " + f.rule,
       message: f.message || ""
@@ -101,7 +108,7 @@
   function restoredPanel(doc, docIndex) {
     var body = el("div", { class: "text", "data-testid": "restored" });
     segments(doc.text, doc.findings).forEach(function (seg) {
-      if (!seg.finding) { body.appendChild(document.createTextNode(seg.text)); return; }
+      if (!seg.finding || !knowsOriginal(seg.finding)) { body.appendChild(document.createTextNode(seg.text)); return; }
       body.appendChild(el("del", { title: "spun" }, el("span", { class: "sr-only", text: "[removed: " }),
         seg.text, el("span", { class: "sr-only", text: "]" })));
       body.appendChild(el("ins", { title: "restored" }, el("span", { class: "sr-only", text: "[inserted: " }),
@@ -149,7 +156,7 @@
       });
       return el("tr", null,
         el("td", { class: "num", text: String(i + 1) }), el("td", null, go),
-        el("td", null, el("strong", { text: f.suggestion }),
+        el("td", null, knowsOriginal(f) ? el("strong", { text: f.suggestion }) : el("span", { class: "muted", text: "unknown" }),
           (f.alternatives || []).length ? el("div", { class: "muted", text: "also: " + f.alternatives.join(", ") }) : null),
         el("td", { class: "num", text: pct(f.confidence) }), el("td", { text: f.rule }));
     });

@@ -22,6 +22,20 @@ pub struct Finding {
     pub message: String,
 }
 
+impl Finding {
+    /// Whether the finding proposes an original: a list rule whose original is unknown (a
+    /// screener query without an expected wording, where the engine found none) gives the text
+    /// itself as its suggestion, and outputs must not present that as "probably …".
+    pub fn knows_original(&self) -> bool {
+        let words = |s: &str| {
+            s.split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        };
+        words(&self.suggestion) != words(&self.text)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {

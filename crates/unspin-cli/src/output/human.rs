@@ -28,10 +28,14 @@ impl Writer for Human {
             } else {
                 f.message.clone()
             };
-            let label = format!(
-                "probably “{}” (confidence {:.2})",
-                f.suggestion, f.confidence
-            );
+            let label = if f.knows_original() {
+                format!(
+                    "probably “{}” (confidence {:.2})",
+                    f.suggestion, f.confidence
+                )
+            } else {
+                format!("original wording unknown (confidence {:.2})", f.confidence)
+            };
             let mut excerpt = l.excerpt.text().to_string();
             let mut span = l.excerpt.span.clone();
             if l.excerpt.clipped_start {

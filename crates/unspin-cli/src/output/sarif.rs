@@ -97,16 +97,21 @@ impl Writer for Sarif {
                         "byteLength": byte_len,
                         "snippet": { "text": source },
                     });
-                    let fixes = json!([{
-                        "description": { "text": format!("Replace with “{}” (the probable original wording)", f.suggestion) },
-                        "artifactChanges": [{
-                            "artifactLocation": { "uri": uri(&doc.name) },
-                            "replacements": [{
-                                "deletedRegion": { "byteOffset": f.start, "byteLength": byte_len },
-                                "insertedContent": { "text": inserted },
+                    // No fix where the original is unknown: it would replace the span by itself.
+                    let fixes = if !f.knows_original() {
+                        json!([])
+                    } else {
+                        json!([{
+                            "description": { "text": format!("Replace with “{}” (the probable original wording)", f.suggestion) },
+                            "artifactChanges": [{
+                                "artifactLocation": { "uri": uri(&doc.name) },
+                                "replacements": [{
+                                    "deletedRegion": { "byteOffset": f.start, "byteLength": byte_len },
+                                    "insertedContent": { "text": inserted },
+                                }],
                             }],
-                        }],
-                    }]);
+                        }])
+                    };
                     (uri(&doc.name), region, fixes)
                 }
             };
