@@ -137,14 +137,21 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
                     .require_git(false)
                     .sort_by_file_name(|a, b| a.cmp(b))
                     .build();
+                let mut passed_over = PassedOver::default();
                 for entry in walk {
                     match entry {
                         Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            read_file(e.path(), opts, true, sink)?
+                            let auto = opts.format == InputFormat::Auto;
+                            if !(auto && passed_over.add(e.path())) {
+                                read_file(e.path(), opts, true, sink)?
+                            }
                         }
                         Ok(_) => {}
                         Err(e) => sink.error(&path.display().to_string(), e.to_string()),
                     }
+                }
+                if let Some(message) = passed_over.message() {
+                    sink.skipped(&path.display().to_string(), message);
                 }
             }
             Ok(_) => read_file(path, opts, false, sink)?,
@@ -152,6 +159,77 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
         }
     }
     Ok(())
+}
+
+/// Extensions of code, style sheets, data and images stored as text: not prose, so a directory
+/// walk passes them over (a web site's CSS and JavaScript read as "spun"); named on the command
+/// line, or with `--input-format`, they are read like any file.
+const NOT_PROSE: &[&str] = &[
+    "bash", "bat", "c", "cc", "cfg", "cjs", "conf", "cpp", "cs", "css", "csv", "diff", "el", "go",
+    "h", "hpp", "hs", "ini", "java", "js", "json", "jsx", "kt", "less", "lock", "lua", "map",
+    "mjs", "ml", "patch", "php", "pl", "pm", "ps1", "py", "r", "rb", "rs", "scala", "scss", "sh",
+    "sql", "svg", "swift", "toml", "ts", "tsv", "tsx", "vim", "xml", "xsl", "yaml", "yml", "zsh",
+];
+
+/// Extensions of images, fonts, media and executables, which a walk would only find binary:
+/// counted in one note instead of one line each.
+const BINARY: &[&str] = &[
+    "a", "avif", "bmp", "class", "dll", "dylib", "eot", "exe", "gif", "ico", "jar", "jpeg", "jpg",
+    "mov", "mp3", "mp4", "o", "ogg", "otf", "png", "pyc", "so", "tif", "tiff", "ttf", "wasm",
+    "wav", "webm", "webp", "woff", "woff2",
+];
+
+/// Files a directory walk passes over, by kind and extension, reported in one note.
+#[derive(Default)]
+struct PassedOver {
+    code: std::collections::BTreeMap<String, usize>,
+    binary: std::collections::BTreeMap<String, usize>,
+}
+
+impl PassedOver {
+    /// Count `path` if a walk passes it over; whether it did.
+    fn add(&mut self, path: &Path) -> bool {
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            return false;
+        };
+        let ext = ext.to_ascii_lowercase();
+        let kind = if NOT_PROSE.contains(&ext.as_str()) {
+            &mut self.code
+        } else if BINARY.contains(&ext.as_str()) {
+            &mut self.binary
+        } else {
+            return false;
+        };
+        *kind.entry(ext).or_default() += 1;
+        true
+    }
+
+    /// "3 files passed over: code or data (.css 1, .js 2): name a file, or …".
+    fn message(&self) -> Option<String> {
+        let count = |m: &std::collections::BTreeMap<String, usize>| m.values().sum::<usize>();
+        let n = count(&self.code) + count(&self.binary);
+        if n == 0 {
+            return None;
+        }
+        let list = |m: &std::collections::BTreeMap<String, usize>| {
+            m.iter()
+                .map(|(e, k)| format!(".{e} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut kinds = Vec::new();
+        if !self.code.is_empty() {
+            kinds.push(format!("code or data ({})", list(&self.code)));
+        }
+        if !self.binary.is_empty() {
+            kinds.push(format!("binary ({})", list(&self.binary)));
+        }
+        Some(format!(
+            "{n} file{} passed over: {}; name a file, or give --input-format, to read it",
+            if n == 1 { "" } else { "s" },
+            kinds.join(", ")
+        ))
+    }
 }
 
 fn io_message(e: &std::io::Error) -> String {

@@ -369,11 +369,25 @@ fn a_finding_without_a_known_original_says_so() {
         "tortured_phrase,expected_phrase,num_papers\n\"\"\"zorbic flange\"\"\",,3\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("t.txt"), "We measured the zorbic flange twice.\n").unwrap();
-    let args = ["check", "--no-config", "--fast", "--rules", "list.csv", "t.txt"];
+    std::fs::write(
+        dir.path().join("t.txt"),
+        "We measured the zorbic flange twice.\n",
+    )
+    .unwrap();
+    let args = [
+        "check",
+        "--no-config",
+        "--fast",
+        "--rules",
+        "list.csv",
+        "t.txt",
+    ];
     let out = unspin(dir.path(), &args);
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("^ original wording unknown (confidence"), "{stdout}");
+    assert!(
+        stdout.contains("^ original wording unknown (confidence"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("probably “zorbic flange”"), "{stdout}");
 
     let out = unspin(dir.path(), &[&args[..], &["--format", "sarif"]].concat());
@@ -381,7 +395,41 @@ fn a_finding_without_a_known_original_says_so() {
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["properties"]["suggestion"], "zorbic flange");
     assert!(
-        result.get("fixes").is_none_or(|f| f.as_array().unwrap().is_empty()),
+        result
+            .get("fixes")
+            .is_none_or(|f| f.as_array().unwrap().is_empty()),
         "{result}"
     );
+}
+
+/// A directory walk reads prose and passes over code, style sheets and images with one note
+/// that counts them (a web site's CSS and JavaScript were judged "spun"); a file named on the
+/// command line is read whatever its extension.
+#[test]
+fn a_walk_passes_over_code_and_names_what_it_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("index.html"), "<p>Plain words here.</p>").unwrap();
+    std::fs::write(site.join("app.js"), "var a = function (x) { return x; };\n").unwrap();
+    std::fs::write(site.join("style.css"), "body { margin: 0 }\n").unwrap();
+    std::fs::write(site.join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
+    let out = unspin(
+        dir.path(),
+        &["check", "--no-config", "--fast", "--format", "jsonl", "site"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let docs = json_lines(&out.stdout);
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert!(docs[0]["path"].as_str().unwrap().ends_with("index.html"));
+    let err = stderr(&out);
+    assert!(
+        err.contains("site: 3 files passed over: code or data (.css 1, .js 1), binary (.png 1)"),
+        "{err}"
+    );
+    let out = unspin(
+        dir.path(),
+        &["check", "--no-config", "--fast", "--format", "jsonl", "site/app.js"],
+    );
+    assert_eq!(json_lines(&out.stdout).len(), 1, "{}", stderr(&out));
 }
