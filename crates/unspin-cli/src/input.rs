@@ -99,6 +99,11 @@ pub trait Sink {
     fn error(&mut self, name: &str, message: String);
     /// An input deliberately not checked (a binary file met while walking a directory).
     fn skipped(&mut self, name: &str, message: String);
+    /// The `files` files of directory `dir` that its walk passed over by extension (code,
+    /// data, images), in one note.
+    fn passed_over(&mut self, dir: &str, _files: usize, message: String) {
+        self.skipped(dir, message);
+    }
     /// The line of a JSONL record that could not be read (malformed JSON, no text field), as
     /// it is in the file but for its line end (and a byte-order mark on the first line), before
     /// its [`Sink::error`]: `restore` writes it through unchanged, so its output keeps one line
@@ -151,7 +156,7 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
                     }
                 }
                 if let Some(message) = passed_over.message() {
-                    sink.skipped(&path.display().to_string(), message);
+                    sink.passed_over(&path.display().to_string(), passed_over.files(), message);
                 }
             }
             Ok(_) => read_file(path, opts, false, sink)?,
@@ -204,10 +209,13 @@ impl PassedOver {
         true
     }
 
+    fn files(&self) -> usize {
+        self.code.values().chain(self.binary.values()).sum()
+    }
+
     /// "3 files passed over: code or data (.css 1, .js 2): name a file, or …".
     fn message(&self) -> Option<String> {
-        let count = |m: &std::collections::BTreeMap<String, usize>| m.values().sum::<usize>();
-        let n = count(&self.code) + count(&self.binary);
+        let n = self.files();
         if n == 0 {
             return None;
         }
@@ -758,6 +766,10 @@ pub struct InputError {
     /// Passed over on purpose (a binary file met while walking a directory, an empty file): a
     /// note, not an error.
     pub skipped: bool,
+    /// How many files the note stands for: 1, or a walk's count of the files it passed over by
+    /// extension ([`Sink::passed_over`]), then with `passed_over` set.
+    pub files: usize,
+    pub passed_over: bool,
 }
 
 /// Read every input, calling `on_doc` per whole document and `on_error` per input that could
@@ -802,6 +814,8 @@ pub fn read_inputs(
                 name: name.to_string(),
                 message,
                 skipped: false,
+                files: 1,
+                passed_over: false,
             })
         }
         fn skipped(&mut self, name: &str, message: String) {
@@ -809,6 +823,17 @@ pub fn read_inputs(
                 name: name.to_string(),
                 message,
                 skipped: true,
+                files: 1,
+                passed_over: false,
+            })
+        }
+        fn passed_over(&mut self, dir: &str, files: usize, message: String) {
+            (self.on_error)(InputError {
+                name: dir.to_string(),
+                message,
+                skipped: true,
+                files,
+                passed_over: true,
             })
         }
     }

@@ -416,7 +416,14 @@ fn a_walk_passes_over_code_and_names_what_it_passed_over() {
     std::fs::write(site.join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0").unwrap();
     let out = unspin(
         dir.path(),
-        &["check", "--no-config", "--fast", "--format", "jsonl", "site"],
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "--format",
+            "jsonl",
+            "site",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docs = json_lines(&out.stdout);
@@ -429,7 +436,14 @@ fn a_walk_passes_over_code_and_names_what_it_passed_over() {
     );
     let out = unspin(
         dir.path(),
-        &["check", "--no-config", "--fast", "--format", "jsonl", "site/app.js"],
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "--format",
+            "jsonl",
+            "site/app.js",
+        ],
     );
     assert_eq!(json_lines(&out.stdout).len(), 1, "{}", stderr(&out));
 }

@@ -53,7 +53,7 @@ fn binaries_and_empty_texts_in_a_directory_are_skipped_with_a_note() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     for note in [
-        "unspin: docs/pic.png: binary file (contains NUL bytes), skipped",
+        "unspin: docs: 1 file passed over: binary (.png 1)",
         "unspin: docs/bin.bin: binary file (contains NUL bytes), skipped",
         "unspin: docs/empty.txt: empty, nothing to index",
         "unspin: docs/blank.txt: only whitespace, nothing to index",
@@ -64,7 +64,7 @@ fn binaries_and_empty_texts_in_a_directory_are_skipped_with_a_note() {
     }
     assert!(
         err.contains(
-            "added 2 document(s) to ix; it now holds 2; skipped 6 input(s) (listed above): 2 binary, 4 empty"
+            "added 2 document(s) to ix; it now holds 2; skipped 6 input(s) (listed above): 1 binary, 1 code, data or binary by extension, 4 empty"
         ),
         "{err}"
     );

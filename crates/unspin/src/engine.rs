@@ -193,6 +193,11 @@ impl Engine {
 /// of", "as well as").
 const MIN_PATTERN_PADDINGS: usize = 2;
 
+/// ... and the patterns must be habits of this document, not two coincidences in a book: at
+/// least one pattern finding per this many words (seed001 has one per 15 words; the Rust book's
+/// one-page print, 300,000 words, had four, each an ordinary "any kind of" or "have actually").
+const WORDS_PER_PATTERN: usize = 1000;
+
 /// What a pattern adds to the original: "actually" for "has actually" → "has" and "had
 /// actually" → "had", "type of" for "any type of" → "any".
 fn padding(f: &Finding) -> String {
@@ -210,7 +215,15 @@ fn drop_lone_patterns(text: &str, tokens: &[crate::token::Token], kept: &mut Vec
     let is_pattern = |f: &Finding| crate::channel::is_pattern(&f.text, &f.suggestion);
     let paddings: std::collections::HashSet<String> =
         kept.iter().filter(|f| is_pattern(f)).map(padding).collect();
-    if paddings.is_empty() || paddings.len() >= MIN_PATTERN_PADDINGS {
+    if paddings.is_empty() {
+        return;
+    }
+    let words = tokens
+        .iter()
+        .filter(|t| t.kind == crate::token::TokenKind::Word)
+        .count();
+    let patterns = kept.iter().filter(|f| is_pattern(f)).count();
+    if paddings.len() >= MIN_PATTERN_PADDINGS && patterns * WORDS_PER_PATTERN >= words {
         return;
     }
     let others: Vec<Finding> = kept.iter().filter(|f| !is_pattern(f)).cloned().collect();
@@ -560,6 +573,14 @@ mod tests {
         let two = "The committee has actually approved the budget for the new school \
                    building. The builders will certainly start the work in the spring.";
         assert_eq!(patterns(&e.check(two)), 2);
+        // The same two paddings, 2,600 ordinary words apart: coincidences of a long text.
+        let filler =
+            "The library opened a new reading room for students near the river. ".repeat(220);
+        let long = format!(
+            "The committee has actually approved the budget. {filler}The builders will \
+             certainly start the work in the spring."
+        );
+        assert_eq!(patterns(&e.check(&long)), 0, "two phrases in a long text");
     }
 
     #[test]

@@ -158,8 +158,13 @@ impl<W: Write> Sink for CheckSink<'_, W> {
     }
 
     fn skipped(&mut self, name: &str, message: String) {
-        anstream::eprintln!("unspin: {name}: {message}");
-        self.summary.skipped.push((name.to_string(), message));
+        self.passed_over(name, 1, message);
+    }
+
+    fn passed_over(&mut self, dir: &str, files: usize, message: String) {
+        anstream::eprintln!("unspin: {dir}: {message}");
+        self.summary.skipped.push((dir.to_string(), message));
+        self.summary.skipped_files += files;
     }
 }
 

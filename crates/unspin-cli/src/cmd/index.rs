@@ -162,6 +162,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         |e| {
             report(&e.name, &e.message);
             match (e.skipped, e.message.contains("binary")) {
+                _ if e.passed_over => skips.passed_over += e.files as u64,
                 (false, _) => skips.errors += 1,
                 (true, true) => skips.binary += 1,
                 (true, false) => skips.empty += 1,
@@ -208,6 +209,8 @@ struct Skips {
     binary: u64,
     /// Empty or whitespace-only files and JSONL texts (a note).
     empty: u64,
+    /// Files a directory walk passed over by extension: code, data, images (one note each walk).
+    passed_over: u64,
 }
 
 impl Skips {
@@ -215,6 +218,7 @@ impl Skips {
     fn summary(&self) -> String {
         let parts: Vec<String> = [
             (self.binary, "binary"),
+            (self.passed_over, "code, data or binary by extension"),
             (self.empty, "empty"),
             (self.errors, "unreadable"),
         ]
@@ -227,7 +231,7 @@ impl Skips {
         }
         format!(
             "; skipped {} input(s) (listed above): {}",
-            self.errors + self.binary + self.empty,
+            self.errors + self.binary + self.passed_over + self.empty,
             parts.join(", ")
         )
     }

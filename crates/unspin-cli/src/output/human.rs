@@ -108,7 +108,7 @@ impl Writer for Human {
             ));
         }
         if !summary.skipped.is_empty() {
-            line.push_str(&format!(", {} skipped", summary.skipped.len()));
+            line.push_str(&format!(", {} skipped", summary.skipped_files));
         }
         anstream::eprintln!("{line}");
         Ok(())

@@ -103,6 +103,8 @@ pub struct Summary {
     pub spun_documents: usize,
     pub errors: Vec<(String, String)>,
     pub skipped: Vec<(String, String)>,
+    /// Files those notes stand for (a walk's note on the files it passed over counts them all).
+    pub skipped_files: usize,
 }
 
 /// A suggestion written into HTML source (`restore`, SARIF fixes): `&`, `<` and `>` escaped.
