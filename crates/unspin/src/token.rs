@@ -343,16 +343,20 @@ mod tests {
         assert_eq!(match_case("fight", "Battle of Narva"), "Battle of Narva");
     }
 
+    /// The text of each sentence of `s`.
+    fn sentence_texts(s: &str) -> Vec<&str> {
+        let toks = tokenize(s);
+        sentences(s, &toks)
+            .into_iter()
+            .map(|r| &s[toks[r.start].start..toks[r.end - 1].end])
+            .collect()
+    }
+
     #[test]
     fn sentence_split() {
         let s = "It rained. Then it stopped!\nNew line here \"quoted.\" Next one";
-        let toks = tokenize(s);
-        let sents: Vec<String> = sentences(s, &toks)
-            .into_iter()
-            .map(|r| s[toks[r.start].start..toks[r.end - 1].end].to_string())
-            .collect();
         assert_eq!(
-            sents,
+            sentence_texts(s),
             [
                 "It rained.",
                 "Then it stopped!",
@@ -365,11 +369,9 @@ mod tests {
     #[test]
     fn a_sentence_may_start_with_an_emoji() {
         let s = "We won. 🎉 Great game! ❤️ thanks. ok then";
-        let toks = tokenize(s);
-        let sents: Vec<String> = sentences(s, &toks)
-            .into_iter()
-            .map(|r| s[toks[r.start].start..toks[r.end - 1].end].to_string())
-            .collect();
-        assert_eq!(sents, ["We won.", "🎉 Great game!", "❤️ thanks. ok then"]);
+        assert_eq!(
+            sentence_texts(s),
+            ["We won.", "🎉 Great game!", "❤️ thanks. ok then"]
+        );
     }
 }
