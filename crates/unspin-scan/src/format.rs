@@ -105,6 +105,40 @@ pub fn open_decompressed(
     })
 }
 
+/// Read the next line (up to and including `\n`, or to the end of the input) into `line`, keeping
+/// at most `max` bytes of it besides the newline: the rest of a longer line is read and dropped,
+/// never held in memory (a line of a decompressed shard has no bound but the decompressor's).
+/// Returns the bytes the line takes in the input, 0 at the end, and whether it was cut.
+pub fn read_line_limited<R: BufRead + ?Sized>(
+    input: &mut R,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(u64, bool)> {
+    let start = line.len();
+    let n = (&mut *input).take(max as u64 + 1).read_until(b'\n', line)?;
+    if n <= max || line.ends_with(b"\n") {
+        return Ok((n as u64, false));
+    }
+    line.truncate(start + max);
+    let mut taken = n as u64;
+    loop {
+        let buf = match input.fill_buf() {
+            Ok(buf) => buf,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let (len, end) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), buf.is_empty()),
+        };
+        input.consume(len);
+        taken += len as u64;
+        if end {
+            return Ok((taken, true));
+        }
+    }
+}
+
 /// The shards to scan, and the files met in the input directories that are not shards.
 pub struct Inputs {
     pub shards: Vec<(PathBuf, ShardKind, String)>,
@@ -184,6 +218,28 @@ fn walk(dir: &Path, exclude: Option<&Path>, out: &mut Vec<PathBuf>) -> anyhow::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_cut_without_being_held() {
+        let mut input: &[u8] = b"short\nexactly8\n0123456789abcdef\nlast-no-newline";
+        let mut line = Vec::new();
+        let mut next = || {
+            line.clear();
+            let (n, cut) = read_line_limited(&mut input, &mut line, 8).unwrap();
+            (String::from_utf8(line.clone()).unwrap(), n, cut)
+        };
+        assert_eq!(next(), ("short\n".into(), 6, false));
+        assert_eq!(next(), ("exactly8\n".into(), 9, false));
+        assert_eq!(next(), ("01234567".into(), 17, true));
+        assert_eq!(next(), ("last-no-".into(), 15, true));
+        assert_eq!(next(), ("".into(), 0, false));
+        let mut input: &[u8] = b"12345678";
+        let mut line = Vec::new();
+        assert_eq!(
+            read_line_limited(&mut input, &mut line, 8).unwrap(),
+            (8, false)
+        );
+    }
 
     #[test]
     fn detects_formats_and_stems() {

@@ -2,7 +2,12 @@
 
 use std::io::BufRead;
 
+use crate::format::read_line_limited;
 use crate::record::{id_from_json, Doc, Item, RecordError};
+
+/// Longest record read (a longer line is an error, skipped without being held in memory: in a
+/// compressed shard a few kilobytes can decompress to gigabytes without a newline).
+const MAX_RECORD_BYTES: usize = 256 << 20;
 
 pub struct JsonlReader {
     input: Box<dyn BufRead + Send>,
@@ -16,6 +21,7 @@ pub struct JsonlReader {
     lines: u64,
     line: Vec<u8>,
     done: bool,
+    max_record: usize,
 }
 
 impl JsonlReader {
@@ -39,6 +45,7 @@ impl JsonlReader {
             lines: 0,
             line: Vec::with_capacity(1 << 16),
             done: false,
+            max_record: MAX_RECORD_BYTES,
         }
     }
 
@@ -143,19 +150,26 @@ impl Iterator for JsonlReader {
             }
             self.line.clear();
             let start = self.offset;
-            match self.input.read_until(b'\n', &mut self.line) {
-                Ok(0) => {
+            match read_line_limited(&mut self.input, &mut self.line, self.max_record) {
+                Ok((0, _)) => {
                     self.done = true;
                     return None;
                 }
-                Ok(n) => {
-                    self.offset += n as u64;
+                Ok((n, cut)) => {
+                    self.offset += n;
                     self.lines += 1;
-                    if self.line.iter().all(u8::is_ascii_whitespace) {
+                    if !cut && self.line.iter().all(u8::is_ascii_whitespace) {
                         continue; // blank lines are not records
                     }
                     let index = self.index;
                     self.index += 1;
+                    if cut {
+                        let reason = format!(
+                            "record of {n} bytes is longer than the limit of {} bytes; skipped",
+                            self.max_record
+                        );
+                        return Some(self.error(index, start, None, reason));
+                    }
                     return Some(self.parse(index, start));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -184,10 +198,62 @@ impl Iterator for JsonlReader {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+
     use super::*;
 
     fn read(bytes: &'static [u8]) -> Vec<Item> {
         JsonlReader::new(Box::new(bytes), "s".into(), "id", "text", false).collect()
+    }
+
+    /// Found reading the code for the fuzz targets (`scan_decompress` did not get there in its
+    /// short runs): a line was read whole whatever its length, so a few kilobytes of zstd that
+    /// decompress to gigabytes without a newline took gigabytes of memory. A line over the limit
+    /// is now an error for that record, skipped without being held, and the next line is read.
+    #[test]
+    fn an_overlong_line_is_one_error_and_is_not_held() {
+        let first = b"{\"id\":\"a\",\"text\":\"one\"}\n";
+        let head = b"{\"id\":\"b\",\"text\":\"";
+        let tail = b"\"}\n";
+        let last = b"{\"id\":\"c\",\"text\":\"three\"}\n";
+        // Far more bytes than the limit, made as they are read.
+        let long = std::io::repeat(b'x').take(1 << 20);
+        let input = std::io::Cursor::new([&first[..], &head[..]].concat())
+            .chain(long)
+            .chain(std::io::Cursor::new([&tail[..], &last[..]].concat()));
+        let mut reader = JsonlReader::new(
+            Box::new(std::io::BufReader::with_capacity(4096, input)),
+            "s".into(),
+            "id",
+            "text",
+            false,
+        );
+        reader.max_record = 1000;
+        let mut items = Vec::new();
+        while let Some(item) = reader.next() {
+            assert!(reader.line.capacity() <= 1 << 16, "the long line was held");
+            items.push(item);
+        }
+        let summary: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => format!("{}:{:?}:{}:{}", d.index, d.line, d.offset, d.text),
+                Item::Error(e) => format!("{}:{:?}:{:?}!{}", e.record, e.line, e.offset, e.reason),
+            })
+            .collect();
+        let long_line = head.len() + (1 << 20) + tail.len();
+        assert_eq!(
+            summary,
+            [
+                "0:Some(1):0:one".to_string(),
+                format!(
+                    "1:Some(2):Some({})!record of {long_line} bytes is longer than the limit of \
+                     1000 bytes; skipped",
+                    first.len()
+                ),
+                format!("2:Some(3):{}:three", first.len() + long_line),
+            ]
+        );
     }
 
     #[test]

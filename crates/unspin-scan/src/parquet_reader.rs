@@ -38,7 +38,9 @@ impl ParquetReader {
             row: 0,
             pending: Default::default(),
         };
-        match open_batches(path, id_field, text_field) {
+        match guarded(|| open_batches(path, id_field, text_field))
+            .unwrap_or_else(|reason| Err((1, format!("not a readable Parquet file: {reason}"))))
+        {
             Ok((batches, rows)) => {
                 reader.reader = Some(batches);
                 reader.total_rows = rows;
@@ -149,6 +151,21 @@ fn binary_value(array: &ArrayRef, i: usize) -> Option<&[u8]> {
     })
 }
 
+/// Run a call into the Parquet decoder, its panic becoming an error: arrow-rs still panics on some
+/// malformed files (a dictionary-encoded page of a primitive column without a dictionary page:
+/// "Decoder for dict should have been set"), and a damaged shard must not stop the scan. The
+/// decoder is dropped after a panic, never called again.
+fn guarded<T>(call: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        format!("the Parquet decoder failed ({message})")
+    })
+}
+
 type OpenError = (u64, String);
 
 fn open_batches(
@@ -216,21 +233,84 @@ impl Iterator for ParquetReader {
                 return Some(item);
             }
             let reader = self.reader.as_mut()?;
-            match reader.next() {
+            let next = match guarded(|| reader.next()) {
+                Ok(next) => next.map(|batch| batch.map_err(|e| e.to_string())),
+                Err(reason) => Some(Err(reason)),
+            };
+            match next {
                 None => {
                     self.reader = None;
                     return None;
                 }
                 Some(Ok(batch)) => self.push_batch(&batch),
-                Some(Err(e)) => {
+                Some(Err(reason)) => {
                     self.reader = None;
                     let left = self.total_rows.saturating_sub(self.row).max(1);
                     self.whole_file_error(
                         left,
-                        format!("Parquet data cannot be decoded: {e}; the remaining {left} rows are lost"),
+                        format!("Parquet data cannot be decoded: {reason}; the remaining {left} rows are lost"),
                     );
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{Int64Array, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::Compression;
+    use parquet::file::properties::WriterProperties;
+
+    use super::*;
+
+    /// Found by the `scan_parquet` fuzz target: arrow-rs panics ("Decoder for dict should have
+    /// been set") on a dictionary-encoded page of a primitive column (here the numeric ids) that no
+    /// dictionary page precedes, and the panic took the scan down. It is now the loss of the rows
+    /// not yet read, with the reason.
+    #[test]
+    fn a_panic_in_the_parquet_decoder_is_an_error_for_the_remaining_rows() {
+        let ids: ArrayRef = Arc::new(Int64Array::from(vec![1, 2, 3]));
+        let texts: ArrayRef = Arc::new(StringArray::from(vec!["one", "two", "three"]));
+        let batch = RecordBatch::try_from_iter([("id", ids), ("text", texts)]).unwrap();
+        let props = WriterProperties::builder()
+            .set_dictionary_enabled(false)
+            .set_compression(Compression::UNCOMPRESSED)
+            .build();
+        let mut bytes = Vec::new();
+        let mut writer = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(props)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        // The first data page header (thrift compact: encoding PLAIN, then RLE definition and
+        // repetition levels) now says RLE_DICTIONARY (zigzag 16).
+        let plain = [0x15, 0x00, 0x15, 0x06, 0x15, 0x06];
+        let at = bytes
+            .windows(plain.len())
+            .position(|w| w == plain)
+            .expect("a v1 data page header");
+        bytes[at + 1] = 0x10;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dictionary-page-missing.parquet");
+        std::fs::write(&path, &bytes).unwrap();
+
+        let mut reader = ParquetReader::open(&path, "p".into(), "id", "text");
+        let items: Vec<Item> = reader.by_ref().collect();
+        assert_eq!(items.len(), 1, "{items:?}");
+        match &items[0] {
+            Item::Error(e) => {
+                assert_eq!((e.record, e.count), (0, 3), "{e:?}");
+                assert!(
+                    e.reason.contains("Decoder for dict should have been set")
+                        && e.reason.contains("the remaining 3 rows are lost"),
+                    "{}",
+                    e.reason
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(reader.rows_read(), reader.total_rows());
     }
 }

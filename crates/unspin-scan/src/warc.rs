@@ -7,10 +7,14 @@
 
 use std::io::{BufRead, Read};
 
+use crate::format::read_line_limited;
 use crate::record::{Doc, Item, RecordError};
 
-/// Largest record payload accepted (a bigger Content-Length is taken as corruption).
+/// Largest record payload accepted (a bigger Content-Length is taken as corruption), and largest
+/// HTTP body once its gzip or deflate content encoding is undone.
 const MAX_RECORD_BYTES: u64 = 256 << 20;
+/// Longest header line kept; the rest of a longer one is dropped unread into memory.
+const MAX_LINE_BYTES: usize = 1 << 20;
 
 pub struct WarcReader {
     input: Box<dyn BufRead + Send>,
@@ -21,6 +25,12 @@ pub struct WarcReader {
     pub skipped: u64,
     done: bool,
     line: Vec<u8>,
+    /// Set when skipping damaged bytes stopped at the next record's version line, which is then
+    /// in `line`: the offset where that line starts.
+    version_line_at: Option<u64>,
+    /// An item to hand out before reading on: the stream failed while damaged bytes were
+    /// skipped, and the damaged record's own error went out first.
+    pending: Option<Item>,
 }
 
 impl WarcReader {
@@ -33,13 +43,15 @@ impl WarcReader {
             skipped: 0,
             done: false,
             line: Vec::new(),
+            version_line_at: None,
+            pending: None,
         }
     }
 
-    fn read_line(&mut self) -> std::io::Result<usize> {
+    fn read_line(&mut self) -> std::io::Result<u64> {
         self.line.clear();
-        let n = self.input.read_until(b'\n', &mut self.line)?;
-        self.offset += n as u64;
+        let (n, _) = read_line_limited(&mut self.input, &mut self.line, MAX_LINE_BYTES)?;
+        self.offset += n;
         Ok(n)
     }
 
@@ -72,29 +84,37 @@ impl WarcReader {
 
     /// Read one record; `None` at the end, `Some(None)` for a record that is not a document.
     fn record(&mut self) -> Option<Option<Item>> {
-        // Skip the blank lines between records; find the version line.
-        let start = loop {
-            let start = self.offset;
-            match self.read_line() {
-                Ok(0) => return None,
-                Ok(_) if self.line.iter().all(u8::is_ascii_whitespace) => continue,
-                Ok(_) => break start,
-                Err(e) => return Some(Some(self.truncated(start, e))),
-            }
+        // Skip the blank lines between records; find the version line (unless skipping damage
+        // already read it).
+        let start = match self.version_line_at.take() {
+            Some(start) => start,
+            None => loop {
+                let start = self.offset;
+                match self.read_line() {
+                    Ok(0) => return None,
+                    Ok(_) if self.line.iter().all(u8::is_ascii_whitespace) => continue,
+                    Ok(_) => break start,
+                    Err(e) => return Some(Some(self.truncated(start, e))),
+                }
+            },
         };
         if !self.line.starts_with(b"WARC/") {
-            // Damaged framing: report it once, then skip to the next record header.
+            // Damaged framing: report it once, then skip whole lines up to the next record's
+            // version line. (Lines, not the input buffer: a buffer may end inside `WARC/`.)
             let item = self.error(start, None, "not a WARC record header".into());
             loop {
-                let buf = match self.input.fill_buf() {
-                    Ok(b) => b,
-                    Err(e) => return Some(Some(self.truncated(self.offset, e))),
-                };
-                if buf.is_empty() || buf.starts_with(b"WARC/") {
-                    break;
-                }
-                if let Err(e) = self.read_line() {
-                    return Some(Some(self.truncated(self.offset, e)));
+                let at = self.offset;
+                match self.read_line() {
+                    Ok(0) => break,
+                    Ok(_) if self.line.starts_with(b"WARC/") => {
+                        self.version_line_at = Some(at);
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        self.pending = Some(self.truncated(at, e));
+                        break;
+                    }
                 }
             }
             return Some(Some(item));
@@ -166,7 +186,7 @@ impl WarcReader {
         }
         let url = header("warc-target-uri").map(str::to_string);
         let id = id.unwrap_or_else(|| format!("{}:{start}", self.shard));
-        match http_html_text(&payload) {
+        match http_html_text(&payload, MAX_RECORD_BYTES) {
             Ok(Some(text)) => {
                 let index = self.index;
                 self.index += 1;
@@ -193,6 +213,9 @@ impl Iterator for WarcReader {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
+        if let Some(item) = self.pending.take() {
+            return Some(item);
+        }
         while !self.done {
             match self.record() {
                 None => self.done = true,
@@ -204,8 +227,9 @@ impl Iterator for WarcReader {
     }
 }
 
-/// The text of an HTTP response whose body is HTML; `Ok(None)` when it is not HTML.
-fn http_html_text(payload: &[u8]) -> Result<Option<String>, String> {
+/// The text of an HTTP response whose body is HTML; `Ok(None)` when it is not HTML. A body whose
+/// content encoding decodes to more than `max_body` bytes is an error.
+fn http_html_text(payload: &[u8], max_body: u64) -> Result<Option<String>, String> {
     let split = find(payload, b"\r\n\r\n")
         .map(|i| (i, i + 4))
         .or_else(|| find(payload, b"\n\n").map(|i| (i, i + 2)));
@@ -237,18 +261,18 @@ fn http_html_text(payload: &[u8]) -> Result<Option<String>, String> {
     match encoding.as_str() {
         "" | "identity" => {}
         "gzip" | "x-gzip" => {
-            let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| format!("gzip content encoding cannot be decoded: {e}"))?;
-            body = out;
+            body = decode(
+                flate2::read::MultiGzDecoder::new(&body[..]),
+                "gzip",
+                max_body,
+            )?;
         }
         "deflate" => {
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| format!("deflate content encoding cannot be decoded: {e}"))?;
-            body = out;
+            body = decode(
+                flate2::read::ZlibDecoder::new(&body[..]),
+                "deflate",
+                max_body,
+            )?;
         }
         other => return Err(format!("unsupported content encoding `{other}`")),
     }
@@ -268,6 +292,22 @@ fn http_html_text(payload: &[u8]) -> Result<Option<String>, String> {
         })?,
     };
     crate::html::to_text(&html).map(Some)
+}
+
+/// Undo a content encoding, stopping past `max` bytes: a few kilobytes of deflate can stand for
+/// gigabytes.
+fn decode(decoder: impl Read, name: &str, max: u64) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    decoder
+        .take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("{name} content encoding cannot be decoded: {e}"))?;
+    if out.len() as u64 > max {
+        return Err(format!(
+            "{name} content encoding decodes to more than {max} bytes"
+        ));
+    }
+    Ok(out)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -344,6 +384,126 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(reader.skipped, 2);
+    }
+
+    /// A reader that hands out its bytes, then fails (a corrupt archive under the decompressor).
+    struct FailingAfter(std::io::Cursor<Vec<u8>>);
+
+    impl Read for FailingAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.read(buf)? {
+                0 => Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "corrupt deflate stream",
+                )),
+                n => Ok(n),
+            }
+        }
+    }
+
+    fn html_record(id: &str, html: &str) -> Vec<u8> {
+        let http = format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n{html}");
+        record("response", id, http.as_bytes())
+    }
+
+    /// Found by the `scan_warc` fuzz target: after damaged bytes the reader looked for the next
+    /// `WARC/` at the start of its input buffer, so when a buffer ended inside those five bytes
+    /// (every 1 MiB of a plain file, anywhere in a `.warc.gz`) the next record's header was
+    /// skipped as damage and its record, with every one up to the next buffer boundary, was lost
+    /// without an error.
+    #[test]
+    fn resynchronises_on_a_header_split_across_buffer_reads() {
+        let mut warc = b"not a header\r\nmore junk\r\n".to_vec();
+        warc.extend(html_record("1", "<p>first</p>"));
+        warc.extend(html_record("2", "<p>second</p>"));
+        let whole: Vec<String> =
+            WarcReader::new(Box::new(std::io::Cursor::new(warc.clone())), "w".into())
+                .map(|i| format!("{i:?}"))
+                .collect();
+        assert_eq!(whole.len(), 3, "{whole:?}");
+        for capacity in [1, 3, 16] {
+            let input =
+                std::io::BufReader::with_capacity(capacity, std::io::Cursor::new(warc.clone()));
+            let items: Vec<String> = WarcReader::new(Box::new(input), "w".into())
+                .map(|i| format!("{i:?}"))
+                .collect();
+            assert_eq!(items, whole, "through a {capacity}-byte buffer");
+        }
+    }
+
+    /// Found by the `scan_warc` fuzz target (its `.warc.gz` cut short): when the stream failed
+    /// while damaged bytes were being skipped, the damaged record's error, already numbered, was
+    /// dropped, leaving a gap in the record numbers and one record unaccounted for.
+    #[test]
+    fn a_stream_failing_while_skipping_damage_reports_both() {
+        let mut warc = html_record("1", "<p>first</p>");
+        warc.extend_from_slice(b"junk after the record\r\nmore junk\r\n");
+        let input = std::io::BufReader::new(FailingAfter(std::io::Cursor::new(warc)));
+        let items: Vec<Item> = WarcReader::new(Box::new(input), "w".into()).collect();
+        let summary: Vec<(u64, String)> = items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => (d.index, d.text.trim().to_string()),
+                Item::Error(e) => (e.record, e.reason.clone()),
+            })
+            .collect();
+        assert_eq!(summary.len(), 3, "{summary:?}");
+        assert_eq!(summary[0], (0, "first".to_string()));
+        assert_eq!(summary[1], (1, "not a WARC record header".to_string()));
+        assert_eq!(summary[2].0, 2);
+        assert!(
+            summary[2].1.contains("corrupt deflate stream"),
+            "{summary:?}"
+        );
+    }
+
+    /// Found reading the code for the fuzz targets (a 64 KiB input cannot reach it): a gzip or
+    /// deflate content encoding was decoded whole, so a record of a few megabytes (256 MiB are
+    /// accepted) could stand for gigabytes of HTML. Past the limit it is now that record's error.
+    #[test]
+    fn a_content_encoding_bomb_is_an_error_not_gigabytes() {
+        let bomb = |limit: usize| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            std::io::copy(&mut std::io::repeat(b' ').take(limit as u64 + 1), &mut e).unwrap();
+            let mut http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\
+                             Content-Encoding: gzip\r\n\r\n"
+                .to_vec();
+            http.extend(e.finish().unwrap());
+            http
+        };
+        let http = bomb(1 << 20);
+        assert!(http.len() < 4096, "{}", http.len());
+        assert_eq!(
+            http_html_text(&http, 1 << 20),
+            Err("gzip content encoding decodes to more than 1048576 bytes".to_string())
+        );
+        assert!(matches!(http_html_text(&http, 2 << 20), Ok(Some(_))));
+    }
+
+    /// With the bomb above: a header line was read whole whatever its length (gigabytes from a
+    /// small `.warc.gz`). Past `MAX_LINE_BYTES` the rest of the line is now dropped unread.
+    #[test]
+    fn a_long_header_line_is_cut_not_held() {
+        let long = "x".repeat(3 * MAX_LINE_BYTES);
+        let http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>kept</p>";
+        let mut warc = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nX-Long: {long}\r\n\
+             Content-Type: application/http; msgtype=response\r\nContent-Length: {}\r\n\r\n",
+            http.len()
+        )
+        .into_bytes();
+        warc.extend_from_slice(http);
+        let mut reader = WarcReader::new(Box::new(std::io::Cursor::new(warc)), "w".into());
+        let items: Vec<Item> = reader.by_ref().collect();
+        assert!(
+            matches!(&items[..], [Item::Doc(d)] if d.text.trim() == "kept"),
+            "{items:?}"
+        );
+        assert!(
+            reader.line.capacity() < long.len(),
+            "{}",
+            reader.line.capacity()
+        );
     }
 
     #[test]
