@@ -19,7 +19,7 @@ use crate::format::{self, Format, ShardKind};
 use crate::jsonl::JsonlReader;
 use crate::output::{self, Marker, ShardOutputs, ShardStats};
 use crate::parquet_reader::ParquetReader;
-use crate::record::{Doc, Item, RecordError};
+use crate::record::{catch_panic, Doc, Item, RecordError};
 use crate::warc::WarcReader;
 
 /// Name of the document-level attribute (dolma's `<experiment>__<tagger>__<name>`).
@@ -294,15 +294,8 @@ impl Scorer<'_> {
     fn score(&self, doc: &Doc) -> Result<Scored, String> {
         // A panic in the engine on one document must not take the run down: it is that
         // document's error, reported like any other.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.score_unguarded(doc)))
-            .map_err(|panic| {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".into());
-                format!("the engine failed on this document: {message}")
-            })?
+        catch_panic(|| self.score_unguarded(doc))
+            .map_err(|message| format!("the engine failed on this document: {message}"))?
     }
 
     fn score_unguarded(&self, doc: &Doc) -> Result<Scored, String> {

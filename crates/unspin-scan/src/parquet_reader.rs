@@ -9,7 +9,7 @@ use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::ProjectionMask;
 
-use crate::record::{Doc, Item, RecordError};
+use crate::record::{catch_panic, Doc, Item, RecordError};
 
 /// Rows per record batch read from the file; the driver regroups them into scoring batches.
 const ROWS_PER_BATCH: usize = 1024;
@@ -156,14 +156,7 @@ fn binary_value(array: &ArrayRef, i: usize) -> Option<&[u8]> {
 /// "Decoder for dict should have been set"), and a damaged shard must not stop the scan. The
 /// decoder is dropped after a panic, never called again.
 fn guarded<T>(call: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).map_err(|panic| {
-        let message = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        format!("the Parquet decoder failed ({message})")
-    })
+    catch_panic(call).map_err(|message| format!("the Parquet decoder failed ({message})"))
 }
 
 type OpenError = (u64, String);

@@ -74,3 +74,16 @@ pub fn id_from_json(value: &serde_json::Value) -> Option<String> {
         _ => None,
     }
 }
+
+/// Run `call`, its panic becoming an error with the panic's message: a damaged record or shard
+/// must not take a corpus run down (the scan driver guards the engine, the Parquet reader the
+/// decoder, which arrow-rs lets panic on some malformed files).
+pub(crate) fn catch_panic<T>(call: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)).map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into())
+    })
+}

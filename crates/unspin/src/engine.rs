@@ -213,17 +213,16 @@ fn padding(f: &Finding) -> String {
 
 fn drop_lone_patterns(text: &str, tokens: &[crate::token::Token], kept: &mut Vec<Finding>) {
     let is_pattern = |f: &Finding| crate::channel::is_pattern(&f.text, &f.suggestion);
-    let paddings: std::collections::HashSet<String> =
-        kept.iter().filter(|f| is_pattern(f)).map(padding).collect();
-    if paddings.is_empty() {
+    let patterns: Vec<&Finding> = kept.iter().filter(|f| is_pattern(f)).collect();
+    if patterns.is_empty() {
         return;
     }
+    let paddings: std::collections::HashSet<String> = patterns.iter().map(|f| padding(f)).collect();
     let words = tokens
         .iter()
         .filter(|t| t.kind == crate::token::TokenKind::Word)
         .count();
-    let patterns = kept.iter().filter(|f| is_pattern(f)).count();
-    if paddings.len() >= MIN_PATTERN_PADDINGS && patterns * WORDS_PER_PATTERN >= words {
+    if paddings.len() >= MIN_PATTERN_PADDINGS && patterns.len() * WORDS_PER_PATTERN >= words {
         return;
     }
     let others: Vec<Finding> = kept.iter().filter(|f| !is_pattern(f)).cloned().collect();

@@ -161,11 +161,14 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         },
         |e| {
             report(&e.name, &e.message);
-            match (e.skipped, e.message.contains("binary")) {
-                _ if e.passed_over => skips.passed_over += e.files as u64,
-                (false, _) => skips.errors += 1,
-                (true, true) => skips.binary += 1,
-                (true, false) => skips.empty += 1,
+            if e.passed_over {
+                skips.passed_over += e.files as u64;
+            } else if !e.skipped {
+                skips.errors += 1;
+            } else if e.message.contains("binary") {
+                skips.binary += 1;
+            } else {
+                skips.empty += 1;
             }
         },
     )?;

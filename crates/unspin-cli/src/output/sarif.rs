@@ -98,9 +98,7 @@ impl Writer for Sarif {
                         "snippet": { "text": source },
                     });
                     // No fix where the original is unknown: it would replace the span by itself.
-                    let fixes = if !f.knows_original() {
-                        json!([])
-                    } else {
+                    let fixes = if f.knows_original() {
                         json!([{
                             "description": { "text": format!("Replace with “{}” (the probable original wording)", f.suggestion) },
                             "artifactChanges": [{
@@ -111,6 +109,8 @@ impl Writer for Sarif {
                                 }],
                             }],
                         }])
+                    } else {
+                        json!([])
                     };
                     (uri(&doc.name), region, fixes)
                 }
