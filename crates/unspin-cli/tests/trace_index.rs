@@ -544,3 +544,47 @@ fn readers_work_while_a_writer_adds_and_writers_exclude_each_other() {
     assert_eq!(Index::open(&index).unwrap().len(), 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Ordinary prose with no name, number or rare word: its canonical shingles are all function
+/// words and wildcards, so only its literal shingles fingerprint it. Its verbatim copy and a
+/// lightly spun copy must still be traced to it, among other documents of the same kind.
+#[test]
+fn plain_prose_without_names_is_traced() {
+    let dir = tmp("plain");
+    let index = dir.join("index");
+    let prose = [
+        "The small shop at the corner of the street sold bread and cakes every morning. People \
+         came early because the best loaves were gone before nine. The owner baked through the \
+         night and slept in the afternoon, when the shop was closed and the street was quiet.",
+        "Walking every day is good for the heart and the mind. A short walk after dinner helps \
+         people sleep better, and a long walk on the weekend clears the head. Doctors say that \
+         even ten minutes a day makes a real difference over a year.",
+        "The old house on the hill had been empty for many years. Its windows were broken and \
+         its garden was wild, but children still climbed the fence to look inside. Some said \
+         they heard music at night, though nobody ever saw a light.",
+    ];
+    let mut w = IndexWriter::open(&index, Params::default()).unwrap();
+    w.add_batch(
+        prose
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (format!("prose-{i}"), t.to_string()))
+            .collect(),
+    )
+    .unwrap();
+    w.commit().unwrap();
+    let ix = Index::open(&index).unwrap();
+    let spun = prose[1]
+        .replace("good", "great")
+        .replace("helps", "aids")
+        .replace("clears", "removes");
+    for query in [prose[1].to_string(), spun] {
+        let found = trace(&ix, &query, &TraceOptions::default()).unwrap();
+        assert_eq!(
+            found.first().map(|m| m.id.as_str()),
+            Some("prose-1"),
+            "{query}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -302,8 +302,15 @@ fn stats(args: StatsArgs) -> anyhow::Result<Outcome> {
             writeln!(out, "postings     {postings}")?;
             writeln!(
                 out,
-                "parameters   shingle {}, sample 1/{}, skeleton pairs 1/{}, classes {:?}",
-                m.params.shingle, m.params.sample_mod, m.params.skeleton_mod, m.params.canon
+                "parameters   shingle {}, sample 1/{}, skeleton pairs 1/{}, literal shingles {}, classes {:?}",
+                m.params.shingle,
+                m.params.sample_mod,
+                m.params.skeleton_mod,
+                match m.params.literal_mod {
+                    0 => "none".to_string(),
+                    n => format!("1/{n}"),
+                },
+                m.params.canon
             )?;
         }
     }

@@ -80,7 +80,8 @@ pub struct Gazetteer {
     /// Candidate originals of written windows, computed against this gazetteer (see
     /// `names::originals`), shared by every thread that checks with it. Key: (the lexicon's
     /// address, the written window, its word count, whether it may be an expansion).
-    pub(crate) originals_cache: SharedCache<(usize, String, usize, bool), Arc<[String]>>,
+    pub(crate) originals_cache:
+        SharedCache<(usize, String, usize, bool), Arc<[super::NameOriginal]>>,
 }
 
 /// Written windows whose name candidates a gazetteer keeps.

@@ -15,7 +15,11 @@
 //! Two feature families are hashed from the items (64-bit xxh3):
 //! - **canonical shingles**: every run of [`Params::shingle`] consecutive items;
 //! - **skeleton pairs**: unordered pairs of skeleton items (names, numbers) inside one sentence, which
-//!   also survive a paraphrase that reorders the sentence.
+//!   also survive a paraphrase that reorders the sentence;
+//! - **literal shingles**, where a canonical shingle would be all function words and wildcards
+//!   (plain prose with no name, number or unknown word in sight): the same run of words as
+//!   written. Without them a document of ordinary words has no fingerprint at all, and even its
+//!   verbatim copy cannot be traced; a spinner breaks some of them, the copy keeps the rest.
 //!
 //! Only features whose hash is 0 modulo [`Params::sample_mod`] are kept ("mod-p sampling", the
 //! containment-preserving relative of MinHash: a query that is a part of a document keeps the same
@@ -51,6 +55,10 @@ pub struct Params {
     pub sample_mod: u64,
     /// Keep a skeleton pair when its hash is 0 modulo this.
     pub skeleton_mod: u64,
+    /// Keep a literal shingle when its hash is 0 modulo this; 0 for none (indexes built before
+    /// literal shingles have none, and their queries must not look for any).
+    #[serde(default)]
+    pub literal_mod: u64,
     pub canon: Canon,
 }
 
@@ -60,6 +68,7 @@ impl Default for Params {
             shingle: 5,
             sample_mod: 8,
             skeleton_mod: 4,
+            literal_mod: 8,
             canon: Canon::Wildcard,
         }
     }
@@ -71,6 +80,7 @@ impl Default for Params {
 pub enum Family {
     Shingle,
     Skeleton,
+    Literal,
 }
 
 /// English function words: kept as themselves because spinners leave them alone (mostly).
@@ -246,6 +256,8 @@ pub struct Item {
     pub kind: ItemKind,
     /// Hash of the canonical form.
     pub key: u64,
+    /// Hash of the word as written (normalized); the same as `key` but for content words.
+    pub literal: u64,
     /// Sentence number.
     pub sentence: u32,
 }
@@ -307,19 +319,20 @@ fn walk(text: &str, canon: Canon, mut emit: impl FnMut(Item, &str)) {
         for t in &tokens[range] {
             let raw = t.text(text);
             let form: std::borrow::Cow<str>;
-            let kind_key = match t.kind {
+            let (kind, key, literal) = match t.kind {
                 TokenKind::Punct => continue,
                 TokenKind::Number => {
                     // "1,700" and "1700" are the same number.
                     let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
                     let k = hash_str(&digits);
                     form = digits.into();
-                    (ItemKind::Number, k)
+                    (ItemKind::Number, k, k)
                 }
                 TokenKind::Word => {
                     let norm = normalize(raw);
                     let capitalised = raw.chars().next().is_some_and(|c| c.is_uppercase());
-                    let kk = if is_function_word(&norm) {
+                    let literal = hash_str(&norm);
+                    let (kind, key) = if is_function_word(&norm) {
                         (ItemKind::Function, hash_str(&norm))
                     } else {
                         match lex.id(&norm).or_else(|| inflected_base(lex, &norm)) {
@@ -347,14 +360,15 @@ fn walk(text: &str, canon: Canon, mut emit: impl FnMut(Item, &str)) {
                         }
                     };
                     form = norm;
-                    kk
+                    (kind, key, literal)
                 }
             };
             first_word = false;
             emit(
                 Item {
-                    kind: kind_key.0,
-                    key: kind_key.1,
+                    kind,
+                    key,
+                    literal,
                     sentence: s as u32,
                 },
                 &form,
@@ -389,6 +403,7 @@ fn class_key(lex: &Lexicon, id: crate::lexicon::TermId, canon: Canon) -> u64 {
 
 const SHINGLE_SEED: u64 = 0x5348_494e_474c_4531;
 const SKELETON_SEED: u64 = 0x534b_454c_4554_4f4e;
+const LITERAL_SEED: u64 = 0x4c49_5445_5241_4c31;
 
 /// The sampled features of a text, deduplicated, with their family.
 pub fn features(text: &str, params: &Params) -> Vec<(u64, Family)> {
@@ -398,11 +413,18 @@ pub fn features(text: &str, params: &Params) -> Vec<(u64, Family)> {
     let n = params.shingle.max(1);
     if items.len() >= n {
         for w in items.windows(n) {
-            // A shingle of wildcards and function words only says nothing about the document.
+            // A shingle of wildcards and function words only says nothing about the document;
+            // the words as written do, when some of them are content words.
             if !w
                 .iter()
                 .any(|i| !matches!(i.kind, ItemKind::Function | ItemKind::Content))
             {
+                if params.literal_mod > 0 && w.iter().any(|i| i.kind == ItemKind::Content) {
+                    let h = w.iter().fold(LITERAL_SEED, |acc, i| mix(acc, i.literal));
+                    if h.is_multiple_of(params.literal_mod) && seen.insert(h) {
+                        out.push((h, Family::Literal));
+                    }
+                }
                 continue;
             }
             let h = w.iter().fold(SHINGLE_SEED, |acc, i| mix(acc, i.key));
