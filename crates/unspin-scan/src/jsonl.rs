@@ -95,14 +95,9 @@ impl JsonlReader {
                     )
                 }
             },
-            None => {
-                return self.error(
-                    index,
-                    offset,
-                    None,
-                    format!("missing id field `{}`", self.id_field),
-                )
-            }
+            // A corpus without ids is common; the record's place names it as stably
+            // (`shard:line`, as a WARC record without WARC-Record-ID is `shard:offset`).
+            None => format!("{}:{}", self.shard, self.lines),
         };
         let text = match record.get_mut(&self.text_field) {
             Some(serde_json::Value::String(s)) => std::mem::take(s),
@@ -284,5 +279,28 @@ mod tests {
         assert_eq!(summary[4], "4!invalid UTF-8 at byte 0 of the record");
         assert_eq!(summary[5], "5:d:last");
         assert_eq!(summary.len(), 6);
+    }
+
+    /// A record without the id field is named by its place (`shard:line`), not lost; an id of
+    /// the wrong type is still an error.
+    #[test]
+    fn a_record_without_an_id_is_named_by_its_line() {
+        let items =
+            read(b"{\"text\":\"one\"}\n\n{\"text\":\"two\"}\n{\"id\":[1],\"text\":\"x\"}\n");
+        let summary: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => format!("{}:{}:{}", d.index, d.id, d.text),
+                Item::Error(e) => format!("{}!{}", e.record, e.reason),
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "0:s:1:one",
+                "1:s:3:two",
+                "2!field `id` is not a string or number"
+            ]
+        );
     }
 }

@@ -75,18 +75,20 @@ impl ParquetReader {
 
     fn push_batch(&mut self, batch: &RecordBatch) {
         // The projection keeps the file's column order, so columns are found by name.
-        let (Some(ids), Some(texts)) = (
-            batch.column_by_name(&self.id_field),
-            batch.column_by_name(&self.text_field),
-        ) else {
+        let Some(texts) = batch.column_by_name(&self.text_field) else {
             let n = batch.num_rows() as u64;
-            self.whole_file_error(n, "record batch lacks the id or text column".into());
+            self.whole_file_error(n, "record batch lacks the text column".into());
             return;
         };
         let texts = texts.clone();
         // Ids of any type are read through arrow's cast to strings; a value that cannot be cast
-        // becomes null and its row an error.
-        let ids: ArrayRef = match arrow_cast::cast(ids, &DataType::Utf8) {
+        // becomes null and its row an error. A file without the id column names its rows by
+        // their place (`shard:row`).
+        let ids: Option<ArrayRef> = match batch
+            .column_by_name(&self.id_field)
+            .map(|ids| arrow_cast::cast(ids, &DataType::Utf8))
+            .transpose()
+        {
             Ok(a) => a,
             Err(e) => {
                 let n = batch.num_rows() as u64;
@@ -94,11 +96,14 @@ impl ParquetReader {
                 return;
             }
         };
-        let ids = ids.as_string::<i32>();
+        let ids = ids.as_ref().map(|ids| ids.as_string::<i32>());
         for i in 0..batch.num_rows() {
             let row = self.row;
             self.row += 1;
-            let id = (!ids.is_null(i)).then(|| ids.value(i).to_string());
+            let id = match ids {
+                Some(ids) => (!ids.is_null(i)).then(|| ids.value(i).to_string()),
+                None => Some(format!("{}:{row}", self.shard)),
+            };
             let text = binary_value(&texts, i);
             let item = match (id, text) {
                 (None, _) => Err((None, "id is null".to_string())),
@@ -183,9 +188,10 @@ fn open_batches(
             )
         })
     };
-    let id_index = column(id_field, "id")?;
+    // Without an id column, rows are named by their place (see `push_batch`).
+    let id_index = schema.index_of(id_field).ok();
     let text_index = column(text_field, "text")?;
-    if id_index == text_index {
+    if id_index == Some(text_index) {
         return Err((
             rows,
             format!("id and text are the same column `{id_field}`"),
@@ -208,7 +214,10 @@ fn open_batches(
             ))
         }
     }
-    let mask = ProjectionMask::roots(builder.parquet_schema(), [id_index, text_index]);
+    let mask = ProjectionMask::roots(
+        builder.parquet_schema(),
+        id_index.into_iter().chain([text_index]),
+    );
     let reader = builder
         .with_projection(mask)
         .with_batch_size(ROWS_PER_BATCH)
@@ -305,5 +314,26 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(reader.rows_read(), reader.total_rows());
+    }
+
+    /// A file without the id column is read, its rows named by their place.
+    #[test]
+    fn rows_without_an_id_column_are_named_by_their_place() {
+        let texts: ArrayRef = Arc::new(StringArray::from(vec!["one", "two"]));
+        let batch = RecordBatch::try_from_iter([("text", texts)]).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-ids.parquet");
+        let mut writer =
+            ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), batch.schema(), None)
+                .unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+        let docs: Vec<String> = ParquetReader::open(&path, "p".into(), "id", "text")
+            .map(|item| match item {
+                Item::Doc(d) => format!("{} {}", d.id, d.text),
+                Item::Error(e) => panic!("{e:?}"),
+            })
+            .collect();
+        assert_eq!(docs, ["p:0 one", "p:1 two"]);
     }
 }
