@@ -211,9 +211,18 @@ fn padding(f: &Finding) -> String {
         .join(" ")
 }
 
+/// Only findings this confident are evidence for or against a pattern, whatever threshold the
+/// caller reports at: an "as well as" at 0.07 that `--min-confidence 0` keeps is ordinary
+/// English, and must not make a "has actually" at 0.83 stand that the default threshold drops
+/// (lowering the threshold only adds findings below the default).
+const PATTERN_EVIDENCE: f32 = 0.5;
+
 fn drop_lone_patterns(text: &str, tokens: &[crate::token::Token], kept: &mut Vec<Finding>) {
     let is_pattern = |f: &Finding| crate::channel::is_pattern(&f.text, &f.suggestion);
-    let patterns: Vec<&Finding> = kept.iter().filter(|f| is_pattern(f)).collect();
+    let patterns: Vec<&Finding> = kept
+        .iter()
+        .filter(|f| is_pattern(f) && f.confidence >= PATTERN_EVIDENCE)
+        .collect();
     if patterns.is_empty() {
         return;
     }
@@ -225,9 +234,14 @@ fn drop_lone_patterns(text: &str, tokens: &[crate::token::Token], kept: &mut Vec
     if paddings.len() >= MIN_PATTERN_PADDINGS && patterns.len() * WORDS_PER_PATTERN >= words {
         return;
     }
-    let others: Vec<Finding> = kept.iter().filter(|f| !is_pattern(f)).cloned().collect();
-    if score_text(text, tokens, &others).0 < SPUN_AT {
-        *kept = others;
+    // Whether the other findings make the document spun, read from the confident ones too.
+    let confident: Vec<Finding> = kept
+        .iter()
+        .filter(|f| !is_pattern(f) && f.confidence >= PATTERN_EVIDENCE)
+        .cloned()
+        .collect();
+    if score_text(text, tokens, &confident).0 < SPUN_AT {
+        kept.retain(|f| !is_pattern(f));
     }
 }
 
@@ -580,6 +594,33 @@ mod tests {
              certainly start the work in the spring."
         );
         assert_eq!(patterns(&e.check(&long)), 0, "two phrases in a long text");
+    }
+
+    /// Lowering the threshold only adds findings below it: weak pattern findings kept at 0
+    /// ("as well as" at 0.07) are no second padding for a confident one.
+    #[test]
+    fn a_lower_threshold_only_adds_findings_below_the_default() {
+        let e = Engine::new(
+            crate::rules::RuleSetBuilder::new().build().unwrap(),
+            Some(Decoder::new(crate::lm::default_model())),
+            EngineOptions::default(),
+        );
+        let text = "An absence of rest has actually been connected to cardiovascular disease,                     diabetic issues as well as clinical depression. Specialists state that                     routine workout and a healthy diet can improve the quality of your rest. If                     you have difficulty resting for greater than a couple of weeks, you ought to                     speak with your physician.";
+        let confident = |min: f32| -> Vec<(usize, String)> {
+            e.check_at(text, min)
+                .findings
+                .into_iter()
+                .filter(|f| f.confidence >= 0.5)
+                .map(|f| (f.start, f.suggestion))
+                .collect()
+        };
+        let everything = e.check_at(text, 0.0);
+        assert!(
+            everything.findings.iter().any(|f| f.confidence < 0.5),
+            "the text must hold weak findings for this test: {:?}",
+            everything.findings
+        );
+        assert_eq!(confident(0.0), confident(0.5));
     }
 
     #[test]
