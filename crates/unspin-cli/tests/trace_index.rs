@@ -588,3 +588,66 @@ fn plain_prose_without_names_is_traced() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `restore --index` restores what the source does not cover exactly as `restore` does: the
+/// engine's findings on the whole text, not on each stretch alone (a stretch alone loses the
+/// document's evidence, and its spinner patterns were left as they were).
+#[test]
+fn restore_with_an_index_restores_the_rest_as_plain_restore_does() {
+    let dir = tmp("restore-rest");
+    let index = dir.join("index");
+    let source = "President Joe Biden met with Senate leaders on Tuesday to discuss the federal \
+                  budget and the looming debt ceiling. The White House said the talks were \
+                  productive, but Republicans in the House of Representatives warned that they \
+                  would not accept new spending without significant cuts. The United States \
+                  Treasury has said it could run out of cash by early June. Analysts say a \
+                  default would shake global markets and raise borrowing costs for American \
+                  families.\n";
+    let mut w = IndexWriter::open(&index, Params::default()).unwrap();
+    w.add_batch(vec![("source".into(), source.to_string())])
+        .unwrap();
+    w.commit().unwrap();
+    // The copy: spun, and a sentence added that the source does not have.
+    let query = "Head of state Joe Biden met with Us senate leaders on Tuesday to go over the \
+                 government spending plan as well as the impending financial obligation ceiling. \
+                 The White Residence said the talks were efficient, however Republicans in your \
+                 house of Reps cautioned that they would certainly not approve brand-new costs \
+                 without considerable cuts. The Unified States Treasury has actually said it \
+                 might lack cash money by very early June. Experts say a default would tremble \
+                 international markets as well as increase loaning prices for American family \
+                 members.\nMeanwhile the mayor has actually opened a park as well as a library, \
+                 and also a pool.\n";
+    let added =
+        "Meanwhile the mayor has actually opened a park as well as a library, and also a pool.";
+    let restore = |extra: &[&str]| -> String {
+        let out = Command::new(bin())
+            .args(["restore", "--no-config"])
+            .args(extra)
+            .arg("-")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().unwrap().write_all(query.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let plain = restore(&[]);
+    let with_index = restore(&["--index", index.to_str().unwrap()]);
+    let last = |s: &str| s.trim_end().rsplit('\n').next().unwrap().to_string();
+    assert_ne!(
+        last(&plain),
+        added,
+        "the engine restores the added sentence"
+    );
+    assert_eq!(last(&with_index), last(&plain));
+    // And the part the source covers comes from the source.
+    assert!(
+        with_index.starts_with("President Joe Biden met with Senate leaders"),
+        "{with_index}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -283,7 +283,7 @@ fn dev_eval(index: &Index, dev: &Path) -> Result<(), String> {
                     &source,
                     &m.alignment,
                     RESTORE_MIN_SIMILARITY,
-                    |t| t.to_string(),
+                    |r| spun[r].to_string(),
                 );
                 (m.score, m.coverage, restored)
             }

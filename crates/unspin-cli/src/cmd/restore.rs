@@ -93,9 +93,8 @@ impl<W: Write> RestoreSink<'_, W> {
         if let Some(ix) = self.index {
             // With a source index, the aligned source supplies the original words (of the
             // checked text: markup is not kept). The diff view is refused with --index.
-            return super::trace::restore_with_index(ix, &extracted.text, |t| {
-                self.engine.restore(t).0
-            });
+            let report = self.engine.check(&extracted.text);
+            return super::trace::restore_with_index(ix, &extracted.text, &report.findings);
         }
         let report = self.engine.check(&extracted.text);
         let mut findings = extracted.findings_in_source(report.findings);

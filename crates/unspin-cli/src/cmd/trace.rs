@@ -228,12 +228,26 @@ fn mark(
 
 /// `unspin restore --index DIR`: when the source of `text` is found in `index` (best match with a
 /// score of at least [`RESTORE_MIN_SCORE`]), every sentence paired with it takes the source's
-/// words; the rest of the text goes through `fallback` (the engine's restoration).
+/// words; every other stretch takes the engine's `findings` on the whole text that lie inside it,
+/// as `unspin restore` without an index would (checking each stretch on its own would lose the
+/// document's evidence: a lone "as well as" in a stretch is no spinner's habit).
 pub fn restore_with_index(
     index: &Index,
     text: &str,
-    mut fallback: impl FnMut(&str) -> String,
+    findings: &[unspin::Finding],
 ) -> anyhow::Result<String> {
+    let fallback = |range: std::ops::Range<usize>| {
+        let inside: Vec<unspin::Finding> = findings
+            .iter()
+            .filter(|f| f.start >= range.start && f.end <= range.end)
+            .map(|f| unspin::Finding {
+                start: f.start - range.start,
+                end: f.end - range.start,
+                ..f.clone()
+            })
+            .collect();
+        unspin::finding::apply(&text[range], &inside)
+    };
     let opts = TraceOptions {
         top: 1,
         ..TraceOptions::default()
@@ -250,7 +264,7 @@ pub fn restore_with_index(
                 fallback,
             ))
         }
-        _ => Ok(fallback(text)),
+        _ => Ok(fallback(0..text.len())),
     }
 }
 

@@ -87,13 +87,14 @@ const MAX_DROPPED_BYTES: usize = 600;
 /// similarity at least `min_similarity`) takes the source's wording for the part they share, which
 /// puts back each substituted word and undoes inserted and dropped ones (and a short stretch of
 /// source the copy dropped between two restored sentences is put back); every other stretch of
-/// the query goes through `fallback` (the engine's own restoration).
+/// the query, given by its byte range, goes through `fallback` (the engine's own restoration of
+/// that stretch: read off the whole query, so that the document's evidence counts there too).
 pub fn restore_from_source(
     query: &str,
     source: &str,
     alignment: &Alignment,
     min_similarity: f64,
-    mut fallback: impl FnMut(&str) -> String,
+    mut fallback: impl FnMut(std::ops::Range<usize>) -> String,
 ) -> String {
     let mut pairs: Vec<&SentencePair> = alignment
         .pairs
@@ -103,9 +104,10 @@ pub fn restore_from_source(
     pairs.sort_by_key(|p| p.query.start);
     let mut out = String::with_capacity(query.len());
     let mut cursor = 0;
-    let mut pass = |out: &mut String, text: &str| {
+    let mut pass = |out: &mut String, range: std::ops::Range<usize>| {
+        let text = &query[range.clone()];
         if text.chars().any(|c| c.is_alphanumeric()) {
-            out.push_str(&fallback(text));
+            out.push_str(&fallback(range));
         } else {
             out.push_str(text);
         }
@@ -126,13 +128,13 @@ pub fn restore_from_source(
             {
                 out.push_str(&source[e..p.source.start])
             }
-            _ => pass(&mut out, gap),
+            _ => pass(&mut out, cursor..p.query.start),
         }
         out.push_str(&source[p.source.start..p.source.end]);
         cursor = p.query.end;
         prev_source_end = Some(p.source.end);
     }
-    pass(&mut out, &query[cursor..]);
+    pass(&mut out, cursor..query.len());
     out
 }
 
@@ -157,7 +159,7 @@ mod tests {
             assert_eq!(&query[s.query.start..s.query.end], s.query_text);
             assert_eq!(&source[s.source.start..s.source.end], s.source_text);
         }
-        let restored = restore_from_source(query, source, &a, 0.5, |t| t.to_string());
+        let restored = restore_from_source(query, source, &a, 0.5, |r| query[r].to_string());
         assert_eq!(
             restored,
             "The big picture: The Kremlin last week said that Russia would continue to wage its war in Ukraine."
