@@ -25,9 +25,12 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 cargo build -q -p unspin-cli
+# The binary is where cargo put it: CARGO_TARGET_DIR (relative to the repository) or target/.
+target_dir=${CARGO_TARGET_DIR:-target}
+case $target_dir in /*) ;; *) target_dir="$repo/$target_dir" ;; esac
 (
   cd tests/browser
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 )
-UNSPIN_BIN="$repo/target/debug/unspin" UNSPIN_REPO="$repo" UNSPIN_SHARED="$repo/../shared" \
+UNSPIN_BIN="$target_dir/debug/unspin" UNSPIN_REPO="$repo" UNSPIN_SHARED="$repo/../shared" \
   node tests/browser/e2e.mjs

@@ -6,11 +6,15 @@
 // that the highlights, their tooltips (mouse and keyboard), the score and the restored text
 // appear; that the page fits a phone's width; that a file can be opened; that an HTML report
 // written by `unspin check --format html` renders the same view offline. It saves a screenshot
-// of the seed001 result to docs/screenshot.png.
+// of the seed001 result to docs/screenshot.png. It then checks that the page never shows results
+// that are not those of the last check: a second Ctrl+Enter while a check runs is ignored, an
+// answer that comes after Clear is dropped, and an error (413, a bad minimum confidence, a server
+// that cannot be reached, an answer that is not JSON) or a newly opened file clears them.
 //
 // Environment: UNSPIN_BIN (the binary), UNSPIN_REPO (repository root), UNSPIN_SHARED (the shared
 // data folder; the seed001 part is skipped with a message when it is absent), CHROMIUM
-// (default /usr/bin/chromium).
+// (default /usr/bin/chromium), UNSPIN_SCREENSHOT (where to save the screenshot; default
+// docs/screenshot.png).
 
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
@@ -25,7 +29,7 @@ const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 // Relative to the repository (the processes run there), so rule ids read `user:tests/fixtures/...`.
 const rules = "tests/fixtures/serve-rules.toml";
 const samplePath = path.join(repo, "tests/fixtures/serve-sample.txt");
-const screenshot = path.join(repo, "docs/screenshot.png");
+const screenshot = process.env.UNSPIN_SCREENSHOT ?? path.join(repo, "docs/screenshot.png");
 
 let failures = 0;
 function check(cond, what) {
@@ -90,6 +94,8 @@ const added = spawnSync(bin, ["index", "add", "--index", indexDir,
   path.join(repo, "tests/fixtures/serve-source.txt"), path.join(repo, "tests/fixtures/serve-unrelated.txt")], { encoding: "utf8" });
 if (added.status !== 0) throw new Error(`unspin index add failed: ${added.stderr}`);
 const { child, url } = await startServer(indexDir);
+// Never leave the server behind (it shares our stdout), even when the test dies on an error.
+process.on("exit", () => { if (child.exitCode === null) child.kill("SIGKILL"); });
 const profile = mkdtempSync(path.join(tmpdir(), "unspin-chromium-"));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: chromiumPath,
@@ -236,6 +242,110 @@ try {
   check((await failedPage.$$("article.doc")).length === 1, "and still shows the document it checked");
   await failedPage.close();
   rmSync(reportDir, { recursive: true, force: true });
+
+  // ---- Stale results: what is on screen is always the last check's, or nothing. ----
+  // (After the script-error check above: the failed requests below log console errors.)
+  const spunCopy = readFileSync(path.join(repo, "tests/fixtures/serve-spun-copy.txt"), "utf8");
+  const articles = () => page.locator("#results article").count();
+  const statusText = () => page.textContent("#status");
+  // Done when the Check button is usable again (a failed wait is reported by the checks after it).
+  const settled = () => page.waitForFunction(() => !document.getElementById("check").disabled, null, { timeout: 30000 })
+    .catch(() => console.log("     (the Check button stayed disabled for 30 s)"));
+  // Hold back the first answer of `route` by `ms`; count the requests.
+  async function slowFirst(route, ms) {
+    const seen = { n: 0 };
+    await page.route("**/" + route, async (r) => {
+      seen.n++;
+      if (seen.n === 1) await new Promise((res) => setTimeout(res, ms));
+      await r.continue().catch(() => {}); // the route may have been removed meanwhile
+    });
+    return seen;
+  }
+
+  // Ctrl+Enter while a check runs starts no second check, so no older answer can win.
+  await page.fill("#minconf", "");
+  let restores = await slowFirst("v1/restore", 1500);
+  await page.fill("#input", sample);
+  await page.focus("#input");
+  await page.keyboard.press("Control+Enter");
+  await page.waitForTimeout(100);
+  await page.fill("#input", "The city council voted on Tuesday to approve a new budget.");
+  await page.keyboard.press("Control+Enter");
+  await settled();
+  await page.waitForTimeout(500);
+  check(restores.n === 1, `Ctrl+Enter during a check starts no second check (${restores.n} requests)`);
+  const shownText = await page.evaluate(() => document.querySelector("[data-testid=highlighted]")?.textContent ?? "");
+  check(shownText === sample, "the results shown are those of the check that ran");
+  await page.unroute("**/v1/restore");
+
+  // Clear during a check: the answer that comes afterwards is dropped.
+  restores = await slowFirst("v1/restore", 1000);
+  await page.fill("#input", sample);
+  await page.click("#check");
+  await page.waitForTimeout(100);
+  await page.click("#clear");
+  await page.waitForTimeout(1600);
+  check((await articles()) === 0 && (await statusText()) === "",
+    `an answer that arrives after Clear is dropped (${await articles()} results, status "${await statusText()}")`);
+  check(!(await page.isDisabled("#check")), "Clear during a check leaves the Check button usable");
+  await page.unroute("**/v1/restore");
+
+  // Clear also resets the minimum confidence.
+  await page.fill("#minconf", "0.5");
+  await page.click("#clear");
+  check((await page.inputValue("#minconf")) === "", "Clear empties the minimum-confidence box");
+
+  // An error clears the results of the text before: a body over the limit (413)...
+  await runCheck(page, sample);
+  check((await articles()) === 1, "results are shown before the error cases");
+  await page.fill("#input", "word ".repeat(450000));
+  await page.click("#check");
+  await settled();
+  check((await statusText()).includes("larger than the limit") && (await articles()) === 0,
+    `a 413 clears the previous results ("${(await statusText()).slice(0, 80)}")`);
+
+  // ...a minimum confidence that is not a number (reported, not replaced by the default)...
+  await runCheck(page, sample);
+  restores = { n: 0 };
+  await page.route("**/v1/restore", (r) => { restores.n++; return r.continue().catch(() => {}); });
+  await page.focus("#minconf");
+  await page.keyboard.type("1e");
+  await page.click("#check");
+  check((await statusText()).includes("Minimum confidence must be a number") && restores.n === 0 && (await articles()) === 0,
+    `a junk minimum confidence is reported and clears the results ("${await statusText()}", ${restores.n} requests)`);
+  await page.fill("#minconf", "");
+  await page.unroute("**/v1/restore");
+
+  // ...a server that cannot be reached...
+  await runCheck(page, sample);
+  await page.route("**/v1/restore", (r) => r.abort("connectionrefused"));
+  await page.click("#check");
+  await settled();
+  check((await statusText()).includes("could not reach the server") && (await articles()) === 0,
+    `an unreachable server clears the results ("${await statusText()}")`);
+  await page.unroute("**/v1/restore");
+
+  // ...an answer that is not JSON (a proxy's error page) is named as such...
+  await runCheck(page, sample);
+  await page.route("**/v1/restore", (r) => r.fulfill({ status: 502, contentType: "text/html", body: "<html>Bad gateway</html>" }));
+  await page.click("#check");
+  await settled();
+  check((await statusText()).includes("answered unexpectedly") && (await articles()) === 0,
+    `a restore answer that is not JSON says so ("${await statusText()}")`);
+  await page.unroute("**/v1/restore");
+
+  // ...and so is a /v1/trace answer that is not JSON (the check's own results stay).
+  await page.route("**/v1/trace", (r) => r.fulfill({ status: 502, contentType: "text/html", body: "<html>Bad gateway</html>" }));
+  const traced = await runCheck(page, spunCopy);
+  check(traced.includes("answered unexpectedly") && !traced.includes("could not reach") && (await articles()) === 1,
+    `a trace answer that is not JSON says the server answered unexpectedly ("${traced}")`);
+  await page.unroute("**/v1/trace");
+
+  // Opening a file clears the results of the text it replaces.
+  await runCheck(page, sample);
+  await page.setInputFiles("#file", path.join(repo, "tests/fixtures/serve-unrelated.txt"));
+  await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Opened"));
+  check((await articles()) === 0, "opening a file clears the previous text's results");
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 fn bin() -> &'static str {
@@ -14,6 +15,12 @@ fn bin() -> &'static str {
 
 /// Starts `unspin serve` on a free port with `args` and returns it with the address it bound.
 fn start(args: &[&str]) -> (Child, String) {
+    let (child, addr, _, _) = start_with_stderr(args);
+    (child, addr)
+}
+
+/// [`start`], also returning the start line and the lines the server writes on stderr after it.
+fn start_with_stderr(args: &[&str]) -> (Child, String, String, mpsc::Receiver<String>) {
     let mut child = Command::new(bin())
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(args)
@@ -31,8 +38,37 @@ fn start(args: &[&str]) -> (Child, String) {
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_string();
     // Keep draining stderr so the server never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    (child, addr)
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in stderr.lines() {
+            let Ok(l) = l else { break };
+            let _ = tx.send(l);
+        }
+    });
+    (child, addr, line, rx)
+}
+
+/// Send `signal` (`INT`, `TERM`) to the server.
+fn signal(child: &Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Wait for the server to exit, at most `within`.
+fn exited_within(child: &mut Child, within: Duration) -> Option<std::process::ExitStatus> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if started.elapsed() > within {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// A large document: shuffled sentences of ordinary prose, `bytes` long or a little more.
@@ -100,4 +136,78 @@ fn sigterm_does_not_wait_for_a_timed_out_check() {
         waited < Duration::from_secs(2),
         "stopped {waited:?} after SIGTERM: it waited for the timed-out check"
     );
+}
+
+#[test]
+fn a_second_signal_stops_at_once() {
+    let (mut child, addr, _, lines) = start_with_stderr(&["--timeout", "60"]);
+    // A request in flight: its body is still on its way, and the server would wait for it up to
+    // the 60 s timeout.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "POST /v1/check HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\n\r\n{{\"text\": \"a"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "INT");
+    let said = lines
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a line on stderr when the shutdown begins");
+    assert!(
+        said.contains("finishing 1 request in flight") && said.contains("Ctrl-C again"),
+        "{said}"
+    );
+    assert!(
+        exited_within(&mut child, Duration::from_millis(500)).is_none(),
+        "the first Ctrl-C did not wait for the request in flight"
+    );
+    let sent = Instant::now();
+    signal(&child, "INT");
+    let Some(status) = exited_within(&mut child, Duration::from_secs(5)) else {
+        child.kill().unwrap();
+        panic!("a second Ctrl-C did not stop the server");
+    };
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        sent.elapsed()
+    );
+    assert_eq!(status.code(), Some(130), "{status:?}");
+    drop(stream);
+}
+
+#[test]
+fn zero_workers_max_inflight_or_timeout_are_errors() {
+    for (flag, value) in [
+        ("--workers", "0"),
+        ("--max-inflight", "0"),
+        ("--timeout", "0"),
+        ("--workers", "some"),
+    ] {
+        let out = Command::new(bin())
+            .args(["serve", "--addr", "127.0.0.1:0", flag, value])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(flag), "{flag} {value}: {stderr}");
+        assert!(!stderr.contains("serving on"), "{flag} {value}: {stderr}");
+    }
+}
+
+#[test]
+fn the_start_line_counts_in_the_singular() {
+    let (mut child, _, line, _) = start_with_stderr(&["--workers", "1", "--max-inflight", "1"]);
+    signal(&child, "TERM");
+    assert!(exited_within(&mut child, Duration::from_secs(10)).is_some());
+    assert!(line.contains("(1 worker, "), "{line}");
+    assert!(line.contains("at most 1 API request at once"), "{line}");
+    let (mut child, _, line, _) = start_with_stderr(&["--workers", "3"]);
+    signal(&child, "TERM");
+    assert!(exited_within(&mut child, Duration::from_secs(10)).is_some());
+    assert!(line.contains("(3 workers, "), "{line}");
+    assert!(line.contains("at most 256 API requests at once"), "{line}");
 }

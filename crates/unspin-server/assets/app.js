@@ -318,32 +318,77 @@
       (h.model ? " · language model" : "") + ".";
   }).catch(function () { /* the footer is cosmetic */ });
 
+  // A check in progress: its number, so that an answer arriving after Clear, after a file was
+  // opened or after a newer check began is dropped instead of replacing newer results.
+  var current = 0;
+  var busy = false;
+
+  function settle() { busy = false; button.disabled = false; }
+
+  // Results of an earlier text must not stay on screen beside an error about this one.
+  function clearResults() {
+    tipData.clear();
+    hideTip();
+    byId("results").textContent = "";
+  }
+
+  // POST `body` as JSON: {ok, status, json} (json is null when the answer is not JSON); rejects
+  // only when the server could not be reached at all.
+  function postJson(path, body) {
+    return fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.text().then(function (t) {
+        var j = null;
+        try { j = JSON.parse(t); } catch (e) { j = null; }
+        return { ok: r.ok, status: r.status, json: j };
+      });
+    });
+  }
+
+  // What went wrong with an answer: the server's own message, or that it was not what we expect.
+  function problem(res) {
+    if (res.json && res.json.error && typeof res.json.error.message === "string") return res.json.error.message;
+    return "the server answered unexpectedly (HTTP " + res.status + (res.json ? ")" : ", not JSON)");
+  }
+
+  function fail(text) {
+    clearResults();
+    setStatus(text, true);
+  }
+
   function check() {
+    if (busy) return; // Ctrl+Enter while a check runs: the button is disabled, so is the shortcut.
     var text = input.value;
-    if (!text.trim()) { setStatus("Paste or open a text first.", true); input.focus(); return; }
+    if (!text.trim()) { clearResults(); setStatus("Paste or open a text first.", true); input.focus(); return; }
     var body = { text: text };
-    var mc = byId("minconf").value.trim();
+    var minconf = byId("minconf");
+    var mc = minconf.value.trim();
+    // A number box holding something that is not a number reads as "": ask it, so that junk
+    // is reported instead of silently replaced by the server's threshold.
+    if (minconf.validity && minconf.validity.badInput) mc = "invalid";
     if (mc !== "") {
       var v = Number(mc);
-      if (!(v >= 0 && v <= 1)) { setStatus("Minimum confidence must be a number between 0 and 1.", true); return; }
+      if (!(v >= 0 && v <= 1)) {
+        fail("Minimum confidence must be a number between 0 and 1 (or empty for the server's).");
+        minconf.focus();
+        return;
+      }
       body.min_confidence = v;
     }
+    var mine = ++current;
+    busy = true;
     button.disabled = true;
     setStatus("Checking…");
     var started = performance.now();
     healthReady.then(function () {
-      return fetch("/v1/restore", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body)
-      });
-    }).then(function (r) {
-      return r.json().then(function (j) { return { ok: r.ok, status: r.status, json: j }; },
-        function () { return { ok: false, status: r.status, json: null }; });
+      return postJson("/v1/restore", body);
     }).then(function (res) {
-      if (!res.ok) {
-        var msg = res.json && res.json.error ? res.json.error.message : "the server answered " + res.status;
-        setStatus("Error: " + msg, true);
+      if (mine !== current) return;
+      if (!res.ok || !res.json || !Array.isArray(res.json.findings)) {
+        fail("Error: " + (res.ok ? "the server answered unexpectedly (HTTP " + res.status + ")" : problem(res)));
         return;
       }
       var doc = res.json;
@@ -355,27 +400,37 @@
         n + (n === 1 ? " suspicious span" : " suspicious spans") + ", verdict " + doc.verdict + "." +
         (health.trace ? " Looking for sources…" : ""));
       if (!health.trace) return;
-      var status1 = status.textContent;
-      return fetch("/v1/trace", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ text: text })
-      }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
-        .then(function (res) {
-          if (!res.ok) { setStatus("Sources: " + (res.json.error ? res.json.error.message : "error"), true); return; }
-          byId("results").querySelector("article").appendChild(sourcesPanel(text, res.json));
-          var m = res.json.matches.length;
-          setStatus(status1.replace(" Looking for sources…", "") + " " +
-            (m ? m + (m === 1 ? " source" : " sources") + " found." : "No source found."));
-        });
+      var status1 = status.textContent.replace(" Looking for sources…", "");
+      return postJson("/v1/trace", { text: text }).then(function (res) {
+        if (mine !== current) return;
+        if (!res.ok || !res.json || !Array.isArray(res.json.matches)) {
+          setStatus(status1 + " Sources: " + (res.ok ? "the server answered unexpectedly (HTTP " + res.status + ")" : problem(res)), true);
+          return;
+        }
+        byId("results").querySelector("article").appendChild(sourcesPanel(text, res.json));
+        var m = res.json.matches.length;
+        setStatus(status1 + " " + (m ? m + (m === 1 ? " source" : " sources") + " found." : "No source found."));
+      }, function (e) {
+        if (mine !== current) return;
+        setStatus(status1 + " Sources: could not reach the server (" + e.message + ").", true);
+      });
     }).catch(function (e) {
-      setStatus("Error: could not reach the server (" + e.message + ").", true);
-    }).then(function () { button.disabled = false; });
+      if (mine !== current) return;
+      fail("Error: could not reach the server (" + e.message + ").");
+    }).then(function () { if (mine === current) settle(); });
+  }
+
+  // Forget the check in progress, if any: its answer will be dropped.
+  function abandon() {
+    current++;
+    settle();
   }
 
   function loadFile(file) {
     if (!file) return;
     file.arrayBuffer().then(function (buf) {
+      abandon();
+      clearResults();
       try {
         input.value = new TextDecoder("utf-8", { fatal: true }).decode(buf);
         setStatus("Opened " + file.name + " (" + buf.byteLength + " bytes). Press Check.");
@@ -395,8 +450,10 @@
     if (e.dataTransfer && e.dataTransfer.files.length) { e.preventDefault(); loadFile(e.dataTransfer.files[0]); }
   });
   byId("clear").addEventListener("click", function () {
+    abandon();
     input.value = "";
-    byId("results").textContent = "";
+    byId("minconf").value = "";
+    clearResults();
     setStatus("");
     input.focus();
   });

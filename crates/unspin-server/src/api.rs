@@ -8,22 +8,76 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
 use unspin::finding::apply;
 use unspin::{Finding, Report};
 
 use crate::error::ApiError;
 use crate::AppState;
 
-/// Body of `/v1/check`, `/v1/restore` and `/v1/trace`.
+/// Body of `/v1/check` and `/v1/restore`. A field it does not know is an error (a misspelt
+/// `"minconfidence"` would otherwise be ignored without a word).
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CheckRequest {
+    #[serde(deserialize_with = "text_field")]
     pub text: String,
     /// Report only findings at least this confident: the threshold of this request's check, in
     /// place of the server's own `--min-confidence` (see [`check_at`]).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "min_confidence_field")]
     pub min_confidence: Option<f32>,
+}
+
+/// A JSON value as an error message names it: `5`, `"high"`, `an array`.
+fn describe(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) if s.chars().count() > 40 => {
+            let cut: String = s.chars().take(40).collect();
+            format!("the string {cut:?}…")
+        }
+        serde_json::Value::String(s) => format!("the string {s:?}"),
+        serde_json::Value::Array(_) => "an array".to_string(),
+        serde_json::Value::Object(_) => "an object".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `text`: a string; any other value is named in the error with the field.
+fn text_field<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(D::Error::custom(format!(
+            "`text` must be a string, got {}",
+            describe(&other)
+        ))),
+    }
+}
+
+/// `min_confidence`: a number from 0 to 1, or null (the server's own threshold).
+fn min_confidence_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f32>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    match value.as_f64() {
+        _ if value.is_null() => Ok(None),
+        Some(x) if (0.0..=1.0).contains(&x) => Ok(Some(x as f32)),
+        _ => Err(D::Error::custom(format!(
+            "`min_confidence` must be a number between 0 and 1, got {}",
+            describe(&value)
+        ))),
+    }
+}
+
+/// `top`: a whole number from 1 to 10, or null (3).
+fn top_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    match value.as_u64() {
+        _ if value.is_null() => Ok(None),
+        Some(n @ 1..=10) => Ok(Some(n as usize)),
+        _ => Err(D::Error::custom(format!(
+            "`top` must be a whole number from 1 to 10, got {}",
+            describe(&value)
+        ))),
+    }
 }
 
 /// One checked document: the same fields as `unspin check --format json` (less `path`).
@@ -101,7 +155,23 @@ pub(crate) fn media_type(headers: &HeaderMap) -> Option<(String, bool)> {
     Some((essence, foreign_charset))
 }
 
+/// Refuse a body sent with a content coding (`Content-Encoding: gzip`, `br`...): the server
+/// reads bodies as they are, so a compressed one would only give a misleading error, and a
+/// plain one labelled compressed would be read against its label. `identity` is fine.
+pub(crate) fn require_identity_encoding(headers: &HeaderMap) -> Result<(), ApiError> {
+    for value in headers.get_all(header::CONTENT_ENCODING) {
+        let value = String::from_utf8_lossy(value.as_bytes());
+        for coding in value.split(',').map(str::trim) {
+            if !coding.is_empty() && !coding.eq_ignore_ascii_case("identity") {
+                return Err(ApiError::unsupported_encoding(coding));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn require_media_type(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
+    require_identity_encoding(headers)?;
     let got = headers
         .get(header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
@@ -127,7 +197,7 @@ pub trait Shape {
 }
 
 impl Shape for CheckRequest {
-    const SHAPE: &'static str = r#"{"text": "...", "min_confidence"?: number}"#;
+    const SHAPE: &'static str = r#"{"text": "...", "min_confidence"?: 0..1}"#;
 }
 
 impl<T: DeserializeOwned + Shape> FromRequest<Arc<AppState>> for JsonRequest<T> {
@@ -156,17 +226,6 @@ impl<T: DeserializeOwned + Shape> FromRequest<Arc<AppState>> for JsonRequest<T> 
         serde_json::from_value(value)
             .map(JsonRequest)
             .map_err(|e| shape_error(e.to_string()))
-    }
-}
-
-fn check_min_confidence(x: Option<f32>) -> Result<Option<f32>, ApiError> {
-    match x {
-        Some(v) if !(0.0..=1.0).contains(&v) => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_request",
-            format!("min_confidence must be between 0 and 1, got {v}"),
-        )),
-        other => Ok(other),
     }
 }
 
@@ -224,7 +283,7 @@ pub async fn check(
     State(st): State<Arc<AppState>>,
     JsonRequest(req): JsonRequest<CheckRequest>,
 ) -> Result<Json<DocReport>, ApiError> {
-    let min = check_min_confidence(req.min_confidence)?;
+    let min = req.min_confidence;
     let report = with_engine(&st, move |engine| check_at(engine, &req.text, min)).await?;
     Ok(Json(doc_report(report, None)))
 }
@@ -233,7 +292,7 @@ pub async fn restore(
     State(st): State<Arc<AppState>>,
     JsonRequest(req): JsonRequest<CheckRequest>,
 ) -> Result<Json<DocReport>, ApiError> {
-    let min = check_min_confidence(req.min_confidence)?;
+    let min = req.min_confidence;
     let (report, restored) = with_engine(&st, move |engine| {
         let report = check_at(engine, &req.text, min);
         let restored = apply(&req.text, &report.findings);
@@ -243,12 +302,14 @@ pub async fn restore(
     Ok(Json(doc_report(report, Some(restored))))
 }
 
-/// Body of `/v1/trace`.
+/// Body of `/v1/trace`; unknown fields are an error, as in [`CheckRequest`].
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TraceRequest {
+    #[serde(deserialize_with = "text_field")]
     pub text: String,
     /// Sources to return, best first (default 3, at most 10).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "top_field")]
     pub top: Option<usize>,
 }
 
@@ -287,14 +348,8 @@ pub async fn trace(
              `unspin serve --index DIR`, after `unspin index add --index DIR FILE...`)",
         ));
     };
+    // 1..=10, checked when the body was read (`top_field`).
     let top = req.top.unwrap_or(3);
-    if !(1..=10).contains(&top) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_request",
-            format!("top must be between 1 and 10, got {top}"),
-        ));
-    }
     let answer = on_worker(&st, move || -> unspin::Result<TraceAnswer> {
         let opts = unspin::trace::TraceOptions {
             top,

@@ -1,6 +1,6 @@
 //! Every error the server answers, as JSON with the right status code.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -11,6 +11,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Headers sent with the answer (`Accept-Encoding` with a 415 for a content coding).
+    headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +33,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            headers: Vec::new(),
         }
     }
 
@@ -73,6 +76,24 @@ impl ApiError {
         )
     }
 
+    /// A body sent with a content coding the server does not decode (any but `identity`).
+    pub fn unsupported_encoding(coding: &str) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_encoding",
+            format!(
+                "Content-Encoding `{}` is not supported: send the body uncompressed \
+                 (no Content-Encoding, or identity)",
+                coding.escape_debug()
+            ),
+        );
+        e.headers.push((
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("identity"),
+        ));
+        e
+    }
+
     pub fn timeout(after: std::time::Duration) -> Self {
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -98,7 +119,11 @@ impl IntoResponse for ApiError {
                 message: &self.message,
             },
         };
-        (self.status, Json(body)).into_response()
+        let mut resp = (self.status, Json(body)).into_response();
+        for (name, value) in &self.headers {
+            resp.headers_mut().insert(name, value.clone());
+        }
+        resp
     }
 }
 

@@ -220,6 +220,204 @@ async fn wrong_content_type_is_415() {
 }
 
 #[tokio::test]
+async fn compressed_bodies_are_415_naming_the_encoding() {
+    // A gzip body used to read as invalid UTF-8 (400), and a plain body labelled `br` was
+    // checked as if it were plain (200).
+    // `{"text":"a"}`, gzipped.
+    let gzipped: &[u8] = &[
+        0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xab, 0x56, 0x2a, 0x49, 0xad,
+        0x28, 0x51, 0xb2, 0x52, 0x4a, 0x54, 0xaa, 0x05, 0x00, 0x8e, 0xc3, 0xe4, 0x15, 0x0c, 0x00,
+        0x00, 0x00,
+    ];
+    let plain = json!({ "text": "a" }).to_string();
+    for (path, ctype, encoding, body) in [
+        ("/v1/check", "application/json", "gzip", gzipped.to_vec()),
+        (
+            "/v1/restore",
+            "application/json",
+            "br",
+            plain.clone().into_bytes(),
+        ),
+        (
+            "/v1/trace",
+            "application/json",
+            "deflate",
+            plain.clone().into_bytes(),
+        ),
+        (
+            "/v1/check",
+            "application/json",
+            "identity, gzip",
+            plain.clone().into_bytes(),
+        ),
+        (
+            "/v2/check",
+            "application/x-www-form-urlencoded",
+            "br",
+            b"text=hi&language=en".to_vec(),
+        ),
+    ] {
+        let mut req = post(path, Some(ctype), body);
+        req.headers_mut()
+            .insert(header::CONTENT_ENCODING, encoding.parse().unwrap());
+        let resp = app().oneshot(req).await.unwrap();
+        assert_eq!(
+            resp.headers().get(header::ACCEPT_ENCODING).unwrap(),
+            "identity"
+        );
+        let status = resp.status();
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        let got = (
+            status,
+            String::from_utf8(body.to_vec()).unwrap(),
+            Some("application/json".to_string()),
+        );
+        assert_error(
+            &got,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_encoding",
+        );
+        let named = encoding.rsplit(", ").next().unwrap();
+        assert!(got.1.contains(&format!("`{named}`")), "{path}: {}", got.1);
+    }
+    // `identity` is no encoding at all.
+    let mut req = json_post("/v1/check", &json!({ "text": "a" }));
+    req.headers_mut()
+        .insert(header::CONTENT_ENCODING, "identity".parse().unwrap());
+    let (status, body, _) = send(app(), req).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn unknown_fields_are_422_naming_the_field() {
+    for (path, body, field) in [
+        (
+            "/v1/check",
+            json!({ "text": "a", "minconfidence": 0.9 }),
+            "minconfidence",
+        ),
+        ("/v1/restore", json!({ "text": "a", "Text": "b" }), "Text"),
+        ("/v1/trace", json!({ "text": "a", "topn": 3 }), "topn"),
+    ] {
+        let got = send(app(), json_post(path, &body)).await;
+        assert_error(&got, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+        assert!(
+            got.1.contains(&format!("unknown field `{field}`")),
+            "{path}: {}",
+            got.1
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_values_are_422_naming_the_field() {
+    for (path, body, field) in [
+        ("/v1/trace", json!({ "text": "x", "top": 1.5 }), "`top`"),
+        ("/v1/trace", json!({ "text": "x", "top": -1 }), "`top`"),
+        ("/v1/trace", json!({ "text": "x", "top": 11 }), "`top`"),
+        ("/v1/trace", json!({ "text": "x", "top": "3" }), "`top`"),
+        (
+            "/v1/check",
+            json!({ "text": "x", "min_confidence": "high" }),
+            "`min_confidence`",
+        ),
+        (
+            "/v1/check",
+            json!({ "text": "x", "min_confidence": 1.5 }),
+            "`min_confidence`",
+        ),
+        (
+            "/v1/restore",
+            json!({ "text": "x", "min_confidence": [0.5] }),
+            "`min_confidence`",
+        ),
+        ("/v1/check", json!({ "text": 5 }), "`text`"),
+        ("/v1/trace", json!({ "text": null }), "`text`"),
+        ("/v1/check", json!({ "txt": "a" }), "`text`"),
+    ] {
+        let got = send(app(), json_post(path, &body)).await;
+        assert_error(&got, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+        assert!(got.1.contains(field), "{path} {body}: {}", got.1);
+    }
+    // Null is the same as leaving the field out.
+    let (status, body, _) = send(
+        app(),
+        json_post("/v1/check", &json!({ "text": "a", "min_confidence": null })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// A request body that is sent only when the test says so: the request it belongs to stays in
+/// flight (reading its body) until then.
+fn held_body(start: &[u8]) -> (Body, tokio::sync::oneshot::Sender<Vec<u8>>) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<Vec<u8>>();
+    let first: Result<Vec<u8>, std::io::Error> = Ok(start.to_vec());
+    let rest = futures_util::stream::once(async move { Ok(rx.await.unwrap_or_default()) });
+    let stream = futures_util::stream::iter(vec![first]).chain(rest);
+    (Body::from_stream(stream), tx)
+}
+
+#[tokio::test]
+async fn max_inflight_is_one_limit_for_all_routes() {
+    let app = app_with(ServerConfig {
+        max_inflight: 1,
+        ..ServerConfig::default()
+    });
+    // The one slot is taken by a /v1/check whose body is still arriving.
+    let (body, finish) = held_body(b"{\"text\": \"a");
+    let first = tokio::spawn(app.clone().oneshot(post(
+        "/v1/check",
+        Some("application/json"),
+        body,
+    )));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Another API route waits for it (with a limit per route it was answered at once)...
+    let mut second = tokio::spawn(
+        app.clone()
+            .oneshot(json_post("/v1/restore", &json!({ "text": "b" }))),
+    );
+    let mut third = tokio::spawn(app.clone().oneshot(post(
+        "/v2/check",
+        Some("application/x-www-form-urlencoded"),
+        "text=c&language=en",
+    )));
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), &mut second)
+            .await
+            .is_err(),
+        "/v1/restore was answered while /v1/check held the only slot"
+    );
+    assert!(
+        tokio::time::timeout(Duration::from_millis(100), &mut third)
+            .await
+            .is_err(),
+        "/v2/check was answered while /v1/check held the only slot"
+    );
+    // ...while the health check and the page stay outside the limit.
+    let (status, _, _) = send(
+        app.clone(),
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = send(app.clone(), Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    // Once the first request is answered, the others go through.
+    finish.send(b"\"}".to_vec()).unwrap();
+    let first = first.await.unwrap().unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    for waiting in [second, third] {
+        let resp = tokio::time::timeout(Duration::from_secs(10), waiting)
+            .await
+            .expect("answered once the slot is free")
+            .unwrap()
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
 async fn too_large_is_413_with_and_without_content_length() {
     let limit = 64 * 1024;
     let big = json!({ "text": "a".repeat(limit) }).to_string();

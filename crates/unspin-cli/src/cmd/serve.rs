@@ -26,14 +26,24 @@ pub struct Args {
     /// Longest a request may take, in seconds (upload, queueing and checking).
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub timeout: f64,
-    /// Checks running at once (default: the number of CPUs).
-    #[arg(long, value_name = "N")]
+    /// Checks running at once (default: the number of CPUs; at least 1).
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
     pub workers: Option<usize>,
-    /// Requests handled at once; more wait for a free slot.
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    /// API requests (`/v1/*`, `/v2/check`) handled at once, all routes together; more wait for a
+    /// free slot within their `--timeout`. At least 1.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = at_least_one)]
     pub max_inflight: usize,
     #[command(flatten)]
     pub engine: EngineArgs,
+}
+
+/// A count that must be 1 or more (`--workers`, `--max-inflight`): 0 is refused, not rounded up.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("must be a whole number, at least 1".to_string()),
+    }
 }
 
 /// A body limit: a size of [`super::parse_size`]'s form, more than zero.
@@ -69,8 +79,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         ..ServerConfig::default()
     };
     if let Some(w) = args.workers {
-        config.workers = w.max(1);
+        config.workers = w;
     }
+    // A client has this long to send a request's headers, on a new connection or between two
+    // requests on a kept-alive one; then it is disconnected.
+    let header_timeout = config.timeout.min(unspin_server::DEFAULT_HEADER_TIMEOUT);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         // Engine jobs are bounded by `workers`; leave some room for the runtime's own blocking.
@@ -82,9 +95,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .await
             .with_context(|| format!("could not listen on {}", args.addr))?;
         let local = listener.local_addr()?;
+        // Listen before saying so: a signal right after the start line is a graceful stop.
+        let mut signals =
+            unspin_server::Signals::new().context("could not listen for Ctrl-C and SIGTERM")?;
         eprintln!(
-            "unspin: serving on http://{local}/ ({} workers, body limit {} bytes, timeout {:.1} s{}); Ctrl-C stops",
+            "unspin: serving on http://{local}/ ({} worker{}, at most {} API request{} at once, body limit {} bytes, timeout {:.1} s{}); Ctrl-C stops",
             config.workers,
+            if config.workers == 1 { "" } else { "s" },
+            config.max_inflight,
+            if config.max_inflight == 1 { "" } else { "s" },
             config.body_limit,
             config.timeout.as_secs_f64(),
             match &index {
@@ -93,7 +112,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
         );
         let app = unspin_server::router_with_index(engine, index, config);
-        unspin_server::serve(listener, app, unspin_server::shutdown_signal())
+        let server = unspin_server::Server::new(listener, app).header_timeout(header_timeout);
+        let in_flight = server.in_flight();
+        let shutdown = async move {
+            signals.recv().await;
+            match in_flight.get() {
+                0 => eprintln!("unspin: stopping"),
+                n => eprintln!(
+                    "unspin: stopping: finishing {n} request{} in flight; press Ctrl-C again to stop now",
+                    if n == 1 { "" } else { "s" }
+                ),
+            }
+            // A second signal stops at once, whatever is still running.
+            tokio::spawn(async move {
+                let signal = signals.recv().await;
+                eprintln!("unspin: stopped without finishing the requests in flight");
+                std::process::exit(128 + signal);
+            });
+        };
+        server
+            .run(shutdown)
             .await
             .context("the server stopped with an error")?;
         eprintln!("unspin: stopped");
@@ -117,5 +155,14 @@ mod tests {
         assert_eq!(parse_size("100"), Ok(100));
         assert!(parse_size("0").is_err());
         assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(super::at_least_one("1"), Ok(1));
+        assert_eq!(super::at_least_one("256"), Ok(256));
+        assert!(super::at_least_one("0").is_err());
+        assert!(super::at_least_one("-1").is_err());
+        assert!(super::at_least_one("many").is_err());
     }
 }

@@ -1,0 +1,170 @@
+//! Connections on a real loopback socket: a client that sends its request head slowly, or
+//! nothing, or keeps an idle keep-alive connection, is disconnected after the header timeout;
+//! a graceful shutdown waits for a request in flight and says how many there are.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use unspin::rules::RuleSet;
+use unspin::{Engine, EngineOptions};
+use unspin_server::{router, Server, ServerConfig};
+
+const HEADER_TIMEOUT: Duration = Duration::from_millis(400);
+
+/// A server with a short header timeout; the sender stops it.
+async fn start() -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+    unspin_server::InFlight,
+) {
+    let engine = Arc::new(Engine::new(
+        RuleSet::empty(),
+        None,
+        EngineOptions::default(),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = Server::new(listener, router(engine, ServerConfig::default()))
+        .header_timeout(HEADER_TIMEOUT);
+    let in_flight = server.in_flight();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(server.run(async move {
+        let _ = stopped.await;
+    }));
+    (addr, stop, task, in_flight)
+}
+
+/// Read until the server closes the connection; how long that took, or None if it was still
+/// open after `within`.
+async fn closed_within(s: &mut TcpStream, within: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = within.checked_sub(started.elapsed())?;
+        match tokio::time::timeout(left, s.read(&mut buf)).await {
+            Err(_) => return None,
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(started.elapsed()),
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_connection_that_sends_nothing_is_closed() {
+    let (addr, _stop, _task, _) = start().await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let took = closed_within(&mut s, Duration::from_secs(5)).await;
+    assert!(
+        took.is_some(),
+        "an idle connection was still open after 5 s"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_request_head_is_cut_off() {
+    let (addr, _stop, _task, _) = start().await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head = b"GET /healthz HTTP/1.1\r\nHost: x\r\nUser-Agent: slowloris\r\n\r\n";
+    let started = Instant::now();
+    let mut cut = false;
+    // One byte every 100 ms: the whole head would take about 6 s.
+    for byte in head {
+        if s.write_all(&[*byte]).await.is_err() {
+            cut = true;
+            break;
+        }
+        let mut buf = [0u8; 1024];
+        match tokio::time::timeout(Duration::from_millis(100), s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                cut = true;
+                break;
+            }
+            Ok(Ok(n)) => panic!(
+                "answered a head sent that slowly: {}",
+                String::from_utf8_lossy(&buf[..n])
+            ),
+            Err(_) => {}
+        }
+    }
+    assert!(cut, "the slow head was read to the end");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let (addr, _stop, _task, _) = start().await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = s.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    // The connection is kept alive for a next request...
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let n = s.read(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+    // ...but not for ever.
+    let took = closed_within(&mut s, Duration::from_secs(5)).await;
+    assert!(
+        took.is_some(),
+        "an idle keep-alive connection was still open after 5 s"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_waits_for_the_request_in_flight_and_counts_it() {
+    let (addr, stop, task, in_flight) = start().await;
+    assert_eq!(in_flight.get(), 0);
+    // A request whose body is still on its way.
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let body = br#"{"text": "Still answered after the shutdown began."}"#;
+    let head = format!(
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(&body[..10]).await.unwrap();
+    let waited = Instant::now();
+    while in_flight.get() != 1 {
+        assert!(
+            waited.elapsed() < Duration::from_secs(5),
+            "the request was never in flight"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // An idle connection does not hold the shutdown up.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    stop.send(()).unwrap();
+    assert!(closed_within(&mut idle, Duration::from_millis(300))
+        .await
+        .is_some());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        !task.is_finished(),
+        "the shutdown did not wait for the request in flight"
+    );
+    // The rest of the body arrives after the header timeout: the request is still answered.
+    tokio::time::sleep(HEADER_TIMEOUT).await;
+    s.write_all(&body[10..]).await.unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"verdict\""), "{answer}");
+    tokio::time::timeout(Duration::from_secs(5), task)
+        .await
+        .expect("the shutdown finishes once the request is answered")
+        .unwrap()
+        .unwrap();
+    assert_eq!(in_flight.get(), 0);
+}
