@@ -385,6 +385,30 @@ fn reads_as_written(doc: &Doc, i: usize, end: usize, o: &str, lm: &dyn LanguageM
     false
 }
 
+/// Times a two-word name must occur in the embedded model's bigram list (Google Books counts)
+/// to be a household name: "white house" 14.7 M, "prime minister" 136 M, "united kingdom" 34 M.
+const HOUSEHOLD_PAIR: u64 = 5_000_000;
+
+/// Whether `name`, two words, is a household name in the embedded model's bigram list while
+/// the pair as written (the window `i..end` with its one context word `l` or `r`) is not in it
+/// at all: "White Residence" for "White House". A pair the list knows ("General Staff" beside
+/// "General Assembly", "High Court" beside "Supreme Court") is a name of its own.
+fn household_pair(name: &str, doc: &Doc, i: usize, end: usize, l: &[usize], r: &[usize]) -> bool {
+    let lm = crate::lm::default_model();
+    let words: Vec<&str> = name.split(' ').collect();
+    if words.len() != 2 || lm.count(&[words[0], words[1]]) < HOUSEHOLD_PAIR {
+        return false;
+    }
+    let written: Vec<&str> = l
+        .iter()
+        .copied()
+        .chain(i..end)
+        .chain(r.iter().copied())
+        .map(|k| doc.lower[k].as_ref())
+        .collect();
+    written.len() == 2 && lm.count(&[written[0], written[1]]) == 0
+}
+
 /// Names that the written word starts or ends, as a share of the original's, for the written
 /// name to be a name of its own kind (see [`names_word_there`]).
 const NAME_WORD_SHARE: u64 = 20;
@@ -643,8 +667,13 @@ fn window_finding(
                 }
                 // Two-word names are the weakest evidence ("General Staff" is unknown to
                 // WordNet, "General Assembly" is not): only a corpus gazetteer that has seen
-                // the name often enough may restore one, unless the window is an expansion.
-                if tokens < 3 && !expansion && (min < 2 || c < 10 * min) {
+                // the name often enough may restore one, unless the window is an expansion or
+                // the name is a household pair the pair as written never is ("Joined Kingdom").
+                if tokens < 3
+                    && !expansion
+                    && (min < 2 || c < 10 * min)
+                    && !(cand.close && household_pair(&phrase(doc, l, o, r), doc, i, end, l, r))
+                {
                     continue;
                 }
                 // A two-word name whose first word takes any name after it ("Mount", "Art",
@@ -1068,6 +1097,19 @@ mod tests {
         ] {
             assert_eq!(check(text, g), [], "{text}");
         }
+    }
+
+    /// A household two-word name that the embedded bigram list knows by the million, written
+    /// as a pair the list never has, is broken even with WordNet's gazetteer (which restores
+    /// two-word names no other way); a pair the list knows is a name of its own.
+    #[test]
+    fn a_broken_household_pair_is_restored() {
+        let g = Gazetteer::embedded();
+        assert_eq!(
+            check("He moved to the Joined Kingdom in 2010.", g),
+            [("Joined".to_string(), "United".to_string())]
+        );
+        assert_eq!(check("He appealed to the High Court in London.", g), []);
     }
 
     #[test]
