@@ -747,8 +747,14 @@ fn window_finding(
             alternatives,
             confidence,
             format!(
-                "broken name: \"{}\" is a known name ({c} times); the text as written is not",
-                top.name
+                "broken name: \"{}\" is a known name{}; the text as written is not",
+                top.name,
+                // WordNet's list counts each name once; a corpus gazetteer's count says more.
+                if c > 1 {
+                    format!(" (seen {c} times)")
+                } else {
+                    String::new()
+                }
             ),
         ));
     }
