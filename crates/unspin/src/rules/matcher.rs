@@ -664,17 +664,31 @@ fn near_span(
         hay[e..hi].rfind(char::is_whitespace).map_or(e, |i| e + i)
     };
     tokenize_into(&hay[lo..hi], scratch);
-    let toks: Vec<(usize, usize, String)> = scratch
+    // The words of the trigger's sentence only: a phrase's words are near within a sentence, not
+    // across its end ("… was oblivious. Blind …" is no "oblivious blind").
+    let sentence_end = |t: &Token| {
+        t.kind == TokenKind::Punct && matches!(&hay[lo + t.start..lo + t.end], "." | "!" | "?")
+    };
+    let mut sentence = 0usize;
+    let toks: Vec<(usize, usize, String, usize)> = scratch
         .iter()
-        .filter(|t| t.kind != TokenKind::Punct)
-        .map(|t| {
-            (
-                lo + t.start,
-                lo + t.end,
-                normalize(&hay[lo + t.start..lo + t.end]).into_owned(),
-            )
+        .filter_map(|t| {
+            if sentence_end(t) {
+                sentence += 1;
+            }
+            (t.kind != TokenKind::Punct).then(|| {
+                (
+                    lo + t.start,
+                    lo + t.end,
+                    normalize(&hay[lo + t.start..lo + t.end]).into_owned(),
+                    sentence,
+                )
+            })
         })
         .collect();
+    let ti = toks.iter().position(|t| t.0 == s && t.1 == e)?;
+    let toks: Vec<(usize, usize, String, usize)> =
+        toks.iter().filter(|t| t.3 == toks[ti].3).cloned().collect();
     let ti = toks.iter().position(|t| t.0 == s && t.1 == e)?;
     let norm: Vec<String> = words.iter().map(|w| normalize(w).into_owned()).collect();
     let names: Vec<String> = toks.iter().map(|t| t.2.clone()).collect();

@@ -148,6 +148,18 @@ fn sloppy_phrases() {
         "the disappearing act of one two three four five six gradient problem"
     )
     .is_empty());
+    // Near within a sentence, not across its end.
+    assert!(spans(&rs, "It was a characterization. Relapse came later.").is_empty());
+    assert_eq!(
+        spans(
+            &rs,
+            "A first sentence. The characterization and relapse tree."
+        ),
+        [pair(
+            "characterization and relapse",
+            "classification and regression"
+        )]
+    );
 }
 
 #[test]
