@@ -732,6 +732,13 @@ fn read_jsonl(
                 sink.unread_record(rec)?;
                 sink.error(&rec_name, format!("field {field:?} is not a string"))
             }
+            None if !value.is_object() => {
+                sink.unread_record(rec)?;
+                sink.error(
+                    &rec_name,
+                    format!("record is not a JSON object but {}", json_kind(&value)),
+                )
+            }
             None => {
                 sink.unread_record(rec)?;
                 sink.error(
@@ -743,6 +750,18 @@ fn read_jsonl(
                 )
             }
         }
+    }
+}
+
+/// What a JSON value is, for messages: "an array", "a string"…
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
     }
 }
 
