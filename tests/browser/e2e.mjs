@@ -186,6 +186,19 @@ try {
   check(overflow <= 0, `the page fits a 375 px wide screen (overflow ${overflow} px)`);
   await page.setViewportSize({ width: 1280, height: 900 });
 
+  // A text the score reads as spinner-like with no finding says where its score comes from.
+  const styleOnly = "We studied this as well as that, and more as well as less.";
+  const styleAnswer = await (await fetch(new URL("v1/check", url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ text: styleOnly }),
+  })).json();
+  check(styleAnswer.verdict !== "clean" && styleAnswer.findings.length === 0,
+    `the style-only text is judged ${styleAnswer.verdict} with ${styleAnswer.findings.length} findings`);
+  await runCheck(page, styleOnly);
+  check((await page.textContent("article.doc")).includes("the score reads the text as a whole"),
+    "a score above clean without findings is explained, not shown beside \"Nothing suspicious found\"");
+
   // Opening a file fills the text box.
   await page.click("#clear");
   await page.setInputFiles("#file", samplePath);

@@ -145,8 +145,14 @@
 
   function findingsPanel(doc, docIndex) {
     if (!doc.findings.length) {
+      // A score above "clean" with no finding comes from the text's style as a whole (how often
+      // it writes "as well as" for "and", garbled passages): say so rather than look contradictory.
+      var why = doc.verdict === "clean" ? "Nothing suspicious found." :
+        "No single span is sure enough to flag; the score reads the text as a whole (how often it " +
+        "writes \u201cas well as\u201d for \u201cand\u201d, padding such as \u201chas actually\u201d, " +
+        "garbled passages).";
       return el("section", { class: "panel" }, el("h3", { text: "Findings" }),
-        el("p", { class: "muted", text: "Nothing suspicious found." }));
+        el("p", { class: "muted", text: why }));
     }
     var rows = doc.findings.map(function (f, i) {
       var go = el("button", { type: "button", class: "link", text: f.text });

@@ -20,6 +20,18 @@ pub struct ReadStats {
     pub skipped_reasons: Vec<String>,
 }
 
+/// The message for evaluation data that cannot be opened: the defaults (`../shared/...`) are
+/// relative to the repository root, so from anywhere else they are missing for that reason.
+pub fn missing_data(path: &Path, e: &std::io::Error) -> String {
+    let hint = if e.kind() == std::io::ErrorKind::NotFound && path.starts_with("..") {
+        " (the evaluation data's default paths are relative to the repository root, beside \
+         ../shared; run from there or name the file with --corpus or --csv)"
+    } else {
+        ""
+    };
+    format!("{}: {e}{hint}", path.display())
+}
+
 /// Documents are handed over in batches of this many, to be checked in parallel.
 pub const BATCH: usize = 2000;
 
@@ -29,7 +41,7 @@ pub fn for_each_batch(
     limit: Option<usize>,
     mut each_batch: impl FnMut(&[Doc]),
 ) -> anyhow::Result<ReadStats> {
-    let file = File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let file = File::open(path).map_err(|e| anyhow::anyhow!("{}", missing_data(path, &e)))?;
     let reader: Box<dyn Read> = if path.extension().is_some_and(|e| e == "zst") {
         Box::new(zstd::stream::read::Decoder::new(file)?)
     } else {

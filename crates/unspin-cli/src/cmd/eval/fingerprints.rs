@@ -111,7 +111,7 @@ fn capitalise(s: &str) -> String {
 
 pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(&args.csv)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.csv.display()))?;
+        .map_err(|e| anyhow::anyhow!("{}", super::corpus::missing_data(&args.csv, &e)))?;
     let name = args.csv.display().to_string();
     let rows = pps::parse_csv(&name, &text)?;
     if args.engine.rules.is_empty() {
