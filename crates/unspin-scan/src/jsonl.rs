@@ -201,6 +201,17 @@ mod tests {
         JsonlReader::new(Box::new(bytes), "s".into(), "id", "text", false).collect()
     }
 
+    /// Each item as `index:id:text` (a document) or `record!reason` (an error).
+    fn summarize(items: &[Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => format!("{}:{}:{}", d.index, d.id, d.text),
+                Item::Error(e) => format!("{}!{}", e.record, e.reason),
+            })
+            .collect()
+    }
+
     /// Found reading the code for the fuzz targets (`scan_decompress` did not get there in its
     /// short runs): a line was read whole whatever its length, so a few kilobytes of zstd that
     /// decompress to gigabytes without a newline took gigabytes of memory. A line over the limit
@@ -256,13 +267,7 @@ mod tests {
         let items = read(
             b"{\"id\":\"a\",\"text\":\"one\"}\n\n{\"id\":7,\"text\":\"two\"}\r\n{broken\n{\"id\":\"c\"}\n\xff\xfe\n{\"id\":\"d\",\"text\":\"last\"}",
         );
-        let summary: Vec<String> = items
-            .iter()
-            .map(|i| match i {
-                Item::Doc(d) => format!("{}:{}:{}", d.index, d.id, d.text),
-                Item::Error(e) => format!("{}!{}", e.record, e.reason),
-            })
-            .collect();
+        let summary = summarize(&items);
         assert_eq!(summary[0], "0:a:one");
         assert_eq!(summary[1], "1:7:two");
         // Errors name the line as editors and `unspin check` do (the blank line counts).
@@ -287,13 +292,7 @@ mod tests {
     fn a_record_without_an_id_is_named_by_its_line() {
         let items =
             read(b"{\"text\":\"one\"}\n\n{\"text\":\"two\"}\n{\"id\":[1],\"text\":\"x\"}\n");
-        let summary: Vec<String> = items
-            .iter()
-            .map(|i| match i {
-                Item::Doc(d) => format!("{}:{}:{}", d.index, d.id, d.text),
-                Item::Error(e) => format!("{}!{}", e.record, e.reason),
-            })
-            .collect();
+        let summary = summarize(&items);
         assert_eq!(
             summary,
             [
