@@ -124,6 +124,14 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
     for path in paths {
         if path.as_os_str() == "-" {
             let stdin = std::io::stdin();
+            if std::io::IsTerminal::is_terminal(&stdin) {
+                // Typed or pasted text, or a forgotten file name: say what is awaited.
+                eprintln!(
+                    "unspin: reading the text from the terminal; end it with Ctrl-D (or name \
+                     files or directories to {})",
+                    opts.verb
+                );
+            }
             read_stream(
                 "-",
                 Path::new("-"),

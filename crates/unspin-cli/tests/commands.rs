@@ -447,3 +447,32 @@ fn a_walk_passes_over_code_and_names_what_it_passed_over() {
     );
     assert_eq!(json_lines(&out.stdout).len(), 1, "{}", stderr(&out));
 }
+
+/// `--keep-below` is a document score: a value outside 0–1 (`5`) keeps everything or nothing,
+/// which is surely a mistake, so it is refused before any work.
+#[test]
+fn scan_refuses_a_keep_below_outside_0_to_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.jsonl"),
+        "{\"id\":\"a\",\"text\":\"An ordinary sentence.\"}\n",
+    )
+    .unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "scan",
+            "--fast",
+            "--no-progress",
+            "--input",
+            "a.jsonl",
+            "--output",
+            "out",
+            "--keep-below",
+            "5",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("from 0 to 1"), "{}", stderr(&out));
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}

@@ -53,7 +53,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(x) = args.keep_below {
-        anyhow::ensure!(x.is_finite(), "--keep-below must be a number, got {x}");
+        anyhow::ensure!(
+            (0.0..=1.0).contains(&x),
+            "--keep-below is a document score, from 0 to 1; got {x}"
+        );
     }
     anyhow::ensure!(args.batch_size > 0, "--batch-size must be at least 1");
     let engine = args.engine.build()?;
