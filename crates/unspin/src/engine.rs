@@ -3,7 +3,7 @@
 use crate::decode::Decoder;
 use crate::finding::{apply, resolve_overlaps, Finding, Report};
 use crate::rules::RuleSet;
-use crate::score::{score_text, SPUN_AT};
+use crate::score::{score_text_allowing, SPUN_AT};
 use crate::token::{tokenize, TokenKind};
 
 /// Marker that suppresses findings on its line (for texts that quote tortured phrases on purpose).
@@ -115,8 +115,13 @@ impl Engine {
             }
         }
         let ignored = IgnoredLines::of(text);
+        let allow = self.allowed();
+        // The document score does not count the phrases the writer allows either.
+        let score_text = |text: &str, tokens: &[crate::token::Token], findings: &[Finding]| {
+            score_text_allowing(text, tokens, findings, &allow)
+        };
         let mut kept = self.filter(&ignored, min_confidence, resolve_overlaps(findings));
-        drop_lone_patterns(text, &tokens, &mut kept);
+        drop_lone_patterns(text, &tokens, &mut kept, &score_text);
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
@@ -159,6 +164,15 @@ impl Engine {
         (apply(text, &report.findings), report)
     }
 
+    /// The allowed phrases, normalized.
+    fn allowed(&self) -> Vec<String> {
+        self.options
+            .allow
+            .iter()
+            .map(|a| crate::token::normalize(a).into_owned())
+            .collect()
+    }
+
     fn filter(
         &self,
         ignored: &IgnoredLines,
@@ -168,12 +182,7 @@ impl Engine {
         if ignored.whole_text {
             return Vec::new();
         }
-        let allow: Vec<String> = self
-            .options
-            .allow
-            .iter()
-            .map(|a| crate::token::normalize(a).into_owned())
-            .collect();
+        let allow = self.allowed();
         findings
             .into_iter()
             .filter(|f| f.confidence >= min_confidence)
@@ -217,7 +226,12 @@ fn padding(f: &Finding) -> String {
 /// (lowering the threshold only adds findings below the default).
 const PATTERN_EVIDENCE: f32 = 0.5;
 
-fn drop_lone_patterns(text: &str, tokens: &[crate::token::Token], kept: &mut Vec<Finding>) {
+fn drop_lone_patterns(
+    text: &str,
+    tokens: &[crate::token::Token],
+    kept: &mut Vec<Finding>,
+    score_text: &dyn Fn(&str, &[crate::token::Token], &[Finding]) -> (f32, crate::finding::Verdict),
+) {
     let is_pattern = |f: &Finding| crate::channel::is_pattern(&f.text, &f.suggestion);
     let patterns: Vec<&Finding> = kept
         .iter()
@@ -594,6 +608,30 @@ mod tests {
              certainly start the work in the spring."
         );
         assert_eq!(patterns(&e.check(&long)), 0, "two phrases in a long text");
+    }
+
+    /// A writer who allows "as well as" (house style) gets neither findings nor a spun verdict
+    /// from it: the score reads the allowed phrase as the "and" it stands for.
+    #[test]
+    fn allowed_phrases_do_not_make_the_score() {
+        let text = "The museum shows paintings as well as drawings. Its garden has roses as well \
+                    as tulips. Visitors buy books as well as prints, and the cafe sells tea as \
+                    well as cake. Guides speak English as well as French.";
+        let engine = |allow: Vec<String>| {
+            Engine::new(
+                crate::rules::RuleSetBuilder::new().build().unwrap(),
+                Some(Decoder::new(crate::lm::default_model())),
+                EngineOptions {
+                    allow,
+                    ..EngineOptions::default()
+                },
+            )
+        };
+        let plain = engine(Vec::new()).check(text);
+        assert!(plain.score >= SPUN_AT, "{}", plain.score);
+        let allowed = engine(vec!["As well as".to_string()]).check(text);
+        assert!(allowed.findings.is_empty(), "{:?}", allowed.findings);
+        assert!(allowed.score < SPUN_AT, "{}", allowed.score);
     }
 
     /// Lowering the threshold only adds findings below it: weak pattern findings kept at 0

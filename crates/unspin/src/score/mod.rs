@@ -110,6 +110,17 @@ pub fn features(
     findings: &[Finding],
     lm: &dyn LanguageModel,
 ) -> [f32; N_FEATURES] {
+    features_allowing(text, tokens, findings, lm, &[])
+}
+
+/// [`features`] with the phrases a writer allows (see [`score_text_allowing`]).
+pub fn features_allowing(
+    text: &str,
+    tokens: &[Token],
+    findings: &[Finding],
+    lm: &dyn LanguageModel,
+    allow: &[String],
+) -> [f32; N_FEATURES] {
     let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
     let (mass, names) = finding_mass(findings);
     let lower: Vec<String> = tokens
@@ -128,13 +139,15 @@ pub fn features(
     let at = |i: usize, w: &[&str]| -> bool {
         i + w.len() <= tokens.len() && w.iter().enumerate().all(|(k, x)| lower[i + k] == *x)
     };
+    let allowed = |p: &[&str]| allow.iter().any(|a| *a == p.join(" "));
+    let as_well_as_allowed = allowed(&["as", "well", "as"]);
     for (i, w) in lower.iter().enumerate() {
-        if w == "and" {
+        if w == "and" || (as_well_as_allowed && at(i, &["as", "well", "as"])) {
             and += 1;
         } else if at(i, &["as", "well", "as"]) {
             as_well_as += 1;
         }
-        if SPINNER_PHRASES.iter().any(|p| at(i, p)) {
+        if SPINNER_PHRASES.iter().any(|p| at(i, p) && !allowed(p)) {
             phrases += 1;
         }
     }
@@ -238,8 +251,20 @@ pub fn probability(x: &[f32; N_FEATURES], weights: &[f32; N_FEATURES], bias: f32
 /// Score a document: its probability of being spun and the verdict. Uses the embedded
 /// default language model for the garbled-passage features (see the module doc).
 pub fn score_text(text: &str, tokens: &[Token], findings: &[Finding]) -> (f32, Verdict) {
+    score_text_allowing(text, tokens, findings, &[])
+}
+
+/// [`score_text`] for a writer who allows some phrases (`allow` in the configuration,
+/// normalized): an allowed spinner phrase is not a spinner's fingerprint in this text, and an
+/// allowed "as well as" reads as the "and" it stands for.
+pub fn score_text_allowing(
+    text: &str,
+    tokens: &[Token],
+    findings: &[Finding],
+    allow: &[String],
+) -> (f32, Verdict) {
     let lm = crate::lm::default_model();
-    let x = features(text, tokens, findings, lm.as_ref());
+    let x = features_allowing(text, tokens, findings, lm.as_ref(), allow);
     let score = with_fingerprints(probability(&x, &WEIGHTS, BIAS), findings);
     (score, verdict(score))
 }
