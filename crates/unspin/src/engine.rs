@@ -121,7 +121,7 @@ impl Engine {
             score_text_allowing(text, tokens, findings, &allow)
         };
         let mut kept = self.filter(&ignored, min_confidence, resolve_overlaps(findings));
-        drop_lone_patterns(text, &tokens, &mut kept, &score_text);
+        drop_lone_patterns(text, &tokens, &mut kept, &allow);
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
@@ -230,7 +230,7 @@ fn drop_lone_patterns(
     text: &str,
     tokens: &[crate::token::Token],
     kept: &mut Vec<Finding>,
-    score_text: &dyn Fn(&str, &[crate::token::Token], &[Finding]) -> (f32, crate::finding::Verdict),
+    allow: &[String],
 ) {
     let is_pattern = |f: &Finding| crate::channel::is_pattern(&f.text, &f.suggestion);
     let patterns: Vec<&Finding> = kept
@@ -254,7 +254,7 @@ fn drop_lone_patterns(
         .filter(|f| !is_pattern(f) && f.confidence >= PATTERN_EVIDENCE)
         .cloned()
         .collect();
-    if score_text(text, tokens, &confident).0 < SPUN_AT {
+    if score_text_allowing(text, tokens, &confident, allow).0 < SPUN_AT {
         kept.retain(|f| !is_pattern(f));
     }
 }
