@@ -120,7 +120,7 @@ impl Engine {
         let score_text = |text: &str, tokens: &[crate::token::Token], findings: &[Finding]| {
             score_text_allowing(text, tokens, findings, &allow)
         };
-        let mut kept = self.filter(&ignored, min_confidence, resolve_overlaps(findings));
+        let mut kept = self.filter(&ignored, &allow, min_confidence, resolve_overlaps(findings));
         drop_lone_patterns(text, &tokens, &mut kept, &allow);
         let (mut score, mut verdict) = score_text(text, &tokens, &kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
@@ -133,7 +133,7 @@ impl Engine {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
                 if !repairs.is_empty() {
                     kept.extend(repairs);
-                    kept = self.filter(&ignored, min_confidence, resolve_overlaps(kept));
+                    kept = self.filter(&ignored, &allow, min_confidence, resolve_overlaps(kept));
                     changed = true;
                 }
             }
@@ -141,7 +141,7 @@ impl Engine {
             let carried = crate::keys::carry_keys(text, &tokens, &kept, score, lm);
             if !carried.is_empty() {
                 kept.extend(carried);
-                kept = self.filter(&ignored, min_confidence, resolve_overlaps(kept));
+                kept = self.filter(&ignored, &allow, min_confidence, resolve_overlaps(kept));
                 changed = true;
             }
             if changed {
@@ -173,16 +173,18 @@ impl Engine {
             .collect()
     }
 
+    /// The findings at `min_confidence` or above, outside ignored lines and allowed phrases
+    /// (`allow`: [`Engine::allowed`], normalized once per check).
     fn filter(
         &self,
         ignored: &IgnoredLines,
+        allow: &[String],
         min_confidence: f32,
         findings: Vec<Finding>,
     ) -> Vec<Finding> {
         if ignored.whole_text {
             return Vec::new();
         }
-        let allow = self.allowed();
         findings
             .into_iter()
             .filter(|f| f.confidence >= min_confidence)
@@ -414,6 +416,15 @@ mod tests {
     use std::sync::Arc;
 
     /// An engine whose decoder has a model of running text (so collocation repairs are possible).
+    /// The channel with the embedded model and no rule pack.
+    fn embedded_engine(options: EngineOptions) -> Engine {
+        Engine::new(
+            crate::rules::RuleSetBuilder::new().build().unwrap(),
+            Some(Decoder::new(crate::lm::default_model())),
+            options,
+        )
+    }
+
     fn engine() -> Engine {
         let m = CountsModel::from_lines(
             2,
@@ -574,11 +585,7 @@ mod tests {
     /// spinner's habits.
     #[test]
     fn a_lone_pattern_finding_needs_another_beside_it() {
-        let e = Engine::new(
-            crate::rules::RuleSetBuilder::new().build().unwrap(),
-            Some(Decoder::new(crate::lm::default_model())),
-            EngineOptions::default(),
-        );
+        let e = embedded_engine(EngineOptions::default());
         let patterns = |r: &Report| {
             r.findings
                 .iter()
@@ -618,14 +625,10 @@ mod tests {
                     as tulips. Visitors buy books as well as prints, and the cafe sells tea as \
                     well as cake. Guides speak English as well as French.";
         let engine = |allow: Vec<String>| {
-            Engine::new(
-                crate::rules::RuleSetBuilder::new().build().unwrap(),
-                Some(Decoder::new(crate::lm::default_model())),
-                EngineOptions {
-                    allow,
-                    ..EngineOptions::default()
-                },
-            )
+            embedded_engine(EngineOptions {
+                allow,
+                ..EngineOptions::default()
+            })
         };
         let plain = engine(Vec::new()).check(text);
         assert!(plain.score >= SPUN_AT, "{}", plain.score);
@@ -638,11 +641,7 @@ mod tests {
     /// ("as well as" at 0.07) are no second padding for a confident one.
     #[test]
     fn a_lower_threshold_only_adds_findings_below_the_default() {
-        let e = Engine::new(
-            crate::rules::RuleSetBuilder::new().build().unwrap(),
-            Some(Decoder::new(crate::lm::default_model())),
-            EngineOptions::default(),
-        );
+        let e = embedded_engine(EngineOptions::default());
         let text = "An absence of rest has actually been connected to cardiovascular disease,                     diabetic issues as well as clinical depression. Specialists state that                     routine workout and a healthy diet can improve the quality of your rest. If                     you have difficulty resting for greater than a couple of weeks, you ought to                     speak with your physician.";
         let confident = |min: f32| -> Vec<(usize, String)> {
             e.check_at(text, min)

@@ -331,7 +331,6 @@ fn walk(text: &str, canon: Canon, mut emit: impl FnMut(Item, &str)) {
                 TokenKind::Word => {
                     let norm = normalize(raw);
                     let capitalised = raw.chars().next().is_some_and(|c| c.is_uppercase());
-                    let literal = hash_str(&norm);
                     let (kind, key) = if is_function_word(&norm) {
                         (ItemKind::Function, hash_str(&norm))
                     } else {
@@ -358,6 +357,12 @@ fn walk(text: &str, canon: Canon, mut emit: impl FnMut(Item, &str)) {
                                 }
                             }
                         }
+                    };
+                    // Only a content word's key is not the word itself.
+                    let literal = if kind == ItemKind::Content {
+                        hash_str(&norm)
+                    } else {
+                        key
                     };
                     form = norm;
                     (kind, key, literal)
