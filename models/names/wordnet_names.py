@@ -9,12 +9,19 @@ depends on is in cargo's registry after `cargo fetch`, so this runs on any machi
     python3 models/names/wordnet_names.py \
         ~/.cargo/registry/src/*/thesaurus-wordnet-0.2.0/src/wordnet.jsonl \
         > crates/unspin/src/names/wordnet_names.txt
+    python3 models/names/wordnet_names.py --proper \
+        ~/.cargo/registry/src/*/thesaurus-wordnet-0.2.0/src/wordnet.jsonl \
+        > crates/unspin/src/names/wordnet_proper.txt
 
 Output, one record a line, sorted:
 - `name<TAB>Security Council`: a WordNet lemma of 2-6 words whose first and last words are
   capitalised (an organisation, place, event, person or title: "Battle of Hastings");
 - `title<TAB>president<TAB>N`: a common noun that starts N >= 2 such names followed only by
   capitalised words ("President Lincoln", "Queen Isabella"): a title that precedes names.
+
+With `--proper`, the proper nouns instead: one lower-cased word a line, sorted, for every
+one-word lemma WordNet writes only capitalised ("Persia", "Bombay", "Kiev"; not "Bush", which is
+a common noun too). Such a word is the writer's choice of name, never a spinner's synonym.
 """
 import json
 import re
@@ -22,6 +29,25 @@ import sys
 from collections import Counter
 
 NAME = re.compile(r"[A-Za-z][A-Za-z.'\-]*( [A-Za-z][A-Za-z.'\-]*){1,5}")
+
+
+def proper_nouns(path):
+    lemmas = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            # "word" is lower-cased by the crate; the synonyms keep WordNet's capitals.
+            lemmas.update(json.loads(line)["synonyms"])
+    lower = {l for l in lemmas if l.islower()}
+    proper = {
+        l.lower()
+        for l in lemmas
+        if " " not in l
+        and l[:1].isupper()
+        and l[1:2].islower()
+        and l.replace("-", "").replace("'", "").isalpha()
+        and l.lower() not in lower
+    }
+    sys.stdout.write("\n".join(sorted(proper)) + "\n")
 
 
 def main(path):
@@ -50,4 +76,7 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--proper":
+        proper_nouns(sys.argv[2])
+    else:
+        main(sys.argv[1])

@@ -27,7 +27,7 @@ pub mod gazetteer;
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use gazetteer::{
     capitalised_runs, mine_corpus, Gazetteer, GazetteerBuilder, MineOptions, NameCursor,
@@ -406,8 +406,24 @@ fn household_pair(name: &str, doc: &Doc, i: usize, end: usize, l: &[usize], r: &
         .chain(r.iter().copied())
         .map(|k| doc.lower[k].as_ref())
         .collect();
-    written.len() == 2 && lm.count(&[written[0], written[1]]) == 0
+    if written.len() != 2 || lm.count(&[written[0], written[1]]) != 0 {
+        return false;
+    }
+    // Absence says something only of a pair the list would hold if the written word went with
+    // the name's other word as often as the original does: "joined" is common enough that
+    // "joined kingdom" would be listed (6.5 M expected); "gilded" (0.6 M in all) is too rare for
+    // "Gilded Age" to be, so its absence is no evidence against it.
+    let swapped = usize::from(written[0] == words[0]);
+    let (original, spun) = (words[swapped], written[swapped]);
+    let expected = lm.count(&[words[0], words[1]]) as f64 * lm.count(&[spun]) as f64
+        / lm.count(&[original]).max(1) as f64;
+    expected >= BIGRAM_LIST_FLOOR as f64
 }
+
+/// The smallest count in the embedded model's bigram list (symspellpy keeps the pairs that
+/// Google Books holds at least this often): a pair expected less often may be absent from it
+/// however well it reads.
+const BIGRAM_LIST_FLOOR: u64 = 6_400_000;
 
 /// Names that the written word starts or ends, as a share of the original's, for the written
 /// name to be a name of its own kind (see [`names_word_there`]).
@@ -517,6 +533,11 @@ pub fn name_findings(
             if CONNECTORS.contains(&doc.lower[end - 1].as_ref()) {
                 continue;
             }
+            // A proper noun is the writer's choice of name, not a spinner's synonym: "Shah of
+            // Persia" is not a broken "Shah of Iran", nor "Peking Man" a broken "Beijing".
+            if (i..end).any(|k| is_proper_noun(&doc.lower[k])) {
+                break;
+            }
             if let Some(f) = window_finding(&doc, i, end, lexicon, gazetteer) {
                 out.push(f);
             }
@@ -524,6 +545,19 @@ pub fn name_findings(
     }
     out.extend(acronym_findings(&doc, lexicon, gazetteer));
     resolve_overlaps(out)
+}
+
+/// One-word proper nouns, lower-cased and sorted: the lemmas WordNet writes only capitalised
+/// ("persia", "bombay"; not "bush", a common noun too), from `models/names/wordnet_names.py
+/// --proper`.
+static PROPER_NOUNS: &str = include_str!("wordnet_proper.txt");
+
+/// Whether `word` (normalized) is one of WordNet's one-word proper nouns.
+fn is_proper_noun(word: &str) -> bool {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| PROPER_NOUNS.lines().collect())
+        .binary_search(&word)
+        .is_ok()
 }
 
 /// A known name that a candidate original makes of a broken run.
@@ -762,7 +796,23 @@ fn window_finding(
     // The window must itself be a thesaurus term ("head of state"), and the title a content
     // word that is one of its originals. Titles precede people's names, and an acronym is not
     // one ("Set up CI with Azure" is not "Saint CI").
+    // A writer capitalises the words of a title but not its connectors ("Managing Director
+    // Jane Smith", "Secretary of State"); a spinner's phrase for one capitalised word keeps the
+    // capital on its first word only ("Head of state Joe Biden"), or title-cases every word
+    // ("Head Of State").
+    let spinners_case = (i + 1..end).any(|k| {
+        let connector = CONNECTORS.contains(&doc.lower[k].as_ref());
+        let capital = doc.tokens[k]
+            .text(doc.text)
+            .starts_with(|c: char| c.is_uppercase());
+        if connector {
+            capital
+        } else {
+            !capital
+        }
+    });
     if words >= 2
+        && spinners_case
         && right
             .first()
             .is_some_and(|&k| doc.cap[k] && !is_acronym(doc.tokens[k].text(doc.text)))
@@ -1116,6 +1166,36 @@ mod tests {
             [("Joined".to_string(), "United".to_string())]
         );
         assert_eq!(check("He appealed to the High Court in London.", g), []);
+        // "gilded" is too rare (0.6 M in all) for "gilded age" to reach the list's floor, so
+        // its absence is no evidence: the Gilded Age is a name of its own.
+        let found = check("The Gilded Age was a period of rapid growth.", g);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// A proper noun is the writer's choice of name: "Shah of Persia" is not a broken "Shah of
+    /// Iran", though WordNet has the two as synonyms and knows the second as a name.
+    #[test]
+    fn a_proper_noun_is_not_a_spinners_synonym() {
+        let g = Gazetteer::embedded();
+        assert!(is_proper_noun("persia") && !is_proper_noun("bush") && !is_proper_noun("united"));
+        let found = check("The Shah of Persia visited Europe in 1873.", g);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    /// A writer capitalises a title's words but not its connectors; a spinner's phrase for
+    /// "President" has its first capital only, or a capital on every word.
+    #[test]
+    fn a_writers_title_is_not_broken() {
+        let g = Gazetteer::embedded();
+        for text in [
+            "The company's Managing Director Jane Smith announced the results.",
+            "The Grand Vizier Mehmed Pasha ruled for the Sultan.",
+        ] {
+            let found = check(text, g);
+            assert!(found.is_empty(), "{text}: {found:?}");
+        }
+        let found = check("Then Head Of State Joe Biden spoke to reporters.", g);
+        assert_eq!(found, [("Head Of State".into(), "President".into())]);
     }
 
     #[test]
