@@ -723,6 +723,16 @@ fn read_jsonl(
             .get(&opts.id_field)
             .filter(|v| v.is_string() || v.is_number());
         match value.get(field) {
+            // Nothing to judge: a verdict of "clean" for no words would be made up.
+            Some(serde_json::Value::String(text)) if text.trim().is_empty() => {
+                sink.unread_record(rec)?;
+                let what = if text.is_empty() {
+                    "empty text"
+                } else {
+                    "only whitespace"
+                };
+                sink.skipped(&rec_name, format!("{what}, nothing to {}", opts.verb));
+            }
             Some(serde_json::Value::String(text)) => sink.part(Part {
                 name: &rec_name,
                 text,

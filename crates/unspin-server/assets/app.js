@@ -78,16 +78,25 @@
     return mark;
   }
 
+  // A score rounded to two decimals but never across a verdict threshold (0.35, 0.7): an
+  // uncertain 0.6996 shows 0.69, not 0.70, so the number and the verdict beside it agree.
+  function shownScore(score, verdict) {
+    var shown = Math.round(score * 100) / 100;
+    if (verdict === "uncertain" && shown >= 0.7) shown = 0.69;
+    if (verdict === "clean" && shown >= 0.35) shown = 0.34;
+    return shown.toFixed(2);
+  }
+
   function summaryPanel(doc, report) {
     var verdict = el("span", { class: "verdict " + doc.verdict, text: doc.verdict });
-    var meter = el("meter", { class: "meter", min: 0, max: 1, low: 0.3, high: 0.7, optimum: 0,
+    var meter = el("meter", { class: "meter", min: 0, max: 1, low: 0.35, high: 0.7, optimum: 0,
       value: doc.score, "aria-label": "spin score" });
     var n = doc.findings.length;
     var panel = el("section", { class: "panel summary-panel", "aria-label": "Document score" },
       report ? el("p", { class: "doc-name", text: doc.name }) : null,
       el("div", { class: "summary" },
         el("span", null, el("span", { class: "muted", text: "Spin score " }),
-          el("span", { class: "score", "data-testid": "score", text: doc.score.toFixed(2) })),
+          el("span", { class: "score", "data-testid": "score", text: shownScore(doc.score, doc.verdict) })),
         meter, verdict,
         el("span", { class: "muted", "data-testid": "count",
           text: n + (n === 1 ? " suspicious span" : " suspicious spans") + " in " + doc.words + " words" })));

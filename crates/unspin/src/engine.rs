@@ -6,6 +6,10 @@ use crate::rules::RuleSet;
 use crate::score::{score_text_allowing, SPUN_AT};
 use crate::token::{tokenize, TokenKind};
 
+/// Findings count toward the document score from this confidence on: the default threshold,
+/// with which the score model was fitted (`unspin eval score --fit`).
+pub const SCORED_FROM: f32 = 0.5;
+
 /// Marker that suppresses findings on its line (for texts that quote tortured phrases on purpose).
 pub const IGNORE_LINE: &str = "unspin: ignore";
 /// Marker that suppresses every finding in the document.
@@ -25,7 +29,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             fast: false,
-            min_confidence: 0.5,
+            min_confidence: SCORED_FROM,
             allow: Vec::new(),
         }
     }
@@ -95,19 +99,29 @@ impl Engine {
     }
 
     /// Check one document, reporting findings of `min_confidence` or more instead of the
-    /// options' threshold (a server's per-request threshold). The document score and the
-    /// evidence gated on it are computed from what this threshold keeps, exactly as an engine
-    /// built with that threshold would.
+    /// options' threshold (a server's per-request threshold). The threshold picks what is
+    /// reported, not how the document is judged: the score and the evidence gated on it come
+    /// from the findings of [`SCORED_FROM`] or more whatever the threshold, so that raising it to
+    /// cut noise does not turn a spun document "uncertain".
     pub fn check_at(&self, text: &str, min_confidence: f32) -> Report {
+        self.check_with_evidence(text, min_confidence).0
+    }
+
+    /// [`Engine::check_at`], with the findings the document score was computed from (a large
+    /// file checked in parts is scored again from all its parts' evidence).
+    pub fn check_with_evidence(&self, text: &str, min_confidence: f32) -> (Report, Vec<Finding>) {
         let tokens = tokenize(text);
         let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+        // Found down to the lower of the two thresholds; scored from SCORED_FROM, reported
+        // from `min_confidence`.
+        let gather = min_confidence.min(SCORED_FROM);
         let mut findings = self.rules.find(text, &tokens);
         if !self.options.fast {
             if let Some(decoder) = &self.decoder {
                 for f in findings.iter_mut().filter(|f| f.suggestion == f.text) {
                     propose_original(decoder, text, &tokens, f);
                 }
-                findings.extend(decoder.find_above(text, &tokens, min_confidence));
+                findings.extend(decoder.find_above(text, &tokens, gather));
             }
             if let Some(g) = &self.gazetteer {
                 let lexicon = crate::lexicon::Lexicon::embedded();
@@ -117,12 +131,18 @@ impl Engine {
         let ignored = IgnoredLines::of(text);
         let allow = self.allowed();
         // The document score does not count the phrases the writer allows either.
-        let score_text = |text: &str, tokens: &[crate::token::Token], findings: &[Finding]| {
-            score_text_allowing(text, tokens, findings, &allow)
+        let score_of = |findings: &[Finding]| {
+            let evidence: Vec<Finding> = findings
+                .iter()
+                .filter(|f| f.confidence >= SCORED_FROM)
+                .cloned()
+                .collect();
+            let (score, verdict) = score_text_allowing(text, &tokens, &evidence, &allow);
+            (score, verdict, evidence)
         };
-        let mut kept = self.filter(&ignored, &allow, min_confidence, resolve_overlaps(findings));
+        let mut kept = self.filter(&ignored, &allow, gather, resolve_overlaps(findings));
         drop_lone_patterns(text, &tokens, &mut kept, &allow);
-        let (mut score, mut verdict) = score_text(text, &tokens, &kept);
+        let (mut score, mut verdict, mut evidence) = score_of(&kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
         // pairs, decode::collocation) and the document's keys (a spinner replaces a phrase
@@ -133,29 +153,33 @@ impl Engine {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
                 if !repairs.is_empty() {
                     kept.extend(repairs);
-                    kept = self.filter(&ignored, &allow, min_confidence, resolve_overlaps(kept));
+                    kept = self.filter(&ignored, &allow, gather, resolve_overlaps(kept));
                     changed = true;
                 }
             }
             let lm = self.decoder.as_ref().map(|d| d.language_model());
-            let carried = crate::keys::carry_keys(text, &tokens, &kept, score, lm);
+            let carried = crate::keys::carry_keys(text, &tokens, &evidence, score, lm);
             if !carried.is_empty() {
                 kept.extend(carried);
-                kept = self.filter(&ignored, &allow, min_confidence, resolve_overlaps(kept));
+                kept = self.filter(&ignored, &allow, gather, resolve_overlaps(kept));
                 changed = true;
             }
             if changed {
-                (score, verdict) = score_text(text, &tokens, &kept);
+                (score, verdict, evidence) = score_of(&kept);
             }
         }
-        let mut findings = kept;
+        let mut findings: Vec<Finding> = kept
+            .into_iter()
+            .filter(|f| f.confidence >= min_confidence)
+            .collect();
         agree_articles(text, &tokens, &mut findings);
-        Report {
+        let report = Report {
             score,
             verdict,
             findings,
             words,
-        }
+        };
+        (report, evidence)
     }
 
     /// Check and apply every finding: the most probable original text.
@@ -471,6 +495,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The reporting threshold picks what is shown, not how the document is judged: a spun text
+    /// stays spun with its findings hidden, and weak findings shown below 0.5 are not counted.
+    #[test]
+    fn the_reporting_threshold_does_not_change_the_verdict() {
+        let e = embedded_engine(EngineOptions::default());
+        let text =
+            "The firm has actually said it will certainly sell any type of product, as well \
+                    as services, and it has actually grown. It will certainly grow as well as \
+                    hire, and any type of worker is welcome.";
+        let at_default = e.check(text);
+        assert_eq!(
+            at_default.verdict,
+            crate::Verdict::Spun,
+            "{}",
+            at_default.score
+        );
+        for threshold in [0.0, 0.3, 0.9, 1.0] {
+            let r = e.check_at(text, threshold);
+            assert_eq!(r.score, at_default.score, "at {threshold}");
+            assert!(r.findings.iter().all(|f| f.confidence >= threshold));
+        }
+        assert!(e.check_at(text, 1.0).findings.len() < at_default.findings.len());
     }
 
     /// A list rule that knows no original gets the model's clear proposal, and only from a model

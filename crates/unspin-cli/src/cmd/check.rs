@@ -55,6 +55,9 @@ struct Pending {
     record: Option<(String, u64)>,
     format: Format,
     findings: Vec<Located>,
+    /// The findings the parts' scores were computed from (more than those reported when
+    /// `--min-confidence` is raised), to score a document checked in parts as a whole.
+    evidence: Vec<Finding>,
     words: usize,
     parts: usize,
     score: f32,
@@ -81,9 +84,9 @@ impl<W: Write> CheckSink<'_, W> {
             // A large file checked in parts: one verdict for the whole document.
             if p.ignore_file {
                 p.findings.clear();
+                p.evidence.clear();
             }
-            let all: Vec<Finding> = p.findings.iter().map(|l| l.finding.clone()).collect();
-            let (score, verdict) = unspin::score::document_score(&all, p.words);
+            let (score, verdict) = unspin::score::document_score(&p.evidence, p.words);
             p.score = score;
             p.verdict = verdict;
         }
@@ -92,8 +95,10 @@ impl<W: Write> CheckSink<'_, W> {
         if !p.findings.is_empty() {
             self.summary.documents_with_findings += 1;
         }
-        if p.verdict == Verdict::Spun {
-            self.summary.spun_documents += 1;
+        match p.verdict {
+            Verdict::Spun => self.summary.spun_documents += 1,
+            Verdict::Uncertain => self.summary.uncertain_documents += 1,
+            Verdict::Clean => {}
         }
         let doc = DocResult {
             name: p.name,
@@ -114,7 +119,9 @@ impl<W: Write> CheckSink<'_, W> {
 impl<W: Write> Sink for CheckSink<'_, W> {
     fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
         let extracted = text::extract(part.text, part.format);
-        let mut report = self.engine.check(&extracted.text);
+        let (mut report, evidence) = self
+            .engine
+            .check_with_evidence(&extracted.text, self.engine.options.min_confidence);
         let findings = extracted.findings_in_source(std::mem::take(&mut report.findings));
         let mut locator = Locator::new(part.text, part.offset, part.line).with_column(part.column);
         locator.excerpts = self.excerpts;
@@ -126,6 +133,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 record: part.record.map(|(f, l)| (f.to_string(), l)),
                 format: part.format,
                 findings: Vec::new(),
+                evidence: Vec::new(),
                 words: 0,
                 parts: 0,
                 score: report.score,
@@ -141,6 +149,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         p.parts += 1;
         p.words += report.words;
         p.findings.extend(located);
+        p.evidence.extend(evidence);
         p.ignore_file |= has_ignore_file(&part);
         if part.last {
             let p = self.pending.take().expect("set above");

@@ -30,7 +30,8 @@ pub struct EngineArgs {
     /// Rule packs only, no language model: much faster, finds only known phrases.
     #[arg(long)]
     pub fast: bool,
-    /// Report findings with at least this confidence.
+    /// Report findings with at least this confidence (default 0.5). The document score counts
+    /// the findings of 0.5 or more whatever this is: it picks what is shown, not the verdict.
     #[arg(long, value_name = "X")]
     pub min_confidence: Option<f32>,
     /// Gazetteer of known names (from `unspin gazetteer`) for the broken-name check

@@ -1,20 +1,22 @@
 //! `--format human`: one annotated snippet per finding, in the style of rustc and ruff
 //! (rendered by `annotate-snippets`, the crate rustc and cargo use), a score line per document
-//! with findings, and a summary on stderr. Colour is written always and stripped by `anstream`
+//! with findings or judged spun, and a summary on stderr. Colour is written always and stripped by `anstream`
 //! when stdout is not a terminal (or `NO_COLOR` is set, or `--color never`).
 
 use std::io::Write;
 
 use annotate_snippets::{AnnotationKind, Element, Group, Level, Renderer, Snippet};
 
-use super::{DocResult, Summary, Writer};
+use super::{shown_score, DocResult, Summary, Writer};
 
 #[derive(Default)]
 pub struct Human;
 
 impl Writer for Human {
     fn doc(&mut self, out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
-        if doc.findings.is_empty() {
+        // A document without findings gets no lines, unless it is judged spun all the same
+        // (by its style as a whole): that verdict must not go unseen.
+        if doc.findings.is_empty() && doc.verdict != unspin::Verdict::Spun {
             return Ok(());
         }
         let renderer = Renderer::styled();
@@ -83,7 +85,7 @@ impl Writer for Human {
             out,
             "{bold}{}{bold:#}: score {:.2} ({}), {} finding{}\n",
             doc.name,
-            doc.score,
+            shown_score(doc.score, 2),
             doc.verdict.as_str(),
             doc.findings.len(),
             if doc.findings.len() == 1 { "" } else { "s" }
@@ -100,6 +102,20 @@ impl Writer for Human {
             summary.documents_with_findings,
             plural(summary.documents_with_findings),
         );
+        // Verdicts too: a document without findings may still read as spun or uncertain.
+        if summary.documents > 0 {
+            let clean = summary.documents - summary.spun_documents - summary.uncertain_documents;
+            let verdicts: Vec<String> = [
+                (summary.spun_documents, "spun"),
+                (summary.uncertain_documents, "uncertain"),
+                (clean, "clean"),
+            ]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, v)| format!("{n} {v}"))
+            .collect();
+            line.push_str(&format!(" ({})", verdicts.join(", ")));
+        }
         if !summary.errors.is_empty() {
             line.push_str(&format!(
                 ", {} error{}",

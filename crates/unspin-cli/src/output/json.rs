@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{round3, DocResult, FindingOut, Summary, Writer};
+use super::{shown_score, DocResult, FindingOut, Summary, Writer};
 
 #[derive(Serialize)]
 struct DocOut<'a> {
@@ -28,7 +28,7 @@ impl<'a> From<&'a DocResult> for DocOut<'a> {
         DocOut {
             path: &d.name,
             id: d.id.as_ref(),
-            score: round3(d.score),
+            score: shown_score(d.score, 3),
             verdict: d.verdict.as_str(),
             words: d.words,
             findings: d.findings.iter().map(FindingOut::from).collect(),

@@ -101,6 +101,8 @@ pub struct Summary {
     pub documents_with_findings: usize,
     /// Documents whose verdict is spun.
     pub spun_documents: usize,
+    /// Documents whose verdict is uncertain (the rest of `documents` are clean).
+    pub uncertain_documents: usize,
     pub errors: Vec<(String, String)>,
     pub skipped: Vec<(String, String)>,
     /// Files those notes stand for (a walk's note on the files it passed over counts them all).
@@ -170,6 +172,21 @@ impl<'a> From<&'a Located> for FindingOut<'a> {
 /// Scores and confidences are written with 3 decimals: stable snapshots, no false precision.
 pub fn round3(x: f32) -> f64 {
     (x as f64 * 1000.0).round() / 1000.0
+}
+
+/// A document score as shown, rounded to `decimals` but never across a verdict threshold: an
+/// uncertain 0.6996 shows 0.699 (or 0.69), not 0.7, and a clean 0.3496 shows 0.349, so that the
+/// number and the verdict printed beside it agree.
+pub fn shown_score(score: f32, decimals: i32) -> f64 {
+    use unspin::score::{verdict, CLEAN_BELOW, SPUN_AT};
+    let scale = 10f64.powi(decimals);
+    let rounded = (score as f64 * scale).round() / scale;
+    let below = |threshold: f32| ((threshold as f64 * scale).round() - 1.0) / scale;
+    match verdict(score) {
+        unspin::Verdict::Uncertain if rounded >= SPUN_AT as f64 - 1e-9 => below(SPUN_AT),
+        unspin::Verdict::Clean if rounded >= CLEAN_BELOW as f64 - 1e-9 => below(CLEAN_BELOW),
+        _ => rounded,
+    }
 }
 
 /// Lines are shown whole (the renderer shortens them to the terminal) unless the span is further
@@ -411,5 +428,26 @@ pub(crate) mod tests {
         assert!(l.excerpt.clipped_start && l.excerpt.text().len() <= 2 * EXCERPT_CONTEXT + 6);
         assert_eq!(&l.excerpt.text()[l.excerpt.span.clone()], "target");
         assert_eq!(l.column, 4001);
+    }
+
+    /// The score shown is on the same side of each verdict threshold as the score: a document
+    /// called uncertain never shows 0.70, a clean one never 0.35.
+    #[test]
+    fn a_shown_score_agrees_with_its_verdict() {
+        use unspin::Verdict;
+        assert_eq!(shown_score(0.6996, 3), 0.699);
+        assert_eq!(shown_score(0.6996, 2), 0.69);
+        assert_eq!(shown_score(0.7, 3), 0.7);
+        assert_eq!(shown_score(0.3496, 2), 0.34);
+        assert_eq!(shown_score(0.9989, 3), 0.999);
+        for i in 0..=100_000 {
+            let score = i as f32 / 100_000.0;
+            for decimals in [2, 3] {
+                let shown = shown_score(score, decimals);
+                let v = unspin::score::verdict(score);
+                assert_eq!(v == Verdict::Spun, shown >= 0.7, "{score} shows {shown}");
+                assert_eq!(v == Verdict::Clean, shown < 0.35, "{score} shows {shown}");
+            }
+        }
     }
 }

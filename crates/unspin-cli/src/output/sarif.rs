@@ -13,7 +13,7 @@ use std::io::Write;
 
 use serde_json::{json, Value};
 
-use super::{escape_html, round3, DocResult, Summary, Writer};
+use super::{escape_html, round3, shown_score, DocResult, Summary, Writer};
 
 #[derive(Default)]
 pub struct Sarif {
@@ -65,7 +65,7 @@ impl Writer for Sarif {
                 "confidence": round3(f.confidence),
                 "suggestion": f.suggestion,
                 "alternatives": f.alternatives,
-                "documentScore": round3(doc.score),
+                "documentScore": shown_score(doc.score, 3),
                 "documentVerdict": doc.verdict.as_str(),
             });
             let (artifact, region, fixes) = match record {
