@@ -47,7 +47,11 @@ impl Writer for Human {
             let mut snippet = Snippet::source(excerpt.as_str())
                 .line_start(l.line as usize)
                 .annotation(AnnotationKind::Primary.span(span).label(label));
-            if !l.excerpt.clipped_start {
+            // A JSONL record's finding is placed by the record's line in the file and by its
+            // line and column in the decoded text; `FILE:RECORD:LINE:COLUMN` would read to an
+            // editor as a line and column of the file, so the two are spelled out.
+            let custom_origin = l.excerpt.clipped_start || doc.record.is_some();
+            if !custom_origin {
                 snippet = snippet.path(doc.name.as_str());
             }
             let mut elements: Vec<Element> = vec![snippet.into()];
@@ -59,20 +63,24 @@ impl Writer for Human {
                 );
             }
             let title = Level::WARNING.primary_title(title).id(f.rule.as_str());
-            let report: [Group; 1] = if l.excerpt.clipped_start {
+            let report: [Group; 1] = if custom_origin {
                 // The renderer computes the column from the snippet, which here starts inside
                 // the line. An `Origin` element would give the true position but makes the
                 // snippet a secondary one (an empty ` ::: ` line), so the title is rendered
                 // alone, then the position line as the renderer draws it, then the snippet.
                 let pad = " ".repeat(l.end_line.max(1).ilog10() as usize + 1);
                 let arrow = anstyle::AnsiColor::BrightBlue.on_default().bold();
+                let origin = match &doc.record {
+                    Some((file, line)) => format!(
+                        "{file}:{line} (the record's text, line {}, column {})",
+                        l.line, l.column
+                    ),
+                    None => format!("{}:{}:{}", doc.name, l.line, l.column),
+                };
                 writeln!(
                     out,
-                    "{}\n{pad}{arrow}-->{arrow:#} {}:{}:{}",
+                    "{}\n{pad}{arrow}-->{arrow:#} {origin}",
                     renderer.render(&[Group::with_title(title)]),
-                    doc.name,
-                    l.line,
-                    l.column
                 )?;
                 [Group::with_level(Level::WARNING).elements(elements)]
             } else {

@@ -178,7 +178,6 @@ impl Writer for Sarif {
                 "tool": { "driver": {
                     "name": "unspin",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://example.invalid/unspin",
                     "rules": rules,
                 }},
                 "columnKind": "unicodeCodePoints",
