@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,9 +15,9 @@ use serde::Serialize;
 use unspin::trace::{trace, Index, TraceOptions};
 use unspin::Engine;
 
-use crate::format::{self, Format, ShardKind};
+use crate::format::{self, Format, Shard, Watched};
 use crate::jsonl::JsonlReader;
-use crate::output::{self, Marker, ShardOutputs, ShardStats};
+use crate::output::{self, Earlier, Marker, ShardOutputs, ShardStats};
 use crate::parquet_reader::ParquetReader;
 use crate::record::{catch_panic, Doc, Item, RecordError};
 use crate::warc::WarcReader;
@@ -51,6 +51,9 @@ pub struct ScanConfig {
     /// A description of the engine's settings; stored in each shard's marker so that a rerun with
     /// another engine scans again.
     pub engine_settings: String,
+    /// The files the engine's settings name (rule packs, language model, gazetteer): their
+    /// identity goes into the markers too, so that shards are scanned again after an edit.
+    pub setting_files: Vec<PathBuf>,
 }
 
 impl ScanConfig {
@@ -69,6 +72,7 @@ impl ScanConfig {
             index: None,
             trace_top: 3,
             engine_settings: String::new(),
+            setting_files: Vec::new(),
         }
     }
 
@@ -76,17 +80,26 @@ impl ScanConfig {
         self.restore || self.keep_below.is_some()
     }
 
-    fn settings(&self) -> String {
-        format!(
-            "id={:?} text={:?} restore={} keep_below={:?} index={:?} top={} engine={}",
+    /// What a shard's outputs depend on besides its input: the flags, the version of unspin, and
+    /// the identity of each file the settings name (the index directory's files included), so
+    /// that a rerun after any of them changed scans again instead of keeping stale results.
+    fn settings(&self) -> anyhow::Result<String> {
+        let mut files = String::new();
+        for path in self.setting_files.iter().chain(&self.index) {
+            files.push_str(&format!(" {:?}={}", path, file_identity(path)?));
+        }
+        Ok(format!(
+            "unspin={} id={:?} text={:?} restore={} keep_below={:?} index={:?} top={} engine={} files:{}",
+            env!("CARGO_PKG_VERSION"),
             self.id_field,
             self.text_field,
             self.restore,
             self.keep_below,
             self.index,
             self.trace_top,
-            self.engine_settings
-        )
+            self.engine_settings,
+            files
+        ))
     }
 }
 
@@ -102,6 +115,14 @@ pub struct ScanSummary {
     pub elapsed: Duration,
     /// Files under the input directories that are not shards, so not read.
     pub not_shards: Vec<PathBuf>,
+    /// Hidden files and directories under the input directories, not read.
+    pub hidden: Vec<PathBuf>,
+    /// Output directories of scans found under the input directories, not read.
+    pub scan_outputs: Vec<PathBuf>,
+    /// Input directories without any shard.
+    pub empty_dirs: Vec<PathBuf>,
+    /// Files reached by more than one input, scanned once.
+    pub duplicates: Vec<PathBuf>,
 }
 
 impl ScanSummary {
@@ -119,12 +140,36 @@ impl ScanSummary {
 /// or an input path that does not exist stop the run.
 pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary> {
     let started = Instant::now();
-    let format::Inputs { shards, not_shards } =
-        format::expand_inputs(&config.inputs, &config.output)?;
+    let format::Inputs {
+        shards,
+        not_shards,
+        hidden,
+        scan_outputs,
+        empty_dirs,
+        duplicates,
+    } = format::expand_inputs(&config.inputs, &config.output)?;
+    if shards.is_empty() {
+        let inputs: Vec<String> = config
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        anyhow::bail!(
+            "--input {}: no shards found (.jsonl[.gz|.zst], .parquet, .warc[.gz]); passed over: \
+             {} other file(s), {} hidden file(s) or directory(ies), {} scan output directory(ies)",
+            inputs.join(" "),
+            not_shards.len(),
+            hidden.len(),
+            scan_outputs.len()
+        );
+    }
+    // Held to the end of the run: a second run into the same directory would overwrite this
+    // one's partial files and markers.
+    let _lock = output::lock_output(&config.output)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()?;
-    let settings = config.settings();
+    let settings = config.settings()?;
     let index = match &config.index {
         Some(dir) => {
             Some(Index::open(dir).map_err(|e| anyhow::anyhow!("--index {}: {e}", dir.display()))?)
@@ -143,30 +188,43 @@ pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary>
     let mut summary = ScanSummary {
         shards: shards.len(),
         not_shards,
+        hidden,
+        scan_outputs,
+        empty_dirs,
+        duplicates,
         ..Default::default()
     };
     let mut todo = Vec::new();
-    for (path, kind, name) in shards {
-        match output::finished(&config.output, &name, &path, &settings) {
-            Some(marker) => {
+    for shard in shards {
+        match output::earlier(&config.output, &shard.name, &shard.canonical, &settings) {
+            Earlier::Finished(marker) => {
                 summary.shards_resumed += 1;
                 summary.resumed.add(&marker.stats);
             }
-            None => todo.push((path, kind, name)),
+            Earlier::Unfinished => todo.push(shard),
+            // Two files with one output name (`a/x.jsonl` scanned, then `b/x.jsonl` into the
+            // same directory): rescanning would silently replace the first file's results.
+            Earlier::OtherInput(other) => anyhow::bail!(
+                "{}: its outputs would be named `{}` in {}, which hold the results of another \
+                 input, {other}; scan it into another --output, or, if that file was moved here, \
+                 delete {} to scan it again",
+                shard.path.display(),
+                shard.name,
+                config.output.display(),
+                output::marker_path(&config.output, &shard.name).display()
+            ),
         }
     }
     let total_bytes: u64 = todo
         .iter()
-        .map(|(p, _, _)| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .map(|shard| std::fs::metadata(&shard.path).map_or(0, |m| m.len()))
         .sum();
     // Compressed shards hold more text than their size: a lower bound is enough here.
     engine.expect_text(total_bytes);
     let bar = progress_bar(config.progress, total_bytes);
     let mut done_bytes = 0;
-    for (path, kind, name) in &todo {
-        let stats = scan_shard(
-            config, &scorer, &pool, path, kind, name, &bar, done_bytes, &settings,
-        )?;
+    for shard in &todo {
+        let stats = scan_shard(config, &scorer, &pool, shard, &bar, done_bytes, &settings)?;
         done_bytes += stats.input_bytes;
         bar.set_position(done_bytes);
         summary.scanned.add(&stats);
@@ -209,8 +267,18 @@ enum ShardReader {
 }
 
 impl ShardReader {
-    fn open(config: &ScanConfig, path: &Path, kind: &ShardKind, count: Arc<AtomicU64>) -> Self {
-        let shard = path.display().to_string();
+    /// `broken` is set when the decompressed stream fails (see [`Watched`]).
+    fn open(
+        config: &ScanConfig,
+        shard: &Shard,
+        count: Arc<AtomicU64>,
+        broken: Arc<AtomicBool>,
+    ) -> Self {
+        let path = shard.path.as_path();
+        let kind = &shard.kind;
+        // What the readers call the shard: the prefix of position-based ids (`SHARD:LINE`), so
+        // the same whatever way the input path was typed. The errors files get the path back.
+        let shard = shard.label.clone();
         let failed = |e: std::io::Error| {
             ShardReader::Failed(Some(Item::Error(RecordError {
                 shard: shard.clone(),
@@ -229,18 +297,23 @@ impl ShardReader {
                 &config.id_field,
                 &config.text_field,
             )),
+            // The record is kept even when no document is written: its id field is copied
+            // into the attribute row as the JSON value it is (a number stays a number).
             Format::Jsonl => match format::open_decompressed(path, kind.compression, count) {
                 Ok(input) => ShardReader::Jsonl(JsonlReader::new(
-                    input,
+                    Box::new(Watched::new(input, broken)),
                     shard.clone(),
                     &config.id_field,
                     &config.text_field,
-                    config.writes_documents(),
+                    true,
                 )),
                 Err(e) => failed(e),
             },
             Format::Warc => match format::open_decompressed(path, kind.compression, count) {
-                Ok(input) => ShardReader::Warc(WarcReader::new(input, shard.clone())),
+                Ok(input) => ShardReader::Warc(WarcReader::new(
+                    Box::new(Watched::new(input, broken)),
+                    shard.clone(),
+                )),
                 Err(e) => failed(e),
             },
         }
@@ -334,7 +407,9 @@ impl Scorer<'_> {
 
 #[derive(Serialize)]
 struct AttributeRow<'a> {
-    id: &'a str,
+    /// The id as the input has it: dolma's mixer matches attribute rows to documents by comparing
+    /// JSON values, so a numeric id must stay a number.
+    id: &'a serde_json::Value,
     attributes: Attributes<'a>,
     /// With `--index`: the best sources, best first.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -363,18 +438,17 @@ struct PlainDocument<'a> {
     text: &'a str,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn scan_shard(
     config: &ScanConfig,
     scorer: &Scorer<'_>,
     pool: &rayon::ThreadPool,
-    path: &Path,
-    kind: &ShardKind,
-    name: &str,
+    shard: &Shard,
     bar: &ProgressBar,
     done_bytes: u64,
     settings: &str,
 ) -> anyhow::Result<ShardStats> {
+    let path = shard.path.as_path();
+    let name = shard.name.as_str();
     let (input_size, input_mtime_ns) =
         output::input_identity(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let mut outputs = ShardOutputs::create(&config.output, name, config.writes_documents())?;
@@ -383,21 +457,43 @@ fn scan_shard(
         ..Default::default()
     };
     let read_bytes = Arc::new(AtomicU64::new(0));
+    let broken = Arc::new(AtomicBool::new(false));
     let started = Instant::now();
+    let shard_path = path.display().to_string();
     let skipped = std::thread::scope(|s| -> anyhow::Result<u64> {
         // Two batches in flight: one being scored, one being read.
         let (tx, rx) = sync_channel::<Vec<Item>>(1);
         let reader_bytes = read_bytes.clone();
+        let reader_broken = broken.clone();
         let reader = s.spawn(move || {
-            let mut reader = ShardReader::open(config, path, kind, reader_bytes);
+            let mut reader = ShardReader::open(config, shard, reader_bytes, reader_broken.clone());
             let mut batch = Vec::with_capacity(config.batch_docs);
             let mut bytes = 0;
-            while let Some(item) = reader.next() {
+            let mut items = reader.by_ref().peekable();
+            while let Some(mut item) = items.next() {
+                if let Item::Doc(Doc {
+                    record: Some(record),
+                    ..
+                }) = &mut item
+                {
+                    if !config.writes_documents() {
+                        // Only the id is needed from the record: the batch holds less.
+                        record.retain(|key, _| *key == config.id_field);
+                    }
+                }
+                if items.peek().is_none() && reader_broken.load(Ordering::Relaxed) {
+                    if let Item::Error(e) = &mut item {
+                        e.reason.push_str(
+                            "; the records in the rest of the shard, an unknown number, are lost \
+                             with it (this entry counts as one)",
+                        );
+                    }
+                }
                 bytes += item.text_len();
                 batch.push(item);
                 if batch.len() >= config.batch_docs || bytes >= config.batch_bytes {
                     if tx.send(std::mem::take(&mut batch)).is_err() {
-                        return reader.skipped();
+                        break;
                     }
                     bytes = 0;
                 }
@@ -405,6 +501,7 @@ fn scan_shard(
             if !batch.is_empty() {
                 let _ = tx.send(batch);
             }
+            drop(items);
             reader.skipped()
         });
         for batch in rx {
@@ -422,8 +519,11 @@ fn scan_shard(
                 let result = scored.pop_front().flatten();
                 stats.records_in += item.count();
                 match (item, result) {
-                    (Item::Error(e), _) => {
+                    (Item::Error(mut e), _) => {
                         stats.errors += e.count;
+                        // The reader named the shard by its label (for ids); the errors file
+                        // names the path, to be opened.
+                        e.shard.clone_from(&shard_path);
                         outputs.error(&e)?;
                     }
                     (Item::Doc(doc), Some(Ok(s))) => {
@@ -437,7 +537,7 @@ fn scan_shard(
                         };
                         stats.errors += 1;
                         outputs.error(&RecordError {
-                            shard: path.display().to_string(),
+                            shard: shard_path.clone(),
                             record: doc.index,
                             offset: Some(doc.offset),
                             line: doc.line,
@@ -462,6 +562,7 @@ fn scan_shard(
             .map_err(|_| anyhow::anyhow!("{}: the reader thread failed", path.display()))
     })?;
     stats.skipped_non_documents = skipped;
+    stats.cut_short = u64::from(broken.load(Ordering::Relaxed));
     anyhow::ensure!(
         stats.balanced(),
         "internal error on {}: records in ({}) != records out ({}) + errors ({})",
@@ -471,7 +572,7 @@ fn scan_shard(
         stats.errors
     );
     outputs.finish(&Marker {
-        input: path.display().to_string(),
+        input: shard.canonical.display().to_string(),
         input_size,
         input_mtime_ns,
         settings: settings.to_string(),
@@ -487,15 +588,30 @@ fn write_doc(
     doc: Doc,
     scored: Scored,
 ) -> anyhow::Result<()> {
+    let id = doc
+        .record
+        .as_ref()
+        .and_then(|record| record.get(&config.id_field))
+        .filter(|v| v.is_string() || v.is_number())
+        .cloned()
+        .unwrap_or_else(|| serde_json::Value::String(doc.id.clone()));
+    // dolma's spans are character (code point) offsets, as Python indexes a str.
+    let chars = CharOffsets::new(&doc.text, &scored.spans);
+    let len = chars.get(doc.text.len());
+    let spans: Vec<(usize, usize, f32)> = scored
+        .spans
+        .iter()
+        .map(|&(start, end, confidence)| (chars.get(start), chars.get(end), confidence))
+        .collect();
     outputs.attribute_row(&AttributeRow {
-        id: &doc.id,
+        id: &id,
         attributes: Attributes {
-            doc: [(0, doc.text.len(), scored.score)],
-            spans: &scored.spans,
+            doc: [(0, len, scored.score)],
+            spans: &spans,
             source: scored
                 .sources
                 .as_ref()
-                .map(|s| [(0, doc.text.len(), s.first().map_or(0.0, |best| best.score))]),
+                .map(|s| [(0, len, s.first().map_or(0.0, |best| best.score))]),
         },
         sources: scored.sources.as_deref(),
     })?;
@@ -517,4 +633,79 @@ fn write_doc(
     }
     stats.documents_written += 1;
     Ok(())
+}
+
+/// Byte offsets of a text turned into character (Unicode code point) offsets, for the offsets
+/// of one document's spans and its length: one pass over the text however many spans it has.
+struct CharOffsets {
+    /// (byte offset, character offset), sorted by byte offset.
+    table: Vec<(usize, usize)>,
+}
+
+impl CharOffsets {
+    fn new(text: &str, spans: &[(usize, usize, f32)]) -> Self {
+        let mut offsets: Vec<usize> = spans
+            .iter()
+            .flat_map(|&(start, end, _)| [start, end])
+            .chain([text.len()])
+            .collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let bytes = text.as_bytes();
+        let (mut at, mut chars) = (0, 0);
+        let table = offsets
+            .into_iter()
+            .map(|offset| {
+                let to = offset.min(bytes.len());
+                // Every byte but a UTF-8 continuation byte (10xxxxxx) starts a character.
+                chars += bytes[at..to]
+                    .iter()
+                    .filter(|&&b| (b as i8) >= -0x40)
+                    .count();
+                at = to;
+                (offset, chars)
+            })
+            .collect();
+        CharOffsets { table }
+    }
+
+    fn get(&self, byte: usize) -> usize {
+        match self.table.binary_search_by_key(&byte, |&(b, _)| b) {
+            Ok(i) => self.table[i].1,
+            Err(_) => unreachable!("every offset asked for was given to CharOffsets::new"),
+        }
+    }
+}
+
+/// What identifies a file the settings name, or every file of a directory (an index): its size
+/// and modification time, and for files up to 64 MiB (rule packs, gazetteers) a CRC-32 of the
+/// content too, which catches an edit that keeps the size within the clock's resolution.
+fn file_identity(path: &Path) -> anyhow::Result<String> {
+    let context = |e: std::io::Error| anyhow::anyhow!("{}: {e}", path.display());
+    let meta = std::fs::metadata(path).map_err(context)?;
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(context)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .map_err(context)?;
+        entries.sort();
+        let mut parts = Vec::new();
+        for entry in entries {
+            let name = entry
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            parts.push(format!("{name}:{}", file_identity(&entry)?));
+        }
+        return Ok(format!("[{}]", parts.join(",")));
+    }
+    let (size, mtime) = output::input_identity(path).map_err(context)?;
+    let mut identity = format!("{size}/{mtime}");
+    if size <= 64 << 20 {
+        let content = std::fs::read(path).map_err(context)?;
+        identity.push_str(&format!("/{:08x}", crc32fast::hash(&content)));
+    }
+    Ok(identity)
 }

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +105,45 @@ pub fn open_decompressed(
     })
 }
 
+/// A decompressed stream that remembers whether it failed: after a read error (a truncated or
+/// corrupt gzip/zstd stream) the rest of the shard is unreadable, and the number of records
+/// in it is unknown, which the scan must say rather than count the loss as one record.
+pub struct Watched<R> {
+    inner: R,
+    broken: Arc<AtomicBool>,
+}
+
+impl<R> Watched<R> {
+    pub fn new(inner: R, broken: Arc<AtomicBool>) -> Self {
+        Watched { inner, broken }
+    }
+}
+
+impl<R: Read> Read for Watched<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).inspect_err(|e| {
+            if e.kind() != io::ErrorKind::Interrupted {
+                self.broken.store(true, Ordering::Relaxed);
+            }
+        })
+    }
+}
+
+impl<R: BufRead> BufRead for Watched<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let broken = &self.broken;
+        self.inner.fill_buf().inspect_err(|e| {
+            if e.kind() != io::ErrorKind::Interrupted {
+                broken.store(true, Ordering::Relaxed);
+            }
+        })
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner.consume(amount)
+    }
+}
+
 /// Read the next line (up to and including `\n`, or to the end of the input) into `line`, keeping
 /// at most `max` bytes of it besides the newline: the rest of a longer line is read and dropped,
 /// never held in memory (a line of a decompressed shard has no bound but the decompressor's).
@@ -139,77 +178,238 @@ pub fn read_line_limited<R: BufRead + ?Sized>(
     }
 }
 
-/// The shards to scan, and the files met in the input directories that are not shards.
+/// One shard to scan.
+#[derive(Debug, Clone)]
+pub struct Shard {
+    /// The path as found (the input as given, or the input directory joined with the walk).
+    pub path: PathBuf,
+    /// The absolute path with symlinks resolved: what identifies the file across runs.
+    pub canonical: PathBuf,
+    pub kind: ShardKind,
+    /// The name of its outputs: the stem, prefixed by its directory relative to the input
+    /// directory (`sub/en_000` for `IN/sub/en_000.jsonl.zst`).
+    pub name: String,
+    /// The file's path relative to the input it was found under, `/`-separated (its file name
+    /// when the input is the file itself): the `SHARD` of position-based ids (`SHARD:LINE`), so
+    /// that they do not depend on how the input path was typed.
+    pub label: String,
+}
+
+/// The shards to scan, and what was passed over in the input directories.
+#[derive(Debug, Default)]
 pub struct Inputs {
-    pub shards: Vec<(PathBuf, ShardKind, String)>,
+    pub shards: Vec<Shard>,
     /// Files under an input directory that are not recognised shards (reported, not read).
     pub not_shards: Vec<PathBuf>,
+    /// Hidden files and directories (name starting with `.`) under an input directory: not read.
+    pub hidden: Vec<PathBuf>,
+    /// Directories under an input directory that are outputs of `unspin scan` (they hold its lock
+    /// file or done-markers): not read, so that a scan never takes results for a corpus.
+    pub scan_outputs: Vec<PathBuf>,
+    /// Input directories in which no shard was found.
+    pub empty_dirs: Vec<PathBuf>,
+    /// Files named more than once by overlapping inputs (`--input in in/a`): scanned once.
+    pub duplicates: Vec<PathBuf>,
 }
 
 /// Expand the inputs: files are taken as they are (an unrecognised one is an error, named);
-/// directories are walked recursively and their recognised shards taken in sorted order, except
-/// under `exclude` (the scan's own output directory, which may lie inside an input directory:
-/// its markers and outputs are not inputs). Each shard gets a name for its outputs: the stem,
-/// prefixed by its directory relative to the input directory, so shards of one tree keep their
-/// layout.
-pub fn expand_inputs(inputs: &[PathBuf], exclude: &Path) -> anyhow::Result<Inputs> {
-    let exclude = std::fs::canonicalize(exclude).ok();
+/// directories are walked recursively and their recognised shards taken in sorted order. Passed
+/// over (and reported): hidden files and directories, and directories that are outputs of a scan
+/// (this run's `output`, or another's). A file reached by several inputs is scanned once.
+///
+/// Refused: an input at or under `output` (the scan would write its outputs among its inputs,
+/// `--restore` even beside them under `documents/`), and an input directory that is itself a
+/// scan's output directory.
+pub fn expand_inputs(inputs: &[PathBuf], output: &Path) -> anyhow::Result<Inputs> {
+    let output_abs = absolute_resolved(output)
+        .map_err(|e| anyhow::anyhow!("--output {}: {e}", output.display()))?;
+    let mut found = Inputs::default();
     let mut shards = Vec::new();
-    let mut not_shards = Vec::new();
     for input in inputs {
-        let meta =
-            std::fs::metadata(input).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+        let meta = std::fs::metadata(input)
+            .map_err(|e| anyhow::anyhow!("--input {}: {e}", input.display()))?;
+        let canonical = std::fs::canonicalize(input)
+            .map_err(|e| anyhow::anyhow!("--input {}: {e}", input.display()))?;
+        if canonical.starts_with(&output_abs) {
+            anyhow::bail!(
+                "--input {} lies inside --output {}: the scan would write its outputs among its \
+                 inputs (and read them back on the next run); choose an output directory outside \
+                 the input",
+                input.display(),
+                output.display()
+            );
+        }
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(input, exclude.as_deref(), &mut found)?;
-            found.sort();
-            for path in found {
+            if is_scan_output(input) {
+                anyhow::bail!(
+                    "--input {} is the output directory of an earlier `unspin scan` (it holds \
+                     done/ markers), not a corpus; to scan the documents it wrote, pass its \
+                     documents/ directory",
+                    input.display()
+                );
+            }
+            let mut files = Vec::new();
+            walk(input, &output_abs, &mut files, &mut found)?;
+            files.sort();
+            let before = shards.len();
+            for path in files {
                 let Some(kind) = detect(&path) else {
-                    not_shards.push(path);
+                    found.not_shards.push(path);
                     continue;
                 };
                 let rel = path.strip_prefix(input).unwrap_or(&path);
+                let label = slashed(rel);
                 let name = match rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    Some(dir) => format!("{}/{}", dir.to_string_lossy(), kind.stem),
+                    Some(dir) => format!("{}/{}", slashed(dir), kind.stem),
                     None => kind.stem.clone(),
                 };
-                shards.push((path, kind, name));
+                let canonical = std::fs::canonicalize(&path)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                shards.push(Shard {
+                    path,
+                    canonical,
+                    kind,
+                    name,
+                    label,
+                });
+            }
+            if shards.len() == before {
+                found.empty_dirs.push(input.clone());
             }
         } else {
             let kind = detect(input).ok_or_else(|| {
                 anyhow::anyhow!(
-                    "{}: not a recognised shard (expected .jsonl[.gz|.zst], .parquet or .warc[.gz])",
+                    "--input {}: not a recognised shard (expected .jsonl[.gz|.zst], .parquet or .warc[.gz])",
                     input.display()
                 )
             })?;
-            let name = kind.stem.clone();
-            shards.push((input.clone(), kind, name));
+            let label = input
+                .file_name()
+                .map_or_else(|| slashed(input), |n| n.to_string_lossy().into_owned());
+            shards.push(Shard {
+                path: input.clone(),
+                canonical,
+                name: kind.stem.clone(),
+                kind,
+                label,
+            });
+        }
+    }
+    // Overlapping inputs (`--input in in/a`) reach the same file twice: the first wins.
+    let mut files = std::collections::HashSet::new();
+    for shard in shards {
+        if files.insert(shard.canonical.clone()) {
+            found.shards.push(shard);
+        } else {
+            found.duplicates.push(shard.path);
         }
     }
     let mut seen = std::collections::HashMap::new();
-    for (path, _, name) in &shards {
-        if let Some(other) = seen.insert(name.clone(), path.clone()) {
+    for shard in &found.shards {
+        if let Some(other) = seen.insert(shard.name.clone(), &shard.path) {
             anyhow::bail!(
-                "{} and {} would both write outputs named `{name}`; scan them into different --output directories",
+                "{} and {} would both write outputs named `{}`; scan them into different --output directories",
                 other.display(),
-                path.display()
+                shard.path.display(),
+                shard.name
             );
         }
     }
-    Ok(Inputs { shards, not_shards })
+    Ok(found)
 }
 
-fn walk(dir: &Path, exclude: Option<&Path>, out: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+/// `path` made absolute with symlinks resolved, whether or not it exists yet: its longest
+/// existing ancestor is canonicalised and the rest appended.
+fn absolute_resolved(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut rest = Vec::new();
+    let mut base = absolute.as_path();
+    loop {
+        match std::fs::canonicalize(base) {
+            Ok(resolved) => {
+                return Ok(rest.iter().rev().fold(resolved, |p, c| p.join(c)));
+            }
+            Err(e) => match (base.parent(), base.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    base = parent;
+                }
+                _ => return Err(e),
+            },
+        }
+    }
+}
+
+fn slashed(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether `dir` is the output directory of a scan: it holds the scan's lock file, or a
+/// `done/` directory whose first marker reads as one (outputs of versions before the lock file).
+pub fn is_scan_output(dir: &Path) -> bool {
+    if dir.join(crate::output::LOCK_FILE).is_file() {
+        return true;
+    }
+    let done = dir.join("done");
+    done.is_dir() && first_marker_reads(&done, 0)
+}
+
+fn first_marker_reads(dir: &Path, depth: usize) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            if depth < 16 && first_marker_reads(&path, depth + 1) {
+                return true;
+            }
+        } else if path.extension().is_some_and(|e| e == "json") {
+            return std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| serde_json::from_str::<crate::output::Marker>(&t).ok())
+                .is_some();
+        }
+    }
+    false
+}
+
+fn walk(
+    dir: &Path,
+    output: &Path,
+    files: &mut Vec<PathBuf>,
+    found: &mut Inputs,
+) -> anyhow::Result<()> {
+    let mut entries = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))? {
         let entry = entry.map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+        entries.push(entry);
+    }
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
         let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            if exclude.is_some() && std::fs::canonicalize(&path).ok().as_deref() == exclude {
+        // Hidden files (`.DS_Store`, editors' `.x.jsonl.swp`, `.git/`) are not data.
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            found.hidden.push(path);
+            continue;
+        }
+        let is_dir = entry
+            .file_type()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            .is_dir();
+        if is_dir {
+            let own = std::fs::canonicalize(&path).is_ok_and(|p| p == output);
+            if own || is_scan_output(&path) {
+                found.scan_outputs.push(path);
                 continue;
             }
-            walk(&path, exclude, out)?;
+            walk(&path, output, files, found)?;
         } else {
-            out.push(path);
+            files.push(path);
         }
     }
     Ok(())

@@ -4,8 +4,9 @@
 //! Kept apart from the engine crate so that arrow/parquet and the HTML parser are compiled only
 //! by what needs them.
 //!
-//! Offsets in the attribute files are UTF-8 byte offsets, half-open, into the scored text (for
-//! WARC, the text extracted from the HTML, which `--restore`/`--keep-below` write out).
+//! Offsets in the attribute files are character (Unicode code point) offsets, half-open, into the
+//! scored text (for WARC, the text extracted from the HTML, which `--restore`/`--keep-below` write
+//! out), as dolma's taggers and mixer use them; the engine's UTF-8 byte offsets are converted.
 
 pub mod driver;
 pub mod format;

@@ -6,10 +6,14 @@
 //! Layout under the output directory, for a shard named `NAME` (dolma's conventions: attribute
 //! files parallel to the documents, same row order):
 //! - `attributes/NAME.jsonl.gz`: one row per document read,
-//!   `{"id", "attributes": {"unspin__spin__doc": [[0, len, score]], "unspin__spin__spans": [[start, end, confidence], ...]}}`
+//!   `{"id", "attributes": {"unspin__spin__doc": [[0, len, score]], "unspin__spin__spans": [[start, end, confidence], ...]}}`,
+//!   offsets and `len` in characters (code points), the id as the input's JSON value
 //! - `documents/NAME.jsonl.gz`: with `--restore` or `--keep-below`, the (restored) documents kept
 //! - `errors/NAME.jsonl`: one entry per lost record (or run of records), with the reason
 //! - `done/NAME.json`: the marker, with the counts and the settings the shard was scanned with
+//! - `unspin-scan.lock`: locked by the run writing to the directory (two runs into one output
+//!   directory would overwrite each other's partial files); it also marks the directory as a
+//!   scan's output, which a scan never reads as input
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -37,6 +41,10 @@ pub struct ShardStats {
     pub text_bytes: u64,
     /// Bytes of the input file.
     pub input_bytes: u64,
+    /// Shards whose compressed stream broke before its end: the rest of each is lost, and the
+    /// records in it, an unknown number, are not counted (the break counts as one error).
+    #[serde(default)]
+    pub cut_short: u64,
 }
 
 impl ShardStats {
@@ -48,6 +56,7 @@ impl ShardStats {
         self.skipped_non_documents += other.skipped_non_documents;
         self.text_bytes += other.text_bytes;
         self.input_bytes += other.input_bytes;
+        self.cut_short += other.cut_short;
     }
 
     /// The invariant of a scan: every record read is either written or reported.
@@ -59,12 +68,15 @@ impl ShardStats {
 /// What a done-marker holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Marker {
+    /// The input file, absolute with symlinks resolved: a different file that would write the
+    /// same output names is refused rather than allowed to overwrite these results.
     pub input: String,
     /// The input file's size and modification time when it was scanned: a replaced input is
     /// scanned again.
     pub input_size: u64,
     pub input_mtime_ns: u128,
-    /// The scan settings that change the outputs; a rerun with other settings scans again.
+    /// The scan settings that change the outputs (with the version of unspin and the identity of
+    /// every file they name); a rerun with other settings scans again.
     pub settings: String,
     pub stats: ShardStats,
 }
@@ -73,14 +85,79 @@ pub fn marker_path(out: &Path, name: &str) -> PathBuf {
     out.join("done").join(format!("{name}.json"))
 }
 
-/// The marker of a finished shard, if there is one and it matches `expected` (same input file,
-/// same settings).
-pub fn finished(out: &Path, name: &str, input: &Path, settings: &str) -> Option<Marker> {
-    let text = fs::read_to_string(marker_path(out, name)).ok()?;
-    let marker: Marker = serde_json::from_str(&text).ok()?;
-    let (size, mtime) = input_identity(input).ok()?;
-    (marker.settings == settings && marker.input_size == size && marker.input_mtime_ns == mtime)
-        .then_some(marker)
+/// What an earlier run left for a shard.
+#[derive(Debug)]
+pub enum Earlier {
+    /// Finished with this input file and these settings: nothing to do.
+    Finished(Marker),
+    /// No usable marker, or one for other settings or an older version of the file: scan.
+    Unfinished,
+    /// Finished from another input file (named) that has the same output name.
+    OtherInput(String),
+}
+
+/// What the marker of shard `name` says, for the input file `input` (canonical) scanned with
+/// `settings`.
+pub fn earlier(out: &Path, name: &str, input: &Path, settings: &str) -> Earlier {
+    let Some(marker) = fs::read_to_string(marker_path(out, name))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Marker>(&text).ok())
+    else {
+        return Earlier::Unfinished;
+    };
+    // Older markers hold the path as it was typed (perhaps relative): they cannot name the
+    // file, and their settings (without the version) differ anyway.
+    if Path::new(&marker.input).is_absolute() && Path::new(&marker.input) != input {
+        return Earlier::OtherInput(marker.input);
+    }
+    let Ok((size, mtime)) = input_identity(input) else {
+        return Earlier::Unfinished;
+    };
+    if marker.settings == settings && marker.input_size == size && marker.input_mtime_ns == mtime {
+        Earlier::Finished(marker)
+    } else {
+        Earlier::Unfinished
+    }
+}
+
+/// Name of the lock file in the output directory.
+pub const LOCK_FILE: &str = "unspin-scan.lock";
+
+/// Take the output directory for this run (creating it): an exclusive lock on its lock file,
+/// held until the returned file is dropped (the OS releases it when the process ends, however it
+/// ends). Another run holding it is an error naming the directory.
+pub fn lock_output(out: &Path) -> anyhow::Result<File> {
+    with_context(out, fs::create_dir_all(out))?;
+    let path = out.join(LOCK_FILE);
+    let mut file = with_context(
+        &path,
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path),
+    )?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "--output {}: another `unspin scan` is writing to this directory (it holds the lock \
+             on {}); wait for it to finish, or choose another --output",
+            out.display(),
+            path.display()
+        ),
+        Err(fs::TryLockError::Error(e)) => {
+            anyhow::bail!(
+                "--output {}: cannot lock {}: {e}",
+                out.display(),
+                path.display()
+            )
+        }
+    }
+    // The holder's process id, for whoever wonders which run holds it.
+    with_context(&path, file.set_len(0))?;
+    with_context(&path, writeln!(file, "{}", std::process::id()))?;
+    Ok(file)
 }
 
 pub fn input_identity(input: &Path) -> io::Result<(u64, u128)> {

@@ -196,6 +196,8 @@ fn damaged_shards_lose_nothing_silently() {
         assert_eq!(errors.len(), 1, "{name}");
         let reason = errors[0]["reason"].as_str().unwrap();
         assert!(reason.contains("truncated or corrupt"), "{name}: {reason}");
+        // The records after the break are lost too, however many they were.
+        assert!(reason.contains("an unknown number"), "{name}: {reason}");
         assert_eq!(errors[0]["record"].as_u64().unwrap(), attrs.len() as u64);
     }
 
@@ -256,6 +258,8 @@ fn damaged_shards_lose_nothing_silently() {
     .sum::<u64>();
     assert_eq!(s.errors, expected_errors);
     assert_eq!(s.errors, 1 + 1 + 3 + 10 + 2 + 1);
+    // Three shards broke off: two JSONL streams and the WARC one.
+    assert_eq!(s.cut_short, 3);
 }
 
 #[test]
@@ -470,4 +474,295 @@ fn an_output_inside_the_input_is_not_read_back_and_other_files_are_reported() {
     assert_eq!(second.shards, 1);
     assert_eq!(second.shards_resumed, 1);
     assert!(!input.join("out/attributes/out").exists());
+}
+
+fn counts(summary: &unspin_scan::ScanSummary) -> (usize, usize) {
+    (summary.shards, summary.shards_resumed)
+}
+
+/// An output directory at or above an input would receive its outputs among the inputs
+/// (`--restore` even writes `documents/NAME.jsonl.gz` beside `documents/NAME.json.gz`), and
+/// the next run would read them back: refused, naming both.
+#[test]
+fn an_output_at_or_above_an_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    fs::create_dir_all(root.join("documents")).unwrap();
+    fs::write(
+        root.join("documents/p0.json.gz"),
+        gzip(jsonl_docs("p", 5).as_bytes()),
+    )
+    .unwrap();
+    for (input, output) in [
+        (root.join("documents"), root.clone()),
+        (root.clone(), root.clone()),
+        // Spelled differently, the same directory.
+        (root.join("documents"), root.join("documents/../.")),
+    ] {
+        let mut config = ScanConfig::new(vec![input.clone()], output);
+        config.restore = true;
+        let err = scan(&config, &engine()).unwrap_err().to_string();
+        assert!(err.contains("lies inside --output"), "{err}");
+        assert!(err.contains(&input.display().to_string()), "{err}");
+    }
+    // Nothing was written among the inputs.
+    assert_eq!(fs::read_dir(&root).unwrap().count(), 1);
+    assert_eq!(fs::read_dir(root.join("documents")).unwrap().count(), 1);
+}
+
+/// The output of another run under an input directory (`--output in/out`, then `--output
+/// in/out2`) is results, not corpus: passed over and reported; and such a directory given as
+/// the input is refused.
+#[test]
+fn outputs_of_other_scans_are_never_read_as_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("nest");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(input.join("a.jsonl"), jsonl_docs("a", 5)).unwrap();
+    let mut first = ScanConfig::new(vec![input.clone()], input.join("out"));
+    first.restore = true;
+    assert_eq!(counts(&scan(&first, &engine()).unwrap()), (1, 0));
+    let second = ScanConfig::new(vec![input.clone()], input.join("out2"));
+    let summary = scan(&second, &engine()).unwrap();
+    assert_eq!(counts(&summary), (1, 0));
+    let mut skipped = summary.scan_outputs.clone();
+    skipped.sort();
+    assert_eq!(skipped, [input.join("out")]);
+    assert!(!input.join("out2/attributes/out").exists());
+
+    // An output written before the lock file existed is known by its done-markers.
+    fs::remove_file(input.join("out").join(unspin_scan::output::LOCK_FILE)).unwrap();
+    let summary = scan(&second, &engine()).unwrap();
+    assert_eq!(counts(&summary), (1, 1));
+
+    let third = ScanConfig::new(vec![input.join("out")], dir.path().join("o3"));
+    let err = scan(&third, &engine()).unwrap_err().to_string();
+    assert!(
+        err.contains("output directory of an earlier `unspin scan`"),
+        "{err}"
+    );
+}
+
+/// A marker must change when a file the settings name changes: an edited rule pack (same name,
+/// same size, same flags) scans again instead of keeping stale results.
+#[test]
+fn an_edited_settings_file_scans_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, jsonl_docs("a", 5)).unwrap();
+    let rules = dir.path().join("rules.csv");
+    fs::write(
+        &rules,
+        "tortured_phrase,expected_phrase,num_papers\nhead of state,president,1\n",
+    )
+    .unwrap();
+    let mut config = ScanConfig::new(vec![input], dir.path().join("out"));
+    config.setting_files = vec![rules.clone()];
+    assert_eq!(counts(&scan(&config, &engine()).unwrap()), (1, 0));
+    assert_eq!(counts(&scan(&config, &engine()).unwrap()), (1, 1));
+    // The same size, and an mtime set back to the old one: the content checksum tells.
+    let mtime = fs::metadata(&rules).unwrap().modified().unwrap();
+    fs::write(
+        &rules,
+        "tortured_phrase,expected_phrase,num_papers\nhead of stats,president,1\n",
+    )
+    .unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&rules)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(counts(&scan(&config, &engine()).unwrap()), (1, 0));
+    // A settings file that is gone is an error naming it, not a silent resume.
+    fs::remove_file(&rules).unwrap();
+    let err = scan(&config, &engine()).unwrap_err().to_string();
+    assert!(err.contains("rules.csv"), "{err}");
+}
+
+/// Two runs into one output directory would overwrite each other's partial files: the second
+/// is refused while the first holds the lock, and may go once it is released.
+#[test]
+fn a_second_run_into_a_locked_output_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    fs::write(&input, jsonl_docs("a", 5)).unwrap();
+    let output = dir.path().join("out");
+    let held = unspin_scan::output::lock_output(&output).unwrap();
+    let config = ScanConfig::new(vec![input], output.clone());
+    let err = scan(&config, &engine()).unwrap_err().to_string();
+    assert!(err.contains("another `unspin scan` is writing"), "{err}");
+    assert!(err.contains(&output.display().to_string()), "{err}");
+    assert!(!output.join("done").exists());
+    drop(held);
+    assert_eq!(counts(&scan(&config, &engine()).unwrap()), (1, 0));
+}
+
+/// A file that writes the same output names as an earlier, different input (`a/x.jsonl`, then
+/// `b/x.jsonl` into the same directory) would replace its results without a word: refused.
+#[test]
+fn another_input_with_the_same_output_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sub, n) in [("a", 3), ("b", 4)] {
+        fs::create_dir_all(dir.path().join(sub)).unwrap();
+        fs::write(dir.path().join(sub).join("x.jsonl"), jsonl_docs(sub, n)).unwrap();
+    }
+    let output = dir.path().join("out");
+    let first = ScanConfig::new(vec![dir.path().join("a")], output.clone());
+    scan(&first, &engine()).unwrap();
+    let second = ScanConfig::new(vec![dir.path().join("b")], output.clone());
+    let err = scan(&second, &engine()).unwrap_err().to_string();
+    assert!(err.contains("results of another input"), "{err}");
+    assert!(
+        err.contains(&dir.path().join("a/x.jsonl").display().to_string()),
+        "{err}"
+    );
+    assert_eq!(
+        read_gz_lines(&output.join("attributes/x.jsonl.gz")).len(),
+        3
+    );
+    // The same file named another way is the same input.
+    let again = ScanConfig::new(vec![dir.path().join("b/../a/x.jsonl")], output);
+    assert_eq!(counts(&scan(&again, &engine()).unwrap()), (1, 1));
+}
+
+/// Ids made from a record's place name the shard by its path under the input it was found in,
+/// not by the path as typed (absolute here), so that they are the same from any directory.
+#[test]
+fn position_ids_do_not_depend_on_how_the_input_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(input.join("sub")).unwrap();
+    fs::write(
+        input.join("sub/x.jsonl"),
+        "{\"text\": \"one\"}\n\n{\"text\": \"two\"}\n",
+    )
+    .unwrap();
+    let ids = |inputs: Vec<PathBuf>, out: &str, name: &str| -> Vec<serde_json::Value> {
+        let config = ScanConfig::new(inputs, dir.path().join(out));
+        scan(&config, &engine()).unwrap();
+        read_gz_lines(
+            &dir.path()
+                .join(out)
+                .join(format!("attributes/{name}.jsonl.gz")),
+        )
+        .iter()
+        .map(|row| row["id"].clone())
+        .collect()
+    };
+    assert_eq!(
+        ids(vec![input.clone()], "o1", "sub/x"),
+        ["sub/x.jsonl:1", "sub/x.jsonl:3"]
+    );
+    assert_eq!(
+        ids(vec![input.join("sub/./x.jsonl")], "o2", "x"),
+        ["x.jsonl:1", "x.jsonl:3"]
+    );
+}
+
+/// Overlapping inputs reach a file twice: it is scanned once. Hidden files and directories
+/// are passed over and reported.
+#[test]
+fn overlapping_inputs_scan_each_file_once_and_hidden_files_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("same");
+    fs::create_dir_all(input.join("a")).unwrap();
+    fs::create_dir_all(input.join(".cache")).unwrap();
+    fs::write(input.join("a/part.jsonl"), jsonl_docs("a", 5)).unwrap();
+    fs::write(input.join(".hidden.jsonl"), jsonl_docs("h", 5)).unwrap();
+    fs::write(input.join(".cache/c.jsonl"), jsonl_docs("c", 5)).unwrap();
+    let config = ScanConfig::new(
+        vec![input.clone(), input.join("a"), input.join("a/part.jsonl")],
+        dir.path().join("out"),
+    );
+    let summary = scan(&config, &engine()).unwrap();
+    assert_eq!(summary.shards, 1);
+    assert_eq!(summary.scanned.records_in, 5);
+    assert_eq!(summary.duplicates.len(), 2);
+    assert_eq!(
+        summary.hidden,
+        [input.join(".cache"), input.join(".hidden.jsonl")]
+    );
+    assert!(dir.path().join("out/attributes/a/part.jsonl.gz").exists());
+}
+
+/// dolma's mixer compares the attribute row's id with the document's as JSON values, and its
+/// spans are character offsets (Python string indices): numbers stay numbers, and offsets count
+/// code points, not UTF-8 bytes.
+#[test]
+fn attribute_rows_keep_json_ids_and_count_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ids.jsonl");
+    let text = "Café naïve — 日本語 😀. The lab built a counterfeit consciousness last year.";
+    fs::write(
+        &input,
+        format!(
+            "{}\n{}\n{}\n",
+            serde_json::json!({"id": 42, "text": text}),
+            "{\"id\": 1e3, \"text\": \"plain\"}",
+            serde_json::json!({"id": "s", "text": "x"})
+        ),
+    )
+    .unwrap();
+    let config = ScanConfig::new(vec![input], dir.path().join("out"));
+    let builtin = Engine::new(
+        RuleSet::builtin().unwrap(),
+        None,
+        EngineOptions {
+            fast: true,
+            ..EngineOptions::default()
+        },
+    );
+    scan(&config, &builtin).unwrap();
+    let rows = read_gz_lines(&dir.path().join("out/attributes/ids.jsonl.gz"));
+    assert_eq!(rows[0]["id"], serde_json::json!(42));
+    assert!(rows[1]["id"].is_number(), "{}", rows[1]["id"]);
+    assert_eq!(rows[1]["id"].as_f64(), Some(1000.0));
+    assert_eq!(rows[2]["id"], "s");
+    let chars: Vec<char> = text.chars().collect();
+    assert_eq!(
+        rows[0]["attributes"]["unspin__spin__doc"][0][1],
+        chars.len()
+    );
+    let spans = rows[0]["attributes"]["unspin__spin__spans"]
+        .as_array()
+        .unwrap();
+    let found: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            let (start, end) = (
+                s[0].as_u64().unwrap() as usize,
+                s[1].as_u64().unwrap() as usize,
+            );
+            chars[start..end].iter().collect()
+        })
+        .collect();
+    assert!(
+        found
+            .iter()
+            .any(|s| s.contains("counterfeit consciousness")),
+        "{found:?} {spans:?}"
+    );
+}
+
+/// An input directory without shards is an error that names it, not "0 shard(s)" and success.
+#[test]
+fn an_input_without_shards_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    fs::create_dir_all(&empty).unwrap();
+    fs::write(empty.join("notes.txt"), "x").unwrap();
+    let config = ScanConfig::new(vec![empty.clone()], dir.path().join("out"));
+    let err = scan(&config, &engine()).unwrap_err().to_string();
+    assert!(
+        err.contains("no shards found") && err.contains(&empty.display().to_string()),
+        "{err}"
+    );
+    // Beside another input with shards, it is reported.
+    fs::write(dir.path().join("x.jsonl"), jsonl_docs("x", 2)).unwrap();
+    let config = ScanConfig::new(
+        vec![empty.clone(), dir.path().join("x.jsonl")],
+        dir.path().join("out"),
+    );
+    assert_eq!(scan(&config, &engine()).unwrap().empty_dirs, [empty]);
 }

@@ -24,7 +24,7 @@ pub struct EngineArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
     /// Language model file, or `default` for the embedded model. Unset: the configuration
-    /// file's `model` (check, restore), else the embedded model.
+    /// file's `model` (check, restore, scan), else the embedded model.
     #[arg(long, value_name = "FILE", env = MODEL_ENV)]
     pub model: Option<PathBuf>,
     /// Rule packs only, no language model: much faster, finds only known phrases.

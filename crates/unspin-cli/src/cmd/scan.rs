@@ -6,15 +6,18 @@ use std::path::PathBuf;
 
 use unspin_scan::{ScanConfig, ScanSummary};
 
-use super::EngineArgs;
+use super::{ConfigArgs, EngineArgs};
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Shards or directories of shards: .jsonl[.gz|.zst], .parquet, .warc[.gz].
+    /// Shards or directories of shards: .jsonl[.gz|.zst], .parquet, .warc[.gz]. Directories are
+    /// walked, passing over hidden entries and other scans' output directories; a file reached by
+    /// two inputs is scanned once.
     #[arg(long, value_name = "PATH", required = true, num_args = 1..)]
     pub input: Vec<PathBuf>,
-    /// Output directory: attributes/, documents/, errors/ and done/ are written under it.
+    /// Output directory: attributes/, documents/, errors/ and done/ are written under it. It must
+    /// not contain an input, and one run at a time writes to it (a lock on unspin-scan.lock).
     #[arg(long, value_name = "DIR")]
     pub output: PathBuf,
     /// Field (JSONL) or column (Parquet) holding the document id.
@@ -47,11 +50,20 @@ pub struct Args {
     /// No progress bar (it is drawn only on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    // The configuration file's engine keys apply as in `check`: `rules`, `min-confidence`,
+    // `model`, `fast` and `allow` (flags override them); its `jsonl-field` and `max-size` do not
+    // (scan has --text-field, and reads records of up to 256 MiB).
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Use the language model even if the configuration says `fast = true`. (Of the
+    /// configuration, scan reads the engine's keys: rules, min-confidence, model, fast, allow.)
+    #[arg(long, conflicts_with = "fast")]
+    pub no_fast: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
 
-pub fn run(args: Args) -> anyhow::Result<Outcome> {
+pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     if let Some(x) = args.keep_below {
         anyhow::ensure!(
             (0.0..=1.0).contains(&x),
@@ -59,7 +71,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         );
     }
     anyhow::ensure!(args.batch_size > 0, "--batch-size must be at least 1");
-    let engine = args.engine.build()?;
+    let cfg = args.config.load()?;
+    let engine = ConfigArgs::build_engine(&mut args.engine, &cfg, args.no_fast)?;
     let mut config = ScanConfig::new(args.input, args.output);
     config.id_field = args.id_field;
     config.text_field = args.text_field;
@@ -70,16 +83,38 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     config.index = args.index;
     config.trace_top = args.top;
     config.progress = !args.no_progress && std::io::stderr().is_terminal();
-    config.engine_settings = format!("{:?}", args.engine);
+    // The flags as filled in from the configuration, and its allow-list, which the engine
+    // options hold apart from them.
+    config.engine_settings = format!("{:?} allow={:?}", args.engine, cfg.allow);
+    // The files those settings name: an edited rule pack or model means a rescan.
+    config.setting_files = args.engine.rules.clone();
+    if !args.engine.fast {
+        config
+            .setting_files
+            .extend(args.engine.model_file().map(PathBuf::from));
+    }
+    config.setting_files.extend(args.engine.gazetteer.clone());
+    if let Some(source) = &cfg.source {
+        eprintln!("unspin scan: configuration from {}", source.display());
+    }
     let summary = unspin_scan::scan(&config, &engine)?;
     eprint!("{}", render_summary(&summary, &config));
     // Every record is accounted for in the output folder, but a pipeline must be able to tell
     // that some are missing from the results without reading the summary: exit 2, as `check`
     // does for an input it could not read.
     let lost = summary.scanned.errors + summary.resumed.errors;
+    let cut_short = summary.scanned.cut_short + summary.resumed.cut_short;
     if lost > 0 || !summary.scanned.balanced() {
+        let rest = if cut_short > 0 {
+            format!(
+                ", and an unknown number more in the rest of {cut_short} shard(s) whose \
+                 compressed stream broke"
+            )
+        } else {
+            String::new()
+        };
         anyhow::bail!(
-            "{lost} record(s) could not be scanned (their reasons are in {})",
+            "{lost} record(s) could not be scanned{rest} (their reasons are in {})",
             config.output.join("errors").display()
         );
     }
@@ -113,6 +148,39 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
             first.display()
         ));
     }
+    if let Some(first) = s.hidden.first() {
+        out.push_str(&format!(
+            "  {} hidden file(s) or directory(ies) under the input directories were not read, e.g. {}\n",
+            s.hidden.len(),
+            first.display()
+        ));
+    }
+    for dir in &s.scan_outputs {
+        out.push_str(&format!(
+            "  {} is the output of a scan, not read as input\n",
+            dir.display()
+        ));
+    }
+    if let Some(first) = s.duplicates.first() {
+        out.push_str(&format!(
+            "  {} file(s) named by more than one --input were scanned once, e.g. {}\n",
+            s.duplicates.len(),
+            first.display()
+        ));
+    }
+    for dir in &s.empty_dirs {
+        out.push_str(&format!(
+            "  warning: no shards in input directory {}\n",
+            dir.display()
+        ));
+    }
+    if c.cut_short > 0 {
+        out.push_str(&format!(
+            "  {} shard(s) were cut short by a broken compressed stream: the records in the rest \
+             of each, an unknown number, are lost and not counted above (each break counts as one error)\n",
+            c.cut_short
+        ));
+    }
     if c.skipped_non_documents > 0 {
         out.push_str(&format!(
             "  {} WARC record(s) were not HTML documents and were skipped\n",
@@ -136,6 +204,12 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
             "  finished earlier: records in {}  out {}  errors {}\n",
             r.records_in, r.records_out, r.errors
         ));
+        if r.cut_short > 0 {
+            out.push_str(&format!(
+                "  of which {} shard(s) were cut short by a broken compressed stream (rest lost, number unknown)\n",
+                r.cut_short
+            ));
+        }
     }
     if c.errors > 0 {
         out.push_str(&format!(
