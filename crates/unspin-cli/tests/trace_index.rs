@@ -589,6 +589,76 @@ fn plain_prose_without_names_is_traced() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// An edited article indexed again with `--replace` takes the place of the old version: traced,
+/// listed and exported as the new text, the old one never found again; without the flag it is
+/// skipped with a note that names the flag. A reader opened before the replacement keeps its view.
+#[test]
+fn an_edited_document_replaces_its_old_version() {
+    let dir = tmp("replace");
+    let index = dir.join("index");
+    let old = "Mayor Helena Castellano opened the new harbour bridge in Esbjerg on Monday. The \
+               bridge cost 40 million kroner and took three years to build. Fishermen welcomed it.";
+    let new = "Mayor Helena Castellano opened the new railway station in Dordrecht on Friday. The \
+               station cost 90 million euros and took five years to build. Commuters cheered.";
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        write_jsonl(&path, &[("story-1".to_string(), text.to_string())]);
+        path
+    };
+    let (v1, v2) = (write("v1.jsonl", old), write("v2.jsonl", new));
+    let run = |args: &[&str]| {
+        let out = Command::new(bin()).args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let ix = index.to_str().unwrap();
+    run(&["index", "add", "--index", ix, v1.to_str().unwrap()]);
+    let before = Index::open(&index).unwrap();
+    let err = run(&["index", "add", "--index", ix, v2.to_str().unwrap()]);
+    assert!(
+        err.contains("1 with an id already present were skipped; --replace"),
+        "{err}"
+    );
+    let err = run(&[
+        "index",
+        "add",
+        "--replace",
+        "--index",
+        ix,
+        v2.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("1 replaced the document indexed under its id"),
+        "{err}"
+    );
+    assert!(err.contains("it now holds 1"), "{err}");
+    let after = Index::open(&index).unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after.ids().collect::<Vec<_>>(), ["story-1"]);
+    let found = trace(&after, new, &TraceOptions::default()).unwrap();
+    assert_eq!(found.first().map(|m| m.id.as_str()), Some("story-1"));
+    let doc = after.doc_numbers().next().unwrap();
+    assert_eq!(after.text(doc).unwrap(), new);
+    // The old version (document 0) is never a candidate again, even for its own text.
+    assert_eq!(after.doc_numbers().collect::<Vec<_>>(), [1]);
+    assert!(after
+        .candidates(old, 10)
+        .unwrap()
+        .iter()
+        .all(|&(d, _)| d != 0));
+    let exported = Command::new(bin())
+        .args(["index", "export", "--index", ix, "--with-text"])
+        .output()
+        .unwrap();
+    let exported = String::from_utf8(exported.stdout).unwrap();
+    assert_eq!(exported.lines().count(), 1, "{exported}");
+    assert!(exported.contains("railway station"), "{exported}");
+    // The reader opened before still answers with the old version: files are never rewritten.
+    let found = trace(&before, old, &TraceOptions::default()).unwrap();
+    assert_eq!(found.first().map(|m| m.id.as_str()), Some("story-1"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `restore --index` restores what the source does not cover exactly as `restore` does: the
 /// engine's findings on the whole text, not on each stretch alone (a stretch alone loses the
 /// document's evidence, and its spinner patterns were left as they were).

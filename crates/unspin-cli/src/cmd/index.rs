@@ -57,6 +57,10 @@ pub struct AddArgs {
     /// class, the default) or `heads` (thesaurus heads; measured weaker, see docs/evaluation.md).
     #[arg(long, value_enum, default_value_t = Classes::Wildcard)]
     pub classes: Classes,
+    /// A document whose id the index already holds replaces the one indexed before (an edited
+    /// article indexed again); without it such a document is skipped and counted.
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,9 +115,9 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         },
         ..Params::default()
     };
-    let mut writer = IndexWriter::open(&args.index, params)?;
+    let mut writer = IndexWriter::open(&args.index, params)?.replacing(args.replace);
     let mut batch: Vec<(String, String)> = Vec::new();
-    let (mut added, mut dups) = (0u64, 0u64);
+    let mut counts = AddCounts::default();
     let batch_size = args.batch.max(1);
     let mut skips = Skips::default();
     // The readers of `unspin check`: the same rules for binary, empty, non-UTF-8 and malformed
@@ -151,11 +155,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
             };
             batch.push((id, doc.text));
             if batch.len() >= batch_size {
-                count_added(
-                    writer.add_batch(std::mem::take(&mut batch))?,
-                    &mut added,
-                    &mut dups,
-                );
+                counts.count(writer.add_batch(std::mem::take(&mut batch))?);
             }
             Ok(())
         },
@@ -173,15 +173,37 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         },
     )?;
     skips.empty += empty_texts;
-    count_added(writer.add_batch(batch)?, &mut added, &mut dups);
+    counts.count(writer.add_batch(batch)?);
     let total = writer.commit()?;
+    let AddCounts {
+        added,
+        replaced,
+        duplicates,
+    } = counts;
+    let mut notes = Vec::new();
+    if replaced > 0 {
+        notes.push(format!(
+            "{replaced} replaced the document indexed under its id"
+        ));
+    }
+    if duplicates > 0 {
+        notes.push(format!(
+            "{duplicates} with an id already present were skipped{}",
+            if args.replace {
+                " (given twice in this run: the first was kept)"
+            } else {
+                "; --replace indexes them in place of the old"
+            }
+        ));
+    }
     eprintln!(
-        "unspin: added {added} document(s) to {}{}; it now holds {total}{}",
+        "unspin: added {} document(s) to {}{}; it now holds {total}{}",
+        added + replaced,
         args.index.display(),
-        if dups > 0 {
-            format!(" ({dups} with an id already present were skipped)")
-        } else {
+        if notes.is_empty() {
             String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
         },
         skips.summary()
     );
@@ -194,11 +216,22 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn count_added(results: Vec<Added>, added: &mut u64, dups: &mut u64) {
-    for r in results {
-        match r {
-            Added::Added => *added += 1,
-            Added::DuplicateId => *dups += 1,
+/// What `index add` did with the documents it read.
+#[derive(Default)]
+struct AddCounts {
+    added: u64,
+    replaced: u64,
+    duplicates: u64,
+}
+
+impl AddCounts {
+    fn count(&mut self, results: Vec<Added>) {
+        for r in results {
+            match r {
+                Added::Added => self.added += 1,
+                Added::Replaced => self.replaced += 1,
+                Added::DuplicateId => self.duplicates += 1,
+            }
         }
     }
 }
@@ -244,6 +277,8 @@ fn stats(args: StatsArgs) -> anyhow::Result<Outcome> {
     let index = Index::open(&args.index)?;
     let m = index.manifest();
     let docs = m.docs();
+    // Replaced by a later version (`add --replace`): still on disk, never found.
+    let replaced: usize = m.segments.iter().map(|s| s.removed.len()).sum();
     let text_bytes: u64 = m.segments.iter().map(|s| s.text_bytes).sum();
     let postings: u64 = m.segments.iter().map(|s| s.postings).sum();
     let disk: u64 = m
@@ -268,6 +303,7 @@ fn stats(args: StatsArgs) -> anyhow::Result<Outcome> {
     let v = serde_json::json!({
         "index": args.index.display().to_string(),
         "documents": docs,
+        "replaced": replaced,
         "segments": m.segments.len(),
         "generation": m.generation,
         "text_bytes": text_bytes,
@@ -284,7 +320,14 @@ fn stats(args: StatsArgs) -> anyhow::Result<Outcome> {
         StatsFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?,
         StatsFormat::Human => {
             writeln!(out, "index        {}", args.index.display())?;
-            writeln!(out, "documents    {docs}")?;
+            if replaced > 0 {
+                writeln!(
+                    out,
+                    "documents    {docs} ({replaced} replaced ones kept on disk, never found)"
+                )?;
+            } else {
+                writeln!(out, "documents    {docs}")?;
+            }
             writeln!(
                 out,
                 "segments     {} (generation {})",
@@ -322,7 +365,7 @@ fn export(args: ExportArgs) -> anyhow::Result<Outcome> {
     let params = index.params().clone();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for doc in 0..index.len() as u32 {
+    for doc in index.doc_numbers() {
         let text = index.text(doc)?;
         let (canonical, skeleton) = canonical_fields(&text, params.canon);
         let features: Vec<String> = unspin::trace::features::features(&text, &params)

@@ -2,7 +2,8 @@
 //!
 //! Layout of an index directory:
 //! ```text
-//! MANIFEST            checksum line + JSON: parameters, segments, and per-file length + xxh3
+//! MANIFEST            checksum line + JSON: parameters, segments (with the documents a later
+//!                     `index add --replace` superseded), and per-file length + xxh3
 //! LOCK                held (flock) by the one writer; readers never take it
 //! seg-<gen>-<n>.fst   feature hash (u64 big-endian) → offset of its posting list in .post
 //! seg-<gen>-<n>.post  posting lists: varint count, then varint deltas of segment-local doc numbers
@@ -52,6 +53,11 @@ pub struct SegmentMeta {
     pub postings: u64,
     pub text_bytes: u64,
     pub files: Vec<FileMeta>,
+    /// Segment-local numbers of documents superseded by a later version under the same id
+    /// (`index add --replace`), sorted. Segment files are never rewritten, so a replaced
+    /// document stays on disk but is never a candidate, an id or an export again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,8 +69,12 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// Documents in the index, not counting replaced ones.
     pub fn docs(&self) -> u64 {
-        self.segments.iter().map(|s| s.docs as u64).sum()
+        self.segments
+            .iter()
+            .map(|s| (s.docs as u64).saturating_sub(s.removed.len() as u64))
+            .sum()
     }
 }
 
@@ -188,6 +198,8 @@ struct Segment {
     ids: Vec<String>,
     dir: PathBuf,
     name: String,
+    /// Superseded documents (segment-local numbers, sorted): see [`SegmentMeta::removed`].
+    removed: Vec<u32>,
 }
 
 fn read_varint(b: &[u8], pos: &mut usize) -> Option<u64> {
@@ -259,7 +271,16 @@ impl Segment {
                 "wrong size",
             ));
         }
+        if meta.removed.iter().any(|&d| d >= meta.docs)
+            || !meta.removed.windows(2).all(|w| w[0] < w[1])
+        {
+            return Err(corrupt(
+                &dir.join(MANIFEST),
+                format!("segment {}: bad list of replaced documents", meta.name),
+            ));
+        }
         Ok(Segment {
+            removed: meta.removed.clone(),
             base,
             fst,
             post: file("post")?,
@@ -291,9 +312,15 @@ impl Segment {
             if doc >= self.ids.len() as u64 {
                 return Err(bad());
             }
-            out.push(self.base + doc as u32);
+            if !self.is_removed(doc as u32) {
+                out.push(self.base + doc as u32);
+            }
         }
         Ok(())
+    }
+
+    fn is_removed(&self, local: u32) -> bool {
+        !self.removed.is_empty() && self.removed.binary_search(&local).is_ok()
     }
 
     fn text(&self, local: usize) -> Result<String> {
@@ -319,7 +346,8 @@ pub struct Index {
     dir: PathBuf,
     manifest: Manifest,
     segments: Vec<Segment>,
-    docs: u32,
+    /// Documents that are not replaced (document numbers count replaced ones too).
+    live: u32,
 }
 
 /// A document number inside one opened [`Index`].
@@ -342,11 +370,12 @@ impl Index {
             segments.push(Segment::open(dir, s, base)?);
             base += s.docs;
         }
+        let live = manifest.docs() as u32;
         Ok(Index {
             dir: dir.to_path_buf(),
             manifest,
             segments,
-            docs: base,
+            live,
         })
     }
 
@@ -359,11 +388,21 @@ impl Index {
     pub fn params(&self) -> &Params {
         &self.manifest.params
     }
+    /// Documents in the index, not counting replaced ones.
     pub fn len(&self) -> usize {
-        self.docs as usize
+        self.live as usize
     }
     pub fn is_empty(&self) -> bool {
-        self.docs == 0
+        self.live == 0
+    }
+
+    /// The numbers of the documents that are not replaced, in order.
+    pub fn doc_numbers(&self) -> impl Iterator<Item = DocNo> + '_ {
+        self.segments.iter().flat_map(|s| {
+            (0..s.ids.len() as u32)
+                .filter(|&d| !s.is_removed(d))
+                .map(move |d| s.base + d)
+        })
     }
 
     fn segment(&self, doc: DocNo) -> Option<(&Segment, usize)> {
@@ -397,9 +436,9 @@ impl Index {
     /// the inverse document frequencies of the shared features. Best first, at most `n`.
     pub fn candidates(&self, text: &str, n: usize) -> Result<Vec<(DocNo, f64)>> {
         let feats = features(text, &self.manifest.params);
-        let total = self.docs.max(1) as f64;
+        let total = self.live.max(1) as f64;
         // A feature in more than this many documents is boilerplate ("in the ~ of the ~").
-        let max_df = (self.docs as usize / 20).max(50);
+        let max_df = (self.live as usize / 20).max(50);
         let mut scores: HashMap<DocNo, f64> = HashMap::new();
         let mut buf = Vec::new();
         for (f, _) in feats {
@@ -419,11 +458,9 @@ impl Index {
         Ok(v)
     }
 
-    /// Every document id, in document-number order.
+    /// Every document id, in document-number order (replaced documents left out).
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.segments
-            .iter()
-            .flat_map(|s| s.ids.iter().map(|x| x.as_str()))
+        self.doc_numbers().filter_map(|d| self.id(d))
     }
 }
 
@@ -441,6 +478,9 @@ fn compress(text: &[u8]) -> Vec<u8> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Added {
     Added,
+    /// Added in place of the document the index held under the same id (a writer opened with
+    /// `replace`).
+    Replaced,
     /// An id already in the index (or earlier in this run): skipped, the first one is kept.
     DuplicateId,
 }
@@ -462,7 +502,15 @@ pub struct IndexWriter {
     dir: PathBuf,
     _lock: File,
     manifest: Manifest,
+    /// Ids of committed documents, with where they are: (segment index in the manifest,
+    /// segment-local number).
+    committed: HashMap<String, (usize, u32)>,
+    /// Ids added by this writer.
     ids: HashSet<String>,
+    /// Whether a document whose id is committed replaces the committed one (else it is skipped).
+    replace: bool,
+    /// Committed documents replaced by this writer, applied to the manifest on commit.
+    removals: Vec<(usize, u32)>,
     current: Option<SegmentBuilder>,
     new_segments: Vec<SegmentMeta>,
     seq: u32,
@@ -517,16 +565,25 @@ impl IndexWriter {
         }
         // Ids already present: check the existing segments fully (this also refuses to add to a
         // corrupt index).
-        let mut ids = HashSet::new();
+        let mut committed = HashMap::new();
         if !manifest.segments.is_empty() {
             let idx = Index::open(dir)?;
-            ids.extend(idx.ids().map(|s| s.to_string()));
+            for (si, s) in idx.segments.iter().enumerate() {
+                for (local, id) in s.ids.iter().enumerate() {
+                    if !s.is_removed(local as u32) {
+                        committed.insert(id.clone(), (si, local as u32));
+                    }
+                }
+            }
         }
         Ok(IndexWriter {
             dir: dir.to_path_buf(),
             _lock: lock,
             manifest,
-            ids,
+            committed,
+            ids: HashSet::new(),
+            replace: false,
+            removals: Vec::new(),
             current: None,
             new_segments: Vec::new(),
             seq: 0,
@@ -535,6 +592,13 @@ impl IndexWriter {
 
     pub fn params(&self) -> &Params {
         &self.manifest.params
+    }
+
+    /// Whether a document whose id the index already holds replaces it (an edited article
+    /// indexed again) instead of being skipped.
+    pub fn replacing(mut self, replace: bool) -> Self {
+        self.replace = replace;
+        self
     }
 
     /// Fingerprint and store a batch of `(id, text)` documents (in parallel).
@@ -551,10 +615,17 @@ impl IndexWriter {
             .collect();
         let mut out = Vec::with_capacity(prepared.len());
         for (id, feats, z, text_len) in prepared {
-            if !self.ids.insert(id.clone()) {
+            // The first document of this run under an id is kept; a committed one is kept too
+            // unless this writer replaces.
+            if self.ids.contains(&id) || (!self.replace && self.committed.contains_key(&id)) {
                 out.push(Added::DuplicateId);
                 continue;
             }
+            let replaced = self.committed.remove(&id);
+            if let Some(old) = replaced {
+                self.removals.push(old);
+            }
+            self.ids.insert(id.clone());
             if self.current.is_none() {
                 self.current = Some(self.start_segment()?);
             }
@@ -570,7 +641,11 @@ impl IndexWriter {
             seg.doff.push(seg.docs_len);
             seg.ids.push(id);
             seg.text_bytes += text_len as u64;
-            out.push(Added::Added);
+            out.push(if replaced.is_some() {
+                Added::Replaced
+            } else {
+                Added::Added
+            });
             if seg.ids.len() >= SEGMENT_DOCS {
                 self.finish_segment()?;
             }
@@ -665,6 +740,7 @@ impl IndexWriter {
             postings: n_postings,
             text_bytes: seg.text_bytes,
             files,
+            removed: Vec::new(),
         });
         Ok(())
     }
@@ -673,8 +749,17 @@ impl IndexWriter {
     /// the index.
     pub fn commit(mut self) -> Result<u64> {
         self.finish_segment()?;
-        if self.new_segments.is_empty() && self.dir.join(MANIFEST).exists() {
+        if self.new_segments.is_empty()
+            && self.removals.is_empty()
+            && self.dir.join(MANIFEST).exists()
+        {
             return Ok(self.manifest.docs());
+        }
+        for (segment, local) in self.removals.drain(..) {
+            let removed = &mut self.manifest.segments[segment].removed;
+            if let Err(at) = removed.binary_search(&local) {
+                removed.insert(at, local);
+            }
         }
         self.manifest.generation += 1;
         self.manifest.segments.append(&mut self.new_segments);
