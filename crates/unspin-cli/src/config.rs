@@ -95,16 +95,30 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Config>> {
             return Ok(None);
         };
         table.try_into().map_err(|e: toml::de::Error| {
-            anyhow::anyhow!(
-                "{}: [tool.unspin]: {}",
-                path.display(),
-                e.to_string().trim_end()
-            )
+            match duplicate_key(&text, e.message(), Some("tool.unspin")) {
+                Some(m) => anyhow::anyhow!("{}: [tool.unspin]: {m}", path.display()),
+                None => anyhow::anyhow!(
+                    "{}: [tool.unspin]: {}",
+                    path.display(),
+                    e.to_string().trim_end()
+                ),
+            }
         })?
     } else {
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()))?
+        toml::from_str(&text).map_err(|e| match duplicate_key(&text, e.message(), None) {
+            Some(m) => anyhow::anyhow!("{}: {m}", path.display()),
+            None => anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()),
+        })?
     };
+    // Allowed phrases are compared with findings' normalized text: words joined by one space
+    // ("  Bosom   Peril " is "bosom peril"; case is ignored when comparing).
+    for a in &mut cfg.allow {
+        let words: Vec<&str> = a.split_whitespace().collect();
+        if words.is_empty() {
+            anyhow::bail!("{}: allow: an empty phrase", path.display());
+        }
+        *a = words.join(" ");
+    }
     if let Some(c) = cfg.min_confidence {
         if !(0.0..=1.0).contains(&c) {
             anyhow::bail!(
@@ -126,6 +140,49 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Config>> {
     }
     cfg.source = Some(path.to_path_buf());
     Ok(Some(cfg))
+}
+
+/// Where a key is set twice under two spellings (`min-confidence` and its alias
+/// `min_confidence`), the parser's error points at the whole table; name the second key's line
+/// instead. `message` is the parser's (`duplicate field `min-confidence``); `table` is the
+/// `[table]` the settings are in (`None`: the top level).
+fn duplicate_key(text: &str, message: &str, table: Option<&str>) -> Option<String> {
+    let field = message
+        .strip_prefix("duplicate field `")?
+        .split('`')
+        .next()?
+        .to_string();
+    let spellings = [field.replace('_', "-"), field.replace('-', "_")];
+    let mut current: Option<String> = None;
+    let mut seen: Vec<(usize, String)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            current = Some(t.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+            continue;
+        }
+        if current.as_deref() != table {
+            continue;
+        }
+        let Some((key, _)) = t.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+        if spellings.iter().any(|s| s == key) {
+            seen.push((i + 1, key.to_string()));
+        }
+    }
+    let [(first_line, first), (line, key), ..] = seen.as_slice() else {
+        return None;
+    };
+    let same = if first == key {
+        String::new()
+    } else {
+        format!(" (`{first}` and `{key}` are one setting)")
+    };
+    Some(format!(
+        "line {line}: duplicate key `{key}`: already set on line {first_line} by `{first}`{same}"
+    ))
 }
 
 #[cfg(test)]
@@ -189,5 +246,43 @@ mod tests {
         let found = load(None, dir.path()).unwrap();
         assert!(found.is_none_or(|c| c.source.unwrap() != dir.path().join("pyproject.toml")));
         assert!(load(Some(&dir.path().join("pyproject.toml")), dir.path()).is_err());
+    }
+
+    /// A setting given under both spellings is reported at the second one, not at line 1.
+    #[test]
+    fn duplicate_key_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unspin.toml");
+        std::fs::write(
+            &path,
+            "rules = [\"mine.toml\"]\nmin-confidence = 0.85\nallow = [\"x\"]\nmin_confidence = 0.5\n",
+        )
+        .unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("line 4: duplicate key `min_confidence`: already set on line 2"),
+            "{err}"
+        );
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\n[tool.unspin]\nmax-size = 1\nmax_size = 2\n",
+        )
+        .unwrap();
+        let err = read(&dir.path().join("pyproject.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("line 5: duplicate key `max_size`"), "{err}");
+    }
+
+    /// Allowed phrases are normalized as findings' text is: spaces collapsed, ends trimmed.
+    #[test]
+    fn allow_entries_are_normalized() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unspin.toml");
+        std::fs::write(&path, "allow = [\"  Bosom   Peril \"]\n").unwrap();
+        let cfg = read(&path).unwrap().unwrap();
+        assert_eq!(cfg.allow, ["Bosom Peril"]);
+        std::fs::write(&path, "allow = [\"  \"]\n").unwrap();
+        assert!(read(&path).unwrap_err().to_string().contains("empty"));
     }
 }

@@ -707,7 +707,15 @@ fn read_jsonl(
         if rec.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        let value: serde_json::Value = match serde_json::from_slice(rec) {
+        // Python's json writes lone surrogates (a string cut inside an emoji) and serde_json
+        // refuses them: such a record is read with U+FFFD in their place.
+        let parsed = serde_json::from_slice(rec).or_else(|e| {
+            match std::str::from_utf8(rec).map(unspin_scan::jsonl::replace_lone_surrogates) {
+                Ok(std::borrow::Cow::Owned(fixed)) => serde_json::from_str(&fixed).map_err(|_| e),
+                _ => Err(e),
+            }
+        });
+        let value: serde_json::Value = match parsed {
             Ok(v) => v,
             Err(e) => {
                 let message = match std::str::from_utf8(rec) {

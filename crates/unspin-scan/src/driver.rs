@@ -291,11 +291,12 @@ impl ShardReader {
             })))
         };
         match kind.format {
-            Format::Parquet => ShardReader::Parquet(ParquetReader::open(
+            Format::Parquet => ShardReader::Parquet(ParquetReader::open_with(
                 path,
                 shard.clone(),
                 &config.id_field,
                 &config.text_field,
+                config.writes_documents(),
             )),
             // The record is kept even when no document is written: its id field is copied
             // into the attribute row as the JSON value it is (a number stays a number).

@@ -92,15 +92,19 @@ pub fn open_decompressed(
     let file = File::open(path)?;
     let counted = CountingReader { inner: file, count };
     const BUF: usize = 1 << 20;
+    let mut raw = BufReader::with_capacity(BUF, counted);
+    // The content's magic bytes decide, not the name (a plain file named `.gz` is common).
+    let compression = crate::record::sniff_compression(raw.fill_buf()?, compression, path);
     Ok(match compression {
-        Compression::None => Box::new(BufReader::with_capacity(BUF, counted)),
+        Compression::None => Box::new(raw),
         Compression::Gzip => Box::new(BufReader::with_capacity(
             BUF,
-            flate2::read::MultiGzDecoder::new(BufReader::with_capacity(BUF, counted)),
+            // Member by member: a corrupt member followed by others is skipped (see GzipMembers).
+            crate::record::GzipMembers::new(raw),
         )),
         Compression::Zstd => Box::new(BufReader::with_capacity(
             BUF,
-            zstd::stream::read::Decoder::with_buffer(BufReader::with_capacity(BUF, counted))?,
+            zstd::stream::read::Decoder::with_buffer(raw)?,
         )),
     })
 }

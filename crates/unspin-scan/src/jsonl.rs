@@ -21,6 +21,8 @@ pub struct JsonlReader {
     lines: u64,
     line: Vec<u8>,
     done: bool,
+    /// Whether the start of the shard was looked at for UTF-16.
+    started: bool,
     max_record: usize,
 }
 
@@ -45,6 +47,7 @@ impl JsonlReader {
             lines: 0,
             line: Vec::with_capacity(1 << 16),
             done: false,
+            started: false,
             max_record: MAX_RECORD_BYTES,
         }
     }
@@ -76,14 +79,30 @@ impl JsonlReader {
                 )
             }
         };
+        let text = replace_lone_surrogates(text);
         let mut record: serde_json::Map<String, serde_json::Value> =
-            match serde_json::from_str(text) {
+            match serde_json::from_str(&text) {
                 Ok(r) => r,
+                // serde_json stops at 128 levels of nesting (its guard against stack overflow).
+                Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+                    return self.error(
+                        index,
+                        offset,
+                        None,
+                        format!(
+                            "JSON record nested more than 128 levels deep (the reader's limit): {e}"
+                        ),
+                    )
+                }
                 Err(e) => {
                     return self.error(index, offset, None, format!("malformed JSON record: {e}"))
                 }
             };
+        // A corpus without ids is common; the record's place names it as stably (`shard:line`, as
+        // a WARC record without WARC-Record-ID is `shard:offset`).
         let id = match record.get(&self.id_field) {
+            // A null id is no id (pandas and Spark write missing values as null).
+            Some(serde_json::Value::Null) | None => format!("{}:{}", self.shard, self.lines),
             Some(v) => match id_from_json(v) {
                 Some(id) => id,
                 None => {
@@ -95,9 +114,6 @@ impl JsonlReader {
                     )
                 }
             },
-            // A corpus without ids is common; the record's place names it as stably
-            // (`shard:line`, as a WARC record without WARC-Record-ID is `shard:offset`).
-            None => format!("{}:{}", self.shard, self.lines),
         };
         let text = match record.get_mut(&self.text_field) {
             Some(serde_json::Value::String(s)) => std::mem::take(s),
@@ -130,6 +146,155 @@ impl JsonlReader {
     }
 }
 
+/// JSON text with each lone UTF-16 surrogate escape (`\ud800` not followed by a low surrogate
+/// escape, or a low one alone) replaced by `\ufffd`: Python's `json` writes and reads them (a
+/// string cut inside an emoji), serde_json rejects the whole record, and the text around them is
+/// worth keeping. Borrowed unchanged when there is none.
+pub fn replace_lone_surrogates(json: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = json.as_bytes();
+    // The code unit of a `\uXXXX` escape at `i`.
+    let unit = |i: usize| -> Option<u16> {
+        if bytes.get(i..i + 2)? != b"\\u" {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(bytes.get(i + 2..i + 6)?).ok()?, 16).ok()
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        // Backslashes appear only in strings, as escapes: `\\` is skipped whole, so the `u`
+        // of `\\u` is never taken for an escape.
+        let Some(code) = unit(i) else {
+            i += 2;
+            continue;
+        };
+        let lone = match code {
+            0xd800..=0xdbff => match unit(i + 6) {
+                Some(0xdc00..=0xdfff) => {
+                    i += 12; // a valid pair
+                    continue;
+                }
+                _ => true,
+            },
+            0xdc00..=0xdfff => true,
+            _ => false,
+        };
+        if lone {
+            let out = out.get_or_insert_with(|| String::with_capacity(json.len()));
+            out.push_str(&json[copied..i]);
+            out.push_str("\\ufffd");
+            copied = i + 6;
+        }
+        i += 6;
+    }
+    match out {
+        Some(mut out) => {
+            out.push_str(&json[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+        None => std::borrow::Cow::Borrowed(json),
+    }
+}
+
+/// Wording shared with `unspin check`, which refuses UTF-16 input the same way.
+const UTF16_MESSAGE: &str =
+    "UTF-16 text; unspin reads UTF-8: convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
+
+impl JsonlReader {
+    /// A shard in UTF-16 (a byte-order mark, or the NUL of every other byte of ASCII) is one
+    /// error that says so, standing for the records it holds (its non-blank lines, counted
+    /// here), instead of one cryptic error per line.
+    /// The error of a stream that fails at `start`: a truncated or corrupt archive, whose
+    /// decompressor cannot go on, so what follows is unreadable. It counts as one lost record.
+    fn stream_error(&mut self, start: u64, e: std::io::Error) -> Item {
+        self.done = true;
+        self.lines += 1;
+        let index = self.index;
+        self.index += 1;
+        self.error(
+            index,
+            start,
+            None,
+            format!(
+                "archive truncated or corrupt after {} decompressed bytes: {e}; \
+                 the rest of the shard cannot be read",
+                start + self.line.len() as u64
+            ),
+        )
+    }
+
+    fn utf16_shard(&mut self) -> Option<Item> {
+        let head = match self.input.fill_buf() {
+            Ok(head) => head,
+            // Not retried: the decompressor's error is the shard's, reported as any other.
+            Err(e) => return Some(self.stream_error(0, e)),
+        };
+        let little = match head {
+            [0xff, 0xfe, ..] => true,
+            [0xfe, 0xff, ..] => false,
+            [a, 0, ..] if *a != 0 => true,
+            [0, b, ..] if *b != 0 => false,
+            _ => return None,
+        };
+        self.done = true;
+        let mut records = 0u64;
+        let mut blank = true;
+        let mut odd: Option<u8> = None;
+        let mut bytes = 0u64;
+        let failed = loop {
+            let chunk = match self.input.fill_buf() {
+                Ok([]) => break None,
+                Ok(chunk) => chunk,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => break Some(e),
+            };
+            for &b in chunk {
+                let Some(first) = odd.take() else {
+                    odd = Some(b);
+                    continue;
+                };
+                let unit = if little {
+                    u16::from_le_bytes([first, b])
+                } else {
+                    u16::from_be_bytes([first, b])
+                };
+                match unit {
+                    0x0a => {
+                        records += u64::from(!blank);
+                        blank = true;
+                    }
+                    0xfeff | 0x09 | 0x0d | 0x20 => {}
+                    _ => blank = false,
+                }
+            }
+            let n = chunk.len();
+            bytes += n as u64;
+            self.input.consume(n);
+        };
+        records += u64::from(!blank);
+        self.offset = bytes;
+        let mut reason = format!("{UTF16_MESSAGE}; the shard's {records} records are not read");
+        if let Some(e) = failed {
+            reason.push_str(&format!(" (and the archive is truncated or corrupt: {e})"));
+        }
+        self.index = records.max(1);
+        Some(Item::Error(RecordError {
+            shard: self.shard.clone(),
+            record: 0,
+            offset: Some(0),
+            line: Some(1),
+            count: records.max(1),
+            id: None,
+            reason,
+        }))
+    }
+}
+
 fn trim_newline(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
@@ -139,6 +304,12 @@ impl Iterator for JsonlReader {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
+        if !self.started {
+            self.started = true;
+            if let Some(item) = self.utf16_shard() {
+                return Some(item);
+            }
+        }
         loop {
             if self.done {
                 return None;
@@ -168,24 +339,7 @@ impl Iterator for JsonlReader {
                     return Some(self.parse(index, start));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    // A truncated or corrupt archive: the decompressor cannot go on, so what
-                    // follows this point is unreadable. It counts as one lost record.
-                    self.done = true;
-                    self.lines += 1;
-                    let index = self.index;
-                    self.index += 1;
-                    return Some(self.error(
-                        index,
-                        start,
-                        None,
-                        format!(
-                            "archive truncated or corrupt after {} decompressed bytes: {e}; \
-                             the rest of the shard cannot be read",
-                            start + self.line.len() as u64
-                        ),
-                    ));
-                }
+                Err(e) => return Some(self.stream_error(start, e)),
             }
         }
     }
@@ -286,20 +440,99 @@ mod tests {
         assert_eq!(summary.len(), 6);
     }
 
-    /// A record without the id field is named by its place (`shard:line`), not lost; an id of
-    /// the wrong type is still an error.
+    /// A record without the id field, or with a null id (found by the scan audit: it was an
+    /// error), is named by its place (`shard:line`), not lost; an id of the wrong type is still an
+    /// error.
     #[test]
     fn a_record_without_an_id_is_named_by_its_line() {
-        let items =
-            read(b"{\"text\":\"one\"}\n\n{\"text\":\"two\"}\n{\"id\":[1],\"text\":\"x\"}\n");
+        let items = read(
+            b"{\"text\":\"one\"}\n\n{\"text\":\"two\"}\n{\"id\":[1],\"text\":\"x\"}\n\
+              {\"id\":null,\"text\":\"four\"}\n",
+        );
         let summary = summarize(&items);
         assert_eq!(
             summary,
             [
                 "0:s:1:one",
                 "1:s:3:two",
-                "2!field `id` is not a string or number"
+                "2!field `id` is not a string or number",
+                "3:s:5:four"
             ]
         );
+    }
+
+    /// Found by the scan audit: a lone surrogate escape (which Python's `json` writes for a string
+    /// cut inside an emoji) made the record an error ("unexpected end of hex escape"). It becomes
+    /// U+FFFD and the record is kept; valid pairs and escaped backslashes are left alone.
+    #[test]
+    fn a_lone_surrogate_escape_becomes_a_replacement_character() {
+        let items = read(
+            b"{\"id\":\"a\",\"text\":\"x \\ud800 y\"}\n\
+              {\"id\":\"b\",\"text\":\"\\udc00\\ud83d\\ude00\\\\ud800\\ud800\"}\n",
+        );
+        assert_eq!(
+            summarize(&items),
+            ["0:a:x \u{fffd} y", "1:b:\u{fffd}\u{1f600}\\ud800\u{fffd}"]
+        );
+        assert!(matches!(
+            replace_lone_surrogates(r#"{"a":"\\ud800 \ud83d\ude00"}"#),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    /// Found by the scan audit: nesting past serde_json's limit gave only "recursion limit
+    /// exceeded"; the error now names the limit.
+    #[test]
+    fn nesting_past_the_limit_is_an_error_that_names_it() {
+        let deep = format!(
+            "{{\"id\":\"d\",\"text\":\"t\",\"meta\":{}{}}}\n",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        let items: Vec<Item> = JsonlReader::new(
+            Box::new(std::io::Cursor::new(deep)),
+            "s".into(),
+            "id",
+            "text",
+            false,
+        )
+        .collect();
+        let summary = summarize(&items);
+        assert!(
+            summary[0].starts_with("0!JSON record nested more than 128 levels deep"),
+            "{summary:?}"
+        );
+    }
+
+    /// Found by the scan audit: a UTF-16 shard gave one cryptic error per line. It is one error
+    /// that says what the shard is, standing for its records.
+    #[test]
+    fn a_utf16_shard_is_one_error_that_says_so() {
+        let text = "{\"id\":\"a\",\"text\":\"one\"}\n\n{\"id\":\"b\",\"text\":\"two\"}\n";
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be_no_bom: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [le, be_no_bom] {
+            let items: Vec<Item> = JsonlReader::new(
+                Box::new(std::io::Cursor::new(bytes)),
+                "s".into(),
+                "id",
+                "text",
+                false,
+            )
+            .collect();
+            match &items[..] {
+                [Item::Error(e)] => {
+                    assert_eq!(e.count, 2, "{e:?}");
+                    assert!(
+                        e.reason.starts_with("UTF-16 text; unspin reads UTF-8"),
+                        "{e:?}"
+                    );
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@
 use std::io::{BufRead, Read};
 
 use crate::format::read_line_limited;
-use crate::record::{Doc, Item, RecordError};
+use crate::record::{corrupt_member, Doc, Item, RecordError};
 
 /// Largest record payload accepted (a bigger Content-Length is taken as corruption), and largest
 /// HTTP body once its gzip or deflate content encoding is undone.
@@ -17,7 +17,7 @@ const MAX_RECORD_BYTES: u64 = 256 << 20;
 const MAX_LINE_BYTES: usize = 1 << 20;
 
 pub struct WarcReader {
-    input: Box<dyn BufRead + Send>,
+    input: Rewind,
     shard: String,
     index: u64,
     offset: u64,
@@ -25,6 +25,11 @@ pub struct WarcReader {
     pub skipped: u64,
     done: bool,
     line: Vec<u8>,
+    /// The lines read after a record's block up to the first that is not blank (see
+    /// [`WarcReader::record_end`]).
+    tail: Vec<u8>,
+    /// The stream failed right after a record that was read whole: its error, reported next.
+    failed_after: Option<(u64, std::io::Error)>,
     /// Set when skipping damaged bytes stopped at the next record's version line, which is then
     /// in `line`: the offset where that line starts.
     version_line_at: Option<u64>,
@@ -36,13 +41,19 @@ pub struct WarcReader {
 impl WarcReader {
     pub fn new(input: Box<dyn BufRead + Send>, shard: String) -> Self {
         WarcReader {
-            input,
+            input: Rewind {
+                back: Vec::new(),
+                pos: 0,
+                inner: input,
+            },
             shard,
             index: 0,
             offset: 0,
             skipped: 0,
             done: false,
             line: Vec::new(),
+            tail: Vec::new(),
+            failed_after: None,
             version_line_at: None,
             pending: None,
         }
@@ -69,6 +80,23 @@ impl WarcReader {
         })
     }
 
+    /// The record at `offset` lost to a stream error: a corrupt gzip member that others follow
+    /// is that record's error, and reading goes on at the next record header; any other error
+    /// ends the shard.
+    fn lost(&mut self, offset: u64, id: Option<String>, e: std::io::Error) -> Item {
+        let Some(member) = corrupt_member(&e) else {
+            return self.truncated(offset, e);
+        };
+        let reason = format!(
+            "{member}; {} compressed bytes skipped to the next gzip member, read on from the \
+             next record header",
+            member.skipped
+        );
+        let item = self.error(offset, id, reason);
+        self.skip_to_header();
+        item
+    }
+
     fn truncated(&mut self, offset: u64, e: std::io::Error) -> Item {
         self.done = true;
         let at = self.offset;
@@ -80,6 +108,52 @@ impl WarcReader {
                  the rest of the shard cannot be read"
             ),
         )
+    }
+
+    /// Skip whole lines up to the next record's version line, left in `line` (lines, not the
+    /// input buffer: a buffer may end inside `WARC/`).
+    fn skip_to_header(&mut self) {
+        loop {
+            let at = self.offset;
+            match self.read_line() {
+                Ok(0) => break,
+                Ok(_) if self.line.starts_with(b"WARC/") => {
+                    self.version_line_at = Some(at);
+                    break;
+                }
+                Ok(_) => {}
+                // Part of the damage being skipped.
+                Err(e) if corrupt_member(&e).is_some() => {}
+                Err(e) => {
+                    self.pending = Some(self.truncated(at, e));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// After a record's block: skip the blank lines that end it. `Ok(true)` at the next record's
+    /// version line (left in `line`) or the end of the input, `Ok(false)` at anything else, the
+    /// lines read then kept in `tail`; the error of a stream that fails, with where.
+    fn record_end(&mut self) -> Result<bool, (u64, std::io::Error)> {
+        self.tail.clear();
+        loop {
+            let at = self.offset;
+            match self.read_line() {
+                Ok(0) => return Ok(true),
+                Ok(_) if self.line.starts_with(b"WARC/") => {
+                    self.version_line_at = Some(at);
+                    return Ok(true);
+                }
+                Ok(_) => {
+                    self.tail.extend_from_slice(&self.line);
+                    if !self.line.iter().all(u8::is_ascii_whitespace) {
+                        return Ok(false);
+                    }
+                }
+                Err(e) => return Err((at, e)),
+            }
+        }
     }
 
     /// Read one record; `None` at the end, `Some(None)` for a record that is not a document.
@@ -94,29 +168,14 @@ impl WarcReader {
                     Ok(0) => return None,
                     Ok(_) if self.line.iter().all(u8::is_ascii_whitespace) => continue,
                     Ok(_) => break start,
-                    Err(e) => return Some(Some(self.truncated(start, e))),
+                    Err(e) => return Some(Some(self.lost(start, None, e))),
                 }
             },
         };
         if !self.line.starts_with(b"WARC/") {
-            // Damaged framing: report it once, then skip whole lines up to the next record's
-            // version line. (Lines, not the input buffer: a buffer may end inside `WARC/`.)
+            // Damaged framing: report it once, then skip to the next record's version line.
             let item = self.error(start, None, "not a WARC record header".into());
-            loop {
-                let at = self.offset;
-                match self.read_line() {
-                    Ok(0) => break,
-                    Ok(_) if self.line.starts_with(b"WARC/") => {
-                        self.version_line_at = Some(at);
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        self.pending = Some(self.truncated(at, e));
-                        break;
-                    }
-                }
-            }
+            self.skip_to_header();
             return Some(Some(item));
         }
         let mut headers: Vec<(String, String)> = Vec::new();
@@ -127,7 +186,7 @@ impl WarcReader {
                     return Some(Some(self.truncated(start, e)));
                 }
                 Ok(_) => {}
-                Err(e) => return Some(Some(self.truncated(start, e))),
+                Err(e) => return Some(Some(self.lost(start, None, e))),
             }
             let line = String::from_utf8_lossy(&self.line);
             let line = line.trim_end_matches(['\r', '\n']);
@@ -144,38 +203,81 @@ impl WarcReader {
                 .find(|(n, _)| n == name)
                 .map(|(_, v)| v.as_str())
         };
-        let id = header("warc-record-id")
-            .map(|v| v.trim_matches(['<', '>']).to_string())
-            .or_else(|| header("warc-target-uri").map(str::to_string));
-        let Some(length) = header("content-length").and_then(|v| v.parse::<u64>().ok()) else {
-            self.done = true;
-            return Some(Some(
-                self.error(
-                    start,
-                    id,
-                    "record without a valid Content-Length; the rest of the shard cannot be framed"
-                        .into(),
+        // Not the target URI: one URI can be fetched many times in a crawl, and an id must name
+        // one record (the URI is kept as the document's `url`). Without WARC-Record-ID a record
+        // is named by its place, `SHARD:OFFSET`.
+        let id = header("warc-record-id").map(|v| v.trim_matches(['<', '>']).to_string());
+        let length = header("content-length").and_then(|v| v.parse::<u64>().ok());
+        let Some(length) = length.filter(|&l| l <= MAX_RECORD_BYTES) else {
+            let reason = match header("content-length") {
+                Some(v) if length.is_some() => format!(
+                    "Content-Length {v} is implausible (over {MAX_RECORD_BYTES} bytes); skipped to \
+                     the next record header"
                 ),
-            ));
+                _ => "record without a valid Content-Length; skipped to the next record header"
+                    .to_string(),
+            };
+            let item = self.error(start, id, reason);
+            self.skip_to_header();
+            return Some(Some(item));
         };
-        if length > MAX_RECORD_BYTES {
-            self.done = true;
-            return Some(Some(self.error(
-                start,
-                id,
-                format!("Content-Length {length} is implausible; the rest of the shard cannot be framed"),
-            )));
-        }
         let mut payload = Vec::with_capacity(length as usize);
-        match (&mut self.input).take(length).read_to_end(&mut payload) {
-            Ok(n) => {
-                self.offset += n as u64;
-                if (n as u64) < length {
-                    let e = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
-                    return Some(Some(self.truncated(start, e)));
-                }
+        let read = (&mut self.input).take(length).read_to_end(&mut payload);
+        self.offset += payload.len() as u64;
+        if let Err(e) = read {
+            return Some(Some(self.lost(start, id, e)));
+        }
+        // The record must end where its Content-Length says: blank lines, then the next record's
+        // version line or the end of the input. If not, the length is wrong (or the bytes
+        // damaged) and the record cannot be trusted: it is one error, and reading goes on at the
+        // next version line, found in its payload (a length too large) or after it (too small).
+        let short = (payload.len() as u64) < length;
+        let damaged = match (!short).then(|| self.record_end()) {
+            Some(Ok(clean)) => !clean,
+            // The gzip member that holds the record is corrupt (its checksum is read at its end).
+            Some(Err((_, e))) if corrupt_member(&e).is_some() => {
+                return Some(Some(self.lost(start, id, e)));
             }
-            Err(e) => return Some(Some(self.truncated(start, e))),
+            Some(Err(failed)) => {
+                // The record is whole; the stream's error is reported after it.
+                self.failed_after = Some(failed);
+                false
+            }
+            None => false,
+        };
+        if short || damaged {
+            let next = find_header(&payload);
+            if short && next.is_none() {
+                let e = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+                return Some(Some(self.truncated(start, e)));
+            }
+            let reason = if short {
+                format!(
+                    "Content-Length {length} runs past the end of the shard, over the next record \
+                     header; read on from that header"
+                )
+            } else {
+                let what = String::from_utf8_lossy(&self.line[..self.line.len().min(40)])
+                    .trim_end()
+                    .to_string();
+                format!(
+                    "record framing is broken: the {length} bytes of its Content-Length are \
+                     followed by {what:?}, not by a blank line and the next record header; \
+                     read on from the next record header"
+                )
+            };
+            let item = self.error(start, id, reason);
+            match next {
+                Some(at) => {
+                    // Read the bytes again from the header found in the payload.
+                    let mut back = payload.split_off(at);
+                    back.append(&mut self.tail);
+                    self.offset -= back.len() as u64;
+                    self.input.push_back(back);
+                }
+                None => self.skip_to_header(),
+            }
+            return Some(Some(item));
         }
         let is_response = header("warc-type").is_some_and(|t| t.eq_ignore_ascii_case("response"));
         let is_http = header("content-type")
@@ -213,10 +315,14 @@ impl Iterator for WarcReader {
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
-        if let Some(item) = self.pending.take() {
-            return Some(item);
-        }
-        while !self.done {
+        while !self.done || self.pending.is_some() || self.failed_after.is_some() {
+            if let Some(item) = self.pending.take() {
+                return Some(item);
+            }
+            // Also after a record that is not a document: the error must not be lost.
+            if let Some((at, e)) = self.failed_after.take() {
+                return Some(self.truncated(at, e));
+            }
             match self.record() {
                 None => self.done = true,
                 Some(Some(item)) => return Some(item),
@@ -276,21 +382,14 @@ fn http_html_text(payload: &[u8], max_body: u64) -> Result<Option<String>, Strin
         }
         other => return Err(format!("unsupported content encoding `{other}`")),
     }
+    // `text/html; charset="UTF-8"`: the parameter's value without quotes (lowercased above).
     let charset = content_type
         .split(';')
-        .filter_map(|p| p.trim().strip_prefix("charset="))
-        .map(|c| c.trim_matches('"'))
-        .next();
-    let html = match charset.and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes())) {
-        // A declared non-UTF-8 charset is decoded as declared.
-        Some(enc) if enc != encoding_rs::UTF_8 => enc.decode(&body).0.into_owned(),
-        _ => String::from_utf8(body).map_err(|e| {
-            format!(
-                "HTML is not valid UTF-8 (byte {}) and declares no other charset",
-                e.utf8_error().valid_up_to()
-            )
-        })?,
-    };
+        .skip(1)
+        .filter_map(|p| p.split_once('='))
+        .find(|(name, _)| name.trim() == "charset")
+        .map(|(_, value)| value.trim().trim_matches(['"', '\'']));
+    let html = crate::html::decode(&body, charset)?;
     crate::html::to_text(&html).map(Some)
 }
 
@@ -308,6 +407,59 @@ fn decode(decoder: impl Read, name: &str, max: u64) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(out)
+}
+
+/// Where a record's version line (`WARC/1.`) starts a line of `payload`, after its first byte.
+fn find_header(payload: &[u8]) -> Option<usize> {
+    find(payload, b"\nWARC/1.").map(|i| i + 1)
+}
+
+/// The reader's input, with bytes that can be put back to be read again (after a record whose
+/// Content-Length was too large, from the next record header found in its payload).
+struct Rewind {
+    back: Vec<u8>,
+    pos: usize,
+    inner: Box<dyn BufRead + Send>,
+}
+
+impl Rewind {
+    fn push_back(&mut self, mut bytes: Vec<u8>) {
+        bytes.extend_from_slice(&self.back[self.pos..]);
+        self.back = bytes;
+        self.pos = 0;
+    }
+}
+
+impl Read for Rewind {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos < self.back.len() {
+            let n = (&self.back[self.pos..]).read(buf)?;
+            self.consume(n);
+            return Ok(n);
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl BufRead for Rewind {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos < self.back.len() {
+            return Ok(&self.back[self.pos..]);
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        if self.pos < self.back.len() {
+            self.pos += amt;
+            if self.pos >= self.back.len() {
+                self.back = Vec::new();
+                self.pos = 0;
+            }
+        } else {
+            self.inner.consume(amt);
+        }
+    }
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -379,8 +531,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        // No charset declared and not UTF-8: windows-1252, as browsers read it.
         match &items[1] {
-            Item::Error(e) => assert!(e.reason.contains("not valid UTF-8"), "{}", e.reason),
+            Item::Doc(d) => assert_eq!(d.text.trim(), "ab\u{ff}c"),
             other => panic!("{other:?}"),
         }
         assert_eq!(reader.skipped, 2);
@@ -434,27 +587,50 @@ mod tests {
     /// Found by the `scan_warc` fuzz target (its `.warc.gz` cut short): when the stream failed
     /// while damaged bytes were being skipped, the damaged record's error, already numbered, was
     /// dropped, leaving a gap in the record numbers and one record unaccounted for.
+    /// (Junk after a record is that record's broken framing, so the damage here is before the
+    /// first record, and after a record whose stream then fails.)
     #[test]
     fn a_stream_failing_while_skipping_damage_reports_both() {
-        let mut warc = html_record("1", "<p>first</p>");
-        warc.extend_from_slice(b"junk after the record\r\nmore junk\r\n");
-        let input = std::io::BufReader::new(FailingAfter(std::io::Cursor::new(warc)));
-        let items: Vec<Item> = WarcReader::new(Box::new(input), "w".into()).collect();
-        let summary: Vec<(u64, String)> = items
-            .iter()
-            .map(|i| match i {
-                Item::Doc(d) => (d.index, d.text.trim().to_string()),
-                Item::Error(e) => (e.record, e.reason.clone()),
-            })
+        let record = html_record("1", "<p>first</p>");
+        let junk = b"junk\r\nmore junk\r\n";
+        for (warc, damage) in [
+            (junk.to_vec(), "not a WARC record header"),
+            ([&record[..], junk].concat(), "record framing is broken"),
+        ] {
+            let input = std::io::BufReader::new(FailingAfter(std::io::Cursor::new(warc)));
+            let items: Vec<Item> = WarcReader::new(Box::new(input), "w".into()).collect();
+            let summary: Vec<(u64, String)> = items
+                .iter()
+                .map(|i| match i {
+                    Item::Doc(d) => (d.index, d.text.trim().to_string()),
+                    Item::Error(e) => (e.record, e.reason.clone()),
+                })
+                .collect();
+            assert_eq!(summary.len(), 2, "{summary:?}");
+            assert_eq!(summary[0].0, 0);
+            assert!(summary[0].1.starts_with(damage), "{summary:?}");
+            assert_eq!(summary[1].0, 1);
+            assert!(
+                summary[1].1.contains("corrupt deflate stream"),
+                "{summary:?}"
+            );
+        }
+        // A record read whole, then the stream fails: the record, then the error.
+        let input = std::io::BufReader::new(FailingAfter(std::io::Cursor::new(record)));
+        let items: Vec<String> = WarcReader::new(Box::new(input), "w".into())
+            .map(|i| format!("{i:?}"))
             .collect();
-        assert_eq!(summary.len(), 3, "{summary:?}");
-        assert_eq!(summary[0], (0, "first".to_string()));
-        assert_eq!(summary[1], (1, "not a WARC record header".to_string()));
-        assert_eq!(summary[2].0, 2);
-        assert!(
-            summary[2].1.contains("corrupt deflate stream"),
-            "{summary:?}"
-        );
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert!(items[0].starts_with("Doc"), "{items:?}");
+        assert!(items[1].contains("corrupt deflate stream"), "{items:?}");
+        // The same after a record that is not a document (it is skipped, the error is not).
+        let info = b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 4\r\n\r\nabcd\r\n\r\n";
+        let input = std::io::BufReader::new(FailingAfter(std::io::Cursor::new(info.to_vec())));
+        let items: Vec<String> = WarcReader::new(Box::new(input), "w".into())
+            .map(|i| format!("{i:?}"))
+            .collect();
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert!(items[0].contains("corrupt deflate stream"), "{items:?}");
     }
 
     /// Found reading the code for the fuzz targets (a 64 KiB input cannot reach it): a gzip or
@@ -504,6 +680,124 @@ mod tests {
             "{}",
             reader.line.capacity()
         );
+    }
+
+    /// Each item as `index offset id text` (a document) or `index offset !reason` (an error).
+    fn summary(warc: Vec<u8>) -> Vec<String> {
+        WarcReader::new(Box::new(std::io::Cursor::new(warc)), "w".into())
+            .map(|i| match i {
+                Item::Doc(d) => format!("{} {} {} {}", d.index, d.offset, d.id, d.text.trim()),
+                Item::Error(e) => format!("{} {:?} !{}", e.record, e.offset, e.reason),
+            })
+            .collect()
+    }
+
+    /// Set the Content-Length of the WARC record at `at` (a record made by `record`).
+    fn with_length(record: &[u8], length: usize) -> Vec<u8> {
+        let text = String::from_utf8_lossy(record);
+        let at = text.find("Content-Length: ").unwrap() + 16;
+        let end = at + text[at..].find('\r').unwrap();
+        [&record[..at], length.to_string().as_bytes(), &record[end..]].concat()
+    }
+
+    /// Found by the scan audit (a WARC Content-Length set too small): the record was scored as an
+    /// empty document and the rest of its block was a second, phantom error. It is one error that
+    /// says why, and the next record is read.
+    #[test]
+    fn a_content_length_too_small_is_one_error_then_the_next_record() {
+        let first = html_record("1", "<p>first</p>");
+        let second = with_length(&html_record("2", "<p>second</p>"), 30);
+        let third = html_record("3", "<p>third</p>");
+        let items = summary([first.clone(), second.clone(), third].concat());
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert_eq!(items[0], "0 0 urn:uuid:1 first");
+        assert!(
+            items[1].starts_with(&format!(
+                "1 Some({}) !record framing is broken: the 30 bytes of its Content-Length are \
+                 followed by",
+                first.len()
+            )),
+            "{items:?}"
+        );
+        assert_eq!(
+            items[2],
+            format!("2 {} urn:uuid:3 third", first.len() + second.len())
+        );
+    }
+
+    /// A Content-Length too large swallows the start of the next record: reading goes on from the
+    /// header found in the payload, so only the damaged record is lost (and the last record,
+    /// whose length runs past the end of the input, is not taken for a truncated shard).
+    #[test]
+    fn a_content_length_too_large_resumes_at_the_header_in_the_payload() {
+        let first = html_record("1", "<p>first</p>");
+        let second = html_record("2", "<p>second</p>");
+        let third = html_record("3", "<p>third</p>");
+        let long = with_length(&first, first.len());
+        let items = summary([long.clone(), second.clone(), third.clone()].concat());
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert!(
+            items[0].starts_with("0 Some(0) !record framing is broken"),
+            "{items:?}"
+        );
+        assert_eq!(items[1], format!("1 {} urn:uuid:2 second", long.len()));
+        assert_eq!(
+            items[2],
+            format!("2 {} urn:uuid:3 third", long.len() + second.len())
+        );
+        let items = summary([first.clone(), with_length(&second, 100_000), third].concat());
+        assert_eq!(items.len(), 3, "{items:?}");
+        assert!(
+            items[1].contains("runs past the end of the shard"),
+            "{items:?}"
+        );
+        assert!(items[2].ends_with("urn:uuid:3 third"), "{items:?}");
+    }
+
+    /// Found by the scan audit: a record without WARC-Record-ID was named by its target URI,
+    /// which a crawl can fetch many times; it is `SHARD:OFFSET`, as the README says.
+    #[test]
+    fn a_record_without_an_id_is_named_by_its_offset() {
+        let first = html_record("1", "<p>first</p>");
+        let text = String::from_utf8(html_record("2", "<p>second</p>")).unwrap();
+        let start = text.find("WARC-Record-ID").unwrap();
+        let end = start + text[start..].find("\r\n").unwrap() + 2;
+        let second = format!("{}{}", &text[..start], &text[end..]);
+        let items = summary([first.clone(), second.into_bytes()].concat());
+        assert_eq!(
+            items[1],
+            format!("1 {} w:{} second", first.len(), first.len())
+        );
+    }
+
+    /// Found by the scan audit: in a `.warc.gz` of one gzip member per record, a corrupt member
+    /// lost every record after it. It is that record's error, and the next records are read.
+    #[test]
+    fn a_corrupt_gzip_member_costs_one_record() {
+        use std::io::Write;
+        let gzip = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let mut members: Vec<Vec<u8>> = (1..=4)
+            .map(|i| gzip(&html_record(&i.to_string(), &format!("<p>page {i}</p>"))))
+            .collect();
+        let middle = members[1].len() / 2;
+        members[1][middle..middle + 6].copy_from_slice(&[0; 6]);
+        let input = std::io::BufReader::new(crate::record::GzipMembers::new(std::io::Cursor::new(
+            members.concat(),
+        )));
+        let items: Vec<String> = WarcReader::new(Box::new(input), "w".into())
+            .map(|i| match i {
+                Item::Doc(d) => format!("{} {}", d.index, d.text.trim()),
+                Item::Error(e) => format!("{} !{}", e.record, e.reason),
+            })
+            .collect();
+        assert_eq!(items.len(), 4, "{items:?}");
+        assert_eq!(items[0], "0 page 1");
+        assert!(items[1].starts_with("1 !"), "{items:?}");
+        assert_eq!(items[2..], ["2 page 3", "3 page 4"]);
     }
 
     #[test]

@@ -144,3 +144,57 @@ fn tokens_are_ordered_char_boundary_spans() {
         }
     }
 }
+
+/// Findings over runs of words, placed in the source around the markup (what `restore` and the
+/// SARIF fixes apply): in the finding's own source span, on character boundaries, in order and
+/// apart, and never over a tag that splits the words.
+#[test]
+fn placed_findings_are_ordered_spans_within_their_finding() {
+    let mut rng = Rng(0xC0FF_EE00_1234_5678);
+    for _ in 0..2000 {
+        let src = generate(&mut rng, 40);
+        for format in [Format::Html, Format::Markdown] {
+            let e = extract(&src, format);
+            let words: Vec<_> = unspin::tokenize(&e.text)
+                .into_iter()
+                .filter(|t| t.kind == unspin::token::TokenKind::Word)
+                .collect();
+            if words.is_empty() {
+                continue;
+            }
+            let from = (rng.next() % words.len() as u64) as usize;
+            let to = (from + 1 + (rng.next() % 4) as usize).min(words.len());
+            let (start, end) = (words[from].start, words[to - 1].end);
+            let n = (rng.next() % 5) as usize;
+            let f = unspin::Finding {
+                start,
+                end,
+                text: e.text[start..end].to_string(),
+                suggestion: vec!["qq"; n.max(1)].join(" "),
+                alternatives: Vec::new(),
+                confidence: 0.9,
+                rule: "t".into(),
+                message: String::new(),
+            };
+            let whole = e.to_source(start..end);
+            let placed = e.place_findings(vec![f]);
+            let mut last = whole.start;
+            for p in &placed.findings {
+                assert!(
+                    p.start >= last && p.start < p.end && p.end <= whole.end,
+                    "{src:?}"
+                );
+                assert!(src.is_char_boundary(p.start) && src.is_char_boundary(p.end));
+                // Every `<` in the span is one of the words' (a tag is not in the text).
+                if format == Format::Html {
+                    let count = |s: &str| s.matches('<').count();
+                    assert!(
+                        count(&src[p.start..p.end]) <= count(&p.text),
+                        "{src:?}: {p:?}"
+                    );
+                }
+                last = p.end;
+            }
+        }
+    }
+}

@@ -122,10 +122,23 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         let (mut report, evidence) = self
             .engine
             .check_with_evidence(&extracted.text, self.engine.options.min_confidence);
-        let findings = extracted.findings_in_source(std::mem::take(&mut report.findings));
+        // Findings placed to replace words only; those markup splits beyond repair are
+        // reported over their whole span but offer no fix.
+        let placed = extracted.place_findings(std::mem::take(&mut report.findings));
+        let mut findings: Vec<(Finding, bool)> =
+            placed.findings.into_iter().map(|f| (f, true)).collect();
+        findings.extend(placed.kept.into_iter().map(|f| (f, false)));
+        // The locator walks the part forwards.
+        findings.sort_by_key(|(f, _)| (f.start, f.end));
         let mut locator = Locator::new(part.text, part.offset, part.line).with_column(part.column);
         locator.excerpts = self.excerpts;
-        let located: Vec<Located> = findings.into_iter().map(|f| locator.locate(f)).collect();
+        let located: Vec<Located> = findings
+            .into_iter()
+            .map(|(f, fixable)| Located {
+                fixable,
+                ..locator.locate(f)
+            })
+            .collect();
         if part.first || self.pending.is_none() {
             self.pending = Some(Pending {
                 name: part.name.to_string(),

@@ -1,8 +1,9 @@
 //! `unspin restore`: print the most probable original text, or a word diff of what changes.
 //!
 //! Every input comes out in its own format: plain text as text, HTML and Markdown with their
-//! markup (only the checked text's spans are replaced), a JSONL record as a JSONL record with its
-//! `text` field restored. Several inputs are written one after the other, as `cat` would. A JSONL
+//! markup (only the words of each finding are replaced, around any tag or link bracket between
+//! them; a finding whose words cannot be fitted around its markup is kept as written, with a
+//! note), a JSONL record as a JSONL record with its `text` field restored. Several inputs are written one after the other, as `cat` would. A JSONL
 //! record that cannot be read (malformed, no text field) is written through as it was, and
 //! reported: the output keeps one line per record.
 
@@ -87,8 +88,11 @@ struct RestoreSink<'a, W: Write> {
 }
 
 impl<W: Write> RestoreSink<'_, W> {
-    /// The restored (or diffed) form of one part's source text.
-    fn restore(&self, source: &str, format: Format) -> anyhow::Result<String> {
+    /// The restored (or diffed) form of one part's source text. Findings whose words markup
+    /// splits where the restored words cannot be placed around it are kept as written, each
+    /// with a note on stderr: restoring them would delete markup.
+    fn restore(&self, part: &Part<'_>) -> anyhow::Result<String> {
+        let (source, format) = (part.text, part.format);
         let extracted = text::extract(source, format);
         if let Some(ix) = self.index {
             // With a source index, the aligned source supplies the original words (of the
@@ -97,7 +101,23 @@ impl<W: Write> RestoreSink<'_, W> {
             return super::trace::restore_with_index(ix, &extracted.text, &report.findings);
         }
         let report = self.engine.check(&extracted.text);
-        let mut findings = extracted.findings_in_source(report.findings);
+        let placed = extracted.place_findings(report.findings);
+        for f in placed.kept.iter().filter(|f| f.knows_original()) {
+            // A JSONL record's name already ends in its line.
+            let at = match part.record {
+                Some(_) => part.name.to_string(),
+                None => {
+                    let line = part.line + 1 + source[..f.start].matches('\n').count() as u64;
+                    format!("{}:{line}", part.name)
+                }
+            };
+            eprintln!(
+                "unspin: {at}: “{}” is split by markup that the restored “{}” cannot be fitted around; kept as written",
+                &source[f.start..f.end],
+                f.suggestion
+            );
+        }
+        let mut findings = placed.findings;
         if format == Format::Html {
             for f in &mut findings {
                 f.suggestion = crate::output::escape_html(&f.suggestion);
@@ -113,7 +133,7 @@ impl<W: Write> RestoreSink<'_, W> {
 
 impl<W: Write> Sink for RestoreSink<'_, W> {
     fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
-        let restored = self.restore(part.text, part.format)?;
+        let restored = self.restore(&part)?;
         match part.value {
             Some(record) => {
                 let mut record = record.clone();

@@ -52,6 +52,10 @@ pub struct Located {
     /// The input's own text in the span, where it differs from the finding's (markup: HTML
     /// entities and tags are in the source, not in the decoded words the finding holds).
     pub source_text: Option<String>,
+    /// Whether the suggestion may replace the span as it is: false where markup splits the
+    /// finding's words and the suggestion cannot be fitted around it (replacing the span would
+    /// delete the markup), so SARIF offers no fix and `restore` keeps it as written.
+    pub fixable: bool,
 }
 
 /// Source text around a finding: [`Excerpt::text`] starts at the beginning of line
@@ -317,6 +321,7 @@ impl<'a> Locator<'a> {
             end_column,
             excerpt: Excerpt::default(),
             source_text: None,
+            fixable: true,
         };
         let source = &self.text[start..end];
         if source != located.finding.text {

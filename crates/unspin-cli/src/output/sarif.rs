@@ -97,8 +97,9 @@ impl Writer for Sarif {
                         "byteLength": byte_len,
                         "snippet": { "text": source },
                     });
-                    // No fix where the original is unknown: it would replace the span by itself.
-                    let fixes = if f.knows_original() {
+                    // No fix where the original is unknown (it would replace the span by
+                    // itself), nor where markup splits the span (it would delete the markup).
+                    let fixes = if f.knows_original() && l.fixable {
                         json!([{
                             "description": { "text": format!("Replace with “{}” (the probable original wording)", f.suggestion) },
                             "artifactChanges": [{

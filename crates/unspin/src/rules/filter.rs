@@ -14,16 +14,19 @@
 //!    context (`"shared data" AND "mutual information"`); the flat pair lost that context.
 //! 4. [`FilterReason::OrdinaryEnglish`]: a clean-English language model sees it often (only when
 //!    one is given: [`super::RuleSetBuilder::filter_ordinary_english`]).
+//! 5. [`FilterReason::SynonymContext`]: a lone common word whose only context is a word it is a
+//!    thesaurus synonym of (`"bosom" AND "breast"`): the context is met by any clean text on
+//!    the topic, since writers who use one word use its synonym too.
 //!
-//! Conditional rules (with `AND`/`NOT` context) are never filtered: their context is what
-//! tells the tortured use apart.
+//! Conditional rules (with `AND`/`NOT` context) are otherwise never filtered: their context is
+//! what tells the tortured use apart.
 
 use std::collections::HashSet;
 
 use super::query::Phrase;
 use super::{Rule, SourceKind};
 use crate::lm::LanguageModel;
-use crate::token::{normalize, tokenize, TokenKind};
+use crate::token::{tokenize, TokenKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FilterReason {
@@ -33,6 +36,7 @@ pub enum FilterReason {
     SupersededByQuery,
     OrdinaryEnglish,
     GatedByBuiltin,
+    SynonymContext,
 }
 
 impl FilterReason {
@@ -48,6 +52,9 @@ impl FilterReason {
             FilterReason::GatedByBuiltin => {
                 "the built-in pack holds this phrase with the context it needs"
             }
+            FilterReason::SynonymContext => {
+                "a common word whose only context is its own synonym, which clean texts use too"
+            }
         }
     }
 }
@@ -62,12 +69,13 @@ pub struct Filtered {
     pub detail: String,
 }
 
-/// Normalised words of a text (punctuation dropped), the unit of every comparison here.
+/// Normalised words of a text (punctuation dropped, hyphenated words split as the matcher
+/// reads them), the unit of every comparison here.
 fn words(s: &str) -> Vec<String> {
     tokenize(s)
         .iter()
         .filter(|t| t.kind != TokenKind::Punct)
-        .map(|t| normalize(t.text(s)).into_owned())
+        .flat_map(|t| split_words(t.text(s)))
         .collect()
 }
 
@@ -259,6 +267,72 @@ pub fn ordinary_english(
             )
         })
     })
+}
+
+/// Test 5: rules of the screener's format that fire on one common word (at least `per_million`
+/// times per million words of `lm`'s corpus) and whose every `AND` context is a thesaurus
+/// synonym of it ([`crate::lexicon::Lexicon`], either direction). The screener meant the pair as
+/// evidence of a synonym swap within a paper, but a clean text about breasts may call one a
+/// bosom: the context says only that the document is on the topic where the word is natural.
+/// A lone word with other context (`"prosciutto" AND "perovskite"`), or a rare one, is kept.
+pub fn synonym_context(
+    rules: Vec<Rule>,
+    lm: &dyn LanguageModel,
+    per_million: f64,
+) -> (Vec<Rule>, Vec<Filtered>) {
+    let lexicon = crate::lexicon::Lexicon::embedded();
+    let synonyms = |a: &str, b: &str| {
+        let linked = |x: &str, y: &str| match (lexicon.id(x), lexicon.id(y)) {
+            (Some(x), Some(y)) => lexicon.synonyms(x).any(|e| e.term == y),
+            _ => false,
+        };
+        linked(a, b) || linked(b, a)
+    };
+    let total = lm.total_words().max(1) as f64;
+    drop_rules(rules, |_, r| {
+        if r.kind != SourceKind::PpsCsv || r.query.all.is_empty() {
+            return None;
+        }
+        let lone = |p: &Phrase| match p {
+            Phrase::Exact(p) => {
+                let w = split_words(p);
+                (w.len() == 1).then(|| w[0].clone())
+            }
+            Phrase::Near { .. } => None,
+        };
+        let fire: Vec<String> = r.query.fire.iter().map(lone).collect::<Option<_>>()?;
+        for w in &fire {
+            let rate = lm.count(&[w.as_str()]) as f64 * 1e6 / total;
+            if rate < per_million {
+                return None;
+            }
+        }
+        let context: Vec<String> = r
+            .query
+            .all
+            .iter()
+            .flatten()
+            .map(lone)
+            .collect::<Option<_>>()?;
+        let all_synonyms = fire
+            .iter()
+            .all(|w| context.iter().all(|c| c != w && synonyms(w, c)));
+        all_synonyms.then(|| {
+            (
+                FilterReason::SynonymContext,
+                format!("{:?} AND {:?}", fire.join(" OR "), context.join(", ")),
+            )
+        })
+    })
+}
+
+/// Words as the matcher compares them: normalized, split at spaces and at hyphens that join two
+/// words (`pre-trained` is two words, as the matcher reads it).
+fn split_words(p: &str) -> Vec<String> {
+    super::matcher::pattern_key(p)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Counts of exactly the phrases some rules need, taken from a clean corpus: the smallest

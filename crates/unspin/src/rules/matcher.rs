@@ -2,7 +2,8 @@
 //!
 //! Why it is shaped this way:
 //! - **One transducer, walked at token starts.** Every phrase that can fire is one pattern (plus
-//!   apostrophe, hyphen and non-ASCII case variants) of an `fst` map, walked ASCII case folded
+//!   apostrophe and non-ASCII case variants; a hyphen joining two words is a space on both
+//!   sides, so `a-b` and `a b` are one phrase) of an `fst` map, walked ASCII case folded
 //!   from the token starts that a cheap first-word filter lets through, for the longest pattern
 //!   there (what a leftmost-longest anchored Aho–Corasick automaton finds, without the failure
 //!   transitions that made its build cost 0.08 s at every start with the built-in lists).
@@ -28,9 +29,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::query::Phrase;
 use super::Rule;
+use crate::channel::inflect::{inflect, lemmas, Inflection};
 use crate::error::{Error, Result};
 use crate::finding::Finding;
-use crate::token::{match_case, normalize, tokenize_into, Token, TokenKind};
+use crate::token::{case_of, match_case, normalize, tokenize_into, Case, Token, TokenKind};
 
 /// What a fire pattern stands for.
 #[derive(Debug, Clone, Copy)]
@@ -151,7 +153,7 @@ impl Matcher {
         let mut aux_context = Vec::new();
         for (ci, c) in contexts.iter().enumerate() {
             if let Phrase::Exact(p) = c {
-                for v in variants(&pattern_key(p)) {
+                for v in context_variants(p) {
                     aux_patterns.push(v);
                     aux_context.push(ci as u32);
                 }
@@ -224,7 +226,7 @@ impl Matcher {
                 continue;
             }
             prev = class;
-            let Some((e, group)) = self.fire.longest_at(bytes, i) else {
+            let Some((e, group)) = self.fire.longest_at(hay, i) else {
                 i += len;
                 continue;
             };
@@ -419,21 +421,30 @@ impl AnchoredTrie {
         Ok(AnchoredTrie { fst })
     }
 
-    /// The end and group of the longest pattern that starts at `start`.
-    fn longest_at(&self, hay: &[u8], start: usize) -> Option<(usize, u32)> {
+    /// The end and group of the longest pattern that starts at `start`. A hyphen joining two
+    /// words is read as the space of the patterns ([`pattern_key`]), so `flag-to-commotion`
+    /// matches the phrase `flag to commotion` and the other way round.
+    fn longest_at(&self, hay: &str, start: usize) -> Option<(usize, u32)> {
         let fst = self.fst.as_fst();
+        let bytes = hay.as_bytes();
         let mut node = fst.root();
         let mut out = fst::raw::Output::zero();
         let mut best = None;
-        for (j, b) in hay.iter().enumerate().skip(start) {
-            let Some(ti) = node.find_input(b.to_ascii_lowercase()) else {
+        let mut j = start;
+        while j < bytes.len() {
+            let (b, len) = match joining_hyphen_at(hay, j) {
+                Some(len) => (b' ', len),
+                None => (bytes[j].to_ascii_lowercase(), 1),
+            };
+            let Some(ti) = node.find_input(b) else {
                 break;
             };
             let t = node.transition(ti);
             out = out.cat(t.out);
             node = fst.node(t.addr);
+            j += len;
             if node.is_final() {
-                best = Some((j + 1, out.cat(node.final_output()).value() as u32));
+                best = Some((j, out.cat(node.final_output()).value() as u32));
             }
         }
         best
@@ -507,12 +518,39 @@ fn hash_run(s: &str, i: usize, mut h: u64) -> (u64, usize, CharClass) {
     (h, j, last)
 }
 
-/// The second word's start when the run ending at `end` is followed by one space and a
-/// letter or digit.
+/// The second word's start when the run ending at `end` is followed by one space, or by a
+/// hyphen joining it to the next word (read as a space, as [`AnchoredTrie::longest_at`] does),
+/// and a letter or digit.
 #[inline]
 fn second_word(s: &str, end: usize) -> Option<usize> {
     let b = s.as_bytes();
-    (b.get(end) == Some(&b' ') && hash_run(s, end + 1, 0).1 > end + 1).then_some(end + 1)
+    let sep = if b.get(end) == Some(&b' ') {
+        1
+    } else {
+        joining_hyphen_at(s, end)?
+    };
+    (hash_run(s, end + sep, 0).1 > end + sep).then_some(end + sep)
+}
+
+/// The byte length of the hyphen at `i` when it joins two words (a letter or digit on each
+/// side): `-`, U+2010 or U+2011. Such a hyphen and a space are the same to the matcher.
+#[inline]
+fn joining_hyphen_at(s: &str, i: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let len = match b.get(i)? {
+        b'-' => 1,
+        0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0x90 | 0x91)) => 3,
+        _ => return None,
+    };
+    let before = s[..i]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    let after = s[i + len..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    (before && after).then_some(len)
 }
 
 #[inline]
@@ -738,17 +776,19 @@ fn finding(
 ) -> Finding {
     let rule = &rules[best];
     let matched = &text[start..end];
-    let suggestion = match &rule.suggestion {
-        Some(s) => match_case(matched, s),
+    // The writer's case and joining carry over to every proposed wording.
+    let shape = |s: &str| join_like(matched, &phrase_case(matched, s));
+    let (suggestion, own_alternatives) = paired_originals(rule, matched);
+    let suggestion = match &suggestion {
+        Some(s) => shape(s),
         None => matched.to_string(),
     };
     let mut alternatives: Vec<String> = Vec::new();
-    let extra = rule
-        .alternatives
+    let extra = own_alternatives
         .iter()
         .chain(others.iter().filter_map(|&o| rules[o].suggestion.as_ref()));
     for a in extra {
-        let a = match_case(matched, a);
+        let a = shape(a);
         if !a.eq_ignore_ascii_case(&suggestion)
             && !alternatives.iter().any(|x| x.eq_ignore_ascii_case(&a))
         {
@@ -767,9 +807,209 @@ fn finding(
     }
 }
 
-/// The look-up key of a phrase: [`normalize`]d (lower case, ASCII apostrophes and hyphens).
+/// Words of a phrase as the matcher compares them: normalized, split at spaces and at hyphens
+/// that join two words.
+fn key_words(s: &str) -> Vec<String> {
+    pattern_key(s)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The rule's original for the phrase as written, and its other originals. A rule may list a
+/// phrase in several inflections (`chance jungle`, `chance jungles`); a written phrase that is
+/// the plural of another of its phrases gets the plural of the original (`random forests`),
+/// taken from the rule's originals when it lists it, else formed by the same suffix rules as
+/// the channel's ([`crate::channel::inflect`]). An original that is the plural of the chosen
+/// one is no alternative to it (it pairs with the plural phrase), so it is left out.
+fn paired_originals(rule: &Rule, matched: &str) -> (Option<String>, Vec<String>) {
+    let Some(first) = rule.suggestion.clone() else {
+        return (None, rule.alternatives.clone());
+    };
+    let originals: Vec<String> = std::iter::once(first.clone())
+        .chain(rule.alternatives.iter().cloned())
+        .collect();
+    let written = key_words(matched);
+    let plural_of_listed = written.split_last().is_some_and(|(last, head)| {
+        rule.query.fire.iter().any(|p| match p {
+            Phrase::Exact(p) => {
+                let w = key_words(p);
+                w.len() == written.len()
+                    && w[..head.len()] == *head
+                    && lemmas(last)
+                        .iter()
+                        .any(|(l, infl)| *infl == Inflection::S && *l == w[head.len()])
+            }
+            Phrase::Near { .. } => false,
+        })
+    });
+    let plural = |o: &str| -> Option<String> {
+        let (head, last) = match o.rsplit_once(' ') {
+            Some((h, l)) => (Some(h), l),
+            None => (None, o),
+        };
+        let form = inflect(&last.to_lowercase(), Inflection::S)
+            .into_iter()
+            .next()?;
+        // Keep the original's own capitals ("Markov models"); inflect lower-cased words only.
+        if last.chars().any(char::is_uppercase) {
+            return None;
+        }
+        Some(match head {
+            Some(h) => format!("{h} {form}"),
+            None => form,
+        })
+    };
+    let is_plural_of =
+        |o: &str, base: &str| plural(base).is_some_and(|p| key_words(&p) == key_words(o));
+    if plural_of_listed {
+        let listed = originals.iter().find(|o| is_plural_of(o, &first)).cloned();
+        let chosen = listed.or_else(|| plural(&first)).unwrap_or(first.clone());
+        // The singular it was formed from pairs with the singular phrase: no alternative here.
+        let rest = originals
+            .into_iter()
+            .filter(|o| key_words(o) != key_words(&chosen) && key_words(o) != key_words(&first))
+            .collect();
+        (Some(chosen), rest)
+    } else {
+        let rest = originals
+            .into_iter()
+            .skip(1)
+            .filter(|o| !is_plural_of(o, &first))
+            .collect();
+        (Some(first), rest)
+    }
+}
+
+/// Small words that a title leaves in lower case ("Web of Things").
+const TITLE_SMALL_WORDS: [&str; 16] = [
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to",
+    "with",
+];
+
+/// Words of written text split at whitespace and hyphens, as written.
+fn written_words(s: &str) -> Vec<&str> {
+    s.split(|c: char| c.is_whitespace() || HYPHENS.contains(&c))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect()
+}
+
+/// Whether a span is written in Title Case: at least two words, each capitalised or a small
+/// word, the first capitalised.
+fn is_title_case(s: &str) -> bool {
+    let words = written_words(s);
+    let capitalised = |w: &str| case_of(w) == Case::Title;
+    words.len() >= 2
+        && words.first().is_some_and(|w| capitalised(w))
+        && words.iter().filter(|w| capitalised(w)).count() >= 2
+        && words
+            .iter()
+            .all(|w| capitalised(w) || TITLE_SMALL_WORDS.contains(w))
+}
+
+/// Give `replacement` the case of the span it replaces: ALL CAPS → ALL CAPS, Title Case →
+/// Title Case (small words stay lower case, words with capitals of their own are kept), a
+/// first capital → a first capital, lower case → as written ([`match_case`]).
+fn phrase_case(matched: &str, replacement: &str) -> String {
+    if !is_title_case(matched) {
+        return match_case(matched, replacement);
+    }
+    let mut out = String::with_capacity(replacement.len());
+    let mut word_start = true;
+    let mut first_word = true;
+    for (i, c) in replacement.char_indices() {
+        if word_start && c.is_alphabetic() {
+            let word: &str = replacement[i..]
+                .split(|d: char| d.is_whitespace() || HYPHENS.contains(&d))
+                .next()
+                .unwrap_or("");
+            let keep = word.chars().any(char::is_uppercase)
+                || (!first_word && TITLE_SMALL_WORDS.contains(&word));
+            if keep {
+                out.push(c);
+            } else {
+                out.extend(c.to_uppercase());
+            }
+            first_word = false;
+        } else {
+            out.push(c);
+        }
+        word_start = c.is_whitespace() || HYPHENS.contains(&c);
+    }
+    out
+}
+
+/// Join `replacement`'s words the way the writer joined the span's: a span whose words are all
+/// joined by hyphens (`counterfeit-consciousness`, `pack-of-words`) is a compound, and so is its
+/// original (`artificial-intelligence` model, `bag-of-words`). Otherwise, or when the
+/// replacement has hyphens of its own (`signal-to-noise ratio`, `X-ray analysis`: their
+/// placement is the rule's to say), it is kept as written: which word of a mixed span maps to
+/// which of the replacement is not known.
+fn join_like(matched: &str, replacement: &str) -> String {
+    let words: Vec<&str> = replacement.split_whitespace().collect();
+    if words.len() < 2 || replacement.contains(HYPHENS) {
+        return replacement.to_string();
+    }
+    // The joiner of each gap between the span's words: a hyphen, or None for a space.
+    let mut joiners: Vec<Option<char>> = Vec::new();
+    let mut seen_word = false;
+    let mut in_word = false;
+    let mut joiner: Option<char> = None;
+    for (i, c) in matched.char_indices() {
+        if c.is_alphanumeric() || APOSTROPHES.contains(&c) {
+            if !in_word && seen_word {
+                joiners.push(joiner);
+            }
+            joiner = None;
+            in_word = true;
+            seen_word = true;
+        } else {
+            if joining_hyphen_at(matched, i).is_some() {
+                joiner = Some(c);
+            }
+            in_word = false;
+        }
+    }
+    match joiners.first() {
+        Some(Some(h)) if joiners.iter().all(|j| j.is_some()) => words.join(&h.to_string()),
+        _ => replacement.to_string(),
+    }
+}
+
+/// The look-up key of a phrase: [`normalize`]d (lower case, ASCII apostrophes and hyphens),
+/// with every hyphen that joins two words read as a space. Writers join the words of a term
+/// either way ("counterfeit-consciousness model", "sickness free endurance"), so a phrase
+/// matches in both spellings whichever one its rule was written with.
 pub(super) fn pattern_key(p: &str) -> String {
-    normalize(p).into_owned()
+    let n = normalize(p);
+    if !n.contains('-') {
+        return n.into_owned();
+    }
+    let mut out = String::with_capacity(n.len());
+    for (i, c) in n.char_indices() {
+        if c == '-' && joining_hyphen_at(&n, i).is_some() {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The spellings of a context phrase for the (plain, ASCII case-insensitive) context search:
+/// as written, with its words joined by spaces, and with its words joined by hyphens.
+fn context_variants(p: &str) -> Vec<String> {
+    let key = pattern_key(p);
+    let mut out = variants(&normalize(p));
+    out.extend(variants(&key));
+    if key.contains(' ') {
+        for h in HYPHENS {
+            out.extend(variants(&key.replace(' ', &h.to_string())));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 const APOSTROPHES: [char; 3] = ['\'', '’', 'ʼ'];

@@ -13,6 +13,7 @@
 
 pub mod builtin;
 pub mod filter;
+pub mod learn;
 mod matcher;
 pub mod pack;
 pub mod pps;
@@ -43,9 +44,10 @@ pub struct Provenance {
 /// Which kind of source a rule came from; filters treat them differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SourceKind {
-    /// The screener's CSV, context kept.
+    /// A CSV in the screener's format (the registry list, the screener's own list or a user's),
+    /// context kept.
     PpsCsv,
-    /// The screener's flat JSON pairs (context lost when the list was flattened).
+    /// Flat JSON pairs in the screener's format (context lost when its list was flattened).
     PpsJson,
     /// Our built-in pack.
     Builtin,
@@ -58,7 +60,8 @@ pub enum SourceKind {
 /// One phrase rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    /// `pps:<line>`, `pps-pairs:<entry>`, `builtin:<name>`, `user:<file>:<line>`.
+    /// `builtin:<name>`, `tpe:<line>` (the registry list), `user:<file name>:<line>` (a user's
+    /// TOML pack or CSV), `user:<file name>#<entry>` (a user's JSON pairs).
     pub id: String,
     /// What fires, and the document context it needs.
     pub query: Query,
@@ -83,6 +86,8 @@ pub struct Rule {
 pub struct RuleSetBuilder {
     rules: Vec<Rule>,
     filtered: Vec<Filtered>,
+    /// The file name each loaded file's ids use, and the path it was loaded from.
+    files: HashMap<String, String>,
 }
 
 impl RuleSetBuilder {
@@ -114,6 +119,7 @@ impl RuleSetBuilder {
             )
         })?;
         let name = path.display().to_string();
+        let before = self.rules.len();
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -128,13 +134,36 @@ impl RuleSetBuilder {
                 None,
                 "unknown rule file type (expected .csv, .json or .toml)",
             )),
+        }?;
+        // Ids name the file by its file name (the same from any folder); two files of one name
+        // from different folders would share ids, so the later one is named by its path.
+        let label = pps::file_label(&name);
+        match self.files.get(&label) {
+            Some(first) if *first != name => {
+                let (short, long) = (format!("user:{label}"), format!("user:{name}"));
+                for r in &mut self.rules[before..] {
+                    if let Some(rest) = r.id.strip_prefix(&short) {
+                        r.id = format!("{long}{rest}");
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                self.files.insert(label, name);
+            }
         }
+        Ok(())
     }
 
-    /// The screener's CSV (`tortured_phrase,expected_phrase,num_papers`).
+    /// A CSV in the screener's format (`tortured_phrase,expected_phrase,num_papers`), less the
+    /// rules whose only context is a synonym of a common word (see [`filter::synonym_context`]).
     pub fn add_pps_csv(&mut self, name: &str, text: &str) -> Result<()> {
         let rules = pps::parse_csv(name, text)?;
-        self.rules.extend(rules);
+        let lm = crate::lm::try_default_model()?;
+        let (keep, dropped) =
+            filter::synonym_context(rules, lm.as_ref(), builtin::REGISTRY_ORDINARY_PER_MILLION);
+        self.rules.extend(keep);
+        self.filtered.extend(dropped);
         Ok(())
     }
 
@@ -174,6 +203,9 @@ impl RuleSetBuilder {
         let (keep, dropped) =
             filter::ordinary_english(rules, lm.as_ref(), builtin::REGISTRY_ORDINARY_PER_MILLION);
         self.filtered.extend(dropped);
+        let (keep, dropped) =
+            filter::synonym_context(keep, lm.as_ref(), builtin::REGISTRY_ORDINARY_PER_MILLION);
+        self.filtered.extend(dropped);
         let gated = filter::conditional_phrases(
             self.rules.iter().filter(|r| r.kind == SourceKind::Builtin),
         );
@@ -209,14 +241,18 @@ impl RuleSetBuilder {
     }
 
     /// Compile. Also drops flat screener rules whose tortured side is the original wording or
-    /// the document context of another rule (see [`filter::cross_source`]).
+    /// the document context of another rule (see [`filter::cross_source`]), and gives rules
+    /// that know no original the one their words' correspondences in other rules propose
+    /// ([`learn`]).
     pub fn build(self) -> Result<RuleSet> {
         let RuleSetBuilder {
             rules,
             mut filtered,
+            ..
         } = self;
-        let (rules, dropped) = filter::cross_source(rules);
+        let (mut rules, dropped) = filter::cross_source(rules);
         filtered.extend(dropped);
+        learn::fill_originals(&mut rules);
         RuleSet::compile(rules, filtered)
     }
 }

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! Every example is a test: applying the pack's findings to `bad` must give exactly `good`
-//! (and `good` must not trigger the rule). Ids are `builtin:<name>` or `user:<file>:<line>`.
+//! (and `good` must not trigger the rule). Ids are `builtin:<name>` or `user:<file name>:<line>`.
 //! Errors name the file and the line of the offending rule.
 
 use serde::Deserialize;
@@ -62,7 +62,8 @@ struct RawRule {
     query: Option<String>,
     original: Option<String>,
     originals: Option<Vec<String>>,
-    weight: Option<f32>,
+    /// Spanned, so that an error names the weight's own line.
+    weight: Option<Spanned<f32>>,
     #[serde(default)]
     requires: Vec<String>,
     #[serde(default)]
@@ -145,9 +146,17 @@ pub fn parse(name: &str, text: &str, kind: PackKind) -> Result<Vec<Rule>> {
             }
         };
         originals.retain(|o| !o.trim().is_empty());
-        let weight = raw.weight.unwrap_or(DEFAULT_WEIGHT);
+        let weight = raw.weight.as_ref().map_or(DEFAULT_WEIGHT, |w| *w.get_ref());
         if !(0.0..=1.0).contains(&weight) || weight.is_nan() {
-            return Err(err(format!("weight {weight} is not in [0, 1]")));
+            let at = raw
+                .weight
+                .as_ref()
+                .map_or(line, |w| line_of(text, w.span().start));
+            return Err(Error::parse(
+                name,
+                Some(at),
+                format!("weight {weight} is not in [0, 1]"),
+            ));
         }
         let id = match kind {
             PackKind::Builtin => {
@@ -157,7 +166,7 @@ pub fn parse(name: &str, text: &str, kind: PackKind) -> Result<Vec<Rule>> {
                     .ok_or_else(|| err("built-in rules need a `name`".into()))?;
                 format!("builtin:{n}")
             }
-            PackKind::User => format!("user:{name}:{line}"),
+            PackKind::User => format!("user:{}:{line}", super::pps::file_label(name)),
         };
         if let Some(n) = &raw.name {
             if !names.insert(n.clone()) {
@@ -214,9 +223,10 @@ mod tests {
         let t = "[[rule]]\nphrase = \"a\"\n\n[[rule]]\noriginal = \"b\"\n";
         let e = parse("u.toml", t, PackKind::User).unwrap_err().to_string();
         assert!(e.starts_with("u.toml:4:"), "{e}");
-        let t = "[[rule]]\nphrase = \"a\"\nweight = 2.0\n";
+        // A bad value is reported on its own line, not the rule's.
+        let t = "[[rule]]\nphrase = \"a\"\n\nweight = 2.0\n";
         let e = parse("u.toml", t, PackKind::User).unwrap_err().to_string();
-        assert!(e.starts_with("u.toml:1:"), "{e}");
+        assert!(e.starts_with("u.toml:4:"), "{e}");
         let t = "[[rule]]\nphrase = \"a\nfoo\"\n";
         let e = parse("u.toml", t, PackKind::User).unwrap_err().to_string();
         assert!(e.starts_with("u.toml:2:"), "{e}");

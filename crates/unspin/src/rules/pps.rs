@@ -2,10 +2,14 @@
 //!
 //! - CSV `tortured_phrase,expected_phrase,num_papers`: `tortured_phrase` is a query in the
 //!   screener's syntax ([`super::query`]); `num_papers` has thousands separators (`"42,682"`).
-//!   Rule ids are `pps:<line>`.
+//!   Rule ids are `user:<file name>:<line>`.
 //! - JSON `{"phrases": [{"tortured", "correct"}]}`: the same list flattened into pairs, with the
 //!   queries' context phrases wrongly turned into pairs of their own; see [`super::filter`].
-//!   Rule ids are `pps-pairs:<entry>` (1-based).
+//!   Rule ids are `user:<file name>#<entry>` (1-based).
+//!
+//! A file in these formats may come from the screener or from anyone who writes rules in them,
+//! so its rules and messages name the file, not a provenance the tool cannot know. Only the
+//! registry list shipped with the library ([`super::builtin`]) names its source.
 //!
 //! `expected_phrase` is written for people: `business intelligence (BI)`, `into (reaction)
 //! mixture`, `[neural network] layer outputs`, `benign cancer/tumor`, `???`, or a note with a
@@ -115,17 +119,12 @@ pub fn weight_from_papers(n: u64) -> f32 {
     (0.6 + 0.35 * x) as f32
 }
 
-fn message(
-    query: &query::Query,
-    exp: &Expected,
-    papers: Option<u64>,
-    source: &CsvSource,
-) -> String {
+fn message(query: &query::Query, exp: &Expected, papers: Option<u64>, source: &Source) -> String {
     let what = match &exp.suggestion {
         Some(s) => format!("tortured phrase for \u{201c}{s}\u{201d}"),
         None => "tortured phrase (original wording unknown)".to_string(),
     };
-    let mut m = format!("{what} ({}", source.label);
+    let mut m = format!("{what} ({}", source.label());
     if let Some(n) = papers {
         m.push_str(&format!(", found in {n} papers"));
     }
@@ -161,19 +160,52 @@ pub struct CsvSource {
     pub label: &'static str,
 }
 
-/// The screener's own CSV (`pps:<line>`).
-pub const SCREENER_CSV: CsvSource = CsvSource {
-    id_prefix: "pps",
-    label: "Problematic Paper Screener",
-};
-
-/// Parse the screener's CSV. An error names the file and the line.
-pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Rule>> {
-    parse_csv_from(name, text, &SCREENER_CSV)
+/// How a parsed file's rules are named: a known source (the registry list: `tpe:<line>`), or a
+/// user's file (`user:<file name>:<line>`, "from <file name>").
+#[derive(Debug, Clone)]
+enum Source<'a> {
+    Known(&'a CsvSource),
+    File(String),
 }
 
-/// Parse a CSV of the screener's queries from `source` (rule ids `<id_prefix>:<line>`).
+impl Source<'_> {
+    fn id(&self, line: usize) -> String {
+        match self {
+            Source::Known(s) => format!("{}:{line}", s.id_prefix),
+            Source::File(f) => format!("user:{f}:{line}"),
+        }
+    }
+
+    fn label(&self) -> String {
+        match self {
+            Source::Known(s) => s.label.to_string(),
+            Source::File(f) => format!("from {f}"),
+        }
+    }
+}
+
+/// The name a rule file's ids and messages give: its file name without the folders, so that a
+/// rule has the same id whether the file is named from the configuration file's folder or from
+/// another one (`RuleSetBuilder` falls back to the path as given when two files share a name).
+pub fn file_label(name: &str) -> String {
+    std::path::Path::new(name)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// Parse a CSV in the screener's format written by anyone: ids `user:<file name>:<line>`.
+/// An error names the file and the line.
+pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Rule>> {
+    parse_csv_as(name, text, Source::File(file_label(name)))
+}
+
+/// Parse a CSV of the screener's queries from a known `source` (rule ids `<id_prefix>:<line>`).
 pub fn parse_csv_from(name: &str, text: &str, source: &CsvSource) -> Result<Vec<Rule>> {
+    parse_csv_as(name, text, Source::Known(source))
+}
+
+fn parse_csv_as(name: &str, text: &str, source: Source) -> Result<Vec<Rule>> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -239,8 +271,8 @@ pub fn parse_csv_from(name: &str, text: &str, source: &CsvSource) -> Result<Vec<
         };
         let exp = clean_expected(&rec[ce]);
         rules.push(Rule {
-            id: format!("{}:{line}", source.id_prefix),
-            message: message(&q, &exp, papers, source),
+            id: source.id(line),
+            message: message(&q, &exp, papers, &source),
             query: q,
             suggestion: exp.suggestion,
             alternatives: exp.alternatives,
@@ -283,6 +315,7 @@ pub fn parse_json(name: &str, text: &str) -> Result<Vec<Rule>> {
             ),
         )
     })?;
+    let source = Source::File(file_label(name));
     let mut rules = Vec::with_capacity(file.phrases.len());
     for (i, p) in file.phrases.into_iter().enumerate() {
         let entry = i + 1;
@@ -299,8 +332,8 @@ pub fn parse_json(name: &str, text: &str) -> Result<Vec<Rule>> {
         };
         let exp = clean_expected(&p.correct);
         rules.push(Rule {
-            id: format!("pps-pairs:{entry}"),
-            message: message(&q, &exp, None, &SCREENER_CSV),
+            id: format!("user:{}#{entry}", file_label(name)),
+            message: message(&q, &exp, None, &source),
             query: q,
             suggestion: exp.suggestion,
             alternatives: exp.alternatives,
@@ -373,7 +406,14 @@ mod tests {
             \"\"\"neural organization\"\"\",neural network,7\n";
         let rules = parse_csv("t.csv", csv).unwrap();
         assert_eq!(rules.len(), 3);
-        assert_eq!(rules[0].id, "pps:2");
+        assert_eq!(rules[0].id, "user:t.csv:2");
+        assert!(
+            rules[0]
+                .message
+                .contains("(from t.csv, found in 42682 papers)"),
+            "{}",
+            rules[0].message
+        );
         assert_eq!(
             rules[0].query.all,
             [vec![Phrase::Exact("surface area".into())]]
@@ -410,7 +450,14 @@ mod tests {
     fn json_pairs() {
         let j = r#"{"phrases":[{"tortured":"huge information","correct":"big data"}]}"#;
         let rules = parse_json("p.json", j).unwrap();
-        assert_eq!(rules[0].id, "pps-pairs:1");
+        assert_eq!(rules[0].id, "user:p.json#1");
+        assert!(
+            rules[0].message.ends_with("(from p.json)"),
+            "{}",
+            rules[0].message
+        );
+        let rules = parse_json("dir/p.json", j).unwrap();
+        assert_eq!(rules[0].id, "user:p.json#1");
         let e = parse_json("p.json", "{\n\"phrases\": [1]}")
             .unwrap_err()
             .to_string();

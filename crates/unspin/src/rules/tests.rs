@@ -170,7 +170,7 @@ fn best_rule_wins_and_others_are_alternatives() {
     let f = find(&rs, "a neural organization");
     assert_eq!(f[0].suggestion, "neural network");
     assert_eq!(f[0].alternatives, ["neural organisation"]);
-    assert_eq!(f[0].rule, "pps:2");
+    assert_eq!(f[0].rule, "user:t.csv:2");
     assert!(f[0].confidence > 0.8);
 }
 
@@ -201,7 +201,7 @@ fn json_pairs_are_filtered() {
     b.add_pps_json("p.json", json).unwrap();
     let rs = b.build().unwrap();
     let kept: Vec<&str> = rs.rules().iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(kept, ["pps-pairs:1", "pps-pairs:5", "pps-pairs:7"]);
+    assert_eq!(kept, ["user:p.json#1", "user:p.json#5", "user:p.json#7"]);
     // Entry 3 goes too: "discriminative learning" is part of entry 4's correction.
     assert_eq!(rs.filtered().len(), 5);
     assert!(find(
@@ -477,4 +477,203 @@ fn non_ascii_phrases_match_in_any_ascii_case() {
     ] {
         assert_eq!(find(&rs, text).len(), 1, "{text}");
     }
+}
+
+/// Words joined by hyphens and by spaces are one phrase, both ways and in every source; the
+/// span is the text as written and the suggestion of a hyphenated compound stays a compound.
+#[test]
+fn hyphens_and_spaces_join_words_alike() {
+    let rs = set_from_csv(
+        "\"\"\"sickness-free endurance\"\"\",disease-free survival,10\n\
+         \"\"\"counterfeit consciousness\"\"\",artificial intelligence,10\n\
+         \"\"\"flag to commotion proportion\"\"\",signal-to-noise ratio,10\n",
+    );
+    assert_eq!(
+        spans(&rs, "Sickness free endurance was long."),
+        [pair("Sickness free endurance", "Disease-free survival")]
+    );
+    assert_eq!(
+        spans(&rs, "sickness‐free endurance"),
+        [pair("sickness‐free endurance", "disease-free survival")]
+    );
+    let t = "The counterfeit-consciousness model and the flag-to-commotion proportion.";
+    let f = find(&rs, t);
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(&t[f[0].start..f[0].end], "counterfeit-consciousness");
+    assert_eq!(f[0].suggestion, "artificial-intelligence");
+    assert_eq!(&t[f[1].start..f[1].end], "flag-to-commotion proportion");
+    assert_eq!(f[1].suggestion, "signal-to-noise ratio");
+    // A hyphen that joins the phrase to a word outside it still hides it.
+    assert!(spans(
+        &rs,
+        "non-counterfeit consciousness, counterfeit consciousness-based"
+    )
+    .is_empty());
+    // Across a line break the offsets are the original text's.
+    let t = "the counterfeit\n  consciousness here";
+    let f = find(&rs, t);
+    assert_eq!(&t[f[0].start..f[0].end], "counterfeit\n  consciousness");
+
+    // JSON pairs and TOML packs read joinings the same way.
+    let mut b = RuleSetBuilder::new();
+    b.add_pps_json(
+        "p.json",
+        r#"{"phrases":[{"tortured":"irregular-timberland","correct":"random forest"}]}"#,
+    )
+    .unwrap();
+    b.add_toml(
+        "u.toml",
+        "[[rule]]\nphrase = \"bosom peril\"\noriginal = \"breast cancer\"\n",
+        PackKind::User,
+    )
+    .unwrap();
+    let rs = b.build().unwrap();
+    assert_eq!(
+        spans(&rs, "An irregular timberland and bosom-peril screening."),
+        [
+            pair("irregular timberland", "random forest"),
+            pair("bosom-peril", "breast-cancer")
+        ]
+    );
+}
+
+/// Context phrases match in either joining too.
+#[test]
+fn context_phrases_match_hyphenated_or_spaced() {
+    let rs = set_from_csv("\"\"\"pre-prepared\"\" AND \"\"pre-trained\"\"\",pre-trained,3\n");
+    for text in [
+        "A pre-prepared model; pre-trained weights.",
+        "A pre prepared model; pre trained weights.",
+        "A pre-prepared model; pre‑trained weights.",
+    ] {
+        assert_eq!(find(&rs, text).len(), 1, "{text}");
+    }
+    assert!(find(&rs, "A pre-prepared model.").is_empty());
+}
+
+/// The suggestion takes the span's case: Title Case, a first capital, ALL CAPS, lower case.
+#[test]
+fn suggestions_take_the_case_of_the_span() {
+    let rs = set_from_csv(
+        "\"\"\"counterfeit consciousness\"\"\",artificial intelligence,10\n\
+         \"\"\"net of things\"\"\",internet of things,10\n\
+         \"\"\"colossal information\"\"\",big data,10\n\
+         \"\"\"profound learning\"\"\",deep learning (DL),10\n",
+    );
+    assert_eq!(
+        spans(
+            &rs,
+            "Counterfeit Consciousness for Colossal Information. The Net of Things."
+        ),
+        [
+            pair("Counterfeit Consciousness", "Artificial Intelligence"),
+            pair("Colossal Information", "Big Data"),
+            pair("Net of Things", "Internet of Things")
+        ]
+    );
+    assert_eq!(
+        spans(
+            &rs,
+            "Colossal information, COLOSSAL INFORMATION, colossal information"
+        ),
+        [
+            pair("Colossal information", "Big data"),
+            pair("COLOSSAL INFORMATION", "BIG DATA"),
+            pair("colossal information", "big data")
+        ]
+    );
+}
+
+/// A pack phrase that is the plural of another of its phrases gets the plural original: the one
+/// the rule lists, else the regular plural; the plural original is no alternative to the
+/// singular.
+#[test]
+fn inflected_phrases_get_the_original_inflected_alike() {
+    let pack = "[[rule]]\nphrases = [\"chance jungle\", \"chance jungles\"]\n\
+                originals = [\"random forest\", \"random forests\", \"decision forest\"]\n\n\
+                [[rule]]\nphrases = [\"choice tree\", \"choice trees\"]\noriginal = \"decision tree\"\n";
+    let mut b = RuleSetBuilder::new();
+    b.add_toml("mine.toml", pack, PackKind::User).unwrap();
+    let rs = b.build().unwrap();
+    let f = find(&rs, "Two chance jungles and one chance jungle.");
+    assert_eq!(f[0].suggestion, "random forests");
+    assert_eq!(f[0].alternatives, ["decision forest"]);
+    assert_eq!(f[1].suggestion, "random forest");
+    assert_eq!(f[1].alternatives, ["decision forest"]);
+    assert_eq!(
+        spans(&rs, "Choice trees beat a choice tree."),
+        [
+            pair("Choice trees", "Decision trees"),
+            pair("choice tree", "decision tree")
+        ]
+    );
+}
+
+/// Rules of two files never share an id, whichever format; ids name the file, not a folder, and
+/// messages name the file rather than the screener.
+#[test]
+fn rule_ids_are_unique_across_files() {
+    let dir = std::env::temp_dir().join(format!("unspin-rule-ids-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let csv = |row: &str| format!("tortured_phrase,expected_phrase,num_papers\n{row}\n");
+    let d = dir.join("d.csv");
+    let e = dir.join("e.csv");
+    let e2 = dir.join("sub").join("e.csv");
+    std::fs::write(&d, csv("\"gore sugar\",blood sugar,3")).unwrap();
+    std::fs::write(&e, csv("\"chance jungle\",random forest,50")).unwrap();
+    std::fs::write(&e2, csv("\"bosom peril\",breast cancer,50")).unwrap();
+    let mut b = RuleSetBuilder::new();
+    for p in [&d, &e, &e2] {
+        b.load_path(p).unwrap();
+    }
+    let ids: Vec<String> = b.rules().iter().map(|r| r.id.clone()).collect();
+    assert_eq!(ids[0], "user:d.csv:2");
+    assert_eq!(ids[1], "user:e.csv:2");
+    assert_eq!(ids[2], format!("user:{}:2", e2.display()));
+    let m = &b.rules()[0].message;
+    assert!(m.contains("from d.csv") && !m.contains("Screener"), "{m}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A lone common word whose only context is its synonym fires on clean text about the topic
+/// ("bosom" beside "breast"); such rules are filtered, in the registry list and in any CSV.
+/// A lone word with other context is kept.
+#[test]
+fn lone_words_with_synonym_context_are_filtered() {
+    let rs = set_from_csv(
+        "\"\"\"bosom\"\" AND \"\"breast\"\"\",breast,9\n\
+         \"\"\"prosciutto\"\" AND \"\"perovskite\"\"\",perovskite,9\n",
+    );
+    assert!(find(
+        &rs,
+        "The breast is compressed; bosom is an old word for it."
+    )
+    .is_empty());
+    assert!(rs
+        .filtered()
+        .iter()
+        .any(|f| f.reason == FilterReason::SynonymContext && f.id == "user:t.csv:2"));
+    assert_eq!(
+        find(&rs, "Prosciutto solar cells beat perovskite.").len(),
+        1
+    );
+    let rs = RuleSet::builtin().unwrap();
+    assert!(find(
+        &rs,
+        "In mammography, the breast is compressed; the bosom is an old word."
+    )
+    .is_empty());
+}
+
+/// "Web of Things" is also the W3C's standard: a text naming the standard is clean, a spun text
+/// about IoT devices is not.
+#[test]
+fn web_of_things_standard_is_not_flagged() {
+    let rs = RuleSet::builtin().unwrap();
+    let clean = "The W3C Web of Things architecture describes devices with Thing Descriptions.";
+    assert!(find(&rs, clean).is_empty(), "{:?}", find(&rs, clean));
+    assert_eq!(
+        spans(&rs, "The web of things links cheap sensors and devices."),
+        [pair("web of things", "internet of things")]
+    );
 }

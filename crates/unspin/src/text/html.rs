@@ -20,6 +20,9 @@
 //!
 //! If that leaves almost nothing (a fragment, a page without paragraphs), the whole page's text
 //! minus step 1 is used, so short inputs are never silently emptied.
+//!
+//! Inline code (`<code>` outside `<pre>`, `<kbd>`, `<samp>`) is kept, as in Markdown, and its
+//! ranges returned ([`extract_with_code`]) so that nothing inside it is reported or rewritten.
 
 use std::ops::Range;
 
@@ -656,6 +659,8 @@ struct Emitter<'d, 's> {
     dom: &'d Dom<'s>,
     m: &'d [Measure],
     out: TextBuilder,
+    /// Ranges of the text that are inline code (`<code>`, `<kbd>`, `<samp>`), in order.
+    code: Vec<Range<usize>>,
 }
 
 impl Emitter<'_, '_> {
@@ -680,12 +685,21 @@ impl Emitter<'_, '_> {
                     self.out.line_break(at);
                 }
                 let pre = pre || name == "pre";
+                let code_from = self.out.text().len();
                 for &c in &node.children {
                     // Code inside <pre> is a code block: not prose.
                     if pre && self.dom.name(c) == "code" {
                         continue;
                     }
                     self.emit(c, pre, depth + 1);
+                }
+                // Inline code reads as part of the sentence, as in Markdown, but is code: nothing
+                // in it is reported or rewritten.
+                if matches!(name.as_str(), "code" | "kbd" | "samp") {
+                    let to = self.out.text().len();
+                    if to > code_from && self.code.last().is_none_or(|r| r.end <= code_from) {
+                        self.code.push(code_from..to);
+                    }
                 }
                 let end = self.end_of(i);
                 if matches!(name.as_str(), "td" | "th") && !self.out.ends_with_space() {
@@ -833,6 +847,14 @@ fn last_offset(dom: &Dom, i: usize) -> Option<usize> {
 
 /// Extract the main text of an HTML page (or fragment).
 pub fn extract(src: &str) -> (String, OffsetMap) {
+    let (text, map, _) = extract_with_code(src);
+    (text, map)
+}
+
+/// [`extract`], with the ranges of the text that are inline code (`<code>` outside `<pre>`,
+/// `<kbd>`, `<samp>`): kept for the sentence's sake, but nothing in them is to be reported or
+/// rewritten.
+pub fn extract_with_code(src: &str) -> (String, OffsetMap, Vec<Range<usize>>) {
     let dom = Dom::parse(src);
     let m = measure(&dom);
     let chosen = select(&dom, &m);
@@ -841,6 +863,7 @@ pub fn extract(src: &str) -> (String, OffsetMap) {
             dom: &dom,
             m: &m,
             out: TextBuilder::new(),
+            code: Vec::new(),
         };
         // A suppression marker anywhere in the page (e.g. in <head>) applies to the whole page.
         // It is mapped to the page's start so that the map stays monotonic.
@@ -854,14 +877,20 @@ pub fn extract(src: &str) -> (String, OffsetMap) {
             e.emit(n, false, 0);
             e.out.block_break(e.end_of(n));
         }
-        e.out.finish()
+        let (text, map) = e.out.finish();
+        let mut code = e.code;
+        code.retain_mut(|r| {
+            r.end = r.end.min(text.len());
+            r.start < r.end
+        });
+        (text, map, code)
     };
-    let (text, map) = run(&chosen);
+    let (text, map, code) = run(&chosen);
     let article_chars = text.chars().filter(|c| !c.is_whitespace()).count();
     if chosen != [0] && article_chars < MIN_ARTICLE_CHARS && m[0].chars > article_chars {
         return run(&[0]);
     }
-    (text, map)
+    (text, map, code)
 }
 
 #[cfg(test)]

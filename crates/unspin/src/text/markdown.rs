@@ -54,14 +54,11 @@ pub fn extract_with_code(src: &str) -> (String, OffsetMap, Vec<std::ops::Range<u
             Event::Html(h) | Event::InlineHtml(h) if h.contains(SUPPRESSION_PREFIX) => {
                 out.push_mapped(&format!(" {} ", h.trim()), range);
             }
-            Event::SoftBreak | Event::HardBreak => {
-                let raw = &src[range.clone()];
-                if raw == "\n" {
-                    out.push_verbatim("\n", range.start);
-                } else {
-                    out.push_mapped("\n", range);
-                }
-            }
+            // A soft break (a line end inside a paragraph) reads as a space, as in HTML: the
+            // paragraph is one line of the checked text, so an `unspin: ignore` marker on any of
+            // its lines suppresses all of it. A hard break stays a line break (`<br>` in HTML).
+            Event::SoftBreak => out.push_mapped(" ", range),
+            Event::HardBreak => out.push_mapped("\n", range),
             Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
@@ -131,6 +128,19 @@ mod tests {
         assert_eq!(&src[map.to_source(at..at + 3)], "R&amp;D");
         let at = text.find("quoted").unwrap();
         assert_eq!(&src[map.to_source(at..at + 6)], "quoted");
+    }
+
+    #[test]
+    fn a_paragraph_is_one_line() {
+        // So that an `unspin: ignore` marker on one of its lines covers all of it, as in HTML.
+        let src = "First line <!-- unspin: ignore -->\nsecond line  \nafter a hard break.\n\nNext.";
+        let (text, map) = extract(src);
+        let para = text.split("\n\n").next().unwrap();
+        assert_eq!(para.lines().count(), 2, "{text:?}");
+        assert!(para.lines().next().unwrap().contains("unspin: ignore"));
+        assert!(para.lines().next().unwrap().ends_with("second line"));
+        let at = text.find("second").unwrap();
+        assert_eq!(&src[map.to_source(at..at + 11)], "second line");
     }
 
     #[test]

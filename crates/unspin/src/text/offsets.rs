@@ -61,6 +61,43 @@ impl OffsetMap {
         start..end.max(start)
     }
 
+    /// The pieces a span of the extracted text is made of, as (span of the text, span of the
+    /// source) pairs in order: a verbatim piece clipped to the span, a mapped piece whole. Where
+    /// one pair's source ends before the next one's starts, the source holds something between
+    /// them that is not in the text (markup, or whitespace collapsed away).
+    pub fn runs(&self, span: Range<usize>) -> Vec<(Range<usize>, Range<usize>)> {
+        let (start, end) = (span.start.min(self.len), span.end.min(self.len));
+        if start >= end {
+            return Vec::new();
+        }
+        if self.identity {
+            return vec![(start..end, start..end)];
+        }
+        let first = self
+            .pieces
+            .partition_point(|p| p.out <= start)
+            .saturating_sub(1);
+        let mut runs = Vec::new();
+        for i in first..self.pieces.len() {
+            let p = self.pieces[i];
+            if p.out >= end {
+                break;
+            }
+            let (from, to) = (start.max(p.out), end.min(self.piece_end(i)));
+            if from >= to {
+                continue;
+            }
+            let src = if p.verbatim {
+                let at = |off: usize| p.src_start + (off - p.out).min(p.src_end - p.src_start);
+                at(from)..at(to)
+            } else {
+                p.src_start..p.src_end
+            };
+            runs.push((from..to, src));
+        }
+        runs
+    }
+
     fn piece_end(&self, i: usize) -> usize {
         self.pieces.get(i + 1).map_or(self.len, |p| p.out)
     }
