@@ -158,7 +158,14 @@ impl Engine {
                 }
             }
             let lm = self.decoder.as_ref().map(|d| d.language_model());
-            let carried = crate::keys::carry_keys(text, &tokens, &evidence, score, lm);
+            // The keys are read off what is found so far, repairs included, at the scored
+            // threshold.
+            let found: Vec<Finding> = kept
+                .iter()
+                .filter(|f| f.confidence >= SCORED_FROM)
+                .cloned()
+                .collect();
+            let carried = crate::keys::carry_keys(text, &tokens, &found, score, lm);
             if !carried.is_empty() {
                 kept.extend(carried);
                 kept = self.filter(&ignored, &allow, gather, resolve_overlaps(kept));
