@@ -179,10 +179,11 @@ fn a_second_signal_stops_at_once() {
 }
 
 #[test]
-fn zero_workers_max_inflight_or_timeout_are_errors() {
+fn zero_workers_max_inflight_max_connections_or_timeout_are_errors() {
     for (flag, value) in [
         ("--workers", "0"),
         ("--max-inflight", "0"),
+        ("--max-connections", "0"),
         ("--timeout", "0"),
         ("--workers", "some"),
     ] {
@@ -200,14 +201,27 @@ fn zero_workers_max_inflight_or_timeout_are_errors() {
 
 #[test]
 fn the_start_line_counts_in_the_singular() {
-    let (mut child, _, line, _) = start_with_stderr(&["--workers", "1", "--max-inflight", "1"]);
+    let (mut child, _, line, _) = start_with_stderr(&[
+        "--workers",
+        "1",
+        "--max-inflight",
+        "1",
+        "--max-connections",
+        "1",
+    ]);
     signal(&child, "TERM");
     assert!(exited_within(&mut child, Duration::from_secs(10)).is_some());
     assert!(line.contains("(1 worker, "), "{line}");
-    assert!(line.contains("at most 1 API request at once"), "{line}");
+    assert!(
+        line.contains("at most 1 API request and 1 connection at once"),
+        "{line}"
+    );
     let (mut child, _, line, _) = start_with_stderr(&["--workers", "3"]);
     signal(&child, "TERM");
     assert!(exited_within(&mut child, Duration::from_secs(10)).is_some());
     assert!(line.contains("(3 workers, "), "{line}");
-    assert!(line.contains("at most 256 API requests at once"), "{line}");
+    assert!(
+        line.contains("at most 256 API requests and 1024 connections at once"),
+        "{line}"
+    );
 }

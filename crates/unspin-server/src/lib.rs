@@ -20,8 +20,10 @@
 //!
 //! Connections ([`Server`]): a client must send a whole request head within the header timeout
 //! of connecting, or of its previous answer on a kept-alive connection, or it is disconnected
-//! (slow or idle clients cannot hold connections open). A graceful shutdown stops accepting,
-//! closes idle connections and waits for the requests in flight.
+//! (slow or idle clients cannot hold connections open); a client that stops reading its answer
+//! for the write timeout is disconnected too; at most `max_connections` are open at once (more
+//! wait in the listen backlog until one closes). A graceful shutdown stops accepting, closes idle
+//! connections and waits for the requests in flight.
 //!
 //! Offsets in `/v1/*` answers are UTF-8 byte offsets, half-open, as everywhere in unspin; the
 //! LanguageTool-compatible `/v2/check` answers in UTF-16 code units, as LanguageTool clients expect.
@@ -178,8 +180,16 @@ pub struct Server {
     listener: tokio::net::TcpListener,
     app: Router,
     header_timeout: Duration,
+    write_timeout: Duration,
+    max_connections: usize,
     in_flight: InFlight,
 }
+
+/// How long a client may leave its answer unread before it is disconnected.
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Connections open at once by default: far more than the workers can serve, few enough that
+/// clients which hold connections cannot exhaust the process's file descriptors.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 impl Server {
     pub fn new(listener: tokio::net::TcpListener, app: Router) -> Self {
@@ -187,8 +197,25 @@ impl Server {
             listener,
             app,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             in_flight: InFlight::default(),
         }
+    }
+
+    /// Disconnect a client that has not taken any of its answer for `timeout` while the server
+    /// has more to send (a client that never reads would hold its connection and the answer's
+    /// memory for ever). Zero is taken as 1 ms.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Keep at most `n` connections open at once (at least 1): while that many are open the
+    /// server accepts no more, and new clients wait in the listen backlog.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
     }
 
     /// Close a connection that has not sent a whole request head within `timeout` of opening,
@@ -213,8 +240,11 @@ impl Server {
             listener,
             app,
             header_timeout,
+            write_timeout,
+            max_connections,
             in_flight,
         } = self;
+        let slots = Arc::new(tokio::sync::Semaphore::new(max_connections));
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(header_timeout)
@@ -225,6 +255,11 @@ impl Server {
         let (done_tx, done_rx) = tokio::sync::watch::channel(());
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
+            // A connection slot first: at the cap, nothing is accepted until one closes.
+            let slot = tokio::select! {
+                slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+                () = &mut shutdown => break,
+            };
             let (stream, remote) = tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok(conn) => conn,
@@ -252,8 +287,11 @@ impl Server {
             let http = http.clone();
             let mut stop_rx = stop_rx.clone();
             let done_rx = done_rx.clone();
+            let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+            stream.set_write_timeout(Some(write_timeout));
             tokio::spawn(async move {
-                let conn = http.serve_connection(TokioIo::new(stream), service);
+                let _slot = slot;
+                let conn = http.serve_connection(TokioIo::new(Box::pin(stream)), service);
                 let mut conn = std::pin::pin!(conn);
                 let stopping = tokio::select! {
                     _ = conn.as_mut() => false,

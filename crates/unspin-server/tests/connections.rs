@@ -168,3 +168,90 @@ async fn shutdown_waits_for_the_request_in_flight_and_counts_it() {
         .unwrap();
     assert_eq!(in_flight.get(), 0);
 }
+
+/// A server built by `make` from a listener and the router with `config`; the sender stops it.
+async fn start_with(
+    config: ServerConfig,
+    make: impl FnOnce(tokio::net::TcpListener, axum::Router) -> Server,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let engine = Arc::new(Engine::new(
+        RuleSet::empty(),
+        None,
+        EngineOptions::default(),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = make(listener, router(engine, config));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.run(async move {
+        let _ = stopped.await;
+    }));
+    (addr, stop)
+}
+
+/// At the connection cap the server accepts no more: a new client waits (it is not refused)
+/// and is served as soon as another connection closes.
+#[tokio::test]
+async fn at_the_connection_cap_new_clients_wait_for_a_free_slot() {
+    let (addr, _stop) = start_with(ServerConfig::default(), |l, app| {
+        Server::new(l, app)
+            .header_timeout(Duration::from_secs(10))
+            .max_connections(2)
+    })
+    .await;
+    let first = TcpStream::connect(addr).await.unwrap();
+    let _second = TcpStream::connect(addr).await.unwrap();
+    // Let the server accept both before the third arrives.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut third = TcpStream::connect(addr).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let early = tokio::time::timeout(Duration::from_millis(500), third.read(&mut buf)).await;
+    assert!(early.is_err(), "served beyond the cap of 2 connections");
+    drop(first);
+    let n = tokio::time::timeout(Duration::from_secs(5), third.read(&mut buf))
+        .await
+        .expect("served once a slot was free")
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+}
+
+/// A client that stops reading its answer is disconnected after the write timeout: the answer
+/// (12 MB, far more than the socket buffers hold) is never delivered whole.
+#[tokio::test]
+async fn a_client_that_never_reads_its_answer_is_disconnected() {
+    let config = ServerConfig {
+        body_limit: 32 << 20,
+        ..ServerConfig::default()
+    };
+    let (addr, _stop) = start_with(config, |l, app| {
+        Server::new(l, app).write_timeout(Duration::from_millis(300))
+    })
+    .await;
+    let text = "plain words ".repeat(1 << 20);
+    let body = serde_json::json!({ "text": text }).to_string();
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /v1/restore HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(body.as_bytes()).await.unwrap();
+    // Read nothing while the server writes, for well past its write timeout.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut got = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut got)).await;
+    assert!(!got.is_empty(), "the answer was never started");
+    assert!(
+        got.len() < text.len(),
+        "the whole answer ({} bytes) was delivered to a client that did not read",
+        got.len()
+    );
+}

@@ -33,11 +33,16 @@ pub struct Args {
     /// free slot within their `--timeout`. At least 1.
     #[arg(long, value_name = "N", default_value_t = 256, value_parser = at_least_one)]
     pub max_inflight: usize,
+    /// Connections open at once; while that many are open no more are accepted (new clients
+    /// wait in the listen backlog). At least 1.
+    #[arg(long, value_name = "N", default_value_t = unspin_server::DEFAULT_MAX_CONNECTIONS, value_parser = at_least_one)]
+    pub max_connections: usize,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
 
-/// A count that must be 1 or more (`--workers`, `--max-inflight`): 0 is refused, not rounded up.
+/// A count that must be 1 or more (`--workers`, `--max-inflight`, `--max-connections`): 0 is
+/// refused, not rounded up.
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
         Ok(0) => Err("must be at least 1".to_string()),
@@ -99,11 +104,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let mut signals =
             unspin_server::Signals::new().context("could not listen for Ctrl-C and SIGTERM")?;
         eprintln!(
-            "unspin: serving on http://{local}/ ({} worker{}, at most {} API request{} at once, body limit {} bytes, timeout {:.1} s{}); Ctrl-C stops",
+            "unspin: serving on http://{local}/ ({} worker{}, at most {} API request{} and {} connection{} at once, body limit {} bytes, timeout {:.1} s{}); Ctrl-C stops",
             config.workers,
             if config.workers == 1 { "" } else { "s" },
             config.max_inflight,
             if config.max_inflight == 1 { "" } else { "s" },
+            args.max_connections,
+            if args.max_connections == 1 { "" } else { "s" },
             config.body_limit,
             config.timeout.as_secs_f64(),
             match &index {
@@ -111,8 +118,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 None => String::new(),
             }
         );
+        let request_timeout = config.timeout;
         let app = unspin_server::router_with_index(engine, index, config);
-        let server = unspin_server::Server::new(listener, app).header_timeout(header_timeout);
+        // A client that leaves its answer unread as long as a request may take is disconnected.
+        let server = unspin_server::Server::new(listener, app)
+            .header_timeout(header_timeout)
+            .write_timeout(request_timeout)
+            .max_connections(args.max_connections);
         let in_flight = server.in_flight();
         let shutdown = async move {
             signals.recv().await;
