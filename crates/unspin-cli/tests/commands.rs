@@ -2,22 +2,10 @@
 //! `check` does, `restore` keeps one line per record, `scan` says when records were lost, UTF-16
 //! text is named, not called binary, and JSONL ids keep their JSON type.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn unspin(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("UNSPIN_MODEL")
-        .output()
-        .expect("run unspin")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod support;
+use support::{stderr, unspin};
 
 const RULES: &str = r#"
 [[rule]]

@@ -2,20 +2,10 @@
 //! JSONL with a byte-order mark or a truncated record), and a summary of what was skipped.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn unspin(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run unspin")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod support;
+use support::{stderr, unspin};
 
 /// The ids in the index, as `index export` gives them.
 fn ids(dir: &Path, index: &str) -> Vec<String> {

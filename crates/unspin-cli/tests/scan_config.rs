@@ -4,21 +4,9 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn unspin(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .current_dir(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("UNSPIN_MODEL")
-        .output()
-        .expect("run unspin")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod support;
+use support::{stderr, unspin};
 
 /// The spans of the first attribute row, as the phrases they cover.
 fn phrases(dir: &Path, output: &str) -> Vec<String> {

@@ -20,6 +20,22 @@ async fn start() -> (
     tokio::task::JoinHandle<std::io::Result<()>>,
     unspin_server::InFlight,
 ) {
+    start_with(ServerConfig::default(), |l, app| {
+        Server::new(l, app).header_timeout(HEADER_TIMEOUT)
+    })
+    .await
+}
+
+/// A server built by `make` from a listener and the router with `config`; the sender stops it.
+async fn start_with(
+    config: ServerConfig,
+    make: impl FnOnce(tokio::net::TcpListener, axum::Router) -> Server,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+    unspin_server::InFlight,
+) {
     let engine = Arc::new(Engine::new(
         RuleSet::empty(),
         None,
@@ -27,8 +43,7 @@ async fn start() -> (
     ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let server = Server::new(listener, router(engine, ServerConfig::default()))
-        .header_timeout(HEADER_TIMEOUT);
+    let server = make(listener, router(engine, config));
     let in_flight = server.in_flight();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(server.run(async move {
@@ -169,31 +184,11 @@ async fn shutdown_waits_for_the_request_in_flight_and_counts_it() {
     assert_eq!(in_flight.get(), 0);
 }
 
-/// A server built by `make` from a listener and the router with `config`; the sender stops it.
-async fn start_with(
-    config: ServerConfig,
-    make: impl FnOnce(tokio::net::TcpListener, axum::Router) -> Server,
-) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
-    let engine = Arc::new(Engine::new(
-        RuleSet::empty(),
-        None,
-        EngineOptions::default(),
-    ));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let server = make(listener, router(engine, config));
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.run(async move {
-        let _ = stopped.await;
-    }));
-    (addr, stop)
-}
-
 /// At the connection cap the server accepts no more: a new client waits (it is not refused)
 /// and is served as soon as another connection closes.
 #[tokio::test]
 async fn at_the_connection_cap_new_clients_wait_for_a_free_slot() {
-    let (addr, _stop) = start_with(ServerConfig::default(), |l, app| {
+    let (addr, _stop, _task, _) = start_with(ServerConfig::default(), |l, app| {
         Server::new(l, app)
             .header_timeout(Duration::from_secs(10))
             .max_connections(2)
@@ -231,7 +226,7 @@ async fn a_client_that_never_reads_its_answer_is_disconnected() {
         body_limit: 32 << 20,
         ..ServerConfig::default()
     };
-    let (addr, _stop) = start_with(config, |l, app| {
+    let (addr, _stop, _task, _) = start_with(config, |l, app| {
         Server::new(l, app).write_timeout(Duration::from_millis(300))
     })
     .await;
