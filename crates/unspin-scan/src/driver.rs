@@ -135,6 +135,12 @@ impl ScanSummary {
     }
 }
 
+/// Whether `--keep-below x` keeps a document of `score`: below `x`, and every document at 1 (a
+/// document scoring 1.0 included: `--keep-below 1` writes all of them).
+fn kept_below(x: f32, score: f32) -> bool {
+    score < x || x >= 1.0
+}
+
 /// Scan every shard of `config.inputs` with `engine`. Record-level problems are written to the
 /// errors files and counted; only problems with the output (a full disk, an unwritable directory)
 /// or an input path that does not exist stop the run.
@@ -617,7 +623,11 @@ fn write_doc(
         sources: scored.sources.as_deref(),
     })?;
     stats.records_out += 1;
-    if !config.writes_documents() || config.keep_below.is_some_and(|x| scored.score >= x) {
+    if !config.writes_documents()
+        || !config
+            .keep_below
+            .is_none_or(|x| kept_below(x, scored.score))
+    {
         return Ok(());
     }
     let text = scored.restored.unwrap_or(doc.text);
@@ -709,4 +719,18 @@ fn file_identity(path: &Path) -> anyhow::Result<String> {
         identity.push_str(&format!("/{:08x}", crc32fast::hash(&content)));
     }
     Ok(identity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kept_below;
+
+    /// `--keep-below 1` keeps every document, one that scores exactly 1.0 too; below 1 the
+    /// threshold itself is not kept.
+    #[test]
+    fn keep_below_one_keeps_everything() {
+        assert!(kept_below(1.0, 1.0) && kept_below(1.0, 0.0));
+        assert!(kept_below(0.5, 0.49) && !kept_below(0.5, 0.5) && !kept_below(0.5, 1.0));
+        assert!(!kept_below(0.0, 0.0));
+    }
 }

@@ -34,7 +34,8 @@ pub struct Args {
     /// Also write each document with its restored text to documents/.
     #[arg(long)]
     pub restore: bool,
-    /// Write to documents/ only the documents scoring below X (a spin filter).
+    /// Write to documents/ only the documents scoring below X (a spin filter); 1 writes every
+    /// document, as scored (e.g. to keep a WARC record's extracted text beside its spans).
     #[arg(long, value_name = "X")]
     pub keep_below: Option<f32>,
     /// Also trace every document against this source index (built by `unspin index add`): the
