@@ -117,7 +117,12 @@ fn drop_rules(
     for (i, r) in rules.into_iter().enumerate() {
         match test(i, &r) {
             Some((reason, detail)) => dropped.push(Filtered {
-                phrase: flat_phrase(&r).unwrap_or_default().to_string(),
+                // A conditional rule is named by the phrase it fires on ("bosom" of
+                // `"bosom" AND "breast"`); its whole query is in the detail.
+                phrase: match r.query.fire.first() {
+                    Some(Phrase::Exact(p)) => p.clone(),
+                    _ => String::new(),
+                },
                 id: r.id,
                 suggestion: r.suggestion,
                 reason,
