@@ -94,21 +94,11 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Config>> {
         let Some(table) = py.tool.and_then(|t| t.unspin) else {
             return Ok(None);
         };
-        table.try_into().map_err(|e: toml::de::Error| {
-            match duplicate_key(&text, e.message(), Some("tool.unspin")) {
-                Some(m) => anyhow::anyhow!("{}: [tool.unspin]: {m}", path.display()),
-                None => anyhow::anyhow!(
-                    "{}: [tool.unspin]: {}",
-                    path.display(),
-                    e.to_string().trim_end()
-                ),
-            }
-        })?
+        table
+            .try_into()
+            .map_err(|e| parse_error(path, &text, e, Some("tool.unspin")))?
     } else {
-        toml::from_str(&text).map_err(|e| match duplicate_key(&text, e.message(), None) {
-            Some(m) => anyhow::anyhow!("{}: {m}", path.display()),
-            None => anyhow::anyhow!("{}: {}", path.display(), e.to_string().trim_end()),
-        })?
+        toml::from_str(&text).map_err(|e| parse_error(path, &text, e, None))?
     };
     // Allowed phrases are compared with findings' normalized text: words joined by one space
     // ("  Bosom   Peril " is "bosom peril"; case is ignored when comparing).
@@ -140,6 +130,15 @@ pub fn read(path: &Path) -> anyhow::Result<Option<Config>> {
     }
     cfg.source = Some(path.to_path_buf());
     Ok(Some(cfg))
+}
+
+/// A configuration that does not parse, named by its file (and table): a duplicate key at its
+/// own line, anything else in the TOML parser's words.
+fn parse_error(path: &Path, text: &str, e: toml::de::Error, table: Option<&str>) -> anyhow::Error {
+    let what = duplicate_key(text, e.message(), table)
+        .unwrap_or_else(|| e.to_string().trim_end().to_string());
+    let at = table.map(|t| format!(" [{t}]:")).unwrap_or_default();
+    anyhow::anyhow!("{}:{at} {what}", path.display())
 }
 
 /// Where a key is set twice under two spellings (`min-confidence` and its alias

@@ -80,13 +80,20 @@ impl ScanConfig {
         self.restore || self.keep_below.is_some()
     }
 
-    /// What a shard's outputs depend on besides its input: the flags, the version of unspin, and
-    /// the identity of each file the settings name (the index directory's files included), so
-    /// that a rerun after any of them changed scans again instead of keeping stale results.
-    fn settings(&self) -> anyhow::Result<String> {
+    /// What a shard's outputs depend on besides its input: the flags, the version of unspin, the
+    /// identity of each file the settings name, and the index's manifest (its generation and
+    /// every file's length and checksum, replaced on each change), so that a rerun after any of
+    /// them changed scans again instead of keeping stale results.
+    fn settings(&self, index: Option<&Index>) -> anyhow::Result<String> {
         let mut files = String::new();
-        for path in self.setting_files.iter().chain(&self.index) {
+        for path in &self.setting_files {
             files.push_str(&format!(" {:?}={}", path, file_identity(path)?));
+        }
+        if let Some(index) = index {
+            files.push_str(&format!(
+                " index={}",
+                serde_json::to_string(index.manifest())?
+            ));
         }
         Ok(format!(
             "unspin={} id={:?} text={:?} restore={} keep_below={:?} index={:?} top={} engine={} files:{}",
@@ -175,13 +182,13 @@ pub fn scan(config: &ScanConfig, engine: &Engine) -> anyhow::Result<ScanSummary>
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()?;
-    let settings = config.settings()?;
     let index = match &config.index {
         Some(dir) => {
             Some(Index::open(dir).map_err(|e| anyhow::anyhow!("--index {}: {e}", dir.display()))?)
         }
         None => None,
     };
+    let settings = config.settings(index.as_ref())?;
     let scorer = Scorer {
         engine,
         index: index.as_ref(),
@@ -624,9 +631,9 @@ fn write_doc(
     })?;
     stats.records_out += 1;
     if !config.writes_documents()
-        || !config
+        || config
             .keep_below
-            .is_none_or(|x| kept_below(x, scored.score))
+            .is_some_and(|x| !kept_below(x, scored.score))
     {
         return Ok(());
     }
@@ -688,30 +695,11 @@ impl CharOffsets {
     }
 }
 
-/// What identifies a file the settings name, or every file of a directory (an index): its size
-/// and modification time, and for files up to 64 MiB (rule packs, gazetteers) a CRC-32 of the
-/// content too, which catches an edit that keeps the size within the clock's resolution.
+/// What identifies a file the settings name: its size and modification time, and for files up
+/// to 64 MiB (rule packs, gazetteers) a CRC-32 of the content too, which catches an edit that
+/// keeps the size within the clock's resolution.
 fn file_identity(path: &Path) -> anyhow::Result<String> {
     let context = |e: std::io::Error| anyhow::anyhow!("{}: {e}", path.display());
-    let meta = std::fs::metadata(path).map_err(context)?;
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(context)?
-            .map(|e| e.map(|e| e.path()))
-            .collect::<Result<_, _>>()
-            .map_err(context)?;
-        entries.sort();
-        let mut parts = Vec::new();
-        for entry in entries {
-            let name = entry
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
-            parts.push(format!("{name}:{}", file_identity(&entry)?));
-        }
-        return Ok(format!("[{}]", parts.join(",")));
-    }
     let (size, mtime) = output::input_identity(path).map_err(context)?;
     let mut identity = format!("{size}/{mtime}");
     if size <= 64 << 20 {

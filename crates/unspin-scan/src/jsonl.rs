@@ -79,25 +79,29 @@ impl JsonlReader {
                 )
             }
         };
-        let text = replace_lone_surrogates(text);
-        let mut record: serde_json::Map<String, serde_json::Value> =
-            match serde_json::from_str(&text) {
-                Ok(r) => r,
-                // serde_json stops at 128 levels of nesting (its guard against stack overflow).
-                Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
-                    return self.error(
-                        index,
-                        offset,
-                        None,
-                        format!(
-                            "JSON record nested more than 128 levels deep (the reader's limit): {e}"
-                        ),
-                    )
-                }
-                Err(e) => {
-                    return self.error(index, offset, None, format!("malformed JSON record: {e}"))
-                }
-            };
+        // A record that parses holds no lone surrogate (serde_json rejects them): the text is
+        // rewritten only when it fails, which keeps the common path one parse.
+        let parsed = serde_json::from_str(text).or_else(|e| match replace_lone_surrogates(text) {
+            std::borrow::Cow::Owned(fixed) => serde_json::from_str(&fixed),
+            std::borrow::Cow::Borrowed(_) => Err(e),
+        });
+        let mut record: serde_json::Map<String, serde_json::Value> = match parsed {
+            Ok(r) => r,
+            // serde_json stops at 128 levels of nesting (its guard against stack overflow).
+            Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+                return self.error(
+                    index,
+                    offset,
+                    None,
+                    format!(
+                        "JSON record nested more than 128 levels deep (the reader's limit): {e}"
+                    ),
+                )
+            }
+            Err(e) => {
+                return self.error(index, offset, None, format!("malformed JSON record: {e}"))
+            }
+        };
         // A corpus without ids is common; the record's place names it as stably (`shard:line`, as
         // a WARC record without WARC-Record-ID is `shard:offset`).
         let id = match record.get(&self.id_field) {
@@ -206,9 +210,6 @@ const UTF16_MESSAGE: &str =
     "UTF-16 text; unspin reads UTF-8: convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
 
 impl JsonlReader {
-    /// A shard in UTF-16 (a byte-order mark, or the NUL of every other byte of ASCII) is one
-    /// error that says so, standing for the records it holds (its non-blank lines, counted
-    /// here), instead of one cryptic error per line.
     /// The error of a stream that fails at `start`: a truncated or corrupt archive, whose
     /// decompressor cannot go on, so what follows is unreadable. It counts as one lost record.
     fn stream_error(&mut self, start: u64, e: std::io::Error) -> Item {
@@ -228,6 +229,9 @@ impl JsonlReader {
         )
     }
 
+    /// A shard in UTF-16 (a byte-order mark, or the NUL of every other byte of ASCII) is one
+    /// error that says so, standing for the records it holds (its non-blank lines, counted
+    /// here), instead of one cryptic error per line.
     fn utf16_shard(&mut self) -> Option<Item> {
         let head = match self.input.fill_buf() {
             Ok(head) => head,

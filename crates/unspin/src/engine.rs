@@ -132,11 +132,7 @@ impl Engine {
         let allow = self.allowed();
         // The document score does not count the phrases the writer allows either.
         let score_of = |findings: &[Finding]| {
-            let evidence: Vec<Finding> = findings
-                .iter()
-                .filter(|f| f.confidence >= SCORED_FROM)
-                .cloned()
-                .collect();
+            let evidence = scored(findings);
             let (score, verdict) = score_text_allowing(text, &tokens, &evidence, &allow);
             (score, verdict, evidence)
         };
@@ -158,14 +154,8 @@ impl Engine {
                 }
             }
             let lm = self.decoder.as_ref().map(|d| d.language_model());
-            // The keys are read off what is found so far, repairs included, at the scored
-            // threshold.
-            let found: Vec<Finding> = kept
-                .iter()
-                .filter(|f| f.confidence >= SCORED_FROM)
-                .cloned()
-                .collect();
-            let carried = crate::keys::carry_keys(text, &tokens, &found, score, lm);
+            // The keys are read off what is found so far, repairs included.
+            let carried = crate::keys::carry_keys(text, &tokens, &scored(&kept), score, lm);
             if !carried.is_empty() {
                 kept.extend(carried);
                 kept = self.filter(&ignored, &allow, gather, resolve_overlaps(kept));
@@ -223,6 +213,15 @@ impl Engine {
             .filter(|f| !ignored.covers(f.start, f.end))
             .collect()
     }
+}
+
+/// The findings that count toward the document score: those of [`SCORED_FROM`] or more.
+fn scored(findings: &[Finding]) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| f.confidence >= SCORED_FROM)
+        .cloned()
+        .collect()
 }
 
 /// Spinner patterns ("has actually" → "has", "will certainly" → "will", "any kind of" → "any")

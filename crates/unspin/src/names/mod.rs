@@ -795,24 +795,19 @@ fn window_finding(
     // Broken title: a multi-word window before a capitalised name.
     // The window must itself be a thesaurus term ("head of state"), and the title a content
     // word that is one of its originals. Titles precede people's names, and an acronym is not
-    // one ("Set up CI with Azure" is not "Saint CI").
-    // A writer capitalises the words of a title but not its connectors ("Managing Director
+    // one ("Set up CI with Azure" is not "Saint CI"). And the window must be in a spinner's
+    // case: a writer capitalises a title's words but not its connectors ("Managing Director
     // Jane Smith", "Secretary of State"); a spinner's phrase for one capitalised word keeps the
-    // capital on its first word only ("Head of state Joe Biden"), or title-cases every word
-    // ("Head Of State").
-    let spinners_case = (i + 1..end).any(|k| {
-        let connector = CONNECTORS.contains(&doc.lower[k].as_ref());
-        let capital = doc.tokens[k]
-            .text(doc.text)
-            .starts_with(|c: char| c.is_uppercase());
-        if connector {
-            capital
-        } else {
-            !capital
-        }
-    });
+    // capital on its first word only ("Head of state Joe Biden"), or on every word ("Head Of
+    // State").
+    let spinners_case = || {
+        (i + 1..end).any(|k| {
+            let capital = doc.tokens[k].text(doc.text).starts_with(char::is_uppercase);
+            CONNECTORS.contains(&doc.lower[k].as_ref()) == capital
+        })
+    };
     if words >= 2
-        && spinners_case
+        && spinners_case()
         && right
             .first()
             .is_some_and(|&k| doc.cap[k] && !is_acronym(doc.tokens[k].text(doc.text)))

@@ -75,7 +75,7 @@ fn words(s: &str) -> Vec<String> {
     tokenize(s)
         .iter()
         .filter(|t| t.kind != TokenKind::Punct)
-        .flat_map(|t| split_words(t.text(s)))
+        .flat_map(|t| super::matcher::key_words(t.text(s)))
         .collect()
 }
 
@@ -300,7 +300,7 @@ pub fn synonym_context(
         }
         let lone = |p: &Phrase| match p {
             Phrase::Exact(p) => {
-                let w = split_words(p);
+                let w = super::matcher::key_words(p);
                 (w.len() == 1).then(|| w[0].clone())
             }
             Phrase::Near { .. } => None,
@@ -329,15 +329,6 @@ pub fn synonym_context(
             )
         })
     })
-}
-
-/// Words as the matcher compares them: normalized, split at spaces and at hyphens that join two
-/// words (`pre-trained` is two words, as the matcher reads it).
-fn split_words(p: &str) -> Vec<String> {
-    super::matcher::pattern_key(p)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
 }
 
 /// Counts of exactly the phrases some rules need, taken from a clean corpus: the smallest

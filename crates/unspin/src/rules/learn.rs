@@ -20,19 +20,12 @@
 
 use std::collections::HashMap;
 
+use super::matcher::key_words;
 use super::query::Phrase;
 use super::Rule;
 
 /// Share of a tortured word's changed alignments its most frequent original needs.
 const MIN_SHARE: f64 = 0.67;
-
-/// Words as the matcher compares them (normalized, hyphen-joined words split).
-fn words(s: &str) -> Vec<String> {
-    super::matcher::pattern_key(s)
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
-}
 
 /// Per tortured word: how often each original replaced it, and how often it was kept.
 #[derive(Debug, Default)]
@@ -55,11 +48,11 @@ impl WordPairs {
         let mut wp = WordPairs::default();
         for r in rules {
             let Some(s) = &r.suggestion else { continue };
-            let orig = words(s);
+            let orig = key_words(s);
             wp.correct.extend(orig.iter().cloned());
             for p in &r.query.fire {
                 let Phrase::Exact(p) = p else { continue };
-                let tort = words(p);
+                let tort = key_words(p);
                 if tort.len() != orig.len() || tort == orig {
                     continue;
                 }
@@ -100,7 +93,7 @@ impl WordPairs {
     /// The original of a phrase: each word's learned original, or the word itself when it is
     /// correct; `None` when a word is neither, or when no word changes.
     pub fn propose(&self, phrase: &str) -> Option<String> {
-        let ws = words(phrase);
+        let ws = key_words(phrase);
         let mut changed = false;
         let mut out: Vec<&str> = Vec::with_capacity(ws.len());
         for w in &ws {

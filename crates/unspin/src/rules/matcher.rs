@@ -808,8 +808,8 @@ fn finding(
 }
 
 /// Words of a phrase as the matcher compares them: normalized, split at spaces and at hyphens
-/// that join two words.
-fn key_words(s: &str) -> Vec<String> {
+/// that join two words (`pre-trained` is two words, as the matcher reads it).
+pub(super) fn key_words(s: &str) -> Vec<String> {
     pattern_key(s)
         .split_whitespace()
         .map(str::to_string)
@@ -831,12 +831,13 @@ fn paired_originals(rule: &Rule, matched: &str) -> (Option<String>, Vec<String>)
         .collect();
     let written = key_words(matched);
     let plural_of_listed = written.split_last().is_some_and(|(last, head)| {
+        let lemmas = lemmas(last);
         rule.query.fire.iter().any(|p| match p {
             Phrase::Exact(p) => {
                 let w = key_words(p);
                 w.len() == written.len()
                     && w[..head.len()] == *head
-                    && lemmas(last)
+                    && lemmas
                         .iter()
                         .any(|(l, infl)| *infl == Inflection::S && *l == w[head.len()])
             }
@@ -848,34 +849,38 @@ fn paired_originals(rule: &Rule, matched: &str) -> (Option<String>, Vec<String>)
             Some((h, l)) => (Some(h), l),
             None => (None, o),
         };
-        let form = inflect(&last.to_lowercase(), Inflection::S)
-            .into_iter()
-            .next()?;
         // Keep the original's own capitals ("Markov models"); inflect lower-cased words only.
         if last.chars().any(char::is_uppercase) {
             return None;
         }
+        let form = inflect(last, Inflection::S).into_iter().next()?;
         Some(match head {
             Some(h) => format!("{h} {form}"),
             None => form,
         })
     };
-    let is_plural_of =
-        |o: &str, base: &str| plural(base).is_some_and(|p| key_words(&p) == key_words(o));
+    // The first original's plural, as compared: an original that is it pairs with the plural.
+    let first_plural = plural(&first);
+    let first_plural_key = first_plural.as_deref().map(key_words);
+    let is_plural_of_first = |o: &str| first_plural_key.as_ref() == Some(&key_words(o));
     if plural_of_listed {
-        let listed = originals.iter().find(|o| is_plural_of(o, &first)).cloned();
-        let chosen = listed.or_else(|| plural(&first)).unwrap_or(first.clone());
+        let listed = originals.iter().find(|o| is_plural_of_first(o)).cloned();
+        let chosen = listed.or(first_plural).unwrap_or(first.clone());
         // The singular it was formed from pairs with the singular phrase: no alternative here.
+        let (chosen_key, first_key) = (key_words(&chosen), key_words(&first));
         let rest = originals
             .into_iter()
-            .filter(|o| key_words(o) != key_words(&chosen) && key_words(o) != key_words(&first))
+            .filter(|o| {
+                let k = key_words(o);
+                k != chosen_key && k != first_key
+            })
             .collect();
         (Some(chosen), rest)
     } else {
         let rest = originals
             .into_iter()
             .skip(1)
-            .filter(|o| !is_plural_of(o, &first))
+            .filter(|o| !is_plural_of_first(o))
             .collect();
         (Some(first), rest)
     }

@@ -86,17 +86,6 @@ impl Extracted<'_> {
         self.map.to_source(span)
     }
 
-    /// Findings on [`Extracted::text`] as findings on the source: those touching code dropped,
-    /// the rest mapped to source offsets, in source order (what `check` locates). Each is a
-    /// replacement that keeps the markup ([`Extracted::place_findings`]), except those listed
-    /// there as kept, which cover their whole source span, markup and all.
-    pub fn findings_in_source(&self, findings: Vec<crate::Finding>) -> Vec<crate::Finding> {
-        let Placed { mut findings, kept } = self.place_findings(findings);
-        findings.extend(kept);
-        findings.sort_by_key(|f| (f.start, f.end));
-        findings
-    }
-
     /// Findings on [`Extracted::text`] placed in the source so that applying them replaces words
     /// only, never markup (what `restore` applies). A finding whose words are split by markup
     /// (`counterfeit</b> consciousness`, an article before a link: `an [irregular
@@ -552,7 +541,7 @@ mod tests {
         let mut second = first.clone();
         second.start = e.text.rfind("counterfeit").unwrap();
         second.end = second.start + "counterfeit consciousness".len();
-        let found = e.findings_in_source(vec![first, second]);
+        let found = e.place_findings(vec![first, second]).findings;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].start, src.rfind("counterfeit").unwrap());
     }

@@ -320,7 +320,14 @@ impl Segment {
     }
 
     fn is_removed(&self, local: u32) -> bool {
-        !self.removed.is_empty() && self.removed.binary_search(&local).is_ok()
+        self.removed.binary_search(&local).is_ok()
+    }
+
+    /// The documents not replaced: (segment-local number, id), in order.
+    fn live(&self) -> impl Iterator<Item = (u32, &str)> {
+        (0..self.ids.len() as u32)
+            .filter(|&d| !self.is_removed(d))
+            .map(|d| (d, self.ids[d as usize].as_str()))
     }
 
     fn text(&self, local: usize) -> Result<String> {
@@ -398,11 +405,9 @@ impl Index {
 
     /// The numbers of the documents that are not replaced, in order.
     pub fn doc_numbers(&self) -> impl Iterator<Item = DocNo> + '_ {
-        self.segments.iter().flat_map(|s| {
-            (0..s.ids.len() as u32)
-                .filter(|&d| !s.is_removed(d))
-                .map(move |d| s.base + d)
-        })
+        self.segments
+            .iter()
+            .flat_map(|s| s.live().map(move |(d, _)| s.base + d))
     }
 
     fn segment(&self, doc: DocNo) -> Option<(&Segment, usize)> {
@@ -460,7 +465,9 @@ impl Index {
 
     /// Every document id, in document-number order (replaced documents left out).
     pub fn ids(&self) -> impl Iterator<Item = &str> {
-        self.doc_numbers().filter_map(|d| self.id(d))
+        self.segments
+            .iter()
+            .flat_map(|s| s.live().map(|(_, id)| id))
     }
 }
 
@@ -569,10 +576,8 @@ impl IndexWriter {
         if !manifest.segments.is_empty() {
             let idx = Index::open(dir)?;
             for (si, s) in idx.segments.iter().enumerate() {
-                for (local, id) in s.ids.iter().enumerate() {
-                    if !s.is_removed(local as u32) {
-                        committed.insert(id.clone(), (si, local as u32));
-                    }
+                for (local, id) in s.live() {
+                    committed.insert(id.to_string(), (si, local));
                 }
             }
         }
