@@ -123,10 +123,16 @@ impl<R> Watched<R> {
     }
 }
 
+/// Whether a read error ends the stream: not an interruption, nor a corrupt gzip member that
+/// [`crate::record::GzipMembers`] skipped, after which reading goes on with the next member.
+fn ends_the_stream(e: &io::Error) -> bool {
+    e.kind() != io::ErrorKind::Interrupted && crate::record::corrupt_member(e).is_none()
+}
+
 impl<R: Read> Read for Watched<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read(buf).inspect_err(|e| {
-            if e.kind() != io::ErrorKind::Interrupted {
+            if ends_the_stream(e) {
                 self.broken.store(true, Ordering::Relaxed);
             }
         })
@@ -137,7 +143,7 @@ impl<R: BufRead> BufRead for Watched<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let broken = &self.broken;
         self.inner.fill_buf().inspect_err(|e| {
-            if e.kind() != io::ErrorKind::Interrupted {
+            if ends_the_stream(e) {
                 broken.store(true, Ordering::Relaxed);
             }
         })
@@ -421,6 +427,44 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
+    /// A corrupt gzip member that the reader skips leaves the stream going: the shard is not
+    /// cut short. A stream cut in the middle is.
+    #[test]
+    fn only_an_error_that_ends_the_stream_cuts_the_shard_short() {
+        use std::io::Write;
+        let gzip = |data: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(data).unwrap();
+            e.finish().unwrap()
+        };
+        let read_all = |bytes: Vec<u8>| {
+            let broken = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let members = crate::record::GzipMembers::new(std::io::Cursor::new(bytes));
+            let mut watched = super::Watched::new(members, broken.clone());
+            let mut buf = [0u8; 4096];
+            for _ in 0..100 {
+                if let Ok(0) = std::io::Read::read(&mut watched, &mut buf) {
+                    break;
+                }
+            }
+            broken.load(std::sync::atomic::Ordering::Relaxed)
+        };
+        let mut members: Vec<Vec<u8>> = (1..=3)
+            .map(|i| {
+                gzip(
+                    format!("{{\"id\":{i},\"text\":\"record {i}\"}}\n")
+                        .repeat(50)
+                        .as_bytes(),
+                )
+            })
+            .collect();
+        let middle = members[1].len() / 2;
+        members[1][middle..middle + 6].copy_from_slice(&[0; 6]);
+        assert!(!read_all(members.concat()));
+        let whole = gzip(b"{\"id\":1,\"text\":\"one\"}\n");
+        assert!(read_all(whole[..whole.len() / 2].to_vec()));
+    }
+
     use super::*;
 
     #[test]
