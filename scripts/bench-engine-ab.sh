@@ -34,7 +34,8 @@ cpu_seconds() {
       --output "$work/out" --no-progress "${model[@]}" 2>&1 >/dev/null | tail -1
   fi
   local found key="model:${model[*]:-embedded}"
-  found=$(zcat "$work"/out/attributes/*.gz | sha256sum)
+  # `zcat -f`: a binary from before the attributes kept their shard's name wrote `input.jsonl.gz`.
+  found=$(zcat -f "$work"/out/attributes/input.* | sha256sum)
   if [ -z "${outputs[$key]:-}" ]; then
     outputs[$key]=$found
   elif [ "$found" != "${outputs[$key]}" ]; then

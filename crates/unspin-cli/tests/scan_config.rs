@@ -2,7 +2,6 @@
 //! fast, allow), says which file it read, and rescans when the configuration or a file it
 //! names changes.
 
-use std::io::Read;
 use std::path::Path;
 
 mod support;
@@ -10,12 +9,8 @@ use support::{stderr, unspin};
 
 /// The spans of the first attribute row, as the phrases they cover.
 fn phrases(dir: &Path, output: &str) -> Vec<String> {
-    let mut text = String::new();
-    flate2::read::MultiGzDecoder::new(
-        std::fs::File::open(dir.join(output).join("attributes/docs.jsonl.gz")).unwrap(),
-    )
-    .read_to_string(&mut text)
-    .unwrap();
+    // A plain JSONL shard's attributes are plain JSONL of the same name (dolma's layout).
+    let text = std::fs::read_to_string(dir.join(output).join("attributes/docs.jsonl")).unwrap();
     let row: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
     let chars: Vec<char> = DOC.chars().collect();
     row["attributes"]["unspin__spin__spans"]

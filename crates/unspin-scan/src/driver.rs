@@ -465,7 +465,12 @@ fn scan_shard(
     let name = shard.name.as_str();
     let (input_size, input_mtime_ns) =
         output::input_identity(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-    let mut outputs = ShardOutputs::create(&config.output, name, config.writes_documents())?;
+    let mut outputs = ShardOutputs::create(
+        &config.output,
+        name,
+        &shard.kind.output_file(),
+        config.writes_documents(),
+    )?;
     let mut stats = ShardStats {
         input_bytes: input_size,
         ..Default::default()

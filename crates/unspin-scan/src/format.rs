@@ -27,6 +27,22 @@ pub struct ShardKind {
     pub compression: Compression,
     /// The file name without the format and compression extensions (`en_000.jsonl.zst` → `en_000`).
     pub stem: String,
+    /// Those extensions, as the name spells them (`.jsonl.zst`).
+    pub extension: String,
+}
+
+impl ShardKind {
+    /// How this shard's attribute and document files are named after the shard's name, and
+    /// compressed. dolma's mixer finds a documents file's attributes by its path
+    /// (`documents/sub/x.json.gz` → `attributes/NAME/sub/x.json.gz`) and reads each file by its
+    /// extension, so a JSONL shard's outputs keep its extensions and its compression. Parquet
+    /// and WARC shards have no such counterpart: theirs are gzipped JSONL.
+    pub fn output_file(&self) -> (String, Compression) {
+        match self.format {
+            Format::Jsonl => (self.extension.clone(), self.compression),
+            Format::Parquet | Format::Warc => (".jsonl.gz".to_string(), Compression::Gzip),
+        }
+    }
 }
 
 /// Recognise a shard by its extensions: `.jsonl`/`.ndjson`/`.json` (optionally `.gz`/`.zst`),
@@ -65,6 +81,7 @@ pub fn detect(path: &Path) -> Option<ShardKind> {
         format,
         compression,
         stem: name[..stem_len].to_string(),
+        extension: name[stem_len..].to_string(),
     })
 }
 
@@ -496,8 +513,13 @@ mod tests {
             (k.format, k.compression, k.stem.as_str()),
             (Format::Jsonl, Compression::Zstd, "en_000")
         );
+        // A JSONL shard's outputs keep its extensions as spelled, and its compression.
+        assert_eq!(k.output_file(), (".jsonl.zst".into(), Compression::Zstd));
+        let k = detect(Path::new("p0.JSON.GZ")).unwrap();
+        assert_eq!(k.output_file(), (".JSON.GZ".into(), Compression::Gzip));
         let k = detect(Path::new("CC-MAIN-1.warc.gz")).unwrap();
         assert_eq!((k.format, k.stem.as_str()), (Format::Warc, "CC-MAIN-1"));
+        assert_eq!(k.output_file(), (".jsonl.gz".into(), Compression::Gzip));
         let k = detect(Path::new("part-0.parquet")).unwrap();
         assert_eq!(k.format, Format::Parquet);
         assert!(detect(Path::new("notes.txt")).is_none());

@@ -4,11 +4,14 @@
 //! overwritten, so nothing is ever appended twice.
 //!
 //! Layout under the output directory, for a shard named `NAME` (dolma's conventions: attribute
-//! files parallel to the documents, same row order):
-//! - `attributes/NAME.jsonl.gz`: one row per document read,
+//! files parallel to the documents, same row order, same file name). `EXT` is the shard's own
+//! extensions and compression for a JSONL shard (`.json.gz`, `.jsonl.zst`, `.jsonl`: dolma's
+//! mixer looks for `attributes/…/sub/x.json.gz` beside `documents/sub/x.json.gz`), and
+//! `.jsonl.gz` for Parquet and WARC shards ([`crate::format::ShardKind::output_file`]):
+//! - `attributes/NAME.EXT`: one row per document read,
 //!   `{"id", "attributes": {"unspin__spin__doc": [[0, len, score]], "unspin__spin__spans": [[start, end, confidence], ...]}}`,
 //!   offsets and `len` in characters (code points), the id as the input's JSON value
-//! - `documents/NAME.jsonl.gz`: with `--restore` or `--keep-below`, the (restored) documents kept
+//! - `documents/NAME.EXT`: with `--restore` or `--keep-below`, the (restored) documents kept
 //! - `errors/NAME.jsonl`: one entry per lost record (or run of records), with the reason
 //! - `done/NAME.json`: the marker, with the counts and the settings the shard was scanned with
 //! - `unspin-scan.lock`: locked by the run writing to the directory (two runs into one output
@@ -22,6 +25,7 @@ use std::path::{Path, PathBuf};
 use flate2::write::GzEncoder;
 use serde::{Deserialize, Serialize};
 
+use crate::format::Compression;
 use crate::record::RecordError;
 
 /// Counts for one shard (or, summed, for a run).
@@ -195,43 +199,108 @@ fn create(
     Ok((partial, fin, file))
 }
 
-/// A compressed output, buffered *before* the encoder: serde writes a row in many small pieces,
-/// and each write into a `GzEncoder` runs the compressor, which zero-fills its 32 KiB output
-/// buffer every time. The encoder's own buffer batches what it writes to the file.
-type GzFile = BufWriter<GzEncoder<File>>;
+/// A file written plain, gzipped or zstd-compressed.
+enum Encoder {
+    Plain(File),
+    Gzip(GzEncoder<File>),
+    Zstd(zstd::stream::write::Encoder<'static, File>),
+}
+
+impl Encoder {
+    /// `fast`: documents are large and are usually read again soon, so they favour speed over
+    /// size.
+    fn new(file: File, compression: Compression, fast: bool) -> io::Result<Encoder> {
+        Ok(match compression {
+            Compression::None => Encoder::Plain(file),
+            Compression::Gzip => Encoder::Gzip(GzEncoder::new(
+                file,
+                if fast {
+                    flate2::Compression::fast()
+                } else {
+                    flate2::Compression::default()
+                },
+            )),
+            Compression::Zstd => Encoder::Zstd(zstd::stream::write::Encoder::new(
+                file,
+                if fast { 1 } else { 3 },
+            )?),
+        })
+    }
+
+    /// Ends the compressed stream and returns the file.
+    fn finish(self) -> io::Result<File> {
+        match self {
+            Encoder::Plain(f) => Ok(f),
+            Encoder::Gzip(e) => e.finish(),
+            Encoder::Zstd(e) => e.finish(),
+        }
+    }
+}
+
+impl Write for Encoder {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Encoder::Plain(f) => f.write(buf),
+            Encoder::Gzip(e) => e.write(buf),
+            Encoder::Zstd(e) => e.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Encoder::Plain(f) => f.flush(),
+            Encoder::Gzip(e) => e.flush(),
+            Encoder::Zstd(e) => e.flush(),
+        }
+    }
+}
+
+/// An output, buffered *before* the encoder: serde writes a row in many small pieces, and each
+/// write into a `GzEncoder` runs the compressor, which zero-fills its 32 KiB output buffer every
+/// time. The encoder's own buffer batches what it writes to the file.
+type EncodedFile = BufWriter<Encoder>;
 
 /// Rows gathered before they are compressed.
-const GZ_INPUT_BUFFER: usize = 256 << 10;
+const ENCODER_INPUT_BUFFER: usize = 256 << 10;
 
 pub struct ShardOutputs {
     out: PathBuf,
     name: String,
-    attributes: Pending<GzFile>,
-    documents: Option<Pending<GzFile>>,
+    /// The attribute and document files' extensions.
+    extension: String,
+    attributes: Pending<EncodedFile>,
+    documents: Option<Pending<EncodedFile>>,
     errors: Pending<BufWriter<File>>,
     error_entries: u64,
 }
 
 impl ShardOutputs {
     /// Start (or restart) a shard: its old marker goes first, so that a run stopped from here on
-    /// leaves the shard unfinished.
-    pub fn create(out: &Path, name: &str, documents: bool) -> anyhow::Result<Self> {
+    /// leaves the shard unfinished. `file` is how its attribute and document files are named
+    /// after `name` and compressed ([`crate::format::ShardKind::output_file`]).
+    pub fn create(
+        out: &Path,
+        name: &str,
+        file: &(String, Compression),
+        documents: bool,
+    ) -> anyhow::Result<Self> {
         let marker = marker_path(out, name);
         if marker.exists() {
             with_context(&marker, fs::remove_file(&marker))?;
         }
-        let gz = |kind: &str, level: flate2::Compression| -> anyhow::Result<Pending<GzFile>> {
-            let (partial, fin, file) = create(out, kind, name, ".jsonl.gz")?;
+        let (extension, compression) = file;
+        let encoded = |kind: &str, fast: bool| -> anyhow::Result<Pending<EncodedFile>> {
+            let (partial, fin, file) = create(out, kind, name, extension)?;
+            let encoder = with_context(&partial, Encoder::new(file, *compression, fast))?;
             Ok(Pending {
                 partial,
                 fin,
-                writer: BufWriter::with_capacity(GZ_INPUT_BUFFER, GzEncoder::new(file, level)),
+                writer: BufWriter::with_capacity(ENCODER_INPUT_BUFFER, encoder),
             })
         };
-        let attributes = gz("attributes", flate2::Compression::default())?;
-        // Documents are large and are usually read again soon: favour speed over size.
+        let attributes = encoded("attributes", false)?;
         let documents = if documents {
-            Some(gz("documents", flate2::Compression::fast())?)
+            Some(encoded("documents", true)?)
         } else {
             None
         };
@@ -239,6 +308,7 @@ impl ShardOutputs {
         Ok(ShardOutputs {
             out: out.to_path_buf(),
             name: name.to_string(),
+            extension: extension.clone(),
             attributes,
             documents,
             errors: Pending {
@@ -268,13 +338,13 @@ impl ShardOutputs {
 
     /// Move every output into place and write the marker, in that order.
     pub fn finish(self, marker: &Marker) -> anyhow::Result<()> {
-        finish_gz(self.attributes)?;
+        finish_encoded(self.attributes)?;
         let stale_documents = self
             .out
             .join("documents")
-            .join(format!("{}.jsonl.gz", self.name));
+            .join(format!("{}{}", self.name, self.extension));
         match self.documents {
-            Some(d) => finish_gz(d)?,
+            Some(d) => finish_encoded(d)?,
             None if stale_documents.exists() => {
                 with_context(&stale_documents, fs::remove_file(&stale_documents))?
             }
@@ -307,7 +377,7 @@ impl ShardOutputs {
     }
 }
 
-fn finish_gz(p: Pending<GzFile>) -> anyhow::Result<()> {
+fn finish_encoded(p: Pending<EncodedFile>) -> anyhow::Result<()> {
     let encoder = with_context(
         &p.partial,
         p.writer.into_inner().map_err(|e| e.into_error()),

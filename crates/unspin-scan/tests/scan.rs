@@ -45,11 +45,19 @@ fn write_parquet(path: &Path, columns: Vec<(&str, ArrayRef)>) {
     writer.close().unwrap();
 }
 
-fn read_gz_lines(path: &Path) -> Vec<serde_json::Value> {
+/// The rows of an attributes or documents file, decompressed as its first bytes say.
+fn read_output(path: &Path) -> Vec<serde_json::Value> {
+    let raw = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut text = String::new();
-    flate2::read::MultiGzDecoder::new(fs::File::open(path).unwrap())
-        .read_to_string(&mut text)
-        .unwrap();
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_string(&mut text)
+            .unwrap();
+    } else if raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        text = String::from_utf8(zstd::decode_all(&raw[..]).unwrap()).unwrap();
+    } else {
+        text = String::from_utf8(raw).unwrap();
+    }
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
@@ -163,8 +171,10 @@ fn damaged_shards_lose_nothing_silently() {
     assert_eq!(s.records_in, s.records_out + s.errors, "{s:?}");
 
     // Per shard: attribute rows + error counts = records, and the reasons name the problem.
-    let shard = |name: &str| -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
-        let attrs = read_gz_lines(&f.output.join(format!("attributes/{name}.jsonl.gz")));
+    // A JSONL shard's attributes keep its file name and compression (dolma's layout); Parquet
+    // and WARC shards get gzipped JSONL.
+    let shard = |name: &str, ext: &str| -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+        let attrs = read_output(&f.output.join(format!("attributes/{name}{ext}")));
         let errors_path = f.output.join(format!("errors/{name}.jsonl"));
         let errors = if errors_path.exists() {
             read_lines(&errors_path)
@@ -177,7 +187,7 @@ fn damaged_shards_lose_nothing_silently() {
         errors.iter().map(|e| e["count"].as_u64().unwrap()).sum()
     };
 
-    let (attrs, errors) = shard("good");
+    let (attrs, errors) = shard("good", ".jsonl.gz");
     assert_eq!((attrs.len(), errors.len()), (30, 0));
     assert_eq!(attrs[0]["id"], "g0");
     assert_eq!(attrs[29]["id"], "g29"); // same row order as the input
@@ -186,8 +196,8 @@ fn damaged_shards_lose_nothing_silently() {
     assert!(doc[1].as_u64().unwrap() > 0);
     assert!(attrs[3]["attributes"]["unspin__spin__spans"].is_array());
 
-    for name in ["truncated", "sub/truncated"] {
-        let (attrs, errors) = shard(name);
+    for (name, ext) in [("truncated", ".jsonl.gz"), ("sub/truncated", ".jsonl.zst")] {
+        let (attrs, errors) = shard(name, ext);
         assert!(
             attrs.len() > 10 && attrs.len() < 4000,
             "{name}: {}",
@@ -201,7 +211,7 @@ fn damaged_shards_lose_nothing_silently() {
         assert_eq!(errors[0]["record"].as_u64().unwrap(), attrs.len() as u64);
     }
 
-    let (attrs, errors) = shard("broken");
+    let (attrs, errors) = shard("broken", ".jsonl");
     let ids: Vec<&str> = attrs.iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["b0", "b1", "b2", "c0", "c1"]);
     let reasons: Vec<(u64, &str)> = errors
@@ -219,14 +229,14 @@ fn damaged_shards_lose_nothing_silently() {
     );
     assert!(errors[1]["offset"].as_u64().unwrap() > 0);
 
-    let (attrs, errors) = shard("missing");
+    let (attrs, errors) = shard("missing", ".jsonl.gz");
     assert_eq!((attrs.len(), errors.len()), (0, 1));
     assert_eq!(errors[0]["count"], 10);
     let reason = errors[0]["reason"].as_str().unwrap();
     assert!(reason.contains("missing text column `text`"), "{reason}");
     assert!(reason.contains("id, body"), "{reason}");
 
-    let (attrs, errors) = shard("binary");
+    let (attrs, errors) = shard("binary", ".jsonl.gz");
     let ids: Vec<&str> = attrs.iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["p0", "p2", "p4"]);
     assert_eq!(errors.len(), 2);
@@ -237,7 +247,7 @@ fn damaged_shards_lose_nothing_silently() {
         .contains("invalid UTF-8"));
     assert_eq!(errors[1]["reason"], "text is null");
 
-    let (attrs, errors) = shard("crawl");
+    let (attrs, errors) = shard("crawl", ".jsonl.gz");
     assert_eq!(attrs.len(), 4);
     assert_eq!(attrs[2]["id"], "urn:uuid:2");
     assert_eq!(errors.len(), 1);
@@ -245,16 +255,16 @@ fn damaged_shards_lose_nothing_silently() {
 
     // Overall: the totals match the files.
     let expected_errors = [
-        "good",
-        "truncated",
-        "sub/truncated",
-        "broken",
-        "missing",
-        "binary",
-        "crawl",
+        ("good", ".jsonl.gz"),
+        ("truncated", ".jsonl.gz"),
+        ("sub/truncated", ".jsonl.zst"),
+        ("broken", ".jsonl"),
+        ("missing", ".jsonl.gz"),
+        ("binary", ".jsonl.gz"),
+        ("crawl", ".jsonl.gz"),
     ]
     .iter()
-    .map(|n| count(&shard(n).1))
+    .map(|(n, ext)| count(&shard(n, ext).1))
     .sum::<u64>();
     assert_eq!(s.errors, expected_errors);
     assert_eq!(s.errors, 1 + 1 + 3 + 10 + 2 + 1);
@@ -269,7 +279,7 @@ fn documents_are_filtered_and_restored_on_request() {
     config.restore = true;
     config.keep_below = Some(2.0); // every score is below 2: all kept
     scan(&config, &engine()).unwrap();
-    let docs = read_gz_lines(&f.output.join("documents/good.jsonl.gz"));
+    let docs = read_output(&f.output.join("documents/good.jsonl.gz"));
     assert_eq!(docs.len(), 30);
     assert_eq!(docs[5]["id"], "g5");
     assert!(docs[5]["text"].as_str().unwrap().starts_with("Document 5"));
@@ -279,7 +289,7 @@ fn documents_are_filtered_and_restored_on_request() {
     let summary = scan(&config, &engine()).unwrap();
     assert_eq!(summary.shards_resumed, 0);
     assert_eq!(summary.scanned.documents_written, 0);
-    assert!(read_gz_lines(&f.output.join("documents/good.jsonl.gz")).is_empty());
+    assert!(read_output(&f.output.join("documents/good.jsonl.gz")).is_empty());
 }
 
 #[test]
@@ -287,28 +297,23 @@ fn a_stopped_run_resumes_without_duplicates() {
     let f = fixture();
     let config = ScanConfig::new(vec![f.input.clone()], f.output.clone());
     let first = scan(&config, &engine()).unwrap();
-    let rows =
-        |name: &str| read_gz_lines(&f.output.join(format!("attributes/{name}.jsonl.gz"))).len();
-    let good_rows = rows("good");
-    let broken_rows = rows("broken");
+    let rows = |file: &str| read_output(&f.output.join(format!("attributes/{file}"))).len();
+    let good_rows = rows("good.jsonl.gz");
+    let broken_rows = rows("broken.jsonl");
 
     // Simulate a run killed half-way through two shards: `good` was renamed into place but its
     // marker never written; `broken` has only a partial file, with garbage in it.
     fs::remove_file(f.output.join("done/good.json")).unwrap();
     fs::remove_file(f.output.join("done/broken.json")).unwrap();
-    fs::remove_file(f.output.join("attributes/broken.jsonl.gz")).unwrap();
-    fs::write(
-        f.output.join("attributes/broken.jsonl.gz.partial"),
-        b"garbage",
-    )
-    .unwrap();
+    fs::remove_file(f.output.join("attributes/broken.jsonl")).unwrap();
+    fs::write(f.output.join("attributes/broken.jsonl.partial"), b"garbage").unwrap();
 
     let second = scan(&config, &engine()).unwrap();
     assert_eq!(second.shards_resumed, 5);
     assert_eq!(second.shards - second.shards_resumed, 2);
-    assert_eq!(rows("good"), good_rows);
-    assert_eq!(rows("broken"), broken_rows);
-    assert!(!f.output.join("attributes/broken.jsonl.gz.partial").exists());
+    assert_eq!(rows("good.jsonl.gz"), good_rows);
+    assert_eq!(rows("broken.jsonl"), broken_rows);
+    assert!(!f.output.join("attributes/broken.jsonl.partial").exists());
     let mut total = second.scanned.clone();
     total.add(&second.resumed);
     assert_eq!(total.records_in, first.scanned.records_in);
@@ -328,7 +333,7 @@ fn a_stopped_run_resumes_without_duplicates() {
     .unwrap();
     let fourth = scan(&config, &engine()).unwrap();
     assert_eq!(fourth.shards_resumed, 6);
-    assert_eq!(rows("good"), 7);
+    assert_eq!(rows("good.jsonl.gz"), 7);
 }
 
 /// A deterministic article with names, years and numbers (what trace fingerprints rely on).
@@ -417,7 +422,7 @@ fn documents_are_traced_to_their_sources_with_an_index() {
     config.index = Some(index);
     let summary = scan(&config, &engine()).unwrap();
     assert_eq!(summary.scanned.records_out, 2);
-    let rows = read_gz_lines(&dir.path().join("out/attributes/crawl.jsonl.gz"));
+    let rows = read_output(&dir.path().join("out/attributes/crawl.jsonl"));
     let sources = rows[0]["sources"].as_array().unwrap();
     assert_eq!(sources[0]["id"], "src3", "{rows:?}");
     let best = rows[0]["attributes"]["unspin__trace__source"][0][2]
@@ -452,7 +457,7 @@ fn parquet_string_columns_are_read() {
         ),
         (3, 2, 1)
     );
-    let rows = read_gz_lines(&dir.path().join("out/attributes/strings.jsonl.gz"));
+    let rows = read_output(&dir.path().join("out/attributes/strings.jsonl.gz"));
     assert_eq!(rows[1]["id"], "c");
     assert_eq!(rows[1]["attributes"]["unspin__spin__doc"][0][1], 5);
 }
@@ -468,7 +473,7 @@ fn an_output_inside_the_input_is_not_read_back_and_other_files_are_reported() {
     let first = scan(&config, &engine()).unwrap();
     assert_eq!(first.shards, 1);
     assert_eq!(first.not_shards, vec![input.join("notes.txt")]);
-    // The second run finds its own outputs (attributes/*.jsonl.gz, done/*.json) under the input
+    // The second run finds its own outputs (attributes/*.jsonl, done/*.json) under the input
     // and must not take them for shards.
     let second = scan(&config, &engine()).unwrap();
     assert_eq!(second.shards, 1);
@@ -481,7 +486,7 @@ fn counts(summary: &unspin_scan::ScanSummary) -> (usize, usize) {
 }
 
 /// An output directory at or above an input would receive its outputs among the inputs
-/// (`--restore` even writes `documents/NAME.jsonl.gz` beside `documents/NAME.json.gz`), and
+/// (`--restore` would even write `documents/NAME.json.gz` over the input of that name), and
 /// the next run would read them back: refused, naming both.
 #[test]
 fn an_output_at_or_above_an_input_is_refused() {
@@ -617,10 +622,7 @@ fn another_input_with_the_same_output_name_is_refused() {
         err.contains(&dir.path().join("a/x.jsonl").display().to_string()),
         "{err}"
     );
-    assert_eq!(
-        read_gz_lines(&output.join("attributes/x.jsonl.gz")).len(),
-        3
-    );
+    assert_eq!(read_output(&output.join("attributes/x.jsonl")).len(), 3);
     // The same file named another way is the same input.
     let again = ScanConfig::new(vec![dir.path().join("b/../a/x.jsonl")], output);
     assert_eq!(counts(&scan(&again, &engine()).unwrap()), (1, 1));
@@ -641,10 +643,10 @@ fn position_ids_do_not_depend_on_how_the_input_was_typed() {
     let ids = |inputs: Vec<PathBuf>, out: &str, name: &str| -> Vec<serde_json::Value> {
         let config = ScanConfig::new(inputs, dir.path().join(out));
         scan(&config, &engine()).unwrap();
-        read_gz_lines(
+        read_output(
             &dir.path()
                 .join(out)
-                .join(format!("attributes/{name}.jsonl.gz")),
+                .join(format!("attributes/{name}.jsonl")),
         )
         .iter()
         .map(|row| row["id"].clone())
@@ -683,7 +685,7 @@ fn overlapping_inputs_scan_each_file_once_and_hidden_files_are_skipped() {
         summary.hidden,
         [input.join(".cache"), input.join(".hidden.jsonl")]
     );
-    assert!(dir.path().join("out/attributes/a/part.jsonl.gz").exists());
+    assert!(dir.path().join("out/attributes/a/part.jsonl").exists());
 }
 
 /// dolma's mixer compares the attribute row's id with the document's as JSON values, and its
@@ -714,7 +716,7 @@ fn attribute_rows_keep_json_ids_and_count_characters() {
         },
     );
     scan(&config, &builtin).unwrap();
-    let rows = read_gz_lines(&dir.path().join("out/attributes/ids.jsonl.gz"));
+    let rows = read_output(&dir.path().join("out/attributes/ids.jsonl"));
     assert_eq!(rows[0]["id"], serde_json::json!(42));
     assert!(rows[1]["id"].is_number(), "{}", rows[1]["id"]);
     assert_eq!(rows[1]["id"].as_f64(), Some(1000.0));
@@ -765,4 +767,42 @@ fn an_input_without_shards_is_an_error() {
         dir.path().join("out"),
     );
     assert_eq!(scan(&config, &engine()).unwrap().empty_dirs, [empty]);
+}
+
+/// dolma's mixer finds a documents file's attributes by its path (`documents/sub/p0.json.gz` →
+/// `attributes/NAME/sub/p0.json.gz`) and decompresses each file by its extension: a JSONL
+/// shard's attribute and document files keep its name and its compression.
+#[test]
+fn jsonl_outputs_keep_the_shards_name_and_compression() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("documents");
+    fs::create_dir_all(input.join("sub")).unwrap();
+    fs::write(
+        input.join("sub/p0.json.gz"),
+        gzip(jsonl_docs("a", 3).as_bytes()),
+    )
+    .unwrap();
+    fs::write(
+        input.join("p1.jsonl.zst"),
+        zstd::encode_all(jsonl_docs("b", 3).as_bytes(), 3).unwrap(),
+    )
+    .unwrap();
+    fs::write(input.join("p2.jsonl"), jsonl_docs("c", 3)).unwrap();
+    let output = dir.path().join("out");
+    let mut config = ScanConfig::new(vec![input], output.clone());
+    config.restore = true;
+    scan(&config, &engine()).unwrap();
+    let magic: [(&str, &[u8]); 3] = [
+        ("sub/p0.json.gz", &[0x1f, 0x8b]),
+        ("p1.jsonl.zst", &[0x28, 0xb5, 0x2f, 0xfd]),
+        ("p2.jsonl", b"{\""),
+    ];
+    for (file, magic) in magic {
+        for kind in ["attributes", "documents"] {
+            let path = output.join(kind).join(file);
+            let raw = fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(raw.starts_with(magic), "{kind}/{file}");
+            assert_eq!(read_output(&path).len(), 3, "{kind}/{file}");
+        }
+    }
 }
