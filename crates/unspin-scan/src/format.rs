@@ -46,7 +46,7 @@ impl ShardKind {
 }
 
 /// Recognise a shard by its extensions: `.jsonl`/`.ndjson`/`.json` (optionally `.gz`/`.zst`),
-/// `.parquet`/`.pq`, `.warc` (optionally `.gz`). `None` for anything else.
+/// `.parquet`/`.pq`, `.warc` or `.warc.wet`/`.wet` (optionally `.gz`). `None` for anything else.
 pub fn detect(path: &Path) -> Option<ShardKind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
@@ -67,6 +67,9 @@ pub fn detect(path: &Path) -> Option<ShardKind> {
         (".parquet", Format::Parquet),
         (".pq", Format::Parquet),
         (".warc", Format::Warc),
+        // Common Crawl's WET files: WARC `conversion` records of extracted text.
+        (".warc.wet", Format::Warc),
+        (".wet", Format::Warc),
     ]
     .iter()
     .find_map(|(ext, f)| rest.strip_suffix(ext).map(|s| (s.len(), *f)))?;
@@ -520,6 +523,8 @@ mod tests {
         let k = detect(Path::new("CC-MAIN-1.warc.gz")).unwrap();
         assert_eq!((k.format, k.stem.as_str()), (Format::Warc, "CC-MAIN-1"));
         assert_eq!(k.output_file(), (".jsonl.gz".into(), Compression::Gzip));
+        let k = detect(Path::new("CC-MAIN-1.warc.wet.gz")).unwrap();
+        assert_eq!((k.format, k.stem.as_str()), (Format::Warc, "CC-MAIN-1"));
         let k = detect(Path::new("part-0.parquet")).unwrap();
         assert_eq!(k.format, Format::Parquet);
         assert!(detect(Path::new("notes.txt")).is_none());

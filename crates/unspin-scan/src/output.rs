@@ -39,7 +39,8 @@ pub struct ShardStats {
     pub errors: u64,
     /// Documents written to `documents/` (with `--restore` or `--keep-below`).
     pub documents_written: u64,
-    /// WARC records that are not HTML documents (warcinfo, requests, images...); not records.
+    /// WARC records that are not HTML or text documents (warcinfo, requests, metadata,
+    /// images...); not records.
     pub skipped_non_documents: u64,
     /// Bytes of document text scored.
     pub text_bytes: u64,

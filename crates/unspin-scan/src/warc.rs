@@ -1,5 +1,7 @@
 //! WARC shards (ISO 28500; `.warc` or `.warc.gz` with one gzip member per record): the HTML
-//! payloads of `response` records, converted to plain text.
+//! payloads of `response` records, converted to plain text; the text of `conversion` records
+//! (Common Crawl's WET files, `.warc.wet.gz`); and `resource` records that hold an HTML page or
+//! plain text (wget's `--warc-file`, browsertrix).
 //!
 //! The record framing is read here rather than with a WARC crate because the reader must say, for
 //! every record it cannot use, where it was and why, and must resynchronise on the next record
@@ -279,16 +281,21 @@ impl WarcReader {
             }
             return Some(Some(item));
         }
-        let is_response = header("warc-type").is_some_and(|t| t.eq_ignore_ascii_case("response"));
-        let is_http = header("content-type")
-            .is_some_and(|t| t.to_ascii_lowercase().starts_with("application/http"));
-        if !is_response || !is_http {
-            self.skipped += 1;
-            return Some(None);
-        }
+        let warc_type = header("warc-type").unwrap_or_default().to_ascii_lowercase();
+        let content_type = header("content-type")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let text = match warc_type.as_str() {
+            "response" if content_type.starts_with("application/http") => {
+                http_html_text(&payload, MAX_RECORD_BYTES)
+            }
+            // A WET file's extracted text, or a stored file (wget's and browsertrix's pages).
+            "conversion" | "resource" => block_text(&payload, &content_type),
+            _ => Ok(None),
+        };
         let url = header("warc-target-uri").map(str::to_string);
         let id = id.unwrap_or_else(|| format!("{}:{start}", self.shard));
-        match http_html_text(&payload, MAX_RECORD_BYTES) {
+        match text {
             Ok(Some(text)) => {
                 let index = self.index;
                 self.index += 1;
@@ -331,6 +338,34 @@ impl Iterator for WarcReader {
         }
         None
     }
+}
+
+/// The text of a record whose block is the document itself, typed by the record's Content-Type:
+/// HTML (converted to text) or plain text (Common Crawl's WET `conversion` records). Both are
+/// decoded as a browser would ([`crate::html::decode`]: a charset parameter, else UTF-8 when
+/// valid, else windows-1252). `Ok(None)` for other types.
+fn block_text(block: &[u8], content_type: &str) -> Result<Option<String>, String> {
+    let html =
+        content_type.starts_with("text/html") || content_type.starts_with("application/xhtml");
+    if !html && !content_type.starts_with("text/plain") {
+        return Ok(None);
+    }
+    let text = crate::html::decode(block, charset_of(content_type))?;
+    if html {
+        crate::html::to_text(&text).map(Some)
+    } else {
+        Ok(Some(text))
+    }
+}
+
+/// `text/html; charset="UTF-8"`: the parameter's value without quotes (the type lowercased).
+fn charset_of(content_type: &str) -> Option<&str> {
+    content_type
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.split_once('='))
+        .find(|(name, _)| name.trim() == "charset")
+        .map(|(_, value)| value.trim().trim_matches(['"', '\'']))
 }
 
 /// The text of an HTTP response whose body is HTML; `Ok(None)` when it is not HTML. A body whose
@@ -382,14 +417,7 @@ fn http_html_text(payload: &[u8], max_body: u64) -> Result<Option<String>, Strin
         }
         other => return Err(format!("unsupported content encoding `{other}`")),
     }
-    // `text/html; charset="UTF-8"`: the parameter's value without quotes (lowercased above).
-    let charset = content_type
-        .split(';')
-        .skip(1)
-        .filter_map(|p| p.split_once('='))
-        .find(|(name, _)| name.trim() == "charset")
-        .map(|(_, value)| value.trim().trim_matches(['"', '\'']));
-    let html = crate::html::decode(&body, charset)?;
+    let html = crate::html::decode(&body, charset_of(&content_type))?;
     crate::html::to_text(&html).map(Some)
 }
 
@@ -536,6 +564,70 @@ mod tests {
             Item::Doc(d) => assert_eq!(d.text.trim(), "ab\u{ff}c"),
             other => panic!("{other:?}"),
         }
+        assert_eq!(reader.skipped, 2);
+    }
+
+    /// A record whose block is the document: `kind` with its own Content-Type.
+    fn block_record(kind: &str, id: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
+        let mut out = format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\n\
+             WARC-Target-URI: http://example.com/{id}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(block);
+        out.extend_from_slice(b"\r\n\r\n");
+        out
+    }
+
+    /// Common Crawl's WET files hold the extracted text in `conversion` records; wget and
+    /// browsertrix store pages as `resource` records, typed by the WARC Content-Type.
+    #[test]
+    fn reads_wet_conversions_and_html_or_text_resources() {
+        let mut warc = block_record(
+            "conversion",
+            "1",
+            "text/plain",
+            "Plain text of a page, caf\u{e9}.\nSecond line.".as_bytes(),
+        );
+        warc.extend(block_record(
+            "resource",
+            "2",
+            "text/html",
+            b"<html><body><p>Stored <i>page</i>.</p></body></html>",
+        ));
+        warc.extend(block_record("resource", "3", "image/png", b"\x89PNG"));
+        warc.extend(block_record(
+            "resource",
+            "4",
+            "text/plain; charset=iso-8859-1",
+            b"na\xefve",
+        ));
+        warc.extend(block_record(
+            "metadata",
+            "5",
+            "application/warc-fields",
+            b"fetchTimeMs: 12\r\n",
+        ));
+        let mut reader = WarcReader::new(Box::new(std::io::Cursor::new(warc)), "w".into());
+        let texts: Vec<(String, String)> = reader
+            .by_ref()
+            .map(|item| match item {
+                Item::Doc(d) => (d.id, d.text),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert_eq!(
+            texts[0],
+            (
+                "urn:uuid:1".to_string(),
+                "Plain text of a page, caf\u{e9}.\nSecond line.".to_string()
+            )
+        );
+        assert_eq!(texts[1].1.trim(), "Stored page.");
+        assert_eq!(texts[2].1, "na\u{ef}ve");
         assert_eq!(reader.skipped, 2);
     }
 

@@ -184,7 +184,7 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
     }
     if c.skipped_non_documents > 0 {
         out.push_str(&format!(
-            "  {} WARC record(s) were not HTML documents and were skipped\n",
+            "  {} WARC record(s) were not HTML or text documents and were skipped\n",
             c.skipped_non_documents
         ));
     }
