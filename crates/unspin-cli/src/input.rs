@@ -107,8 +107,8 @@ pub trait Sink {
     /// The line of a JSONL record that could not be read (malformed JSON, no text field), as
     /// it is in the file but for its line end (and a byte-order mark on the first line), before
     /// its [`Sink::error`]: `restore` writes it through unchanged, so its output keeps one line
-    /// per record.
-    fn unread_record(&mut self, _line: &[u8]) -> anyhow::Result<()> {
+    /// per record. `file` is the JSONL file's name.
+    fn unread_record(&mut self, _file: &str, _line: &[u8]) -> anyhow::Result<()> {
         Ok(())
     }
 }
@@ -722,7 +722,7 @@ fn read_jsonl(
                     Err(u) => format!("malformed JSONL record: {}", utf8_error_message(u, 0)),
                     Ok(_) => format!("malformed JSONL record: {e}"),
                 };
-                sink.unread_record(rec)?;
+                sink.unread_record(name, rec)?;
                 sink.error(&rec_name, message);
                 continue;
             }
@@ -733,7 +733,7 @@ fn read_jsonl(
         match value.get(field) {
             // Nothing to judge: a verdict of "clean" for no words would be made up.
             Some(serde_json::Value::String(text)) if text.trim().is_empty() => {
-                sink.unread_record(rec)?;
+                sink.unread_record(name, rec)?;
                 let what = if text.is_empty() {
                     "empty text"
                 } else {
@@ -755,18 +755,18 @@ fn read_jsonl(
                 value: Some(&value),
             })?,
             Some(_) => {
-                sink.unread_record(rec)?;
+                sink.unread_record(name, rec)?;
                 sink.error(&rec_name, format!("field {field:?} is not a string"))
             }
             None if !value.is_object() => {
-                sink.unread_record(rec)?;
+                sink.unread_record(name, rec)?;
                 sink.error(
                     &rec_name,
                     format!("record is not a JSON object but {}", json_kind(&value)),
                 )
             }
             None => {
-                sink.unread_record(rec)?;
+                sink.unread_record(name, rec)?;
                 sink.error(
                     &rec_name,
                     format!(

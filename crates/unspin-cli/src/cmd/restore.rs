@@ -8,7 +8,7 @@
 //! reported: the output keeps one line per record.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use unspin::finding::apply;
 use unspin::text::{self, Format};
@@ -42,6 +42,134 @@ pub struct Args {
     /// Source index (`unspin index add`): where the text's source is found, its words are put back.
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
+    /// Write each input's restored text to its own file under DIR, at the input's path
+    /// (`docs/a.html` → `DIR/docs/a.html`; an absolute path without its root), instead of
+    /// standard output. A file is written whole or not at all; an input is never overwritten.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// Where `--out-dir` writes the restored `input`: its path under `dir`, without a root, `.` or
+/// `..` components (so nothing lands outside `dir`).
+fn out_path(dir: &Path, input: &Path) -> PathBuf {
+    let mut out = dir.to_path_buf();
+    for c in input.components() {
+        if let Component::Normal(part) = c {
+            out.push(part);
+        }
+    }
+    out
+}
+
+/// The file being written under `--out-dir`: its input's name, and the output under a partial
+/// name until the input has been read to its end.
+struct OutFile {
+    input: String,
+    partial: PathBuf,
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+}
+
+/// Where a sink writes: standard output, or one file per input under a directory.
+enum Output<W: Write> {
+    Stream(W),
+    Files {
+        dir: PathBuf,
+        current: Option<OutFile>,
+        written: Vec<PathBuf>,
+    },
+}
+
+impl<W: Write> Output<W> {
+    /// The writer for a part of `input` (a file's path as named, or `-`).
+    fn for_input(&mut self, input: &str) -> anyhow::Result<&mut dyn Write> {
+        match self {
+            Output::Stream(w) => Ok(w),
+            Output::Files {
+                dir,
+                current,
+                written,
+            } => {
+                if current.as_ref().is_none_or(|c| c.input != input) {
+                    if let Some(done) = current.take() {
+                        written.push(finish(done)?);
+                    }
+                    *current = Some(open_out(dir, input)?);
+                }
+                Ok(&mut current.as_mut().expect("opened above").file)
+            }
+        }
+    }
+
+    /// An input that failed: its partial output is removed.
+    fn abandon(&mut self, input: &str) {
+        if let Output::Files { current, .. } = self {
+            if current.as_ref().is_some_and(|c| c.input == input) {
+                let c = current.take().expect("checked above");
+                drop(c.file);
+                let _ = std::fs::remove_file(&c.partial);
+            }
+        }
+    }
+
+    /// Flushes the stream, or finishes the last file; the files written.
+    fn finish(self) -> anyhow::Result<Vec<PathBuf>> {
+        match self {
+            Output::Stream(mut w) => {
+                w.flush()?;
+                Ok(Vec::new())
+            }
+            Output::Files {
+                current,
+                mut written,
+                ..
+            } => {
+                if let Some(done) = current {
+                    written.push(finish(done)?);
+                }
+                Ok(written)
+            }
+        }
+    }
+}
+
+fn open_out(dir: &Path, input: &str) -> anyhow::Result<OutFile> {
+    let path = out_path(dir, Path::new(input));
+    if let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(&path)) {
+        if a == b {
+            anyhow::bail!(
+                "--out-dir: {} would overwrite its input; choose another directory",
+                path.display()
+            );
+        }
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", parent.display()))?;
+    }
+    let mut partial = path.clone().into_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let file = std::fs::File::create(&partial)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", partial.display()))?;
+    Ok(OutFile {
+        input: input.to_string(),
+        partial,
+        path,
+        file: std::io::BufWriter::new(file),
+    })
+}
+
+fn finish(out: OutFile) -> anyhow::Result<PathBuf> {
+    let file = out
+        .file
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{}: {}", out.partial.display(), e.error()))?;
+    file.sync_all()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", out.partial.display()))?;
+    std::fs::rename(&out.partial, &out.path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", out.path.display()))?;
+    Ok(out.path)
 }
 
 /// The text with each finding that proposes an original shown as a removal and an insertion
@@ -81,7 +209,7 @@ struct RestoreSink<'a, W: Write> {
     diff: bool,
     colour: bool,
     field: &'a str,
-    out: W,
+    out: Output<W>,
     errors: usize,
     /// Whether some unreadable JSONL record was written through unchanged.
     passed_through: bool,
@@ -134,20 +262,25 @@ impl<W: Write> RestoreSink<'_, W> {
 impl<W: Write> Sink for RestoreSink<'_, W> {
     fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
         let restored = self.restore(&part)?;
+        let input = part.record.map_or(part.name, |(file, _)| file);
+        let out = self.out.for_input(input)?;
         match part.value {
             Some(record) => {
                 let mut record = record.clone();
                 record[self.field] = serde_json::Value::String(restored);
-                serde_json::to_writer(&mut self.out, &record)?;
-                self.out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, &record)?;
+                out.write_all(b"\n")?;
             }
-            None => self.out.write_all(restored.as_bytes())?,
+            None => out.write_all(restored.as_bytes())?,
         }
         Ok(())
     }
 
     fn error(&mut self, name: &str, message: String) {
         self.errors += 1;
+        // A whole input that failed leaves no file (a JSONL record's error names `FILE:LINE`
+        // and its line was written through).
+        self.out.abandon(name);
         eprintln!("unspin: {name}: {message}");
     }
 
@@ -155,15 +288,23 @@ impl<W: Write> Sink for RestoreSink<'_, W> {
         eprintln!("unspin: {name}: {message}");
     }
 
-    fn unread_record(&mut self, line: &[u8]) -> anyhow::Result<()> {
-        self.out.write_all(line)?;
-        self.out.write_all(b"\n")?;
+    fn unread_record(&mut self, file: &str, line: &[u8]) -> anyhow::Result<()> {
+        let out = self.out.for_input(file)?;
+        out.write_all(line)?;
+        out.write_all(b"\n")?;
         self.passed_through = true;
         Ok(())
     }
 }
 
 pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
+    if args.out_dir.is_some()
+        && (args.paths.is_empty() || args.paths.iter().any(|p| p == Path::new("-")))
+    {
+        anyhow::bail!(
+            "--out-dir: standard input has no file name to write under; redirect the output instead"
+        );
+    }
     let cfg = args.config.load()?;
     let engine = ConfigArgs::build_engine(&mut args.engine, &cfg, args.no_fast)?;
     let index = args
@@ -187,12 +328,22 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         diff: args.diff,
         colour,
         field: &read.jsonl_field,
-        out: std::io::BufWriter::new(stdout.lock()),
+        out: match args.out_dir {
+            Some(dir) => Output::Files {
+                dir,
+                current: None,
+                written: Vec::new(),
+            },
+            None => Output::Stream(std::io::BufWriter::new(stdout.lock())),
+        },
         errors: 0,
         passed_through: false,
     };
     read_all(&args.paths, &read, &mut sink)?;
-    sink.out.flush()?;
+    let written = sink.out.finish()?;
+    if !written.is_empty() {
+        eprintln!("unspin: {} file(s) written", written.len());
+    }
     if sink.errors > 0 {
         let n = sink.errors;
         anyhow::bail!(
