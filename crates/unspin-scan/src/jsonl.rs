@@ -210,6 +210,29 @@ const UTF16_MESSAGE: &str =
     "UTF-16 text; unspin reads UTF-8: convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
 
 impl JsonlReader {
+    /// The error of a corrupt gzip member that others follow, which [`GzipMembers`] skipped: the
+    /// records in it are lost (an unknown number: one error entry stands for them), and reading
+    /// goes on with the next member. A record cut by the skip reads as malformed, its own error.
+    /// Lines and offsets after it count what was read, without the lost member's.
+    ///
+    /// [`GzipMembers`]: crate::record::GzipMembers
+    fn member_lost(&mut self, start: u64, member: &crate::record::CorruptMember) -> Item {
+        self.lines += 1;
+        let index = self.index;
+        self.index += 1;
+        self.error(
+            index,
+            start,
+            None,
+            format!(
+                "{member}: the records in it, an unknown number, are lost; {} compressed bytes \
+                 skipped to the next gzip member, read on from there (lines after it are counted \
+                 without the lost member's)",
+                member.skipped
+            ),
+        )
+    }
+
     /// The error of a stream that fails at `start`: a truncated or corrupt archive, whose
     /// decompressor cannot go on, so what follows is unreadable. It counts as one lost record.
     fn stream_error(&mut self, start: u64, e: std::io::Error) -> Item {
@@ -343,7 +366,12 @@ impl Iterator for JsonlReader {
                     return Some(self.parse(index, start));
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Some(self.stream_error(start, e)),
+                Err(e) => {
+                    return Some(match crate::record::corrupt_member(&e) {
+                        Some(member) => self.member_lost(start, member),
+                        None => self.stream_error(start, e),
+                    })
+                }
             }
         }
     }
@@ -357,6 +385,56 @@ mod tests {
 
     fn read(bytes: &'static [u8]) -> Vec<Item> {
         JsonlReader::new(Box::new(bytes), "s".into(), "id", "text", false).collect()
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// A `.jsonl.gz` made of several gzip members (shards appended together): a corrupt member
+    /// in the middle costs its own records, one error entry, and reading goes on with the next
+    /// member instead of losing the rest of the shard.
+    #[test]
+    fn a_corrupt_gzip_member_costs_its_records_only() {
+        let first = gzip(b"{\"id\":\"a\",\"text\":\"one\"}\n{\"id\":\"b\",\"text\":\"two\"}\n");
+        let mut second =
+            gzip(&b"{\"id\":\"x\",\"text\":\"lost lost lost lost lost\"}\n".repeat(20));
+        let middle = second.len() / 2;
+        second[middle..middle + 4].copy_from_slice(&[0; 4]);
+        let third = gzip(b"{\"id\":\"c\",\"text\":\"three\"}\n");
+        let stream = [first, second, third].concat();
+        let input = std::io::BufReader::new(crate::record::GzipMembers::new(std::io::Cursor::new(
+            stream,
+        )));
+        let items: Vec<Item> =
+            JsonlReader::new(Box::new(input), "s".into(), "id", "text", false).collect();
+        let summary: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Item::Doc(d) => format!("{}:{}", d.index, d.id),
+                Item::Error(e) => format!(
+                    "{}!{}",
+                    e.record,
+                    &e.reason[..e.reason.find(':').unwrap_or(0)]
+                ),
+            })
+            .collect();
+        // The damaged member may yield some of its records before the damage is found; what
+        // matters is that the shard goes on after it, with one error for the member.
+        assert_eq!(summary[..2], ["0:a", "1:b"], "{summary:?}");
+        assert_eq!(
+            summary.last().unwrap(),
+            &format!("{}:c", summary.len() - 1),
+            "{summary:?}"
+        );
+        let member_errors: Vec<&String> = summary
+            .iter()
+            .filter(|s| s.contains("!corrupt gzip member"))
+            .collect();
+        assert_eq!(member_errors.len(), 1, "{summary:?}");
     }
 
     /// Each item as `index:id:text` (a document) or `record!reason` (an error).
