@@ -217,13 +217,8 @@ impl JsonlReader {
     ///
     /// [`GzipMembers`]: crate::record::GzipMembers
     fn member_lost(&mut self, start: u64, member: &crate::record::CorruptMember) -> Item {
-        self.lines += 1;
-        let index = self.index;
-        self.index += 1;
-        self.error(
-            index,
+        self.lost(
             start,
-            None,
             format!(
                 "{member}: the records in it, an unknown number, are lost; {} compressed bytes \
                  skipped to the next gzip member, read on from there (lines after it are counted \
@@ -237,19 +232,22 @@ impl JsonlReader {
     /// decompressor cannot go on, so what follows is unreadable. It counts as one lost record.
     fn stream_error(&mut self, start: u64, e: std::io::Error) -> Item {
         self.done = true;
+        let at = start + self.line.len() as u64;
+        self.lost(
+            start,
+            format!(
+                "archive truncated or corrupt after {at} decompressed bytes: {e}; \
+                 the rest of the shard cannot be read"
+            ),
+        )
+    }
+
+    /// One error entry, on a line and record index of its own, for records lost at `start`.
+    fn lost(&mut self, start: u64, reason: String) -> Item {
         self.lines += 1;
         let index = self.index;
         self.index += 1;
-        self.error(
-            index,
-            start,
-            None,
-            format!(
-                "archive truncated or corrupt after {} decompressed bytes: {e}; \
-                 the rest of the shard cannot be read",
-                start + self.line.len() as u64
-            ),
-        )
+        self.error(index, start, None, reason)
     }
 
     /// A shard in UTF-16 (a byte-order mark, or the NUL of every other byte of ASCII) is one
@@ -387,12 +385,7 @@ mod tests {
         JsonlReader::new(Box::new(bytes), "s".into(), "id", "text", false).collect()
     }
 
-    fn gzip(data: &[u8]) -> Vec<u8> {
-        use std::io::Write;
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
+    use crate::record::tests::gzip;
 
     /// A `.jsonl.gz` made of several gzip members (shards appended together): a corrupt member
     /// in the middle costs its own records, one error entry, and reading goes on with the next

@@ -310,7 +310,7 @@ impl<R: BufRead> std::io::Read for GzipMembers<R> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Found by the scan audit: a plain file named `.gz` failed whole ("invalid gzip header").
@@ -336,7 +336,7 @@ mod tests {
         assert_eq!(sniff(b"WARC/1.0\r\n", Compression::None), Compression::None);
     }
 
-    fn gzip(data: &[u8]) -> Vec<u8> {
+    pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
         use std::io::Write;
         let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         e.write_all(data).unwrap();
