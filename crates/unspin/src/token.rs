@@ -4,12 +4,16 @@
 //! so a model built from a corpus and the text checked against it agree):
 //! - a word is letters/digits joined by internal apostrophes (`'` or `’`) or hyphens:
 //!   `counter-offensive`, `don't`, `it’ll` are one token each;
+//! - a word hyphenated across a line break, as text extracted from a PDF has it (`con-` at the end
+//!   of a line, `sciousness` at the start of the next, in lower case), is one token, which
+//!   [`normalize`] reads as the whole word (`consciousness`);
 //! - the possessive `'s` / `’s` is split off as its own token (`Kyiv’s` → `Kyiv`, `’s`), so the
 //!   name and the possessive are looked up separately;
 //! - a number is digits with internal `,` or `.` between digits (`1,700`, `3.5`);
 //! - every other non-space character is a one-character punctuation token.
 //!
-//! [`normalize`] maps a token to the form used for look-ups: lower case, curly apostrophes made straight.
+//! [`normalize`] maps a token to the form used for look-ups: lower case, curly apostrophes made
+//! straight, typographic ligatures spelled out (`ﬁ` → `fi`, as PDF text has them).
 
 use std::borrow::Cow;
 
@@ -45,8 +49,43 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 #[inline]
-fn is_hyphen(c: char) -> bool {
+pub(crate) fn is_hyphen(c: char) -> bool {
     c == '-' || c == '‐' || c == '‑'
+}
+
+/// Where the rest of a word resumes after a hyphen at the end of a line: `after` is the text just
+/// past the hyphen; spaces, one line break and the next line's indent are skipped, and the word
+/// must go on in lower case (a capital starts a new word: "North-\nEast" is left alone). The
+/// byte length skipped, if so.
+pub(crate) fn line_break_continuation(after: &str) -> Option<usize> {
+    let mut skipped = 0;
+    let mut newlines = 0;
+    for c in after.chars() {
+        match c {
+            '\n' => newlines += 1,
+            ' ' | '\t' | '\r' => {}
+            c if c.is_lowercase() && newlines == 1 => return Some(skipped),
+            _ => return None,
+        }
+        if newlines > 1 {
+            return None;
+        }
+        skipped += c.len_utf8();
+    }
+    None
+}
+
+/// The ASCII letters of a typographic ligature (U+FB00–U+FB06), which PDF text extraction keeps.
+pub(crate) fn ligature(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{FB00}' => "ff",
+        '\u{FB01}' => "fi",
+        '\u{FB02}' => "fl",
+        '\u{FB03}' => "ffi",
+        '\u{FB04}' => "ffl",
+        '\u{FB05}' | '\u{FB06}' => "st",
+        _ => return None,
+    })
 }
 
 /// Split `text` into tokens. Never fails; any byte sequence that is valid UTF-8 tokenizes.
@@ -71,6 +110,18 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
                     chars.next();
                     end = i + d.len_utf8();
                     continue;
+                }
+                if is_hyphen(d) {
+                    // A word hyphenated across a line break goes on after it.
+                    if let Some(skip) = line_break_continuation(&text[i + d.len_utf8()..]) {
+                        let resume = i + d.len_utf8() + skip;
+                        while chars.peek().is_some_and(|&(j, _)| j < resume) {
+                            chars.next();
+                        }
+                        let (j, a) = chars.next().expect("a letter follows the line break");
+                        end = j + a.len_utf8();
+                        continue;
+                    }
                 }
                 if is_apostrophe(d) || is_hyphen(d) {
                     // Joiner: only when followed by a letter/digit.
@@ -158,22 +209,37 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     }
 }
 
-/// The look-up form of a token: lower case, curly apostrophes and odd hyphens made ASCII.
+/// The look-up form of a token: lower case, curly apostrophes and odd hyphens made ASCII,
+/// ligatures spelled out, and a hyphen at a line break dropped with the break (`con-\nsciousness`
+/// → `consciousness`).
 pub fn normalize(s: &str) -> Cow<'_, str> {
     let needs = s.chars().any(|c| {
-        c.is_uppercase() || !c.is_ascii() && (is_apostrophe(c) || is_hyphen(c) || c == '\u{AD}')
+        c.is_uppercase()
+            || c == '\n'
+            || !c.is_ascii()
+                && (is_apostrophe(c) || is_hyphen(c) || c == '\u{AD}' || ligature(c).is_some())
     });
     if !needs {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if is_apostrophe(c) {
-            out.push('\'');
-        } else if is_hyphen(c) {
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_hyphen(c) {
+            if let Some(skip) = line_break_continuation(&s[i + c.len_utf8()..]) {
+                let resume = i + c.len_utf8() + skip;
+                while chars.peek().is_some_and(|&(j, _)| j < resume) {
+                    chars.next();
+                }
+                continue;
+            }
             out.push('-');
+        } else if is_apostrophe(c) {
+            out.push('\'');
         } else if c == '\u{AD}' {
             // soft hyphen: invisible, drop
+        } else if let Some(letters) = ligature(c) {
+            out.push_str(letters);
         } else if c.is_uppercase() {
             out.extend(c.to_lowercase());
         } else {
@@ -292,6 +358,37 @@ fn is_pictograph(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text extracted from a PDF: words hyphenated across line breaks, and ligatures.
+    #[test]
+    fn pdf_text_reads_as_its_words() {
+        let text = "counterfeit con-\nsciousness and a classi\u{FB01}er; well-\n  known\nNorth-\nEast, end-\n\nnext";
+        let toks = tokenize(text);
+        let normal: Vec<String> = toks
+            .iter()
+            .filter(|t| t.is_word())
+            .map(|t| normalize(t.text(text)).into_owned())
+            .collect();
+        assert_eq!(
+            normal,
+            [
+                "counterfeit",
+                "consciousness",
+                "and",
+                "a",
+                "classifier",
+                "wellknown",
+                "north",
+                "east",
+                "end",
+                "next"
+            ]
+        );
+        // The token spans the break, so a finding replaces the whole hyphenated word.
+        assert_eq!(toks[1].text(text), "con-\nsciousness");
+        assert_eq!(normalize("\u{FB02}ag"), "flag");
+        assert_eq!(normalize("state-of-the-art"), "state-of-the-art");
+    }
 
     fn words(s: &str) -> Vec<&str> {
         tokenize(s).iter().map(|t| t.text(s)).collect()

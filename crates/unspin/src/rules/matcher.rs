@@ -1150,7 +1150,9 @@ fn window(hay: &str, pos: usize) -> Option<(usize, usize)> {
     Some((lo, hi))
 }
 
-/// Whether [`crate::token::tokenize`] would start a token at `pos`.
+/// Whether [`crate::token::tokenize`] would start a token at `pos` of `hay`, a text that
+/// [`normalize_ws`] has read: words hyphenated across a line break are joined there, so
+/// whitespace always ends a token.
 pub(super) fn is_token_start(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> bool {
     let b = hay.as_bytes();
     if pos == 0 || b[pos - 1].is_ascii_whitespace() {
@@ -1241,6 +1243,9 @@ fn needs_ws_normalisation(text: &str) -> bool {
             (is_ascii_ws(c), matches!(c, b'.' | b'!' | b'?'), 1)
         } else {
             let ch = text[i..].chars().next().expect("char boundary");
+            if crate::token::ligature(ch).is_some() {
+                return true;
+            }
             (ch.is_whitespace(), false, ch.len_utf8())
         };
         if is_ws {
@@ -1259,8 +1264,9 @@ fn needs_ws_normalisation(text: &str) -> bool {
     false
 }
 
-/// Collapse whitespace runs to one space (to `\n` when the run holds a blank line), so phrases
-/// match across line wraps and double spaces but not across paragraphs.
+/// Collapse whitespace runs to one space (to `\n\n` when the run holds a blank line: a single
+/// `\n` after a hyphen would join two paragraphs' words into one token), so phrases match
+/// across line wraps and double spaces but not across paragraphs.
 pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
     if !needs_ws_normalisation(text) {
         return (Cow::Borrowed(text), OffsetMap::default());
@@ -1272,6 +1278,32 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        // A word hyphenated across a line break (PDF text) reads as the whole word, and a
+        // ligature as its letters, as `token::normalize` reads them. A break maps the rest of
+        // each back; a `k`-letter ligature of `n` bytes maps its last letter's end to its own.
+        if c == b'-' || matches!(c, 0xE2 | 0xEF) {
+            let ch = text[i..].chars().next().expect("char boundary");
+            let skip = crate::token::is_hyphen(ch)
+                .then(|| crate::token::line_break_continuation(&text[i + ch.len_utf8()..]))
+                .flatten();
+            if let Some(skip) = skip {
+                out.push_str(&text[copied..i]);
+                let resume = i + ch.len_utf8() + skip;
+                map.breaks.push((out.len(), resume));
+                copied = resume;
+                i = resume;
+                continue;
+            }
+            if let Some(letters) = crate::token::ligature(ch) {
+                out.push_str(&text[copied..i]);
+                out.push_str(letters);
+                let end = i + ch.len_utf8();
+                map.breaks.push((out.len() - 1, end - 1));
+                copied = end;
+                i = end;
+                continue;
+            }
+        }
         let (is_ws, len) = if c < 0x80 {
             (is_ascii_ws(c), 1)
         } else if matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
@@ -1312,7 +1344,7 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
             continue;
         }
         out.push_str(&text[copied..run_start]);
-        out.push(if newlines >= 2 { '\n' } else { ' ' });
+        out.push_str(if newlines >= 2 { "\n\n" } else { " " });
         map.breaks.push((out.len(), j));
         copied = j;
         i = j;
@@ -1333,6 +1365,7 @@ mod tests {
             "Kyiv’s counter-offensive, don't it’ll Russians’ arms (3.5%) 1,700x GB16 16GB",
             "a-b-c 'sup “quoted” e.g. U.S. naïve–Bayes soft\u{AD}hyphen word-",
             "x's 's -a a- ‐b‑c ʼd",
+            "con-\nsciousness a-\n\nb c-\nD e- \n f ﬁg",
         ];
         let mut rng = 0x2545F4914F6CDD1Du64;
         let alphabet: Vec<char> = "ab1 ,.'’-‐()é\u{AD}\n".chars().collect();
@@ -1349,6 +1382,8 @@ mod tests {
         }
         let mut scratch = Vec::new();
         for t in &texts {
+            // The matcher asks only of text that `normalize_ws` has read.
+            let t: &str = &normalize_ws(t).0;
             let toks = tokenize(t);
             for (i, _) in t.char_indices().chain([(t.len(), ' ')]) {
                 let start = toks.iter().any(|k| k.start == i);
@@ -1371,13 +1406,26 @@ mod tests {
     fn whitespace_normalisation_maps_back() {
         let t = "a  big\n data\n\nend\u{a0}\u{a0}x";
         let (n, map) = normalize_ws(t);
-        assert_eq!(n, "a big data\nend x");
+        assert_eq!(n, "a big data\n\nend x");
         let s = n.find("big data").unwrap();
         let (os, oe) = (map.orig_start(s), map.orig_end(s + "big data".len()));
         assert_eq!(&t[os..oe], "big\n data");
         let x = n.find('x').unwrap();
         assert_eq!(&t[map.orig_start(x)..map.orig_end(x + 1)], "x");
         assert!(matches!(normalize_ws("plain text"), (Cow::Borrowed(_), _)));
+        // PDF text: a hyphen at a line break and a ligature read as the word's letters; each
+        // maps back to the original's bytes.
+        let t = "con-\n  sciousness of a classi\u{FB01}er, hy-\n\nphen";
+        let (n, map) = normalize_ws(t);
+        assert_eq!(n, "consciousness of a classifier, hy-\n\nphen");
+        let word = |w: &str| {
+            let s = n.find(w).unwrap();
+            &t[map.orig_start(s)..map.orig_end(s + w.len())]
+        };
+        assert_eq!(word("consciousness"), "con-\n  sciousness");
+        assert_eq!(word("classifier"), "classi\u{FB01}er");
+        assert_eq!(word("fi"), "\u{FB01}");
+        assert_eq!(word("phen"), "phen");
     }
 
     /// A run of whitespace other than one space needs the copy only where a phrase could go on

@@ -513,6 +513,17 @@ fn hyphens_and_spaces_join_words_alike() {
     let t = "the counterfeit\n  consciousness here";
     let f = find(&rs, t);
     assert_eq!(&t[f[0].start..f[0].end], "counterfeit\n  consciousness");
+    // Text extracted from a PDF: a word hyphenated across a line break, and ligatures
+    // (`ﬂ`, `ﬁ`), are read as their words, and the spans are the original text's.
+    let t = "a counterfeit con-\nsciousness, the \u{FB02}ag-to-commotion proportion, a classi\u{FB01}er";
+    let f = find(&rs, t);
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(&t[f[0].start..f[0].end], "counterfeit con-\nsciousness");
+    assert_eq!(f[0].suggestion, "artificial intelligence");
+    assert_eq!(
+        &t[f[1].start..f[1].end],
+        "\u{FB02}ag-to-commotion proportion"
+    );
 
     // JSON pairs and TOML packs read joinings the same way.
     let mut b = RuleSetBuilder::new();
