@@ -688,3 +688,77 @@ fn web_of_things_standard_is_not_flagged() {
         [pair("web of things", "internet of things")]
     );
 }
+
+/// Phrases set as PDF text at random (a word hyphenated across a line break at any place,
+/// ligatures, line wraps, double spaces, upper case), between random neighbours (hyphens, blank
+/// lines, letters): every finding is a valid span of the original text on its token boundaries,
+/// and a phrase left whole is found.
+#[test]
+fn pdf_style_text_gives_valid_spans() {
+    let rs = RuleSet::builtin().unwrap();
+    let phrases = [
+        "counterfeit consciousness",
+        "flag to commotion proportion",
+        "irregular woodland",
+    ];
+    let around = ["", " ", "\n", "\n\n", "-", "-\n", "a", "é", ".", " the "];
+    let mut rng = 0x9E3779B97F4A7C15u64;
+    let mut next = |n: usize| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng % n as u64) as usize
+    };
+    let (mut whole, mut found) = (0, 0);
+    for _ in 0..3000 {
+        let phrase = phrases[next(phrases.len())];
+        let mut set = String::new();
+        for (k, word) in phrase.split(' ').enumerate() {
+            if k > 0 {
+                set.push_str(["  ", "\n", " \n  ", " "][next(4)]);
+            }
+            let mut word = word.to_string();
+            if next(3) == 0 {
+                word = word.to_uppercase();
+            }
+            if next(2) == 0 && word.len() > 3 {
+                let cut = 1 + next(word.len() - 2);
+                word = format!("{}-\n{}{}", &word[..cut], ["", "  "][next(2)], &word[cut..]);
+            }
+            set.push_str(&word.replace("fl", "\u{FB02}").replace("fi", "\u{FB01}"));
+        }
+        let (before, after) = (around[next(around.len())], around[next(around.len())]);
+        let text = format!("{before}{set}{after}");
+        let findings = find(&rs, &text);
+        let toks = tokenize(&text);
+        for f in &findings {
+            assert!(
+                f.start < f.end && text.is_char_boundary(f.start) && text.is_char_boundary(f.end),
+                "{f:?} in {text:?}"
+            );
+            assert_eq!(&text[f.start..f.end], f.text, "{text:?}");
+            assert!(toks.iter().any(|t| t.start == f.start), "{f:?} in {text:?}");
+            assert!(toks.iter().any(|t| t.end == f.end), "{f:?} in {text:?}");
+        }
+        // Nothing glued to the phrase's ends: it must be found, spanning the whole set text.
+        let glued = |s: &str| s.ends_with(['-', 'a', 'é']) || s.starts_with(['-', 'a', 'é']);
+        let upper_cut = set.contains("-\n")
+            && set
+                .split("-\n")
+                .skip(1)
+                .any(|r| r.trim_start().starts_with(char::is_uppercase));
+        if !glued(before) && !glued(after) && !upper_cut {
+            whole += 1;
+            let at = before.len();
+            if findings
+                .iter()
+                .any(|f| f.start == at && f.end == at + set.len())
+            {
+                found += 1;
+            } else {
+                panic!("{text:?}: {findings:?}");
+            }
+        }
+    }
+    assert!(whole > 500 && found == whole, "{found} of {whole}");
+}
