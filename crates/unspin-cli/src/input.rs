@@ -49,6 +49,9 @@ pub struct ReadOptions {
     /// ("choose one with --jsonl-field", "nothing to check").
     pub field_flag: &'static str,
     pub verb: &'static str,
+    /// A directory that a walk passes over (canonical path): `restore --out-dir`'s, so that a
+    /// run never reads what it or an earlier run wrote there.
+    pub skip_dir: Option<PathBuf>,
 }
 
 impl Default for ReadOptions {
@@ -60,6 +63,7 @@ impl Default for ReadOptions {
             max_size: None,
             field_flag: "--jsonl-field",
             verb: "check",
+            skip_dir: None,
         }
     }
 }
@@ -146,9 +150,17 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
                 // `.gitignore` is honoured outside a git repository too (a copied tree).
+                let skip_dir = opts.skip_dir.clone();
                 let walk = ignore::WalkBuilder::new(path)
                     .require_git(false)
                     .sort_by_file_name(|a, b| a.cmp(b))
+                    .filter_entry(move |e| {
+                        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                        !(is_dir
+                            && skip_dir.as_ref().is_some_and(|skip| {
+                                std::fs::canonicalize(e.path()).is_ok_and(|p| &p == skip)
+                            }))
+                    })
                     .build();
                 let mut passed_over = PassedOver::default();
                 for entry in walk {

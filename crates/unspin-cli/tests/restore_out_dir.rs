@@ -100,3 +100,29 @@ fn walk(root: &std::path::Path) -> Vec<String> {
     }
     out
 }
+
+/// An output directory inside the input directory is passed over by the walk: a second run does
+/// not restore the first run's outputs into `out/in/out/...`.
+#[test]
+fn an_output_directory_inside_the_input_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir_all(&input).unwrap();
+    fs::write(
+        input.join("a.txt"),
+        "Any type of tools as well as pressures.\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = unspin(dir.path(), &["restore", "--out-dir", "in/restored", "in"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("1 file(s) written"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let mut written = walk(&input.join("restored"));
+    written.sort();
+    assert_eq!(written, ["in/a.txt"]);
+}

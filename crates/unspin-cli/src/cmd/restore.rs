@@ -318,8 +318,21 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         ColorWhen::Never => false,
         ColorWhen::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    // The output directory exists from the start, so that a walk of an input directory that
+    // holds it passes it over.
+    let skip_dir = match &args.out_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            Some(
+                std::fs::canonicalize(dir)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?,
+            )
+        }
+        None => None,
+    };
     let read = ReadOptions {
         verb: "restore",
+        skip_dir,
         ..args.read.options(&cfg)
     };
     let mut sink = RestoreSink {
