@@ -479,6 +479,17 @@ fn binary(bytes: &[u8]) -> Option<&'static str> {
             &[0x28, 0xB5, 0x2F, 0xFD],
             "zstd-compressed data, skipped: name the file *.zst, or decompress it first",
         ),
+        // Corpus shards: their records are documents of their own, which `scan` reads.
+        (
+            b"WARC/1.",
+            "a WARC archive, skipped: each of its pages is a document; score them with \
+             unspin scan --input FILE --output DIR",
+        ),
+        (
+            b"PAR1",
+            "a Parquet file, skipped: each of its rows is a document; score them with \
+             unspin scan --input FILE --output DIR",
+        ),
     ];
     if let Some((_, message)) = KNOWN.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Some(message);

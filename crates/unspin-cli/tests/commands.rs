@@ -249,6 +249,32 @@ fn documents_that_are_not_text_are_named() {
     assert!(err.contains("report.docx: a ZIP archive"), "{err}");
     assert!(err.contains("checked 1 document"), "{err}");
     assert!(err.contains("1 error, 1 skipped"), "{err}");
+
+    // Corpus shards, compressed or not: their records are documents, which `scan` reads; read
+    // as one text, a WARC's headers and pages were judged together.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(
+        &mut gz,
+        b"WARC/1.0\r\nWARC-Type: conversion\r\nContent-Length: 5\r\n\r\nHello\r\n\r\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("crawl.warc.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(dir.path().join("rows.parquet"), b"PAR1\x15\x04").unwrap();
+    let out = unspin(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--fast",
+            "crawl.warc.gz",
+            "rows.parquet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("crawl.warc.gz: a WARC archive"), "{err}");
+    assert!(err.contains("rows.parquet: a Parquet file"), "{err}");
+    assert!(err.contains("unspin scan --input FILE"), "{err}");
 }
 
 /// A JSONL id is written as it was given: a number stays a number.
