@@ -11,7 +11,7 @@
 //! record) is reported with the reason, the rest is still added, and the exit code is 2.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use clap::{Subcommand, ValueEnum};
 use unspin::trace::features::canonical_fields;
@@ -151,7 +151,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
             let id = match doc.id {
                 Some(serde_json::Value::String(s)) => s,
                 Some(other) => other.to_string(),
-                None => doc.name,
+                None => path_id(&doc.name),
             };
             batch.push((id, doc.text));
             if batch.len() >= batch_size {
@@ -179,6 +179,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         added,
         replaced,
         duplicates,
+        repeated,
     } = counts;
     let mut notes = Vec::new();
     if replaced > 0 {
@@ -188,12 +189,13 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     }
     if duplicates > 0 {
         notes.push(format!(
-            "{duplicates} with an id already present were skipped{}",
-            if args.replace {
-                " (given twice in this run: the first was kept)"
-            } else {
-                "; --replace indexes them in place of the old"
-            }
+            "{duplicates} with an id already present were skipped; --replace indexes them in place of the old"
+        ));
+    }
+    // `--replace` would not help these: the first of them is kept either way.
+    if repeated > 0 {
+        notes.push(format!(
+            "{repeated} given twice in this run were skipped (the first was kept)"
         ));
     }
     eprintln!(
@@ -216,12 +218,28 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// A file's id: its path as given, without `.` components, so that `./archive/a.txt` and
+/// `archive/a.txt` are one document, not the same article indexed twice.
+fn path_id(name: &str) -> String {
+    let path: PathBuf = Path::new(name)
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect();
+    match path.to_str() {
+        Some(id) if !id.is_empty() => id.to_string(),
+        _ => name.to_string(),
+    }
+}
+
 /// What `index add` did with the documents it read.
 #[derive(Default)]
 struct AddCounts {
     added: u64,
     replaced: u64,
+    /// Ids the index held before this run (skipped without `--replace`).
     duplicates: u64,
+    /// Ids given twice in this run (the first kept).
+    repeated: u64,
 }
 
 impl AddCounts {
@@ -231,6 +249,7 @@ impl AddCounts {
                 Added::Added => self.added += 1,
                 Added::Replaced => self.replaced += 1,
                 Added::DuplicateId => self.duplicates += 1,
+                Added::RepeatedId => self.repeated += 1,
             }
         }
     }
@@ -345,7 +364,7 @@ fn stats(args: StatsArgs) -> anyhow::Result<Outcome> {
             writeln!(out, "postings     {postings}")?;
             writeln!(
                 out,
-                "parameters   shingle {}, sample 1/{}, skeleton pairs 1/{}, literal shingles {}, classes {:?}",
+                "parameters   shingle {}, sample 1/{}, skeleton pairs 1/{}, literal shingles {}, classes {}",
                 m.params.shingle,
                 m.params.sample_mod,
                 m.params.skeleton_mod,
@@ -353,7 +372,11 @@ fn stats(args: StatsArgs) -> anyhow::Result<Outcome> {
                     0 => "none".to_string(),
                     n => format!("1/{n}"),
                 },
-                m.params.canon
+                // As `--classes` and the JSON spell it.
+                match m.params.canon {
+                    Canon::Wildcard => "wildcard",
+                    Canon::Heads => "heads",
+                }
             )?;
         }
     }

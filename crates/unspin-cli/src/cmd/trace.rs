@@ -1,10 +1,13 @@
 //! `unspin trace`: find the sources of spun texts in an index and align them sentence by sentence.
 //!
-//! `--format jsonl`: one line per input, `{"path", "matches": [{"id", "score", "coverage"}]}`.
+//! `--format jsonl`: one line per input, `{"path", "id"?, "matches": [{"id", "score", "coverage",
+//! "source_coverage", "also_indexed_as"?}]}` (the input's `id` is a JSONL record's, as `check`
+//! gives it).
 //! `--format json`: the same objects in one array, each match with its alignment (sentence pairs
 //! and substitutions, as UTF-8 byte offsets, half-open, into the query and into the source).
-//! `--format human`: the ranked matches and, for the best, the aligned sentences with the
-//! substituted words marked (coloured on a terminal).
+//! `--format human`: the ranked matches and the aligned sentences with the substituted words
+//! marked (coloured on a terminal): all of the best match's, then those of each further match
+//! that pairs sentences the matches before it did not (the other half of a merged copy).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -46,6 +49,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let index = Index::open(&args.index)?;
+    // An empty index finds nothing: "no source found" would read as "not a copy".
+    if index.is_empty() {
+        anyhow::bail!(
+            "{}: the index holds no documents, so nothing can be traced; add yours with `unspin index add --index {} FILE...`",
+            args.index.display(),
+            args.index.display()
+        );
+    }
     let opts = TraceOptions {
         top: args.top as usize,
         candidates: args.candidates as usize,
@@ -69,14 +80,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             let mut matches = trace(&index, &extracted.text, &opts)?;
             any |= !matches.is_empty();
             if args.format == Format::Human {
-                return human(
-                    &mut out,
-                    &index,
-                    &doc.name,
-                    &extracted.text,
-                    &matches,
-                    colour,
-                );
+                let name = match &doc.id {
+                    Some(id) => format!("{} (id {})", doc.name, plain_id(id)),
+                    None => doc.name.clone(),
+                };
+                return human(&mut out, &index, &name, &extracted.text, &matches, colour);
             }
             for m in &mut matches {
                 to_input_offsets(&mut m.alignment, |span| {
@@ -85,21 +93,26 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     (base + s.start)..(base + s.end)
                 });
             }
+            let mut v = serde_json::json!({"path": doc.name});
+            // A JSONL record's id, as `check` reports it, so a script can join on it.
+            if let Some(id) = doc.id {
+                v["id"] = id;
+            }
             if args.format == Format::Jsonl {
-                let v = serde_json::json!({"path": doc.name, "matches": matches});
+                v["matches"] = serde_json::to_value(&matches)?;
                 serde_json::to_writer(&mut out, &v)?;
                 out.write_all(b"\n")?;
             } else {
                 let ms: Vec<serde_json::Value> = matches
                     .iter()
                     .map(|m| {
-                        serde_json::json!({
-                            "id": m.id, "score": m.score, "coverage": m.coverage,
-                            "alignment": m.alignment,
-                        })
+                        let mut j = serde_json::to_value(m)?;
+                        j["alignment"] = serde_json::to_value(&m.alignment)?;
+                        Ok(j)
                     })
-                    .collect();
-                json_docs.push(serde_json::json!({"path": doc.name, "matches": ms}));
+                    .collect::<serde_json::Result<_>>()?;
+                v["matches"] = serde_json::Value::Array(ms);
+                json_docs.push(v);
             }
             Ok(())
         },
@@ -136,6 +149,14 @@ fn to_input_offsets(
     }
 }
 
+/// A JSONL record's id as a person reads it: a string without its quotes.
+fn plain_id(id: &serde_json::Value) -> String {
+    match id {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 fn human(
     out: &mut impl Write,
     index: &Index,
@@ -152,44 +173,75 @@ fn human(
     for (i, m) in matches.iter().enumerate() {
         writeln!(
             out,
-            "  {}. {}  score {:.2}  coverage {:.2}",
+            "  {}. {}  score {:.2}  ({:.0}% of this text paired with {:.0}% of the source)",
             i + 1,
             m.id,
             m.score,
-            m.coverage
+            m.coverage * 100.0,
+            m.source_coverage * 100.0
         )?;
+        if !m.also_indexed_as.is_empty() {
+            writeln!(
+                out,
+                "     the same text is also indexed as {}",
+                m.also_indexed_as.join(", ")
+            )?;
+        }
     }
-    let best = &matches[0];
-    let source = index.text(best.doc)?;
-    writeln!(
-        out,
-        "\n  aligned with {} ({} sentence pairs; {} marks the query's words, {} the source's):",
-        best.id,
-        best.alignment.pairs.len(),
-        if colour { "red" } else { "[-...-]" },
-        if colour { "green" } else { "{+...+}" }
-    )?;
-    for p in &best.alignment.pairs {
-        let q = mark(
-            text,
-            p.query.start,
-            p.query.end,
-            p.substitutions.iter().map(|s| (s.query.start, s.query.end)),
-            colour,
-            true,
-        );
-        let s = mark(
-            &source,
-            p.source.start,
-            p.source.end,
-            p.substitutions
-                .iter()
-                .map(|s| (s.source.start, s.source.end)),
-            colour,
-            false,
-        );
-        writeln!(out, "\n  query  {q}")?;
-        writeln!(out, "  source {s}   ({:.2})", p.similarity)?;
+    // The best match's pairs, then each further match's pairs of sentences that no match before
+    // it paired: a copy merged from two articles shows where each part came from.
+    let mut shown: Vec<(usize, usize)> = Vec::new();
+    for m in matches {
+        let pairs: Vec<_> = m
+            .alignment
+            .pairs
+            .iter()
+            .filter(|p| {
+                !shown
+                    .iter()
+                    .any(|&(a, b)| p.query.start < b && a < p.query.end)
+            })
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let source = index.text(m.doc)?;
+        writeln!(
+            out,
+            "\n  aligned with {} ({} sentence pair(s){}; {} marks the query's words, {} the source's):",
+            m.id,
+            pairs.len(),
+            if shown.is_empty() {
+                ""
+            } else {
+                " not paired above"
+            },
+            if colour { "red" } else { "[-...-]" },
+            if colour { "green" } else { "{+...+}" }
+        )?;
+        for p in &pairs {
+            let q = mark(
+                text,
+                p.query.start,
+                p.query.end,
+                p.substitutions.iter().map(|s| (s.query.start, s.query.end)),
+                colour,
+                true,
+            );
+            let s = mark(
+                &source,
+                p.source.start,
+                p.source.end,
+                p.substitutions
+                    .iter()
+                    .map(|s| (s.source.start, s.source.end)),
+                colour,
+                false,
+            );
+            writeln!(out, "\n  query  {q}")?;
+            writeln!(out, "  source {s}   ({:.2})", p.similarity)?;
+        }
+        shown.extend(pairs.iter().map(|p| (p.query.start, p.query.end)));
     }
     writeln!(out)?;
     Ok(())

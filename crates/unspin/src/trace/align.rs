@@ -66,6 +66,10 @@ pub struct Alignment {
     pub pairs: Vec<SentencePair>,
     /// Share of the query's words inside paired sentences.
     pub coverage: f64,
+    /// Share of the source's words inside the parts paired with the query: how much of the
+    /// source the query copies (low for a copy of one paragraph of a long article; high for a
+    /// whole article copied into a page that says much else, where `coverage` is low).
+    pub source_coverage: f64,
     /// Weighted share of all the query's words found in the source (equal 1, synonym 0.8,
     /// function words weighing a quarter): the ranking score.
     pub score: f64,
@@ -216,6 +220,8 @@ fn align_prepared(query: &str, q: &Side, exp: &HashMap<u64, Vec<u64>>, source: &
     let mut sent_score = vec![0.0f64; s.sentences.len()];
     let mut touched: Vec<usize> = Vec::new();
     let mut credited = vec![u32::MAX; s.sentences.len()];
+    // Source words inside some pair's source part (pairs may overlap: counted once).
+    let mut source_covered = vec![false; s.words.len()];
     for qr in &q.sentences {
         let qwords = &q.words[qr.clone()];
         let qweight: f64 = qwords.iter().map(weight).sum();
@@ -380,6 +386,7 @@ fn align_prepared(query: &str, q: &Side, exp: &HashMap<u64, Vec<u64>>, source: &
         }
         found_weight += found;
         covered_words += qwords.len();
+        source_covered[lo + fs..=lo + ls].fill(true);
         pairs.push(SentencePair {
             query: (qwords[0].span.start..qwords[qwords.len() - 1].span.end).into(),
             source: (swords[fs].span.start..swords[ls].span.end).into(),
@@ -391,6 +398,8 @@ fn align_prepared(query: &str, q: &Side, exp: &HashMap<u64, Vec<u64>>, source: &
     Alignment {
         pairs,
         coverage: covered_words as f64 / nq as f64,
+        source_coverage: source_covered.iter().filter(|&&c| c).count() as f64
+            / s.words.len().max(1) as f64,
         score: if total_weight > 0.0 {
             found_weight / total_weight
         } else {

@@ -11,6 +11,8 @@ pub mod align;
 pub mod features;
 pub mod store;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 pub use align::{align, Alignment, SentencePair, Span, Substitution};
@@ -27,6 +29,13 @@ pub struct Match {
     pub score: f64,
     /// Share of the query's words in sentences paired with this source.
     pub coverage: f64,
+    /// Share of the source's words in the parts paired with the query.
+    pub source_coverage: f64,
+    /// Other ids under which the index holds the very same text (one article added twice, under
+    /// two paths or ids): reported with this match rather than as matches of their own, which
+    /// would repeat it and push other sources out of the top ones.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_indexed_as: Vec<String>,
     #[serde(skip)]
     pub doc: DocNo,
     #[serde(skip)]
@@ -39,8 +48,11 @@ pub struct TraceOptions {
     pub top: usize,
     /// Candidates from the fingerprint stage that are aligned (at least `top`).
     pub candidates: usize,
-    /// Matches scoring below this are dropped.
+    /// Matches scoring below this are dropped, unless they reach `min_source_coverage`.
     pub min_score: f64,
+    /// A match holding at least this share of its source is kept whatever its score: a whole
+    /// article copied into a long page is a small share of the page, yet certainly its source.
+    pub min_source_coverage: f64,
 }
 
 impl Default for TraceOptions {
@@ -49,6 +61,7 @@ impl Default for TraceOptions {
             top: 5,
             candidates: 10,
             min_score: 0.1,
+            min_source_coverage: 0.5,
         }
     }
 }
@@ -56,23 +69,40 @@ impl Default for TraceOptions {
 /// Find the sources of `text` in `index`, best first.
 pub fn trace(index: &Index, text: &str, opts: &TraceOptions) -> Result<Vec<Match>> {
     let cands = index.candidates(text, opts.candidates.max(opts.top))?;
-    let mut out = Vec::with_capacity(cands.len());
+    let mut found = Vec::with_capacity(cands.len());
     let aligner = align::Aligner::new(text);
     for (doc, _) in cands {
         let source = index.text(doc)?;
         let alignment = aligner.align(&source);
-        if alignment.score < opts.min_score {
+        if alignment.score < opts.min_score && alignment.source_coverage < opts.min_source_coverage
+        {
             continue;
         }
-        out.push(Match {
+        let text_hash = twox_hash::XxHash3_64::oneshot(source.as_bytes());
+        let m = Match {
             id: index.id(doc).unwrap_or_default().to_string(),
             score: alignment.score,
             coverage: alignment.coverage,
+            source_coverage: alignment.source_coverage,
+            also_indexed_as: Vec::new(),
             doc,
             alignment,
-        });
+        };
+        found.push((m, text_hash));
     }
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    found.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    // The same text under several ids aligns the same: one match, naming the other ids.
+    let mut out: Vec<Match> = Vec::with_capacity(found.len());
+    let mut by_text: HashMap<u64, usize> = HashMap::new();
+    for (m, text_hash) in found {
+        match by_text.get(&text_hash) {
+            Some(&first) => out[first].also_indexed_as.push(m.id),
+            None => {
+                by_text.insert(text_hash, out.len());
+                out.push(m);
+            }
+        }
+    }
     out.truncate(opts.top);
     Ok(out)
 }
@@ -164,5 +194,27 @@ mod tests {
             restored,
             "The big picture: The Kremlin last week said that Russia would continue to wage its war in Ukraine."
         );
+    }
+
+    /// `coverage` is the query's share, `source_coverage` the source's: a copy of one of two
+    /// paragraphs covers all of itself and about half of its source; the whole source inside a
+    /// page twice its size, the other way round.
+    #[test]
+    fn coverage_of_the_query_and_of_the_source() {
+        let first = "The Kremlin said on Monday that Russia would keep its troops in Belarus. \
+                     Officials in Minsk declined to comment on the report.";
+        let second = "The Ukrainian army said it had repelled eleven attacks near Bakhmut. \
+                      Fighting continued through the night, according to the governor.";
+        let source = format!("{first}\n\n{second}");
+        let part = align(first, &source);
+        assert_eq!(part.coverage, 1.0);
+        assert!((0.4..0.6).contains(&part.source_coverage), "{part:#?}");
+        let page = format!(
+            "{source}\n\nSubscribe to our newsletter for daily deals on garden furniture. \
+             Our editors picked the best barbecue grills of the summer for every budget."
+        );
+        let whole = align(&page, &source);
+        assert_eq!(whole.source_coverage, 1.0, "{whole:#?}");
+        assert!(whole.coverage < 0.7, "{whole:#?}");
     }
 }

@@ -93,7 +93,20 @@ fn xxh3_hex(bytes: &[u8]) -> String {
     format!("{:016x}", twox_hash::XxHash3_64::oneshot(bytes))
 }
 
+/// An index is a directory: a file named in its place (the article given as `--index`, or the
+/// two arguments swapped) gets an error that says so, not the system's "Not a directory".
+fn check_is_not_a_file(dir: &Path) -> Result<()> {
+    if dir.is_file() {
+        return Err(Error::Invalid(format!(
+            "{}: a file, not an index directory (--index names the directory that `unspin index add` builds)",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
 fn read_manifest(dir: &Path) -> Result<Option<Manifest>> {
+    check_is_not_a_file(dir)?;
     let path = dir.join(MANIFEST);
     let bytes = match fs::read(&path) {
         Ok(b) => b,
@@ -488,8 +501,11 @@ pub enum Added {
     /// Added in place of the document the index held under the same id (a writer opened with
     /// `replace`).
     Replaced,
-    /// An id already in the index (or earlier in this run): skipped, the first one is kept.
+    /// An id already in the index: skipped, the indexed one is kept (a writer opened with
+    /// `replace` replaces it instead).
     DuplicateId,
+    /// An id given earlier to this writer: skipped, the first one is kept, replacing or not.
+    RepeatedId,
 }
 
 struct SegmentBuilder {
@@ -527,6 +543,7 @@ impl IndexWriter {
     /// Open (or create) the index in `dir` for adding. `params` apply to a new index; an existing
     /// index keeps the parameters it was built with.
     pub fn open(dir: &Path, params: Params) -> Result<IndexWriter> {
+        check_is_not_a_file(dir)?;
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         let lock_path = dir.join(LOCK);
         let lock = fs::OpenOptions::new()
@@ -622,7 +639,11 @@ impl IndexWriter {
         for (id, feats, z, text_len) in prepared {
             // The first document of this run under an id is kept; a committed one is kept too
             // unless this writer replaces.
-            if self.ids.contains(&id) || (!self.replace && self.committed.contains_key(&id)) {
+            if self.ids.contains(&id) {
+                out.push(Added::RepeatedId);
+                continue;
+            }
+            if !self.replace && self.committed.contains_key(&id) {
                 out.push(Added::DuplicateId);
                 continue;
             }
