@@ -322,15 +322,23 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
                 {
                     j += 1;
                 }
-                if let Some(n) = tokens.get(j) {
+                // "Dr. Smith", "St. Agnes", "John F. Kennedy", "U.S. Army": the period of a
+                // title or an initial does not end the sentence.
+                let abbreviation = i > 0 && {
+                    let prev = tokens[i - 1];
+                    let word = prev.text(text);
+                    prev.kind == TokenKind::Word
+                        && prev.end == t.start
+                        && (word.chars().count() == 1 && word.chars().all(char::is_uppercase)
+                            || TITLES.contains(&word))
+                };
+                if let Some(n) = tokens.get(j).filter(|_| !abbreviation) {
                     let first = n.text(text).chars().next().unwrap_or(' ');
                     if first.is_uppercase()
                         || first.is_ascii_digit()
                         || matches!(first, '"' | '“' | '‘' | '(')
                         || is_pictograph(first)
                     {
-                        // Abbreviations such as "U.S." or "Mr." followed by a name are rare enough
-                        // in news and papers that we accept the occasional wrong split there.
                         i = j - 1;
                         end_here = true;
                     }
@@ -348,6 +356,13 @@ pub fn sentences(text: &str, tokens: &[Token]) -> Vec<std::ops::Range<usize>> {
     }
     out
 }
+
+/// Abbreviated titles written before a name ("Dr. Smith", "St. Agnes"), which rarely end a
+/// sentence. Not "Inc.", "Co." or "Jr.", which often do.
+const TITLES: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "St", "Mt", "Ft", "Prof", "Gen", "Col", "Lt", "Sgt", "Capt", "Cmdr",
+    "Adm", "Maj", "Gov", "Sen", "Rep", "Rev", "Hon", "Pres", "Supt", "Messrs", "Mme", "Mlle",
+];
 
 /// Emoji and other pictographs: Miscellaneous Symbols and Dingbats, Miscellaneous Symbols and
 /// Arrows, and the supplementary planes' symbol blocks (U+1F000–U+1FAFF).
@@ -459,6 +474,24 @@ mod tests {
                 "Then it stopped!",
                 "New line here \"quoted.\"",
                 "Next one"
+            ]
+        );
+    }
+
+    /// The period of a title or an initial before a name does not end the sentence; other
+    /// abbreviations and a sentence's last word do.
+    #[test]
+    fn titles_and_initials_do_not_end_sentences() {
+        let s =
+            "Dr. Smith met Sen. Jones at St. Agnes in the U.S. Capitol with John F. Kennedy Jr. \
+                 He left. Acme Inc. Then rain.";
+        assert_eq!(
+            sentence_texts(s),
+            [
+                "Dr. Smith met Sen. Jones at St. Agnes in the U.S. Capitol with John F. Kennedy Jr.",
+                "He left.",
+                "Acme Inc.",
+                "Then rain."
             ]
         );
     }
