@@ -316,7 +316,10 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
     let colour = match args.color {
         ColorWhen::Always => true,
         ColorWhen::Never => false,
-        ColorWhen::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        // Files under --out-dir are not a terminal, whatever stdout is.
+        ColorWhen::Auto => {
+            args.out_dir.is_none() && stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     // The output directory exists from the start, so that a walk of an input directory that
     // holds it passes it over.
