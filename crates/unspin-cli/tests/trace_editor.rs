@@ -68,6 +68,13 @@ fn matches(dir: &Path, query: &str) -> Vec<serde_json::Value> {
     v["matches"].as_array().unwrap().clone()
 }
 
+/// `trace` on one file, as a person reads it (the human format): its standard output.
+fn human(dir: &Path, query: &str) -> String {
+    let out = unspin(dir, &["trace", "--index", "ix", query]);
+    assert!(out.status.code().unwrap() < 2, "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// A whole article copied into a page many times its size is a small share of the page (its
 /// score), but all of the article: found, with the share of the source that says so.
 #[test]
@@ -106,8 +113,7 @@ fn one_paragraph_of_an_article_says_how_much_of_the_source_it_copies() {
     assert_eq!(m[0]["coverage"], 1.0);
     let of_source = m[0]["source_coverage"].as_f64().unwrap();
     assert!((0.2..0.5).contains(&of_source), "{m:?}");
-    let out = unspin(dir.path(), &["trace", "--index", "ix", "para.txt"]);
-    let human = String::from_utf8(out.stdout).unwrap();
+    let human = human(dir.path(), "para.txt");
     let line = format!(
         "100% of this text paired with {:.0}% of the source",
         of_source * 100.0
@@ -136,8 +142,7 @@ fn an_article_indexed_under_two_paths_is_one_match() {
         m[0]["also_indexed_as"],
         serde_json::json!([other.to_str().unwrap()])
     );
-    let out = unspin(dir.path(), &["trace", "--index", "ix", "copy.txt"]);
-    let human = String::from_utf8(out.stdout).unwrap();
+    let human = human(dir.path(), "copy.txt");
     assert!(
         human.contains("the same text is also indexed as"),
         "{human}"
@@ -198,8 +203,7 @@ fn jsonl_record_ids_are_in_the_trace_output() {
         assert_eq!(docs[0]["matches"][0]["id"], "archive/flood.txt", "{text}");
         assert_eq!(docs[1]["id"], 7, "{text}");
     }
-    let out = unspin(dir.path(), &["trace", "--index", "ix", "pages.jsonl"]);
-    let human = String::from_utf8(out.stdout).unwrap();
+    let human = human(dir.path(), "pages.jsonl");
     assert!(
         human.contains("pages.jsonl:1 (id https://farm.example/a)"),
         "{human}"
