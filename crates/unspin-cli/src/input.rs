@@ -418,7 +418,7 @@ fn deliver_whole(
         return Ok(());
     }
     if let Some(message) = binary(bytes) {
-        report_binary(name, message, walked, sink);
+        report_binary(name, message, walked, opts.verb, sink);
         return Ok(());
     }
     let (text, offset) = match std::str::from_utf8(bytes) {
@@ -482,13 +482,11 @@ fn binary(bytes: &[u8]) -> Option<&'static str> {
         // Corpus shards: their records are documents of their own, which `scan` reads.
         (
             b"WARC/1.",
-            "a WARC archive, skipped: each of its pages is a document; score them with \
-             unspin scan --input FILE --output DIR",
+            "a WARC archive, skipped: each of its pages is a document",
         ),
         (
             b"PAR1",
-            "a Parquet file, skipped: each of its rows is a document; score them with \
-             unspin scan --input FILE --output DIR",
+            "a Parquet file, skipped: each of its rows is a document",
         ),
     ];
     if let Some((_, message)) = KNOWN.iter().find(|(magic, _)| bytes.starts_with(magic)) {
@@ -501,14 +499,23 @@ fn binary(bytes: &[u8]) -> Option<&'static str> {
 const UTF16_MESSAGE: &str =
     "UTF-16 text (byte-order mark); unspin reads UTF-8: convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
 
-fn report_binary(name: &str, message: &str, walked: bool, sink: &mut dyn Sink) {
+fn report_binary(name: &str, message: &str, walked: bool, verb: &str, sink: &mut dyn Sink) {
+    // A corpus shard: which command reads its documents.
+    let message = if message.ends_with("is a document") {
+        match verb {
+            "index" => format!("{message}; name the file itself to `unspin index add` to add them"),
+            _ => format!("{message}; score them with `unspin scan --input FILE --output DIR`"),
+        }
+    } else {
+        message.to_string()
+    };
     // A binary file met while walking a directory is expected (images, archives): a note. One
     // named on the command line is an error, and so is text in UTF-16 anywhere (a text file the
     // user means to have checked, saved by a Windows editor).
     if walked && message != UTF16_MESSAGE {
-        sink.skipped(name, message.to_string());
+        sink.skipped(name, message);
     } else {
-        sink.error(name, message.to_string());
+        sink.error(name, message);
     }
 }
 
@@ -578,7 +585,7 @@ fn read_plain(
         }
         if first {
             if let Some(message) = binary(&buf) {
-                report_binary(name, message, walked, sink);
+                report_binary(name, message, walked, opts.verb, sink);
                 return Ok(());
             }
         }

@@ -274,7 +274,7 @@ fn documents_that_are_not_text_are_named() {
     let err = stderr(&out);
     assert!(err.contains("crawl.warc.gz: a WARC archive"), "{err}");
     assert!(err.contains("rows.parquet: a Parquet file"), "{err}");
-    assert!(err.contains("unspin scan --input FILE"), "{err}");
+    assert!(err.contains("`unspin scan --input FILE"), "{err}");
 }
 
 /// A JSONL id is written as it was given: a number stays a number.

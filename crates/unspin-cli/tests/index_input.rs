@@ -158,3 +158,85 @@ fn id_and_text_fields_and_a_large_file_read_in_parts() {
     let last: serde_json::Value = serde_json::from_str(last.lines().last().unwrap()).unwrap();
     assert_eq!(last["text"], big.as_str());
 }
+
+/// A Parquet file's rows and a WARC file's pages (a Common Crawl WET file's text records
+/// included) are documents of their own: ids from the id column and from the page's URL; a
+/// copy of one is traced to it. In a directory walk such a file is a note that says how to add it.
+#[test]
+fn parquet_rows_and_warc_pages_are_documents() {
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let flood = "Heavy rain flooded the lower town on Tuesday night, and the river rose two metres above its banks before dawn. Emergency crews used boats to rescue forty families from their roofs.";
+    let school = "The new school on Mill Road opened its doors to four hundred pupils this week after two years of building work and a long dispute over the cost of the sports hall.";
+    let row_ids: arrow_array::ArrayRef =
+        Arc::new(arrow_array::StringArray::from(vec!["row-1", "row-2"]));
+    let texts: arrow_array::ArrayRef =
+        Arc::new(arrow_array::StringArray::from(vec![Some(flood), None]));
+    let batch =
+        arrow_array::RecordBatch::try_from_iter([("id", row_ids), ("text", texts)]).unwrap();
+    let file = std::fs::File::create(dir.path().join("rows.parquet")).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let record = |kind: &str, uri: &str, content_type: &str, block: &str| {
+        format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{uri}>\r\nWARC-Target-URI: {uri}\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+            block.len()
+        )
+    };
+    let wet = record(
+        "conversion",
+        "https://news.example/school",
+        "text/plain",
+        school,
+    );
+    std::fs::write(dir.path().join("crawl.warc.wet"), wet).unwrap();
+
+    let out = unspin(
+        dir.path(),
+        &[
+            "index",
+            "add",
+            "--index",
+            "ix",
+            "rows.parquet",
+            "crawl.warc.wet",
+        ],
+    );
+    // The null text of row-2 is an error that names the file; the rest is added.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("rows.parquet"), "{}", stderr(&out));
+    let mut got = ids(dir.path(), "ix");
+    got.sort();
+    assert_eq!(got, ["https://news.example/school", "row-1"]);
+
+    std::fs::write(
+        dir.path().join("copy.txt"),
+        school.replace("pupils", "students"),
+    )
+    .unwrap();
+    let out = unspin(
+        dir.path(),
+        &["trace", "--index", "ix", "--format", "jsonl", "copy.txt"],
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+    assert_eq!(v["matches"][0]["id"], "https://news.example/school");
+
+    // Met in a directory walk, the file is named with the way to add it.
+    std::fs::create_dir(dir.path().join("d")).unwrap();
+    std::fs::rename(
+        dir.path().join("crawl.warc.wet"),
+        dir.path().join("d/crawl.warc.wet"),
+    )
+    .unwrap();
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix2", "d"]);
+    assert!(
+        stderr(&out).contains(
+            "a WARC archive, skipped: each of its pages is a document; name the file itself"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -16,6 +16,10 @@ use std::path::{Component, Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use unspin::trace::features::canonical_fields;
 use unspin::trace::{Added, Canon, Index, IndexWriter, Params};
+use unspin_scan::format::Format as ScanFormat;
+use unspin_scan::parquet_reader::ParquetReader;
+use unspin_scan::warc::WarcReader;
+use unspin_scan::{Item, RecordError};
 
 use crate::input::{self, ReadOptions};
 use crate::Outcome;
@@ -41,13 +45,14 @@ pub struct AddArgs {
     /// Index directory (created when absent).
     #[arg(long, value_name = "DIR")]
     pub index: PathBuf,
-    /// Files or directories to add.
+    /// Files or directories to add. A Parquet or WARC file named here (`.parquet`, `.warc`,
+    /// `.warc.gz`, `.warc.wet.gz`) adds each of its rows or pages, as `unspin scan` reads them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// JSONL field holding the document id.
+    /// JSONL field (Parquet column) holding the document id. A WARC page's id is its URL.
     #[arg(long, default_value = "id")]
     pub id_field: String,
-    /// JSONL field holding the document text.
+    /// JSONL field (Parquet column) holding the document text.
     #[arg(long, default_value = "text")]
     pub text_field: String,
     /// Documents fingerprinted together (in parallel) per batch.
@@ -132,8 +137,38 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     let report = |name: &str, message: &str| eprintln!("unspin: {name}: {message}");
     // Texts found empty once read (the reader already passes over empty files).
     let mut empty_texts = 0u64;
+    // Parquet and WARC files are corpus shards: the scan's readers give their rows and pages.
+    let (shards, paths): (Vec<PathBuf>, Vec<PathBuf>) =
+        args.paths.iter().cloned().partition(|p| is_shard(p));
+    for path in &shards {
+        for item in shard_reader(path, &args) {
+            match item {
+                Item::Doc(doc) if doc.text.trim().is_empty() => {
+                    report(
+                        &format!("{}:{}", path.display(), doc.index + 1),
+                        "empty text, nothing to index",
+                    );
+                    empty_texts += 1;
+                }
+                Item::Doc(doc) => {
+                    batch.push((doc.url.unwrap_or(doc.id), doc.text));
+                    if batch.len() >= batch_size {
+                        counts.count(writer.add_batch(std::mem::take(&mut batch))?);
+                    }
+                }
+                Item::Error(e) => {
+                    let at = match e.line {
+                        Some(line) => format!("{}:{line}", path.display()),
+                        None => format!("{} (record {})", path.display(), e.record + 1),
+                    };
+                    report(&at, &e.reason);
+                    skips.errors += 1;
+                }
+            }
+        }
+    }
     input::read_inputs(
-        &args.paths,
+        &paths,
         &read,
         |doc| {
             if doc.text.trim().is_empty() {
@@ -216,6 +251,43 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Clean)
+}
+
+/// Whether `path` is a Parquet or WARC file (by its name, as `unspin scan` decides).
+fn is_shard(path: &Path) -> bool {
+    path.is_file()
+        && unspin_scan::format::detect(path)
+            .is_some_and(|k| matches!(k.format, ScanFormat::Parquet | ScanFormat::Warc))
+}
+
+/// The documents and errors of a Parquet or WARC file, read as `unspin scan` reads them.
+fn shard_reader(path: &Path, args: &AddArgs) -> Box<dyn Iterator<Item = Item>> {
+    let kind = unspin_scan::format::detect(path).expect("checked by is_shard");
+    let label = path.display().to_string();
+    match kind.format {
+        ScanFormat::Parquet => Box::new(ParquetReader::open_with(
+            path,
+            label,
+            &args.id_field,
+            &args.text_field,
+            false,
+        )),
+        _ => {
+            let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+            match unspin_scan::format::open_decompressed(path, kind.compression, count) {
+                Ok(input) => Box::new(WarcReader::new(input, label)),
+                Err(e) => Box::new(std::iter::once(Item::Error(RecordError {
+                    shard: label,
+                    record: 0,
+                    offset: None,
+                    line: None,
+                    count: 1,
+                    id: None,
+                    reason: format!("cannot open: {e}"),
+                }))),
+            }
+        }
+    }
 }
 
 /// A file's id: its path as given, without `.` components, so that `./archive/a.txt` and
