@@ -312,3 +312,39 @@ fn an_article_given_twice_in_one_run_is_not_sent_to_replace() {
     );
     assert!(!note.contains("--replace"), "{note}");
 }
+
+/// A JSONL export with a record that cannot be read: in JSONL output every record has its line
+/// (the unreadable one an `error` entry), so that line k of the results is record k.
+#[test]
+fn every_record_of_a_jsonl_export_has_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path());
+    add(dir.path(), "archive");
+    let good = serde_json::json!({"id": "a", "text": FLOOD});
+    let empty = serde_json::json!({"id": "c", "text": ""});
+    std::fs::write(
+        dir.path().join("pages.jsonl"),
+        format!("{good}\n{{not json\n{empty}\n{good}\n"),
+    )
+    .unwrap();
+    let out = unspin(
+        dir.path(),
+        &["trace", "--index", "ix", "--format", "jsonl", "pages.jsonl"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert_eq!(lines[0]["matches"][0]["id"], "archive/flood.txt");
+    assert_eq!(lines[1]["path"], "pages.jsonl:2");
+    assert!(
+        lines[1]["error"].as_str().unwrap().contains("malformed"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[2]["path"], "pages.jsonl:3");
+    assert!(lines[2]["skipped"].is_string(), "{lines:?}");
+    assert_eq!(lines[3]["id"], "a");
+}

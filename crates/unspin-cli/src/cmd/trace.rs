@@ -64,10 +64,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let stdout = std::io::stdout();
     let colour = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    // Shared by the two callbacks: an input that cannot be traced gets its line too.
+    let out = std::cell::RefCell::new(std::io::BufWriter::new(stdout.lock()));
+    let json_docs = std::cell::RefCell::new(Vec::new());
     let mut any = false;
     let mut errors = 0;
-    let mut json_docs = Vec::new();
     read_inputs(
         &args.paths,
         &crate::input::ReadOptions {
@@ -84,7 +85,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     Some(id) => format!("{} (id {})", doc.name, plain_id(id)),
                     None => doc.name.clone(),
                 };
-                return human(&mut out, &index, &name, &extracted.text, &matches, colour);
+                return human(
+                    &mut *out.borrow_mut(),
+                    &index,
+                    &name,
+                    &extracted.text,
+                    &matches,
+                    colour,
+                );
             }
             for m in &mut matches {
                 to_input_offsets(&mut m.alignment, |span| {
@@ -100,7 +108,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
             if args.format == Format::Jsonl {
                 v["matches"] = serde_json::to_value(&matches)?;
-                serde_json::to_writer(&mut out, &v)?;
+                let mut out = out.borrow_mut();
+                serde_json::to_writer(&mut *out, &v)?;
                 out.write_all(b"\n")?;
             } else {
                 let ms: Vec<serde_json::Value> = matches
@@ -112,17 +121,31 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     })
                     .collect::<serde_json::Result<_>>()?;
                 v["matches"] = serde_json::Value::Array(ms);
-                json_docs.push(v);
+                json_docs.borrow_mut().push(v);
             }
             Ok(())
         },
         |err| {
             errors += usize::from(!err.skipped);
             eprintln!("unspin: {}: {}", err.name, err.message);
+            // In JSON and JSONL every input and record has its entry, so that a script reading
+            // a JSONL file's results finds record k at line k.
+            let key = if err.skipped { "skipped" } else { "error" };
+            let v = serde_json::json!({"path": err.name, key: err.message});
+            match args.format {
+                Format::Jsonl => {
+                    let mut out = out.borrow_mut();
+                    // A failing stdout is reported by the flush below.
+                    let _ = serde_json::to_writer(&mut *out, &v).map(|_| out.write_all(b"\n"));
+                }
+                Format::Json => json_docs.borrow_mut().push(v),
+                Format::Human => {}
+            }
         },
     )?;
+    let mut out = out.into_inner();
     if args.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &json_docs)?;
+        serde_json::to_writer_pretty(&mut out, &json_docs.into_inner())?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
