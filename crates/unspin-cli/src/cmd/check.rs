@@ -14,7 +14,7 @@ use unspin::{Engine, Finding, Verdict};
 use super::EngineArgs;
 use super::{ConfigArgs, ReadArgs};
 use crate::input::{read_all, Part, Sink};
-use crate::output::{self, DocResult, Located, Locator, OutputFormat, Summary, Writer};
+use crate::output::{self, DocResult, Located, Locator, OutputFormat, Shown, Summary, Writer};
 use crate::Outcome;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,8 +63,8 @@ struct Pending {
     score: f32,
     verdict: Verdict,
     ignore_file: bool,
-    /// The input text, for formats that show it (`--format html`).
-    text: Option<String>,
+    /// The text as checked and its findings, for formats that show it (`--format html`).
+    shown: Option<Shown>,
 }
 
 struct CheckSink<'e, W: Write> {
@@ -85,6 +85,9 @@ impl<W: Write> CheckSink<'_, W> {
             if p.ignore_file {
                 p.findings.clear();
                 p.evidence.clear();
+                if let Some(shown) = &mut p.shown {
+                    shown.findings.clear();
+                }
             }
             let (score, verdict) = unspin::score::document_score(&p.evidence, p.words);
             p.score = score;
@@ -109,7 +112,7 @@ impl<W: Write> CheckSink<'_, W> {
             verdict: p.verdict,
             words: p.words,
             findings: p.findings,
-            text: p.text,
+            shown: p.shown,
         };
         self.writer.doc(&mut self.out, &doc)?;
         Ok(())
@@ -122,6 +125,24 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         let (mut report, evidence) = self
             .engine
             .check_with_evidence(&extracted.text, self.engine.options.min_confidence);
+        // The report shows the prose as checked, with the findings in its words (code spans
+        // are context, never reported: the same findings as placed below).
+        let shown_findings: Vec<Finding> = if self.keep_text {
+            let in_code = |f: &Finding| {
+                extracted
+                    .code
+                    .iter()
+                    .any(|c| c.start < f.end && f.start < c.end)
+            };
+            report
+                .findings
+                .iter()
+                .filter(|f| !in_code(f))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
         // Findings placed to replace words only; those markup splits beyond repair are
         // reported over their whole span but offer no fix.
         let placed = extracted.place_findings(std::mem::take(&mut report.findings));
@@ -152,12 +173,21 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 score: report.score,
                 verdict: report.verdict,
                 ignore_file: false,
-                text: self.keep_text.then(String::new),
+                shown: self.keep_text.then(Shown::default),
             });
         }
         let p = self.pending.as_mut().expect("set above");
-        if let Some(text) = &mut p.text {
-            text.push_str(part.text);
+        if let Some(shown) = &mut p.shown {
+            // A document read in parts is shown as one text: offsets follow on.
+            let base = shown.text.len();
+            shown
+                .findings
+                .extend(shown_findings.into_iter().map(|mut f| {
+                    f.start += base;
+                    f.end += base;
+                    f
+                }));
+            shown.text.push_str(&extracted.text);
         }
         p.parts += 1;
         p.words += report.words;

@@ -1,6 +1,7 @@
 //! `--format html`: one self-contained HTML page with every checked document, the same view as
 //! the web page of `unspin serve` (highlights with suggestions, score, restored text as a word
-//! diff), with its style, script and data inlined; it loads nothing from anywhere. The page is
+//! diff), with its style, script and data inlined; it loads nothing from anywhere. It shows the
+//! text as checked: an HTML page's or Markdown file's prose without its markup. The page is
 //! rendered by `unspin_server::report`, which also escapes the embedded JSON against
 //! `</script>`. It holds every document's text, so the whole report is built in memory.
 
@@ -18,15 +19,15 @@ pub struct Html {
 
 impl Writer for Html {
     fn doc(&mut self, _out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
+        let shown = doc.shown.clone().unwrap_or_default();
         let report = Report {
             score: doc.score,
             verdict: doc.verdict,
-            findings: doc.findings.iter().map(|l| l.finding.clone()).collect(),
+            findings: shown.findings,
             words: doc.words,
         };
-        let text = doc.text.clone().unwrap_or_default();
         self.docs
-            .push(ReportDoc::new(doc.name.clone(), text, report));
+            .push(ReportDoc::new(doc.name.clone(), shown.text, report));
         Ok(())
     }
 
@@ -73,8 +74,11 @@ mod tests {
             score: 0.9,
             verdict: unspin::Verdict::Spun,
             words: 6,
+            shown: Some(crate::output::Shown {
+                text: text.into(),
+                findings: vec![located.finding.clone()],
+            }),
             findings: vec![located],
-            text: Some(text.into()),
         };
         let mut w = Html::default();
         let mut out = Vec::new();

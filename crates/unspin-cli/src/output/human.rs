@@ -10,13 +10,17 @@ use annotate_snippets::{AnnotationKind, Element, Group, Level, Renderer, Snippet
 use super::{shown_score, DocResult, Summary, Writer};
 
 #[derive(Default)]
-pub struct Human;
+pub struct Human {
+    /// Whether a verdict without findings was explained already: once per run, so that a
+    /// directory of texts judged uncertain does not repeat the note for each.
+    explained: bool,
+}
 
 impl Writer for Human {
     fn doc(&mut self, out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
-        // A document without findings gets no lines, unless it is judged spun all the same
-        // (by its style as a whole): that verdict must not go unseen.
-        if doc.findings.is_empty() && doc.verdict != unspin::Verdict::Spun {
+        // A document without findings gets no lines, unless it is judged spun or uncertain all
+        // the same (by its style as a whole): that verdict must not go unseen, nor unexplained.
+        if doc.findings.is_empty() && doc.verdict == unspin::Verdict::Clean {
             return Ok(());
         }
         let renderer = Renderer::styled();
@@ -91,13 +95,20 @@ impl Writer for Human {
         let bold = anstyle::Style::new().bold();
         writeln!(
             out,
-            "{bold}{}{bold:#}: score {:.2} ({}), {} finding{}\n",
+            "{bold}{}{bold:#}: score {:.2} ({}), {} finding{}",
             doc.name,
             shown_score(doc.score, 2),
             doc.verdict.as_str(),
             doc.findings.len(),
             if doc.findings.len() == 1 { "" } else { "s" }
-        )
+        )?;
+        // A verdict with no span to show for it would read as unsupported: say where it
+        // comes from, as the web page does.
+        if doc.findings.is_empty() && !self.explained {
+            self.explained = true;
+            writeln!(out, "  = note: {NO_SPAN_NOTE}")?;
+        }
+        writeln!(out)
     }
 
     fn finish(&mut self, _out: &mut dyn Write, summary: &Summary) -> std::io::Result<()> {
@@ -138,6 +149,11 @@ impl Writer for Human {
         Ok(())
     }
 }
+
+/// Why a document is judged spun or uncertain without a finding.
+const NO_SPAN_NOTE: &str = "no single span is sure enough to flag; the score reads the text as a \
+     whole (how often it writes \"as well as\" for \"and\", padding such as \"has actually\", \
+     garbled passages), so treat it as a hint, not as evidence";
 
 fn plural(n: usize) -> &'static str {
     if n == 1 {

@@ -93,8 +93,18 @@ pub struct DocResult {
     pub verdict: unspin::Verdict,
     pub words: usize,
     pub findings: Vec<Located>,
-    /// The whole input text, kept only for formats that show it (`html`).
-    pub text: Option<String>,
+    /// The text as checked, kept only for formats that show it (`html`).
+    pub shown: Option<Shown>,
+}
+
+/// A document as a reader sees it: the text that was checked (an HTML page's or a Markdown
+/// file's prose, without its markup; a plain text as it is) and the findings with offsets into
+/// that text. A report shows this rather than the input's bytes: a page's source, with its head,
+/// scripts and navigation, is not what a colleague can read.
+#[derive(Debug, Clone, Default)]
+pub struct Shown {
+    pub text: String,
+    pub findings: Vec<Finding>,
 }
 
 /// Counts for the summary line.
@@ -128,7 +138,7 @@ pub trait Writer {
 
 pub fn writer(format: OutputFormat) -> Box<dyn Writer> {
     match format {
-        OutputFormat::Human => Box::new(human::Human),
+        OutputFormat::Human => Box::new(human::Human::default()),
         OutputFormat::Json => Box::new(json::Json::default()),
         OutputFormat::Jsonl => Box::new(json::Jsonl),
         OutputFormat::Sarif => Box::new(sarif::Sarif::default()),
