@@ -11,7 +11,8 @@
 //! multi-word spin ("as well as objection") does not poison its neighbour's evidence.
 //!
 //! Kept as written: numbers, punctuation, names (capitalised words that are not sentence-initial
-//! and that the thesaurus does not know, all-capital acronyms), and words the language model has
+//! and that the thesaurus does not know, all-capital acronyms; in a sentence written wholly in
+//! capitals, case says nothing and its words are read as lower case), and words the language model has
 //! never seen. Quotations are scored with a penalty: spinners rewrite them too, but a quotation is
 //! the last place to "correct" a rare word choice.
 
@@ -84,6 +85,8 @@ pub struct Word {
     pub in_quote: bool,
     /// Capitalised but not at the start of a sentence, a line or a quotation.
     pub capitalized_mid: bool,
+    /// In a sentence written in capitals: its case says nothing (not a name, not an acronym).
+    pub shouted: bool,
 }
 
 /// A scored window: words `first..last` with every candidate, best first.
@@ -228,9 +231,22 @@ impl Decoder {
     /// The words of a document, with segments, names and quotations marked.
     pub fn words(&self, text: &str, tokens: &[Token]) -> Vec<Word> {
         let mut sentence_start = vec![false; tokens.len()];
+        // A sentence written in capitals (a shouted headline, a whole text in caps) says
+        // nothing by its case: its words are read as lower-case words, not acronyms or names.
+        let mut shouted = vec![false; tokens.len()];
         for s in sentences(text, tokens) {
             if s.start < tokens.len() {
                 sentence_start[s.start] = true;
+            }
+            let (words, upper) = tokens[s.clone()]
+                .iter()
+                .map(|t| t.text(text))
+                .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+                .fold((0usize, 0usize), |(n, u), w| {
+                    (n + 1, u + usize::from(w.chars().all(|c| !c.is_lowercase())))
+                });
+            if words >= 3 && upper * 5 >= words * 4 {
+                shouted[s].fill(true);
             }
         }
         let mut words = Vec::with_capacity(tokens.len());
@@ -271,8 +287,9 @@ impl Decoder {
             after_opener = false;
             let first = raw.chars().next().unwrap_or(' ');
             let letters = raw.chars().filter(|c| c.is_alphabetic()).count();
-            let acronym = letters >= 2 && raw.chars().all(|c| !c.is_lowercase());
-            let name = first.is_uppercase() && !initial && !self.channel.knows(&norm);
+            let shout = shouted[i];
+            let acronym = !shout && letters >= 2 && raw.chars().all(|c| !c.is_lowercase());
+            let name = !shout && first.is_uppercase() && !initial && !self.channel.knows(&norm);
             let unknown = self.lm.count(&[norm.as_str()]) == 0;
             words.push(Word {
                 token: i,
@@ -280,7 +297,8 @@ impl Decoder {
                 segment,
                 protected: acronym || name || unknown || !first.is_alphabetic(),
                 in_quote,
-                capitalized_mid: first.is_uppercase() && !initial,
+                capitalized_mid: !shout && first.is_uppercase() && !initial,
+                shouted: shout,
             });
         }
         words
@@ -400,10 +418,11 @@ impl Decoder {
                 // "China" beside "Republic of China", which no spinner wrote): broken names are the
                 // names check's job, never the channel's.
                 let capitalised = |w: &Word| {
-                    text[tokens[w.token].start..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_uppercase)
+                    !w.shouted
+                        && text[tokens[w.token].start..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase)
                 };
                 let window = &words[first..last];
                 if len >= 2
@@ -1154,6 +1173,26 @@ mod tests {
             }
         }
         Arc::new(m)
+    }
+
+    /// A sentence in capitals (a shouted headline, a text typed in caps) is read as its words:
+    /// before, every word of it was an "acronym" and kept, so nothing in it was ever found.
+    #[test]
+    fn a_sentence_in_capitals_is_read_as_its_words() {
+        let d = Decoder::new(crate::lm::default_model());
+        let lower = "Joe Biden and his aides has actually left the building.";
+        let upper = lower.to_uppercase();
+        let found = |t: &str| -> Vec<(String, f32)> {
+            d.find_above(t, &tokenize(t), 0.5)
+                .into_iter()
+                .map(|f| (f.suggestion.to_lowercase(), f.confidence))
+                .collect()
+        };
+        assert!(!found(lower).is_empty());
+        assert_eq!(found(&upper), found(lower));
+        // A real acronym in ordinary text is still kept.
+        let w = d.words("NATO met.", &tokenize("NATO met."));
+        assert!(w[0].protected && !w[0].shouted);
     }
 
     #[test]
