@@ -75,6 +75,16 @@ pub(crate) fn line_break_continuation(after: &str) -> Option<usize> {
     None
 }
 
+/// Invisible format characters: zero-width space, non-joiner and joiner, word joiner, and a
+/// byte-order mark inside a text. They render as nothing, so a word with one inside reads as the
+/// word (a way to slip a phrase past exact matching), and between words they are space.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
 /// The ASCII letters of a typographic ligature (U+FB00–U+FB06), which PDF text extraction keeps.
 pub(crate) fn ligature(c: char) -> Option<&'static str> {
     Some(match c {
@@ -100,13 +110,13 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     tokens.clear();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
-        if c.is_whitespace() {
+        if c.is_whitespace() || is_invisible(c) {
             continue;
         }
         if c.is_alphabetic() {
             let mut end = start + c.len_utf8();
             while let Some(&(i, d)) = chars.peek() {
-                if d.is_alphanumeric() || d == '\u{AD}' {
+                if d.is_alphanumeric() || d == '\u{AD}' || is_invisible(d) {
                     chars.next();
                     end = i + d.len_utf8();
                     continue;
@@ -217,7 +227,11 @@ pub fn normalize(s: &str) -> Cow<'_, str> {
         c.is_uppercase()
             || c == '\n'
             || !c.is_ascii()
-                && (is_apostrophe(c) || is_hyphen(c) || c == '\u{AD}' || ligature(c).is_some())
+                && (is_apostrophe(c)
+                    || is_hyphen(c)
+                    || c == '\u{AD}'
+                    || is_invisible(c)
+                    || ligature(c).is_some())
     });
     if !needs {
         return Cow::Borrowed(s);
@@ -236,8 +250,8 @@ pub fn normalize(s: &str) -> Cow<'_, str> {
             out.push('-');
         } else if is_apostrophe(c) {
             out.push('\'');
-        } else if c == '\u{AD}' {
-            // soft hyphen: invisible, drop
+        } else if c == '\u{AD}' || is_invisible(c) {
+            // soft hyphen, zero-width characters: invisible, drop
         } else if let Some(letters) = ligature(c) {
             out.push_str(letters);
         } else if c.is_uppercase() {
@@ -373,6 +387,18 @@ fn is_pictograph(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Zero-width characters render as nothing: inside a word they are dropped, between words
+    /// they are space (a way to slip a phrase past exact matching).
+    #[test]
+    fn zero_width_characters_are_invisible() {
+        let text = "counter\u{200B}feit \u{200B}consciousness\u{2060} is\u{FEFF}";
+        let words: Vec<String> = tokenize(text)
+            .iter()
+            .map(|t| normalize(t.text(text)).into_owned())
+            .collect();
+        assert_eq!(words, ["counterfeit", "consciousness", "is"]);
+    }
 
     /// Text extracted from a PDF: words hyphenated across line breaks, and ligatures.
     #[test]

@@ -1243,7 +1243,7 @@ fn needs_ws_normalisation(text: &str) -> bool {
             (is_ascii_ws(c), matches!(c, b'.' | b'!' | b'?'), 1)
         } else {
             let ch = text[i..].chars().next().expect("char boundary");
-            if crate::token::ligature(ch).is_some() {
+            if crate::token::ligature(ch).is_some() || crate::token::is_invisible(ch) {
                 return true;
             }
             (ch.is_whitespace(), false, ch.len_utf8())
@@ -1278,8 +1278,8 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        // A word hyphenated across a line break (PDF text) reads as the whole word, and a
-        // ligature as its letters, as `token::normalize` reads them. A break maps the rest of
+        // A word hyphenated across a line break (PDF text) reads as the whole word, a ligature
+        // as its letters and a zero-width character as nothing, as `token::normalize` reads them. A break maps the rest of
         // each back; a `k`-letter ligature of `n` bytes maps its last letter's end to its own.
         if c == b'-' || matches!(c, 0xE2 | 0xEF) {
             let ch = text[i..].chars().next().expect("char boundary");
@@ -1289,6 +1289,15 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
             if let Some(skip) = skip {
                 out.push_str(&text[copied..i]);
                 let resume = i + ch.len_utf8() + skip;
+                map.breaks.push((out.len(), resume));
+                copied = resume;
+                i = resume;
+                continue;
+            }
+            // Zero-width characters are dropped, as `token::normalize` drops them.
+            if crate::token::is_invisible(ch) {
+                out.push_str(&text[copied..i]);
+                let resume = i + ch.len_utf8();
                 map.breaks.push((out.len(), resume));
                 copied = resume;
                 i = resume;

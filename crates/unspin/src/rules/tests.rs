@@ -513,6 +513,14 @@ fn hyphens_and_spaces_join_words_alike() {
     let t = "the counterfeit\n  consciousness here";
     let f = find(&rs, t);
     assert_eq!(&t[f[0].start..f[0].end], "counterfeit\n  consciousness");
+    // Zero-width characters inside or beside the words do not hide the phrase.
+    let t = "a counter\u{200B}feit \u{200B}consciousness here";
+    let f = find(&rs, t);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        &t[f[0].start..f[0].end],
+        "counter\u{200B}feit \u{200B}consciousness"
+    );
     // Text extracted from a PDF: a word hyphenated across a line break, and ligatures
     // (`ﬂ`, `ﬁ`), are read as their words, and the spans are the original text's.
     let t = "a counterfeit con-\nsciousness, the \u{FB02}ag-to-commotion proportion, a classi\u{FB01}er";
