@@ -293,15 +293,10 @@ impl ShardReader {
         // the same whatever way the input path was typed. The errors files get the path back.
         let shard = shard.label.clone();
         let failed = |e: std::io::Error| {
-            ShardReader::Failed(Some(Item::Error(RecordError {
-                shard: shard.clone(),
-                record: 0,
-                offset: None,
-                line: None,
-                count: 1,
-                id: None,
-                reason: format!("cannot open: {e}"),
-            })))
+            ShardReader::Failed(Some(Item::Error(RecordError::cannot_open(
+                shard.clone(),
+                &e,
+            ))))
         };
         match kind.format {
             Format::Parquet => ShardReader::Parquet(ParquetReader::open_with(

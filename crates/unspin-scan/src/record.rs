@@ -48,6 +48,21 @@ pub struct RecordError {
     pub reason: String,
 }
 
+impl RecordError {
+    /// A shard that cannot be opened: one error that stands for its records.
+    pub fn cannot_open(shard: String, e: &std::io::Error) -> RecordError {
+        RecordError {
+            shard,
+            record: 0,
+            offset: None,
+            line: None,
+            count: 1,
+            id: None,
+            reason: format!("cannot open: {e}"),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Item {
     Doc(Doc),

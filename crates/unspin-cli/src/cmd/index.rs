@@ -276,15 +276,9 @@ fn shard_reader(path: &Path, args: &AddArgs) -> Box<dyn Iterator<Item = Item>> {
             let count = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
             match unspin_scan::format::open_decompressed(path, kind.compression, count) {
                 Ok(input) => Box::new(WarcReader::new(input, label)),
-                Err(e) => Box::new(std::iter::once(Item::Error(RecordError {
-                    shard: label,
-                    record: 0,
-                    offset: None,
-                    line: None,
-                    count: 1,
-                    id: None,
-                    reason: format!("cannot open: {e}"),
-                }))),
+                Err(e) => Box::new(std::iter::once(Item::Error(RecordError::cannot_open(
+                    label, &e,
+                )))),
             }
         }
     }
