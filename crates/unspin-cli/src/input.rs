@@ -9,6 +9,7 @@
 //! numbers stay relative to the whole file); JSONL is read record by record. HTML and Markdown are
 //! parsed whole, so they are limited to `--max-size` (default [`MARKUP_MAX_DEFAULT`]).
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -417,8 +418,8 @@ fn deliver_whole(
         sink.skipped(name, format!("empty, nothing to {}", opts.verb));
         return Ok(());
     }
-    if let Some(message) = binary(bytes) {
-        report_binary(name, message, walked, opts.verb, sink);
+    if let Some(message) = binary(bytes, opts.verb) {
+        report_binary(name, &message, walked, sink);
         return Ok(());
     }
     let (text, offset) = match std::str::from_utf8(bytes) {
@@ -453,9 +454,31 @@ fn strip_bom(t: &str) -> (&str, u64) {
 /// What the bytes are when they are not UTF-8 text to check: UTF-16 text (a byte-order mark),
 /// a document or compressed format named by its magic number (so a PDF is not called "invalid
 /// UTF-8"), or binary (a NUL byte in the first 8 KiB, as git and ripgrep decide).
-fn binary(bytes: &[u8]) -> Option<&'static str> {
+fn binary(bytes: &[u8], verb: &str) -> Option<Cow<'static, str>> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Some(UTF16_MESSAGE);
+        return Some(UTF16_MESSAGE.into());
+    }
+    // Corpus shards: their records are documents of their own, which another command reads.
+    const SHARDS: &[(&[u8], &str)] = &[
+        (
+            b"WARC/1.",
+            "a WARC archive, skipped: each of its pages is a document",
+        ),
+        (
+            b"PAR1",
+            "a Parquet file, skipped: each of its rows is a document",
+        ),
+    ];
+    if let Some((_, what)) = SHARDS.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Some(
+            match verb {
+                "index" => {
+                    format!("{what}; name the file itself to `unspin index add` to add them")
+                }
+                _ => format!("{what}; score them with `unspin scan --input FILE --output DIR`"),
+            }
+            .into(),
+        );
     }
     const KNOWN: &[(&[u8], &str)] = &[
         (
@@ -490,32 +513,23 @@ fn binary(bytes: &[u8]) -> Option<&'static str> {
         ),
     ];
     if let Some((_, message)) = KNOWN.iter().find(|(magic, _)| bytes.starts_with(magic)) {
-        return Some(message);
+        return Some((*message).into());
     }
     memchr::memchr(0, &bytes[..bytes.len().min(8192)])
-        .map(|_| "binary file (contains NUL bytes), skipped")
+        .map(|_| "binary file (contains NUL bytes), skipped".into())
 }
 
 const UTF16_MESSAGE: &str =
     "UTF-16 text (byte-order mark); unspin reads UTF-8: convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
 
-fn report_binary(name: &str, message: &str, walked: bool, verb: &str, sink: &mut dyn Sink) {
-    // A corpus shard: which command reads its documents.
-    let message = if message.ends_with("is a document") {
-        match verb {
-            "index" => format!("{message}; name the file itself to `unspin index add` to add them"),
-            _ => format!("{message}; score them with `unspin scan --input FILE --output DIR`"),
-        }
-    } else {
-        message.to_string()
-    };
+fn report_binary(name: &str, message: &str, walked: bool, sink: &mut dyn Sink) {
     // A binary file met while walking a directory is expected (images, archives): a note. One
     // named on the command line is an error, and so is text in UTF-16 anywhere (a text file the
     // user means to have checked, saved by a Windows editor).
     if walked && message != UTF16_MESSAGE {
-        sink.skipped(name, message);
+        sink.skipped(name, message.to_string());
     } else {
-        sink.error(name, message);
+        sink.error(name, message.to_string());
     }
 }
 
@@ -584,8 +598,8 @@ fn read_plain(
             return Ok(());
         }
         if first {
-            if let Some(message) = binary(&buf) {
-                report_binary(name, message, walked, opts.verb, sink);
+            if let Some(message) = binary(&buf, opts.verb) {
+                report_binary(name, &message, walked, sink);
                 return Ok(());
             }
         }

@@ -128,18 +128,9 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         // The report shows the prose as checked, with the findings in its words (code spans
         // are context, never reported: the same findings as placed below).
         let shown_findings: Vec<Finding> = if self.keep_text {
-            let in_code = |f: &Finding| {
-                extracted
-                    .code
-                    .iter()
-                    .any(|c| c.start < f.end && f.start < c.end)
-            };
-            report
-                .findings
-                .iter()
-                .filter(|f| !in_code(f))
-                .cloned()
-                .collect()
+            let mut shown = report.findings.clone();
+            extracted.drop_findings_in_code(&mut shown);
+            shown
         } else {
             Vec::new()
         };

@@ -16,7 +16,7 @@ use std::path::{Component, Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use unspin::trace::features::canonical_fields;
 use unspin::trace::{Added, Canon, Index, IndexWriter, Params};
-use unspin_scan::format::Format as ScanFormat;
+use unspin_scan::format::{Format as ScanFormat, ShardKind};
 use unspin_scan::parquet_reader::ParquetReader;
 use unspin_scan::warc::WarcReader;
 use unspin_scan::{Item, RecordError};
@@ -138,10 +138,16 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     // Texts found empty once read (the reader already passes over empty files).
     let mut empty_texts = 0u64;
     // Parquet and WARC files are corpus shards: the scan's readers give their rows and pages.
-    let (shards, paths): (Vec<PathBuf>, Vec<PathBuf>) =
-        args.paths.iter().cloned().partition(|p| is_shard(p));
-    for path in &shards {
-        for item in shard_reader(path, &args) {
+    let mut shards = Vec::new();
+    let mut paths = Vec::new();
+    for path in &args.paths {
+        match shard_kind(path) {
+            Some(kind) => shards.push((path.clone(), kind)),
+            None => paths.push(path.clone()),
+        }
+    }
+    for (path, kind) in &shards {
+        for item in shard_reader(path, kind, &args) {
             match item {
                 Item::Doc(doc) if doc.text.trim().is_empty() => {
                     report(
@@ -253,16 +259,16 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Whether `path` is a Parquet or WARC file (by its name, as `unspin scan` decides).
-fn is_shard(path: &Path) -> bool {
-    path.is_file()
-        && unspin_scan::format::detect(path)
-            .is_some_and(|k| matches!(k.format, ScanFormat::Parquet | ScanFormat::Warc))
+/// What a Parquet or WARC file is (by its name, as `unspin scan` decides); `None` for any other
+/// path, which the readers of `check` read.
+fn shard_kind(path: &Path) -> Option<ShardKind> {
+    let kind = unspin_scan::format::detect(path)?;
+    (path.is_file() && matches!(kind.format, ScanFormat::Parquet | ScanFormat::Warc))
+        .then_some(kind)
 }
 
 /// The documents and errors of a Parquet or WARC file, read as `unspin scan` reads them.
-fn shard_reader(path: &Path, args: &AddArgs) -> Box<dyn Iterator<Item = Item>> {
-    let kind = unspin_scan::format::detect(path).expect("checked by is_shard");
+fn shard_reader(path: &Path, kind: &ShardKind, args: &AddArgs) -> Box<dyn Iterator<Item = Item>> {
     let label = path.display().to_string();
     match kind.format {
         ScanFormat::Parquet => Box::new(ParquetReader::open_with(

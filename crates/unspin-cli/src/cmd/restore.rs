@@ -92,7 +92,7 @@ impl<W: Write> Output<W> {
             } => {
                 if current.as_ref().is_none_or(|c| c.input != input) {
                     if let Some(done) = current.take() {
-                        written.push(finish(done)?);
+                        written.push(finish_file(done)?);
                     }
                     *current = Some(open_out(dir, input)?);
                 }
@@ -125,7 +125,7 @@ impl<W: Write> Output<W> {
                 ..
             } => {
                 if let Some(done) = current {
-                    written.push(finish(done)?);
+                    written.push(finish_file(done)?);
                 }
                 Ok(written)
             }
@@ -160,7 +160,8 @@ fn open_out(dir: &Path, input: &str) -> anyhow::Result<OutFile> {
     })
 }
 
-fn finish(out: OutFile) -> anyhow::Result<PathBuf> {
+/// Flushes a finished file to disk and moves it from its partial name into place.
+fn finish_file(out: OutFile) -> anyhow::Result<PathBuf> {
     let file = out
         .file
         .into_inner()

@@ -142,33 +142,28 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
             "MISMATCH"
         }
     ));
-    if let Some(first) = s.not_shards.first() {
-        out.push_str(&format!(
-            "  {} file(s) under the input directories are not shards (.jsonl[.gz|.zst], .parquet, .warc[.gz]) and were not read, e.g. {}\n",
-            s.not_shards.len(),
-            first.display()
-        ));
-    }
-    if let Some(first) = s.hidden.first() {
-        out.push_str(&format!(
-            "  {} hidden file(s) or directory(ies) under the input directories were not read, e.g. {}\n",
-            s.hidden.len(),
-            first.display()
-        ));
-    }
+    passed(
+        &mut out,
+        &s.not_shards,
+        "file(s) under the input directories are not shards (.jsonl[.gz|.zst], .parquet, \
+         .warc[.gz], .warc.wet[.gz]) and were not read",
+    );
+    passed(
+        &mut out,
+        &s.hidden,
+        "hidden file(s) or directory(ies) under the input directories were not read",
+    );
     for dir in &s.scan_outputs {
         out.push_str(&format!(
             "  {} is the output of a scan, not read as input\n",
             dir.display()
         ));
     }
-    if let Some(first) = s.duplicates.first() {
-        out.push_str(&format!(
-            "  {} file(s) named by more than one --input were scanned once, e.g. {}\n",
-            s.duplicates.len(),
-            first.display()
-        ));
-    }
+    passed(
+        &mut out,
+        &s.duplicates,
+        "file(s) named by more than one --input were scanned once",
+    );
     for dir in &s.empty_dirs {
         out.push_str(&format!(
             "  warning: no shards in input directory {}\n",
@@ -219,4 +214,15 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
         ));
     }
     out
+}
+
+/// A summary line for files a scan passed over: how many, and one for example.
+fn passed(out: &mut String, files: &[std::path::PathBuf], what: &str) {
+    if let Some(first) = files.first() {
+        out.push_str(&format!(
+            "  {} {what}, e.g. {}\n",
+            files.len(),
+            first.display()
+        ));
+    }
 }

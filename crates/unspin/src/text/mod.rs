@@ -234,7 +234,7 @@ impl Extracted<'_> {
     }
 
     /// Drop the findings that touch code.
-    fn drop_findings_in_code(&self, findings: &mut Vec<crate::Finding>) {
+    pub fn drop_findings_in_code(&self, findings: &mut Vec<crate::Finding>) {
         if self.code.is_empty() {
             return;
         }
