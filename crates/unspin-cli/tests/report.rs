@@ -1,5 +1,6 @@
 //! What a person reads: the HTML report of an HTML page shows the page's prose, not its source,
-//! and the human output explains a verdict that no finding supports.
+//! and the human output explains a verdict that no finding supports, and a text it does not
+//! judge because it is not English.
 
 mod support;
 use support::{stderr, unspin};
@@ -55,17 +56,16 @@ fn html_report_of_a_page_shows_its_prose() {
     );
 }
 
-/// French news, uncertain without a single finding: the human output names the document and
-/// says the verdict has no span behind it, instead of printing nothing about it.
+/// English in rare words, uncertain without a single finding: the human output names the
+/// document and says the verdict has no span behind it, instead of printing nothing about it.
 #[test]
 fn human_output_explains_a_verdict_without_findings() {
     let dir = tempfile::tempdir().unwrap();
-    let text = "Le président Emmanuel Macron a annoncé mardi que le gouvernement allait augmenter \
-        son programme d'aide aux petites entreprises, et les responsables ont confirmé que les \
-        nouvelles règles entreront en vigueur en janvier. Les chercheurs en intelligence \
-        artificielle ont salué l'annonce.\n";
-    std::fs::write(dir.path().join("fr.txt"), text).unwrap();
-    let json = unspin(dir.path(), &["check", "--format", "json", "fr.txt"]);
+    let text = "The cardinal edifice of the borough was erected by artisans whose handiwork \
+        endures, and the aldermen deem its facade a paragon of vernacular masonry amid the \
+        thoroughfares.\n";
+    std::fs::write(dir.path().join("rare.txt"), text).unwrap();
+    let json = unspin(dir.path(), &["check", "--format", "json", "rare.txt"]);
     let docs: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(docs[0]["findings"].as_array().unwrap().len(), 0);
     let verdict = docs[0]["verdict"].as_str().unwrap();
@@ -73,10 +73,10 @@ fn human_output_explains_a_verdict_without_findings() {
         verdict, "clean",
         "the engine now judges this text clean: pick another"
     );
-    let out = unspin(dir.path(), &["check", "fr.txt"]);
+    let out = unspin(dir.path(), &["check", "rare.txt"]);
     let stdout = String::from_utf8(out.stdout.clone()).unwrap();
     assert!(
-        stdout.contains("fr.txt: score ") && stdout.contains(&format!("({verdict}), 0 findings")),
+        stdout.contains("rare.txt: score ") && stdout.contains(&format!("({verdict}), 0 findings")),
         "{stdout}{}",
         stderr(&out)
     );
@@ -85,13 +85,47 @@ fn human_output_explains_a_verdict_without_findings() {
         "{stdout}"
     );
     // Many such documents (a directory of texts): each is named, the note said once.
-    std::fs::write(dir.path().join("fr2.txt"), text).unwrap();
-    let out = unspin(dir.path(), &["check", "fr.txt", "fr2.txt"]);
+    std::fs::write(dir.path().join("rare2.txt"), text).unwrap();
+    let out = unspin(dir.path(), &["check", "rare.txt", "rare2.txt"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("fr2.txt: score "), "{stdout}");
+    assert!(stdout.contains("rare2.txt: score "), "{stdout}");
     assert_eq!(
         stdout.matches("no single span is sure").count(),
         1,
         "{stdout}"
     );
+}
+
+/// A text in another language is named with its language and not judged, in every format.
+#[test]
+fn a_text_in_another_language_is_named_and_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Le président Emmanuel Macron a annoncé mardi que le gouvernement allait augmenter \
+        son programme d'aide aux petites entreprises, et les responsables ont confirmé que les \
+        nouvelles règles entreront en vigueur en janvier. Les chercheurs en intelligence \
+        artificielle ont salué l'annonce.\n";
+    std::fs::write(dir.path().join("fr.txt"), text.repeat(5)).unwrap();
+    let json = unspin(dir.path(), &["check", "--format", "json", "fr.txt"]);
+    let docs: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(docs[0]["language"], "fra", "{docs}");
+    assert_eq!(docs[0]["verdict"], "uncertain");
+    assert_eq!(docs[0]["score"], 0.5);
+    assert_eq!(docs[0]["findings"].as_array().unwrap().len(), 0);
+    let out = unspin(dir.path(), &["check", "fr.txt"]);
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("written in French, not English") && !stdout.contains("no single span"),
+        "{stdout}{}",
+        stderr(&out)
+    );
+    // English has no language field.
+    std::fs::write(
+        dir.path().join("en.txt"),
+        "The council met on Tuesday and agreed to \
+        repair the bridge over the river before the winter, which the residents had asked for.",
+    )
+    .unwrap();
+    let json = unspin(dir.path(), &["check", "--format", "json", "en.txt"]);
+    let docs: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(docs[0].get("language").is_none(), "{docs}");
 }

@@ -161,7 +161,8 @@ impl Scanner {
         })
     }
 
-    /// Check one document: a dict with `score`, `verdict`, `words` and `findings`.
+    /// Check one document: a dict with `score`, `verdict`, `words` and `findings` (and
+    /// `language`, the ISO 639-3 code, for a text not written in English, which is not judged).
     fn check<'py>(&self, py: Python<'py>, text: String) -> PyResult<Bound<'py, PyDict>> {
         let engine = &self.engine;
         let report = py.detach(|| engine.check(&text));
@@ -310,6 +311,10 @@ fn report_to_dict<'py>(
     dict.set_item("score", py_float(report.score))?;
     dict.set_item("verdict", report.verdict.as_str())?;
     dict.set_item("words", report.words)?;
+    // Only for a text not written in English (not judged): its ISO 639-3 code.
+    if let Some(code) = &report.language {
+        dict.set_item("language", code)?;
+    }
     let findings = PyList::empty(py);
     // Findings are sorted by start: count code points incrementally.
     let (mut byte, mut chars) = (0usize, 0usize);

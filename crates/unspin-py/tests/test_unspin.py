@@ -27,6 +27,19 @@ def test_check_returns_a_report():
         assert TEXTS[0][f["start_char"] : f["end_char"]] == f["text"]
 
 
+def test_a_text_in_another_language_is_not_judged():
+    french = (
+        "Le président de la République a annoncé mardi une série de mesures destinées à "
+        "soutenir le pouvoir d'achat des ménages. Selon le gouvernement, ces aides devraient "
+        "entrer en vigueur dès le mois prochain et concerner plusieurs millions de foyers."
+    )
+    report = unspin.check(french)
+    assert report["language"] == "fra"
+    assert report["verdict"] == "uncertain"
+    assert report["findings"] == []
+    assert "language" not in unspin.check(TEXTS[0])
+
+
 def test_restore_returns_text():
     assert unspin.restore(TEXTS[1]) == TEXTS[1]
     assert isinstance(unspin.restore(TEXTS[0]), str)

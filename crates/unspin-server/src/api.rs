@@ -86,6 +86,9 @@ pub struct DocReport {
     pub score: f32,
     pub verdict: &'static str,
     pub words: usize,
+    /// Only for a text not written in English: its language's ISO 639-3 code (not judged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restored: Option<String>,
@@ -274,6 +277,7 @@ fn doc_report(report: Report, restored: Option<String>) -> DocReport {
         score: report.score,
         verdict: report.verdict.as_str(),
         words: report.words,
+        language: report.language,
         findings: report.findings,
         restored,
     }

@@ -355,10 +355,22 @@ pub fn to_languagetool(
         language: Language {
             name: "English",
             code: language.to_string(),
-            detected_language: DetectedLanguage {
-                name: "English",
-                code: "en-US",
-                confidence: 1.0,
+            // A text the engine took for another language was not judged: say which.
+            detected_language: match report
+                .language
+                .as_deref()
+                .and_then(unspin::language::Foreign::from_code)
+            {
+                Some(foreign) => DetectedLanguage {
+                    name: foreign.name,
+                    code: foreign.code,
+                    confidence: 1.0,
+                },
+                None => DetectedLanguage {
+                    name: "English",
+                    code: "en-US",
+                    confidence: 1.0,
+                },
             },
         },
         matches,
@@ -492,6 +504,7 @@ mod tests {
             verdict: Verdict::Spun,
             findings,
             words: 10,
+            language: None,
         }
     }
 
@@ -517,6 +530,22 @@ mod tests {
                 "{markup}"
             );
         }
+    }
+
+    #[test]
+    fn a_text_in_another_language_is_detected_as_such() {
+        let mut r = report(vec![]);
+        r.language = Some("fra".to_string());
+        let lt = to_languagetool("Le président.", &r, "en-US", &RuleSelection::default());
+        assert_eq!(lt.language.detected_language.name, "French");
+        assert_eq!(lt.language.detected_language.code, "fra");
+        let lt = to_languagetool(
+            "The president.",
+            &report(vec![]),
+            "en-US",
+            &RuleSelection::default(),
+        );
+        assert_eq!(lt.language.detected_language.name, "English");
     }
 
     #[test]

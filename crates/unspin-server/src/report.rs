@@ -189,6 +189,7 @@ mod tests {
                 message: "<b>".into(),
             }],
             words: 8,
+            language: None,
         };
         let html = render_html(&[ReportDoc::new("<x>.txt", text, report)], &[], &[]).unwrap();
         let data_start = html.find("id=\"unspin-data\">").unwrap();

@@ -116,7 +116,10 @@ impl Engine {
         // from `min_confidence`.
         let gather = min_confidence.min(SCORED_FROM);
         let mut findings = self.rules.find(text, &tokens);
-        if !self.options.fast {
+        // A text in another language is read by the rule packs' exact phrases only: the English
+        // models would see a garbled spin in every sentence of it (crate::language).
+        let foreign = crate::language::foreign_language(text, &tokens);
+        if !self.options.fast && foreign.is_none() {
             if let Some(decoder) = &self.decoder {
                 for f in findings.iter_mut().filter(|f| f.suggestion == f.text) {
                     propose_original(decoder, text, &tokens, f);
@@ -133,7 +136,10 @@ impl Engine {
         // The document score does not count the phrases the writer allows either.
         let score_of = |findings: &[Finding]| {
             let evidence = scored(findings);
-            let (score, verdict) = score_text_allowing(text, &tokens, &evidence, &allow);
+            let (score, verdict) = match foreign {
+                None => score_text_allowing(text, &tokens, &evidence, &allow),
+                Some(_) => crate::score::foreign_score(&evidence),
+            };
             (score, verdict, evidence)
         };
         let mut kept = self.filter(&ignored, &allow, gather, resolve_overlaps(findings));
@@ -143,7 +149,7 @@ impl Engine {
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
         // pairs, decode::collocation) and the document's keys (a spinner replaces a phrase
         // everywhere, crate::keys).
-        if score >= SPUN_AT && !self.options.fast {
+        if score >= SPUN_AT && !self.options.fast && foreign.is_none() {
             let mut changed = false;
             if let Some(decoder) = &self.decoder {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
@@ -175,6 +181,7 @@ impl Engine {
             verdict,
             findings,
             words,
+            language: foreign.map(|f| f.code.to_string()),
         };
         (report, evidence)
     }
@@ -501,6 +508,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A text in another language is not judged by the English models: read through them, six
+    /// paragraphs of French news scored 0.87 ("spun"). Its score is the prior, and a phrase list's
+    /// fingerprints alone can move it.
+    #[test]
+    fn a_text_in_another_language_is_not_judged() {
+        let e = Engine::standard(
+            &[],
+            Some(crate::lm::default_model()),
+            false,
+            crate::names::SharedGazetteer::Embedded,
+            EngineOptions::default(),
+        )
+        .unwrap();
+        let french = "Le président de la République a annoncé mardi une série de mesures \
+            destinées à soutenir le pouvoir d'achat des ménages. Selon le gouvernement, ces aides \
+            devraient entrer en vigueur dès le mois prochain et concerner plusieurs millions de \
+            foyers. Les syndicats ont salué une avancée, tout en estimant que les efforts restent \
+            insuffisants face à la hausse des prix de l'énergie et des produits alimentaires.\n\n";
+        let r = e.check(&french.repeat(6));
+        assert_eq!(r.language.as_deref(), Some("fra"));
+        assert_eq!(r.score, crate::language::FOREIGN_SCORE);
+        assert_eq!(r.verdict, crate::Verdict::Uncertain);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        // The same text read as English (as before the language check) is judged spun: the
+        // check is what keeps it out.
+        let tokens = tokenize(french.repeat(6).as_str());
+        let (score, _) = score_text_allowing(&french.repeat(6), &tokens, &[], &[]);
+        assert!(score >= SPUN_AT, "{score}");
+        // English is judged as ever.
+        let english = e.check(
+            "The president announced on Tuesday a series of measures meant \
+            to support the purchasing power of households, which the unions welcomed.",
+        );
+        assert_eq!(english.language, None);
     }
 
     /// The reporting threshold picks what is shown, not how the document is judged: a spun text

@@ -64,6 +64,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Number of word tokens checked (for rates such as findings per 10,000 words).
     pub words: usize,
+    /// The ISO 639-3 code of the language the document is written in, when it is clearly not
+    /// English (`crate::language`): its score is then no judgement, and the English detectors
+    /// did not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// Sort findings and drop any that overlap an earlier, more confident one.

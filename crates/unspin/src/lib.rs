@@ -14,6 +14,7 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod keys;
+pub mod language;
 pub mod lexicon;
 pub mod lm;
 pub mod names;

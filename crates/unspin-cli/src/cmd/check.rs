@@ -62,6 +62,8 @@ struct Pending {
     parts: usize,
     score: f32,
     verdict: Verdict,
+    /// The language of a document not written in English, as its first part reads.
+    language: Option<String>,
     ignore_file: bool,
     /// The text as checked and its findings, for formats that show it (`--format html`).
     shown: Option<Shown>,
@@ -89,7 +91,10 @@ impl<W: Write> CheckSink<'_, W> {
                     shown.findings.clear();
                 }
             }
-            let (score, verdict) = unspin::score::document_score(&p.evidence, p.words);
+            let (score, verdict) = match p.language {
+                None => unspin::score::document_score(&p.evidence, p.words),
+                Some(_) => unspin::score::foreign_score(&p.evidence),
+            };
             p.score = score;
             p.verdict = verdict;
         }
@@ -111,6 +116,7 @@ impl<W: Write> CheckSink<'_, W> {
             score: p.score,
             verdict: p.verdict,
             words: p.words,
+            language: p.language,
             findings: p.findings,
             shown: p.shown,
         };
@@ -163,6 +169,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 parts: 0,
                 score: report.score,
                 verdict: report.verdict,
+                language: report.language.clone(),
                 ignore_file: false,
                 shown: self.keep_text.then(Shown::default),
             });

@@ -25,6 +25,7 @@ impl Writer for Html {
             verdict: doc.verdict,
             findings: shown.findings,
             words: doc.words,
+            language: doc.language.clone(),
         };
         self.docs
             .push(ReportDoc::new(doc.name.clone(), shown.text, report));
@@ -74,6 +75,7 @@ mod tests {
             score: 0.9,
             verdict: unspin::Verdict::Spun,
             words: 6,
+            language: None,
             shown: Some(crate::output::Shown {
                 text: text.into(),
                 findings: vec![located.finding.clone()],

@@ -104,7 +104,14 @@ impl Writer for Human {
         )?;
         // A verdict with no span to show for it would read as unsupported: say where it
         // comes from, as the web page does.
-        if doc.findings.is_empty() && !self.explained {
+        if let Some(code) = &doc.language {
+            writeln!(
+                out,
+                "  = note: written in {}, not English: unspin's models read English only, so the \
+                 text is not judged",
+                unspin::language::name_of(code)
+            )?;
+        } else if doc.findings.is_empty() && !self.explained {
             self.explained = true;
             writeln!(out, "  = note: {NO_SPAN_NOTE}")?;
         }

@@ -1,6 +1,6 @@
 //! `--format json` (one array) and `--format jsonl` (one object per document per line).
 //!
-//! Each document: `{"path", "id"?, "score", "verdict", "words", "findings": [{"start", "end",
+//! Each document: `{"path", "id"?, "score", "verdict", "words", "language"?, "findings": [{"start", "end",
 //! "text", "suggestion", "alternatives", "confidence", "rule", "message", "line", "column",
 //! "end_line", "end_column"}]}`. Offsets are UTF-8 byte offsets, half-open, into the input as
 //! given (for a JSONL record: into its text field); lines and columns are 1-based, columns in
@@ -20,6 +20,9 @@ struct DocOut<'a> {
     score: f64,
     verdict: &'static str,
     words: usize,
+    /// Only for a document not written in English: its language's ISO 639-3 code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
     findings: Vec<FindingOut<'a>>,
 }
 
@@ -31,6 +34,7 @@ impl<'a> From<&'a DocResult> for DocOut<'a> {
             score: shown_score(d.score, 3),
             verdict: d.verdict.as_str(),
             words: d.words,
+            language: d.language.as_deref(),
             findings: d.findings.iter().map(FindingOut::from).collect(),
         }
     }

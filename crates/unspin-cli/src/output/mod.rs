@@ -92,6 +92,8 @@ pub struct DocResult {
     pub score: f32,
     pub verdict: unspin::Verdict,
     pub words: usize,
+    /// ISO 639-3 code of the language of a document not written in English (not judged).
+    pub language: Option<String>,
     pub findings: Vec<Located>,
     /// The text as checked, kept only for formats that show it (`html`).
     pub shown: Option<Shown>,

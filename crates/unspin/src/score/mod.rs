@@ -296,6 +296,14 @@ pub fn with_fingerprints(score: f32, findings: &[Finding]) -> f32 {
     }
 }
 
+/// The score of a text in another language (`crate::language`): the English features say
+/// nothing about it, so it starts from no evidence ([`crate::language::FOREIGN_SCORE`]), and only
+/// phrase-list fingerprints (exact English phrases) can move it.
+pub fn foreign_score(findings: &[Finding]) -> (f32, Verdict) {
+    let score = with_fingerprints(crate::language::FOREIGN_SCORE, findings);
+    (score, verdict(score))
+}
+
 /// Distinct list fingerprints a document needs before they count on their own.
 pub const MIN_FINGERPRINTS: usize = 2;
 

@@ -70,6 +70,11 @@ pub struct Report {
     pub verdicts: VerdictCounts,
     /// The same per length band (`"<50"`, `"50-149"`, `"150-499"`, `"500+"` words).
     pub verdicts_by_length: Vec<(&'static str, VerdictCounts)>,
+    /// Documents taken for another language than English (not judged): a clean English corpus
+    /// should have none (`unspin::language`).
+    pub not_english: usize,
+    /// The first few of them, `id (language code)`.
+    pub not_english_examples: Vec<String>,
     pub seconds: f64,
     pub top_rules: Vec<RuleCount>,
 }
@@ -103,8 +108,15 @@ fn length_band(words: usize) -> usize {
     LENGTH_BANDS.iter().rposition(|&(_, min)| words >= min).unwrap_or(0)
 }
 
-/// Words, bytes, verdict and `(rule, example)` per finding of one document.
-type DocResult = (usize, usize, unspin::Verdict, Vec<(String, String)>);
+/// Words, bytes, verdict, `(rule, example)` per finding, and `id (language)` when the document
+/// was taken for another language, of one document.
+type DocResult = (
+    usize,
+    usize,
+    unspin::Verdict,
+    Vec<(String, String)>,
+    Option<String>,
+);
 
 /// Filtered rule counts per reason, in a fixed order.
 pub fn filtered_by_reason(engine: &unspin::Engine) -> Vec<(String, usize)> {
@@ -122,6 +134,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut per_rule: HashMap<String, (usize, Vec<String>)> = HashMap::new();
     let mut verdicts = VerdictCounts::default();
     let mut by_length = [VerdictCounts::default(); LENGTH_BANDS.len()];
+    let (mut not_english, mut not_english_examples) = (0usize, Vec::new());
     let stats = for_each_batch(&args.corpus, args.limit, |batch| {
         let results: Vec<DocResult> = batch
             .par_iter()
@@ -137,10 +150,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                         )
                     })
                     .collect();
-                (r.words, d.text.len(), r.verdict, hits)
+                let foreign = r.language.map(|code| format!("{} ({code})", d.id));
+                (r.words, d.text.len(), r.verdict, hits, foreign)
             })
             .collect();
-        for (w, b, verdict, hits) in results {
+        for (w, b, verdict, hits, foreign) in results {
+            if let Some(example) = foreign {
+                not_english += 1;
+                if not_english_examples.len() < 5 {
+                    not_english_examples.push(example);
+                }
+            }
             verdicts.add(verdict);
             by_length[length_band(w)].add(verdict);
             words += w;
@@ -200,6 +220,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .zip(by_length)
             .map(|(&(name, _), v)| (name, v))
             .collect(),
+        not_english,
+        not_english_examples,
         seconds,
         top_rules: top,
     };
@@ -238,6 +260,15 @@ fn print_human(r: &Report) {
     for (band, v) in &r.verdicts_by_length {
         println!("  {band:>7} words ({} documents): {}", v.total(), line(v));
     }
+    println!(
+        "taken for another language (not judged): {}{}",
+        r.not_english,
+        if r.not_english_examples.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", r.not_english_examples.join(", "))
+        }
+    );
     for (reason, n) in &r.filtered_by_reason {
         println!("  filtered {n}: {reason}");
     }
