@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use super::matcher::key_words;
 use super::query::Phrase;
 use super::Rule;
+use crate::channel::inflect::{inflect, lemmas, Inflection};
 
 /// Share of a tortured word's changed alignments its most frequent original needs.
 const MIN_SHARE: f64 = 0.67;
@@ -58,7 +59,9 @@ impl WordPairs {
                 }
                 for (t, o) in tort.iter().zip(&orig) {
                     let c = wp.words.entry(t.clone()).or_default();
-                    if t == o {
+                    // A list that spells its original in the singular for a plural phrase
+                    // ("concealed layers" → "hidden layer") did not swap the word.
+                    if t == o || same_word(t, o) {
                         c.kept += 1;
                     } else {
                         *c.to.entry(o.clone()).or_default() += 1;
@@ -69,8 +72,27 @@ impl WordPairs {
         wp
     }
 
-    /// The clear original of a tortured word, if learned.
-    fn original(&self, w: &str) -> Option<&str> {
+    /// The clear original of a tortured word, if learned; for a plural whose singular was
+    /// learned, that original in the plural ("bosoms" → "breasts").
+    fn original(&self, w: &str) -> Option<String> {
+        if let Some(o) = self.learned(w) {
+            return Some(o.to_string());
+        }
+        if self.words.contains_key(w) {
+            return None;
+        }
+        let original = plural_lemmas(w).find_map(|l| self.learned(&l))?;
+        // The suffix rules over-generate ("analysises", "gameses"): only a plural that English
+        // text has is proposed.
+        let lm = crate::lm::default_model();
+        inflect(original, Inflection::S).into_iter().find(|p| {
+            let last = p.rsplit(' ').next().unwrap_or(p);
+            crate::lm::LanguageModel::count(lm.as_ref(), &[last]) > 0
+        })
+    }
+
+    /// The clear original of a word as learned, without inflection.
+    fn learned(&self, w: &str) -> Option<&str> {
         let c = self.words.get(w)?;
         let changed: usize = c.to.values().sum();
         if changed <= c.kept {
@@ -83,11 +105,14 @@ impl WordPairs {
     /// Whether a word may stay as written: a word of some original, or one that aligned pairs
     /// keep at least as often as they change it.
     fn is_correct(&self, w: &str) -> bool {
-        self.correct.contains(w)
-            || self
-                .words
-                .get(w)
-                .is_some_and(|c| c.kept > 0 && c.kept >= c.to.values().sum())
+        let as_written = |w: &str| {
+            self.correct.contains(w)
+                || self
+                    .words
+                    .get(w)
+                    .is_some_and(|c| c.kept > 0 && c.kept >= c.to.values().sum())
+        };
+        as_written(w) || !self.words.contains_key(w) && plural_lemmas(w).any(|l| as_written(&l))
     }
 
     /// The original of a phrase: each word's learned original, or the word itself when it is
@@ -95,19 +120,32 @@ impl WordPairs {
     pub fn propose(&self, phrase: &str) -> Option<String> {
         let ws = key_words(phrase);
         let mut changed = false;
-        let mut out: Vec<&str> = Vec::with_capacity(ws.len());
+        let mut out: Vec<String> = Vec::with_capacity(ws.len());
         for w in &ws {
             match self.original(w) {
                 Some(o) => {
                     changed = true;
                     out.push(o);
                 }
-                None if self.is_correct(w) => out.push(w),
+                None if self.is_correct(w) => out.push(w.clone()),
                 None => return None,
             }
         }
         changed.then(|| out.join(" "))
     }
+}
+
+/// The singulars a plural word may have ("layers" → "layer", "bodies" → "body").
+fn plural_lemmas(w: &str) -> impl Iterator<Item = String> {
+    lemmas(w)
+        .into_iter()
+        .filter(|(_, infl)| *infl == Inflection::S)
+        .map(|(l, _)| l)
+}
+
+/// Whether two words are one word in the singular and the plural.
+fn same_word(a: &str, b: &str) -> bool {
+    plural_lemmas(a).any(|l| l == b) || plural_lemmas(b).any(|l| l == a)
 }
 
 /// Give each rule without an original (and with one exact phrase to fire on, or several that
@@ -169,6 +207,31 @@ mod tests {
         assert_eq!(rules[8].suggestion, None);
         // Rules that know their original keep it.
         assert_eq!(rules[1].suggestion.as_deref(), Some("breast cancer"));
+    }
+
+    #[test]
+    fn a_plural_keeps_its_number() {
+        // The list spells the plural phrase's original in the singular: that is no swap of
+        // "layers", and a plural phrase gets a plural original.
+        let csv = "tortured_phrase,expected_phrase,num_papers\n\
+            \"\"\"concealed layers\"\"\",hidden layer,5\n\
+            \"\"\"concealed layer\"\"\",hidden layer,5\n\
+            \"\"\"profound learning\"\"\",deep learning,5\n\
+            \"\"\"profound learning model\"\"\",deep learning model,5\n\
+            \"\"\"bosom milk\"\"\",breast milk,5\n\
+            \"\"\"profound layers\"\"\",,\n\
+            \"\"\"concealed units\"\"\",,\n";
+        let mut rules = pps::parse_csv("t.csv", csv).unwrap();
+        fill_originals(&mut rules);
+        assert_eq!(rules[5].suggestion.as_deref(), Some("deep layers"));
+        // "units" is known neither way, even as "unit": no proposal.
+        assert_eq!(rules[6].suggestion, None);
+        let wp = WordPairs::learn(rules.iter());
+        assert_eq!(wp.original("concealed").as_deref(), Some("hidden"));
+        // A plural whose singular was learned gets the original's plural.
+        assert_eq!(wp.original("bosoms").as_deref(), Some("breasts"));
+        assert_eq!(wp.original("models"), None);
+        assert!(wp.is_correct("models") && wp.is_correct("layers"));
     }
 
     #[test]
