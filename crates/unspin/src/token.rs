@@ -219,9 +219,38 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     }
 }
 
+/// Whether a hyphen at a line break (at `hyphen`; the next line's word resumes at `resume`) is
+/// a compound's own hyphen, kept ("well-⏎known" is "well-known"), rather than one that breaks a
+/// word in two, dropped ("con-⏎sciousness"): the two halves joined make a word that the embedded
+/// model does not know, while the halves make a pair of words it knows ("well known"; not "wide
+/// band", so "wide-⏎band" is "wideband", as a rule list spells it). Read without the hyphen,
+/// "well-⏎known" was "wellknown", an unknown word, kept as written and read as a garbled passage.
+pub(crate) fn keeps_hyphen_at_break(text: &str, hyphen: usize, resume: usize) -> bool {
+    let before_start = text[..hyphen]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(hyphen, |(i, _)| i);
+    let after_end = text[resume..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(text.len(), |(i, _)| resume + i);
+    let (before, after) = (
+        text[before_start..hyphen].to_lowercase(),
+        text[resume..after_end].to_lowercase(),
+    );
+    if before.is_empty() || after.is_empty() {
+        return false;
+    }
+    let joined = format!("{before}{after}");
+    !crate::lm::is_known(&[&joined]) && crate::lm::is_known(&[&before, &after])
+}
+
 /// The look-up form of a token: lower case, curly apostrophes and odd hyphens made ASCII,
 /// ligatures spelled out, and a hyphen at a line break dropped with the break (`con-\nsciousness`
-/// → `consciousness`).
+/// → `consciousness`), or only the break when the hyphen is the compound's own (`well-\nknown` →
+/// `well-known`, [`keeps_hyphen_at_break`]).
 pub fn normalize(s: &str) -> Cow<'_, str> {
     let needs = s.chars().any(|c| {
         c.is_uppercase()
@@ -244,6 +273,9 @@ pub fn normalize(s: &str) -> Cow<'_, str> {
                 let resume = i + c.len_utf8() + skip;
                 while chars.peek().is_some_and(|&(j, _)| j < resume) {
                     chars.next();
+                }
+                if keeps_hyphen_at_break(s, i, resume) {
+                    out.push('-');
                 }
                 continue;
             }
@@ -418,7 +450,8 @@ mod tests {
                 "and",
                 "a",
                 "classifier",
-                "wellknown",
+                // The compound's own hyphen stays: "wellknown" is no word, "well" and "known" are.
+                "well-known",
                 "north",
                 "east",
                 "end",
@@ -429,6 +462,9 @@ mod tests {
         assert_eq!(toks[1].text(text), "con-\nsciousness");
         assert_eq!(normalize("\u{FB02}ag"), "flag");
         assert_eq!(normalize("state-of-the-art"), "state-of-the-art");
+        assert_eq!(normalize("state-of-the-\nart"), "state-of-the-art");
+        assert_eq!(normalize("self-\nesteem"), "self-esteem");
+        assert_eq!(normalize("informa-\ntion"), "information");
     }
 
     fn words(s: &str) -> Vec<&str> {

@@ -30,7 +30,7 @@ pub use build::{
 pub use format::{Header, ModelKind, Source};
 pub use import::{import_arpa, import_counts};
 pub use model::{
-    default_model, try_default_model, Model, OpenOptions, Verify, DEFAULT_MODEL_BYTES,
+    default_model, is_known, try_default_model, Model, OpenOptions, Verify, DEFAULT_MODEL_BYTES,
 };
 
 /// Sentence-start marker (as in ARPA files).

@@ -778,6 +778,12 @@ pub fn try_default_model() -> Result<Arc<Model>> {
         .map_err(Error::Invalid)
 }
 
+/// Whether the embedded default model knows a (normalized) word, or a pair of words: the
+/// dictionary that plain-text handling asks (`token::keeps_hyphen_at_break`).
+pub fn is_known(words: &[&str]) -> bool {
+    crate::lm::LanguageModel::count(default_model().as_ref(), words) > 0
+}
+
 /// The embedded default model. Its validity is checked by the test suite, so failure here is a
 /// build defect, not bad input.
 pub fn default_model() -> Arc<Model> {

@@ -1287,8 +1287,14 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
                 .then(|| crate::token::line_break_continuation(&text[i + ch.len_utf8()..]))
                 .flatten();
             if let Some(skip) = skip {
-                out.push_str(&text[copied..i]);
                 let resume = i + ch.len_utf8() + skip;
+                // A compound's own hyphen stays, only the break goes (`token::normalize`).
+                let upto = if crate::token::keeps_hyphen_at_break(text, i, resume) {
+                    i + ch.len_utf8()
+                } else {
+                    i
+                };
+                out.push_str(&text[copied..upto]);
                 map.breaks.push((out.len(), resume));
                 copied = resume;
                 i = resume;
