@@ -4,7 +4,8 @@
 // It starts the real `unspin serve` on a free loopback port with a small rules file, pastes the
 // project's own fixture and then ../shared/eval/dev/seed001.spun.txt, clicks Check, and checks
 // that the highlights, their tooltips (mouse and keyboard), the score and the restored text
-// appear; that the page fits a phone's width; that a file can be opened; that an HTML report
+// appear; that the page fits a phone's width; that a file can be opened; that a pasted HTML page
+// is read as its prose (and as plain text when asked), as the CLI reads it; that an HTML report
 // written by `unspin check --format html` renders the same view offline. It saves a screenshot
 // of the seed001 result to docs/screenshot.png. It then checks that the page never shows results
 // that are not those of the last check: a second Ctrl+Enter while a check runs is ignored, an
@@ -199,11 +200,55 @@ try {
   check((await page.textContent("article.doc")).includes("the score reads the text as a whole"),
     "a score above clean without findings is explained, not shown beside \"Nothing suspicious found\"");
 
+  // A text in another language is named and not judged.
+  const french = "Le président de la République a annoncé mardi une série de mesures destinées à " +
+    "soutenir le pouvoir d'achat des ménages. Selon le gouvernement, ces aides devraient entrer " +
+    "en vigueur dès le mois prochain et concerner plusieurs millions de foyers.";
+  await runCheck(page, french);
+  check((await page.textContent("article.doc")).includes("not written in English (language code \u201cfra\u201d)"),
+    "a French text is named as such and not judged");
+
   // Opening a file fills the text box.
   await page.click("#clear");
   await page.setInputFiles("#file", samplePath);
   await page.waitForFunction(() => document.getElementById("input").value.length > 0);
   check((await page.inputValue("#input")) === sample, "opening a file puts its text in the box");
+
+  // A pasted HTML page is read as `unspin check page.html` reads it: its prose, not its script;
+  // the highlights sit on the words in its source, and the restored page keeps its markup.
+  const htmlPage = "<!doctype html><html><head><title>Lab</title>" +
+    "<script>var s = 'counterfeit consciousness';</script></head><body>\n" +
+    "<p>The lab is betting on <b>counterfeit</b> consciousness and trained an irregular woodland " +
+    "on huge information from every station along the river.</p>\n</body></html>\n";
+  await page.click("#clear");
+  const htmlFindings = await apiFindings(url, htmlPage);
+  const htmlStatus = await runCheck(page, htmlPage);
+  check(htmlStatus.includes("Read as HTML"), `a pasted HTML page is read as HTML ("${htmlStatus.trim()}")`);
+  const htmlMarks = await page.$$eval("mark.f", (ms) => ms.map((m) => m.textContent));
+  check(JSON.stringify(htmlMarks) === JSON.stringify(htmlFindings.map((f) => f.text)) &&
+    JSON.stringify(htmlMarks) === JSON.stringify(["counterfeit", "consciousness", "an irregular woodland", "huge information"]),
+    `the page's prose is highlighted, not its script (${htmlMarks.join(" | ")})`);
+  const htmlRestored = (await (await fetch(new URL("v1/restore", url), {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: htmlPage }),
+  })).json()).restored;
+  check(htmlRestored.includes("<b>artificial</b> intelligence") && htmlRestored.includes("'counterfeit consciousness'"),
+    "the restored page keeps its markup and its script");
+  await page.click("text=Hide changes");
+  const htmlShown = await page.evaluate(() => document.querySelector("[data-testid=restored]").innerText);
+  check(htmlShown === htmlRestored, "with changes hidden, the restored panel reads exactly as /v1/restore");
+  // Asked to read it as plain text, the page's tags and script are text.
+  await page.selectOption("#format", "text");
+  const asText = await runCheck(page, htmlPage);
+  check(!asText.includes("Read as"), `read as plain text when asked ("${asText.trim()}")`);
+  // A file's extension chooses the format, as on the command line; Clear goes back to Auto.
+  const htmlFileDir = mkdtempSync(path.join(tmpdir(), "unspin-page-"));
+  writeFileSync(path.join(htmlFileDir, "page.html"), htmlPage);
+  await page.setInputFiles("#file", path.join(htmlFileDir, "page.html"));
+  await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("Opened"));
+  check((await page.inputValue("#format")) === "html", "opening page.html reads it as HTML");
+  await page.click("#clear");
+  check((await page.inputValue("#format")) === "auto", "Clear sets the format back to Auto");
+  rmSync(htmlFileDir, { recursive: true, force: true });
 
   // seed001, the real spun article.
   const seedPath = path.join(shared, "eval/dev/seed001.spun.txt");

@@ -116,6 +116,12 @@ pub trait Sink {
     fn unread_record(&mut self, _file: &str, _line: &[u8]) -> anyhow::Result<()> {
         Ok(())
     }
+    /// A file the sink reads itself instead of as text, whether named or met in a walk
+    /// (`index add`: a Parquet or WARC shard, whose rows or pages are documents of their own);
+    /// whether it took the file. Asked before the file is opened.
+    fn own_file(&mut self, _path: &Path) -> anyhow::Result<bool> {
+        Ok(false)
+    }
 }
 
 /// Read every input into `sink`. Only a failing sink (e.g. a closed stdout) stops the reading.
@@ -167,8 +173,10 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
                 for entry in walk {
                     match entry {
                         Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                            let auto = opts.format == InputFormat::Auto;
-                            if !(auto && passed_over.add(e.path())) {
+                            // Counted in the walk's note, or read by the sink, or read here.
+                            let passed =
+                                opts.format == InputFormat::Auto && passed_over.add(e.path());
+                            if !passed && !sink.own_file(e.path())? {
                                 read_file(e.path(), opts, true, sink)?
                             }
                         }
@@ -180,6 +188,7 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions, sink: &mut dyn Sink) -> a
                     sink.passed_over(&path.display().to_string(), passed_over.files(), message);
                 }
             }
+            Ok(_) if sink.own_file(path)? => {}
             Ok(_) => read_file(path, opts, false, sink)?,
             Err(e) => sink.error(&path.display().to_string(), io_message(&e)),
         }
@@ -459,22 +468,26 @@ fn binary(bytes: &[u8], verb: &str) -> Option<Cow<'static, str>> {
         return Some(UTF16_MESSAGE.into());
     }
     // Corpus shards: their records are documents of their own, which another command reads.
-    const SHARDS: &[(&[u8], &str)] = &[
+    // `index add` reads a shard its name marks as one (named or met in a walk), so one that
+    // reaches this point has a name that does not.
+    const SHARDS: &[(&[u8], &str, &str)] = &[
         (
             b"WARC/1.",
             "a WARC archive, skipped: each of its pages is a document",
+            ".warc, .warc.gz or .warc.wet.gz",
         ),
         (
             b"PAR1",
             "a Parquet file, skipped: each of its rows is a document",
+            ".parquet",
         ),
     ];
-    if let Some((_, what)) = SHARDS.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+    if let Some((_, what, names)) = SHARDS.iter().find(|(magic, ..)| bytes.starts_with(magic)) {
         return Some(
             match verb {
-                "index" => {
-                    format!("{what}; name the file itself to `unspin index add` to add them")
-                }
+                "index" => format!(
+                    "{what}; `unspin index add` reads them from a file whose name ends in {names}: rename it"
+                ),
                 _ => format!("{what}; score them with `unspin scan --input FILE --output DIR`"),
             }
             .into(),
@@ -501,15 +514,6 @@ fn binary(bytes: &[u8], verb: &str) -> Option<Cow<'static, str>> {
         (
             &[0x28, 0xB5, 0x2F, 0xFD],
             "zstd-compressed data, skipped: name the file *.zst, or decompress it first",
-        ),
-        // Corpus shards: their records are documents of their own, which `scan` reads.
-        (
-            b"WARC/1.",
-            "a WARC archive, skipped: each of its pages is a document",
-        ),
-        (
-            b"PAR1",
-            "a Parquet file, skipped: each of its rows is a document",
         ),
     ];
     if let Some((_, message)) = KNOWN.iter().find(|(magic, _)| bytes.starts_with(magic)) {
@@ -861,21 +865,29 @@ pub struct InputError {
     pub passed_over: bool,
 }
 
-/// Read every input, calling `on_doc` per whole document and `on_error` per input that could
-/// not be read or was skipped.
-pub fn read_inputs(
+/// Receives whole documents: what [`read_docs`] gives commands that take documents one by one.
+pub trait DocSink {
+    fn doc(&mut self, doc: Doc) -> anyhow::Result<()>;
+    /// An input that could not be read, or was passed over on purpose.
+    fn problem(&mut self, problem: InputError);
+    /// See [`Sink::own_file`].
+    fn own_file(&mut self, _path: &Path) -> anyhow::Result<bool> {
+        Ok(false)
+    }
+}
+
+/// Read every input into `docs`, the parts of a large file joined again into one document.
+pub fn read_docs(
     paths: &[PathBuf],
     read: &ReadOptions,
-    on_doc: impl FnMut(Doc) -> anyhow::Result<()>,
-    on_error: impl FnMut(InputError),
+    docs: &mut dyn DocSink,
 ) -> anyhow::Result<()> {
-    struct Adapter<D, E> {
-        on_doc: D,
-        on_error: E,
+    struct Adapter<'s> {
+        docs: &'s mut dyn DocSink,
         /// The parts read so far of a document not yet complete.
         pending: Option<Doc>,
     }
-    impl<D: FnMut(Doc) -> anyhow::Result<()>, E: FnMut(InputError)> Sink for Adapter<D, E> {
+    impl Sink for Adapter<'_> {
         fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
             match &mut self.pending {
                 Some(doc) if !part.first && doc.name == part.name => doc.text.push_str(part.text),
@@ -891,7 +903,7 @@ pub fn read_inputs(
             }
             if part.last {
                 let doc = self.pending.take().expect("set above");
-                (self.on_doc)(doc)?;
+                self.docs.doc(doc)?;
             }
             Ok(())
         }
@@ -899,7 +911,7 @@ pub fn read_inputs(
             if self.pending.as_ref().is_some_and(|d| d.name == name) {
                 self.pending = None;
             }
-            (self.on_error)(InputError {
+            self.docs.problem(InputError {
                 name: name.to_string(),
                 message,
                 skipped: false,
@@ -908,7 +920,7 @@ pub fn read_inputs(
             })
         }
         fn skipped(&mut self, name: &str, message: String) {
-            (self.on_error)(InputError {
+            self.docs.problem(InputError {
                 name: name.to_string(),
                 message,
                 skipped: true,
@@ -917,7 +929,7 @@ pub fn read_inputs(
             })
         }
         fn passed_over(&mut self, dir: &str, files: usize, message: String) {
-            (self.on_error)(InputError {
+            self.docs.problem(InputError {
                 name: dir.to_string(),
                 message,
                 skipped: true,
@@ -925,16 +937,41 @@ pub fn read_inputs(
                 passed_over: true,
             })
         }
+        fn own_file(&mut self, path: &Path) -> anyhow::Result<bool> {
+            self.docs.own_file(path)
+        }
     }
     read_all(
         paths,
         read,
         &mut Adapter {
-            on_doc,
-            on_error,
+            docs,
             pending: None,
         },
     )
+}
+
+/// Read every input, calling `on_doc` per whole document and `on_error` per input that could
+/// not be read or was skipped.
+pub fn read_inputs(
+    paths: &[PathBuf],
+    read: &ReadOptions,
+    on_doc: impl FnMut(Doc) -> anyhow::Result<()>,
+    on_error: impl FnMut(InputError),
+) -> anyhow::Result<()> {
+    struct Callbacks<D, E> {
+        on_doc: D,
+        on_error: E,
+    }
+    impl<D: FnMut(Doc) -> anyhow::Result<()>, E: FnMut(InputError)> DocSink for Callbacks<D, E> {
+        fn doc(&mut self, doc: Doc) -> anyhow::Result<()> {
+            (self.on_doc)(doc)
+        }
+        fn problem(&mut self, problem: InputError) {
+            (self.on_error)(problem)
+        }
+    }
+    read_docs(paths, read, &mut Callbacks { on_doc, on_error })
 }
 
 #[cfg(test)]

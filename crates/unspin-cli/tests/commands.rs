@@ -441,8 +441,14 @@ fn a_walk_passes_over_code_and_names_what_it_passed_over() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docs = json_lines(&out.stdout);
-    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert_eq!(docs.len(), 2, "{docs:?}");
     assert!(docs[0]["path"].as_str().unwrap().ends_with("index.html"));
+    // The note has its entry too, after the walk's documents, as in `unspin trace`.
+    assert_eq!(docs[1]["path"], "site");
+    assert!(docs[1]["skipped"]
+        .as_str()
+        .unwrap()
+        .starts_with("3 files passed over"));
     let err = stderr(&out);
     assert!(
         err.contains("site: 3 files passed over: code or data (.css 1, .js 1), binary (.png 1)"),

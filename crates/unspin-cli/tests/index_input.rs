@@ -159,37 +159,50 @@ fn id_and_text_fields_and_a_large_file_read_in_parts() {
     assert_eq!(last["text"], big.as_str());
 }
 
-/// A Parquet file's rows and a WARC file's pages (a Common Crawl WET file's text records
-/// included) are documents of their own: ids from the id column and from the page's URL; a
-/// copy of one is traced to it. In a directory walk such a file is a note that says how to add it.
-#[test]
-fn parquet_rows_and_warc_pages_are_documents() {
+/// A Parquet file with rows `(id, text)` (a `None` text is a null).
+fn write_parquet(path: &Path, rows: &[(&str, Option<&str>)]) {
     use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    let flood = "Heavy rain flooded the lower town on Tuesday night, and the river rose two metres above its banks before dawn. Emergency crews used boats to rescue forty families from their roofs.";
-    let school = "The new school on Mill Road opened its doors to four hundred pupils this week after two years of building work and a long dispute over the cost of the sports hall.";
-    let row_ids: arrow_array::ArrayRef =
-        Arc::new(arrow_array::StringArray::from(vec!["row-1", "row-2"]));
-    let texts: arrow_array::ArrayRef =
-        Arc::new(arrow_array::StringArray::from(vec![Some(flood), None]));
+    let row_ids: arrow_array::ArrayRef = Arc::new(arrow_array::StringArray::from(
+        rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+    ));
+    let texts: arrow_array::ArrayRef = Arc::new(arrow_array::StringArray::from(
+        rows.iter().map(|r| r.1).collect::<Vec<_>>(),
+    ));
     let batch =
         arrow_array::RecordBatch::try_from_iter([("id", row_ids), ("text", texts)]).unwrap();
-    let file = std::fs::File::create(dir.path().join("rows.parquet")).unwrap();
+    let file = std::fs::File::create(path).unwrap();
     let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
-    let record = |kind: &str, uri: &str, content_type: &str, block: &str| {
-        format!(
-            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{uri}>\r\nWARC-Target-URI: {uri}\r\n\
-             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
-            block.len()
-        )
-    };
-    let wet = record(
+}
+
+/// A WARC record of `kind` (`conversion` for a Common Crawl WET file's text).
+fn warc_record(kind: &str, uri: &str, content_type: &str, block: &str) -> String {
+    format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{uri}>\r\nWARC-Target-URI: {uri}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
+        block.len()
+    )
+}
+
+const FLOOD: &str = "Heavy rain flooded the lower town on Tuesday night, and the river rose two metres above its banks before dawn. Emergency crews used boats to rescue forty families from their roofs.";
+const SCHOOL: &str = "The new school on Mill Road opened its doors to four hundred pupils this week after two years of building work and a long dispute over the cost of the sports hall.";
+
+/// A Parquet file's rows and a WARC file's pages (a Common Crawl WET file's text records
+/// included) are documents of their own: ids from the id column and from the page's URL; a
+/// copy of one is traced to it.
+#[test]
+fn parquet_rows_and_warc_pages_are_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    write_parquet(
+        &dir.path().join("rows.parquet"),
+        &[("row-1", Some(FLOOD)), ("row-2", None)],
+    );
+    let wet = warc_record(
         "conversion",
         "https://news.example/school",
         "text/plain",
-        school,
+        SCHOOL,
     );
     std::fs::write(dir.path().join("crawl.warc.wet"), wet).unwrap();
 
@@ -213,7 +226,7 @@ fn parquet_rows_and_warc_pages_are_documents() {
 
     std::fs::write(
         dir.path().join("copy.txt"),
-        school.replace("pupils", "students"),
+        SCHOOL.replace("pupils", "students"),
     )
     .unwrap();
     let out = unspin(
@@ -223,20 +236,136 @@ fn parquet_rows_and_warc_pages_are_documents() {
     let v: serde_json::Value =
         serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
     assert_eq!(v["matches"][0]["id"], "https://news.example/school");
+}
 
-    // Met in a directory walk, the file is named with the way to add it.
-    std::fs::create_dir(dir.path().join("d")).unwrap();
-    std::fs::rename(
-        dir.path().join("crawl.warc.wet"),
-        dir.path().join("d/crawl.warc.wet"),
-    )
-    .unwrap();
-    let out = unspin(dir.path(), &["index", "add", "--index", "ix2", "d"]);
-    assert!(
-        stderr(&out).contains(
-            "a WARC archive, skipped: each of its pages is a document; name the file itself"
-        ),
-        "{}",
-        stderr(&out)
+/// A directory of shards is indexed as the same files named one by one: each Parquet row and
+/// WARC page is a document, in walk order, beside the walk's text files. What cannot be read
+/// is still skipped and reported: a row without text, a shard its name does not mark as one.
+#[test]
+fn a_directory_walk_reads_parquet_and_warc_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    write_parquet(
+        &corpus.join("a.parquet"),
+        &[("row-1", Some(FLOOD)), ("row-2", None)],
     );
+    let pages = warc_record(
+        "conversion",
+        "https://news.example/school",
+        "text/plain",
+        SCHOOL,
+    ) + &warc_record(
+        "conversion",
+        "https://news.example/empty",
+        "text/plain",
+        " ",
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, pages.as_bytes()).unwrap();
+    std::fs::write(corpus.join("sub/crawl.warc.wet.gz"), gz.finish().unwrap()).unwrap();
+    std::fs::write(corpus.join("notes.txt"), "Notes on the harbour wall.\n").unwrap();
+    // A Parquet file under a name that does not say so: skipped with the way to add it.
+    std::fs::copy(corpus.join("a.parquet"), corpus.join("rows.dat")).unwrap();
+
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "corpus"]);
+    let err = stderr(&out);
+    // The row without text is an error, as when the file is named.
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("unspin: corpus/a.parquet"), "{err}");
+    assert!(
+        err.contains("unspin: corpus/sub/crawl.warc.wet.gz:2: empty text, nothing to index"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "unspin: corpus/rows.dat: a Parquet file, skipped: each of its rows is a document; \
+             `unspin index add` reads them from a file whose name ends in .parquet: rename it"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        ids(dir.path(), "ix"),
+        ["row-1", "corpus/notes.txt", "https://news.example/school"]
+    );
+
+    // The same as naming the shards themselves.
+    let named = unspin(
+        dir.path(),
+        &[
+            "index",
+            "add",
+            "--index",
+            "ix2",
+            "corpus/a.parquet",
+            "corpus/notes.txt",
+            "corpus/sub/crawl.warc.wet.gz",
+        ],
+    );
+    assert_eq!(named.status.code(), Some(2), "{}", stderr(&named));
+    assert_eq!(ids(dir.path(), "ix2"), ids(dir.path(), "ix"));
+}
+
+/// When no input holds a document (all missing or unreadable), nothing is created, and the
+/// error says so; an existing index is left as it was.
+#[test]
+fn nothing_to_add_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"not \xff UTF-8").unwrap();
+    let out = unspin(
+        dir.path(),
+        &["index", "add", "--index", "ix", "missing.txt", "bad.txt"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unspin: missing.txt: no such file or directory"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unspin: bad.txt: invalid UTF-8 at byte 4"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "unspin: error: nothing to add: no input could be read (2 listed above); no index was created at ix"
+        ),
+        "{err}"
+    );
+    assert!(!dir.path().join("ix").exists(), "an index was created");
+
+    // Empty inputs alone: nothing to add either.
+    std::fs::write(dir.path().join("empty.txt"), b"").unwrap();
+    let out = unspin(
+        dir.path(),
+        &["index", "add", "--index", "ix", "empty.txt", "missing.txt"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("nothing to add: no input held a document (1 empty, 1 unreadable; listed above); no index was created at ix"),
+        "{err}"
+    );
+    assert!(!dir.path().join("ix").exists(), "an index was created");
+
+    // An existing index is not touched.
+    std::fs::write(dir.path().join("good.txt"), "A good document.\n").unwrap();
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "good.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let manifest = std::fs::read(dir.path().join("ix/MANIFEST")).unwrap();
+    let out = unspin(
+        dir.path(),
+        &["index", "add", "--index", "ix", "missing.txt"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("nothing to add: no input could be read (1 listed above); ix is unchanged"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("ix/MANIFEST")).unwrap(),
+        manifest
+    );
+    assert_eq!(ids(dir.path(), "ix"), ["good.txt"]);
 }

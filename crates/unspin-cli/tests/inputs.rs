@@ -212,7 +212,17 @@ fn max_size_skips_with_a_message() {
         err.contains("a.txt: skipped: 4.9 KiB is over --max-size 1.0 KiB"),
         "{err}"
     );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    // The skipped file has its entry in its place, then the small one its document.
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0],
+        serde_json::json!({"path": "a.txt", "error": "skipped: 4.9 KiB is over --max-size 1.0 KiB"})
+    );
+    assert_eq!(lines[1]["path"], "b.txt");
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -258,7 +268,14 @@ fn max_size_is_measured_on_what_is_read() {
         let out = check(path);
         assert_eq!(out.status.code(), Some(2), "{path}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("over --max-size 1.0 KiB"));
-        assert!(out.stdout.is_empty(), "{path}");
+        // No document, only the input's error entry.
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let entry: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert_eq!(entry["path"], path);
+        assert!(entry["error"]
+            .as_str()
+            .unwrap()
+            .contains("over --max-size 1.0 KiB"));
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
         .current_dir(dir.path())
@@ -276,10 +293,20 @@ fn max_size_is_measured_on_what_is_read() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    // 21 records in a 12 KiB file: 20 checked, the one long record skipped.
+    // 21 records in a 12 KiB file: 20 checked, the one long record skipped (its line says so).
     let out = check("r.jsonl");
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 21);
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("\"verdict\"")).count(),
+        20
+    );
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        last,
+        serde_json::json!({"path": "r.jsonl:21", "error": "skipped: record longer than 1.0 KiB"})
+    );
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("r.jsonl:21: skipped: record longer than 1.0 KiB"));
 }

@@ -1,5 +1,6 @@
 //! `--format sarif` validates against the official SARIF 2.1.0 schema (vendored, see
-//! tests/schema/README.md), with findings, fixes, a JSONL record and an input error in the log.
+//! tests/schema/README.md), with findings, fixes, a JSONL record, an input error and a skipped
+//! input in the log.
 
 use std::process::Command;
 
@@ -36,6 +37,7 @@ fn sarif_output_validates_against_the_schema() {
     )
     .unwrap();
     std::fs::write(dir.path().join("bad.txt"), b"\xff\xff").unwrap();
+    std::fs::write(dir.path().join("empty.txt"), b"").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
         .current_dir(dir.path())
         .args([
@@ -46,7 +48,7 @@ fn sarif_output_validates_against_the_schema() {
             "--format",
             "sarif",
         ])
-        .args(["a b.txt", "p.html", "r.jsonl", "bad.txt"])
+        .args(["a b.txt", "p.html", "r.jsonl", "bad.txt", "empty.txt"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -100,6 +102,14 @@ fn sarif_output_validates_against_the_schema() {
     let record = &note("r.jsonl:2: malformed JSONL record")["locations"][0]["physicalLocation"];
     assert_eq!(record["artifactLocation"]["uri"], "r.jsonl");
     assert_eq!(record["region"]["startLine"], 2);
+    assert_eq!(note("bad.txt: invalid UTF-8")["level"], "error");
+    // An input passed over on purpose is named too, as a note.
+    let empty = note("empty.txt: empty, nothing to check");
+    assert_eq!(empty["level"], "note");
+    assert_eq!(
+        empty["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "empty.txt"
+    );
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
 }
 

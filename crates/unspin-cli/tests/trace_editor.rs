@@ -210,14 +210,20 @@ fn jsonl_record_ids_are_in_the_trace_output() {
     );
 }
 
-/// An index with nothing in it (an `index add` whose inputs were all missing) cannot say that a
-/// page is not a copy: an error, not "no source found".
+/// An index with nothing in it (as an earlier `index add` whose inputs were all missing left
+/// behind; it now creates nothing) cannot say that a page is not a copy: an error, not "no
+/// source found".
 #[test]
 fn an_empty_index_is_an_error_not_no_source_found() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("page.txt"), FLOOD).unwrap();
     let out = unspin(dir.path(), &["index", "add", "--index", "ix", "missing"]);
     assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("ix").exists());
+    let writer =
+        unspin::trace::IndexWriter::open(&dir.path().join("ix"), unspin::trace::Params::default())
+            .unwrap();
+    writer.commit().unwrap();
     let out = unspin(dir.path(), &["trace", "--index", "ix", "page.txt"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(

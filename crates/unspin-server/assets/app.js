@@ -381,7 +381,8 @@
     if (busy) return; // Ctrl+Enter while a check runs: the button is disabled, so is the shortcut.
     var text = input.value;
     if (!text.trim()) { clearResults(); setStatus("Paste or open a text first.", true); input.focus(); return; }
-    var body = { text: text };
+    var format = byId("format").value;
+    var body = { text: text, format: format };
     var minconf = byId("minconf");
     var mc = minconf.value.trim();
     // A number box holding something that is not a number reads as "": ask it, so that junk
@@ -414,12 +415,16 @@
       doc.name = "pasted text";
       showResults([doc], false);
       var n = doc.findings.length;
+      // Markup is checked as the CLI checks a page or a Markdown file: its prose only, with the
+      // highlights in its source.
+      var readAs = { html: "HTML", markdown: "Markdown" }[doc.format];
       setStatus("Checked " + doc.words + " words in " + Math.round(performance.now() - started) + " ms: " +
         n + (n === 1 ? " suspicious span" : " suspicious spans") + ", verdict " + doc.verdict + "." +
+        (readAs ? " Read as " + readAs + ": its prose was checked, not its markup." : "") +
         (health.trace ? " Looking for sources…" : ""));
       if (!health.trace) return;
       var status1 = status.textContent.replace(" Looking for sources…", "");
-      return postJson("/v1/trace", { text: text }).then(function (res) {
+      return postJson("/v1/trace", { text: text, format: format }).then(function (res) {
         if (mine !== current) return;
         if (!res.ok || !res.json || !Array.isArray(res.json.matches)) {
           setStatus(status1 + " Sources: " + (res.ok ? "the server answered unexpectedly (HTTP " + res.status + ")" : problem(res)), true);
@@ -444,6 +449,14 @@
     settle();
   }
 
+  // The format a file's name gives, as `unspin check` reads it by its extension.
+  function formatOf(name) {
+    var ext = (/\.([a-z]+)$/i.exec(name) || ["", ""])[1].toLowerCase();
+    if (["html", "htm", "xhtml", "shtml"].indexOf(ext) >= 0) return "html";
+    if (["md", "markdown", "mdown", "mkd"].indexOf(ext) >= 0) return "markdown";
+    return "auto";
+  }
+
   function loadFile(file) {
     if (!file) return;
     file.arrayBuffer().then(function (buf) {
@@ -451,6 +464,7 @@
       clearResults();
       try {
         input.value = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+        byId("format").value = formatOf(file.name);
         setStatus("Opened " + file.name + " (" + buf.byteLength + " bytes). Press Check.");
       } catch (e) {
         setStatus(file.name + " is not UTF-8 text.", true);
@@ -471,6 +485,7 @@
     abandon();
     input.value = "";
     byId("minconf").value = "";
+    byId("format").value = "auto";
     clearResults();
     setStatus("");
     input.focus();

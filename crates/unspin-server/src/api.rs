@@ -11,6 +11,7 @@ use axum::Json;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize};
 use unspin::finding::apply;
+use unspin::text::Format;
 use unspin::{Finding, Report};
 
 use crate::error::ApiError;
@@ -23,6 +24,9 @@ use crate::AppState;
 pub struct CheckRequest {
     #[serde(deserialize_with = "text_field")]
     pub text: String,
+    /// How `text` is read (default `auto`); see [`InputFormat`].
+    #[serde(default, deserialize_with = "format_field")]
+    pub format: Option<InputFormat>,
     /// Report only findings at least this confident: the threshold of this request's check, in
     /// place of the server's own `--min-confidence` (see [`check_at`]).
     #[serde(default, deserialize_with = "min_confidence_field")]
@@ -67,6 +71,56 @@ fn min_confidence_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f32>, 
     }
 }
 
+/// How a request's `text` is read: as `unspin check` reads a file of that kind, so that the
+/// same bytes give the same findings at the same offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// HTML when the text begins as an HTML document does ([`Format::sniff`]), else plain
+    /// text. (The CLI goes by a file's extension; a posted text has none.)
+    #[default]
+    Auto,
+    Text,
+    Html,
+    Markdown,
+}
+
+impl InputFormat {
+    /// The markup `text` is read as.
+    pub fn resolve(self, text: &str) -> Format {
+        match self {
+            InputFormat::Auto => Format::sniff(text),
+            InputFormat::Text => Format::Plain,
+            InputFormat::Html => Format::Html,
+            InputFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+/// A format as answers name it: with the names a request uses.
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Plain => "text",
+        Format::Html => "html",
+        Format::Markdown => "markdown",
+    }
+}
+
+/// `format`: `"auto"`, `"text"` (or the CLI's `"plain"`), `"html"`, `"markdown"`, or null (auto).
+fn format_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<InputFormat>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    match value.as_str() {
+        _ if value.is_null() => Ok(None),
+        Some("auto") => Ok(Some(InputFormat::Auto)),
+        Some("text" | "plain") => Ok(Some(InputFormat::Text)),
+        Some("html") => Ok(Some(InputFormat::Html)),
+        Some("markdown") => Ok(Some(InputFormat::Markdown)),
+        _ => Err(D::Error::custom(format!(
+            "`format` must be \"auto\", \"text\", \"html\" or \"markdown\", got {}",
+            describe(&value)
+        ))),
+    }
+}
+
 /// `top`: a whole number from 1 to 10, or null (3).
 fn top_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
     let value = serde_json::Value::deserialize(d)?;
@@ -80,7 +134,8 @@ fn top_field<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error>
     }
 }
 
-/// One checked document: the same fields as `unspin check --format json` (less `path`).
+/// One checked document: the same fields as `unspin check --format json` (less `path`), and
+/// the format the text was read as.
 #[derive(Debug, Serialize)]
 pub struct DocReport {
     pub score: f32,
@@ -89,6 +144,8 @@ pub struct DocReport {
     /// Only for a text not written in English: its language's ISO 639-3 code (not judged).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// `text`, `html` or `markdown`: the request's `format`, or what `auto` found.
+    pub format: &'static str,
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restored: Option<String>,
@@ -200,7 +257,8 @@ pub trait Shape {
 }
 
 impl Shape for CheckRequest {
-    const SHAPE: &'static str = r#"{"text": "...", "min_confidence"?: 0..1}"#;
+    const SHAPE: &'static str =
+        r#"{"text": "...", "format"?: "auto"|"text"|"html"|"markdown", "min_confidence"?: 0..1}"#;
 }
 
 impl<T: DeserializeOwned + Shape> FromRequest<Arc<AppState>> for JsonRequest<T> {
@@ -272,13 +330,41 @@ pub(crate) fn check_at(engine: &unspin::Engine, text: &str, min_confidence: Opti
     )
 }
 
-fn doc_report(report: Report, restored: Option<String>) -> DocReport {
+/// Check `text` as `unspin check` checks a file of `format`, and restore it as `unspin restore`
+/// does when `restore`: markup is reduced to its prose, the engine checks the prose, and the
+/// findings are placed back in `text`'s bytes so that each replaces words only (a phrase split
+/// by a tag becomes one finding per run of words; one whose words cannot be fitted around its
+/// markup is reported over its whole span and left as written). The restored text keeps its
+/// markup, with the suggestions escaped in HTML.
+pub(crate) fn check_text(
+    engine: &unspin::Engine,
+    text: &str,
+    format: Format,
+    min_confidence: Option<f32>,
+    restore: bool,
+) -> DocReport {
+    let extracted = unspin::text::extract(text, format);
+    let report = check_at(engine, &extracted.text, min_confidence);
+    let placed = extracted.place_findings(report.findings);
+    let restored = restore.then(|| {
+        let mut replacing = placed.findings.clone();
+        if format == Format::Html {
+            for f in &mut replacing {
+                f.suggestion = unspin::text::html::escape(&f.suggestion);
+            }
+        }
+        apply(text, &replacing)
+    });
+    let mut findings = placed.findings;
+    findings.extend(placed.kept);
+    findings.sort_by_key(|f| (f.start, f.end));
     DocReport {
         score: report.score,
         verdict: report.verdict.as_str(),
         words: report.words,
         language: report.language,
-        findings: report.findings,
+        format: format_name(format),
+        findings,
         restored,
     }
 }
@@ -287,23 +373,26 @@ pub async fn check(
     State(st): State<Arc<AppState>>,
     JsonRequest(req): JsonRequest<CheckRequest>,
 ) -> Result<Json<DocReport>, ApiError> {
+    let format = req.format.unwrap_or_default().resolve(&req.text);
     let min = req.min_confidence;
-    let report = with_engine(&st, move |engine| check_at(engine, &req.text, min)).await?;
-    Ok(Json(doc_report(report, None)))
+    let report = with_engine(&st, move |engine| {
+        check_text(engine, &req.text, format, min, false)
+    })
+    .await?;
+    Ok(Json(report))
 }
 
 pub async fn restore(
     State(st): State<Arc<AppState>>,
     JsonRequest(req): JsonRequest<CheckRequest>,
 ) -> Result<Json<DocReport>, ApiError> {
+    let format = req.format.unwrap_or_default().resolve(&req.text);
     let min = req.min_confidence;
-    let (report, restored) = with_engine(&st, move |engine| {
-        let report = check_at(engine, &req.text, min);
-        let restored = apply(&req.text, &report.findings);
-        (report, restored)
+    let report = with_engine(&st, move |engine| {
+        check_text(engine, &req.text, format, min, true)
     })
     .await?;
-    Ok(Json(doc_report(report, Some(restored))))
+    Ok(Json(report))
 }
 
 /// Body of `/v1/trace`; unknown fields are an error, as in [`CheckRequest`].
@@ -312,18 +401,23 @@ pub async fn restore(
 pub struct TraceRequest {
     #[serde(deserialize_with = "text_field")]
     pub text: String,
+    /// How `text` is read (default `auto`), as in [`CheckRequest`].
+    #[serde(default, deserialize_with = "format_field")]
+    pub format: Option<InputFormat>,
     /// Sources to return, best first (default 3, at most 10).
     #[serde(default, deserialize_with = "top_field")]
     pub top: Option<usize>,
 }
 
 impl Shape for TraceRequest {
-    const SHAPE: &'static str = r#"{"text": "...", "top"?: 1..=10}"#;
+    const SHAPE: &'static str =
+        r#"{"text": "...", "format"?: "auto"|"text"|"html"|"markdown", "top"?: 1..=10}"#;
 }
 
 /// One source of a traced text: the fields of `unspin trace --format json` plus the source's
 /// text, which the page shows beside the query. Offsets in `alignment` are UTF-8 byte offsets,
-/// half-open, into the query (`query`) and into `source` (`source`).
+/// half-open, into the posted text (`query`; for markup, into its own bytes, as `unspin trace`
+/// gives them) and into `source` (`source`).
 #[derive(Serialize)]
 pub struct TraceMatch {
     pub id: String,
@@ -335,6 +429,8 @@ pub struct TraceMatch {
 
 #[derive(Serialize)]
 pub struct TraceAnswer {
+    /// The format the text was read as, as in [`DocReport`].
+    pub format: &'static str,
     pub matches: Vec<TraceMatch>,
 }
 
@@ -354,14 +450,18 @@ pub async fn trace(
     };
     // 1..=10, checked when the body was read (`top_field`).
     let top = req.top.unwrap_or(3);
+    let format = req.format.unwrap_or_default().resolve(&req.text);
     let answer = on_worker(&st, move || -> unspin::Result<TraceAnswer> {
         let opts = unspin::trace::TraceOptions {
             top,
             ..unspin::trace::TraceOptions::default()
         };
-        let matches = unspin::trace::trace(&index, &req.text, &opts)?;
+        // Markup is stripped as `unspin trace` strips it; offsets are then mapped back.
+        let extracted = unspin::text::extract(&req.text, format);
+        let matches = unspin::trace::trace(&index, &extracted.text, &opts)?;
         let mut out = Vec::with_capacity(matches.len());
-        for m in matches {
+        for mut m in matches {
+            m.alignment.map_query(|span| extracted.to_source(span));
             out.push(TraceMatch {
                 source: index.text(m.doc)?,
                 id: m.id,
@@ -370,7 +470,10 @@ pub async fn trace(
                 alignment: m.alignment,
             });
         }
-        Ok(TraceAnswer { matches: out })
+        Ok(TraceAnswer {
+            format: format_name(format),
+            matches: out,
+        })
     })
     .await?
     .map_err(|e| ApiError::internal(format!("the source index could not be read: {e}")))?;

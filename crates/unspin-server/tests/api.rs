@@ -87,7 +87,9 @@ async fn check_answers_like_the_cli_json() {
     let v: Value = serde_json::from_str(&body).unwrap();
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["findings", "score", "verdict", "words"]);
+    assert_eq!(keys, ["findings", "format", "score", "verdict", "words"]);
+    // Not an HTML document: read as plain text, as `unspin check` reads a `.txt` file.
+    assert_eq!(v["format"], "text");
     // The engine's own report, field for field.
     let report = engine().check(text);
     assert_eq!(v["words"], report.words);
@@ -330,6 +332,21 @@ async fn bad_values_are_422_naming_the_field() {
             "/v1/restore",
             json!({ "text": "x", "min_confidence": [0.5] }),
             "`min_confidence`",
+        ),
+        (
+            "/v1/check",
+            json!({ "text": "x", "format": "docx" }),
+            "`format` must be \\\"auto\\\"",
+        ),
+        (
+            "/v1/restore",
+            json!({ "text": "x", "format": 1 }),
+            "`format`",
+        ),
+        (
+            "/v1/trace",
+            json!({ "text": "x", "format": "HTML" }),
+            "`format`",
         ),
         ("/v1/check", json!({ "text": 5 }), "`text`"),
         ("/v1/trace", json!({ "text": null }), "`text`"),

@@ -194,3 +194,68 @@ async fn languagetool_offsets_are_utf16_units_over_http() {
     let (_, v) = call(req).await;
     assert_eq!(v["matches"].as_array().unwrap().len(), 2);
 }
+
+/// A posted HTML page is read as `unspin check page.html` reads the file: its prose, not its
+/// script or navigation; offsets into the posted bytes; a phrase split by a tag is one finding
+/// per run of words; the restored page keeps its markup.
+#[tokio::test]
+async fn a_posted_html_page_is_read_as_its_prose() {
+    let page = "<!doctype html><html><head><title>T</title>\
+        <script>var s = 'counterfeit consciousness';</script></head><body>\
+        <nav><a href=\"/x\">huge information</a></nav>\
+        <article><p>The lab is betting on <b>counterfeit</b> consciousness and trained its \
+        model on huge&#32;information from every station along the river valley.</p></article>\
+        </body></html>";
+    let (status, v) = call(json_post("/v1/restore", json!({ "text": page }))).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["format"], "html");
+    let found: Vec<(&str, &str, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let (s, e) = (
+                f["start"].as_u64().unwrap() as usize,
+                f["end"].as_u64().unwrap() as usize,
+            );
+            (
+                &page[s..e],
+                f["text"].as_str().unwrap(),
+                f["suggestion"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("counterfeit", "counterfeit", "artificial"),
+            ("consciousness", "consciousness", "intelligence"),
+            ("huge&#32;information", "huge information", "big data"),
+        ]
+    );
+    assert_eq!(
+        v["restored"],
+        page.replace(
+            "<b>counterfeit</b> consciousness",
+            "<b>artificial</b> intelligence"
+        )
+        .replace("huge&#32;information from", "big data from")
+    );
+    // Read as plain text, the phrases of the script and the navigation are findings (and the
+    // article's, split by a tag and an entity, are not).
+    let (_, plain) = call(json_post(
+        "/v1/check",
+        json!({ "text": page, "format": "text" }),
+    ))
+    .await;
+    assert_eq!(plain["format"], "text");
+    let article = page.find("<article>").unwrap();
+    let starts: Vec<u64> = plain["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["start"].as_u64().unwrap())
+        .collect();
+    assert_eq!(starts.len(), 2, "{plain}");
+    assert!(starts.iter().all(|&s| (s as usize) < article), "{plain}");
+}

@@ -14,7 +14,9 @@ use unspin::{Engine, Finding, Verdict};
 use super::EngineArgs;
 use super::{ConfigArgs, ReadArgs};
 use crate::input::{read_all, Part, Sink};
-use crate::output::{self, DocResult, Located, Locator, OutputFormat, Shown, Summary, Writer};
+use crate::output::{
+    self, DocResult, Located, Locator, OutputFormat, Shown, Summary, Unchecked, Writer,
+};
 use crate::Outcome;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +80,9 @@ struct CheckSink<'e, W: Write> {
     /// Whether the format shows source lines.
     excerpts: bool,
     keep_text: bool,
+    /// A failure to write an unchecked input's entry ([`Sink::error`] cannot return it): the
+    /// next document, or the end of the run, reports it.
+    write_error: Option<std::io::Error>,
 }
 
 impl<W: Write> CheckSink<'_, W> {
@@ -123,10 +128,29 @@ impl<W: Write> CheckSink<'_, W> {
         self.writer.doc(&mut self.out, &doc)?;
         Ok(())
     }
+
+    /// Give an input that has no document its entry in the output (JSON, JSONL), in its place.
+    fn unchecked(&mut self, name: &str, message: &str, why: Unchecked) {
+        if self.write_error.is_some() {
+            return;
+        }
+        if let Err(e) = self.writer.unchecked(&mut self.out, name, message, why) {
+            self.write_error = Some(e);
+        }
+    }
+
+    /// The write failure kept by [`CheckSink::unchecked`], if any.
+    fn take_write_error(&mut self) -> anyhow::Result<()> {
+        match self.write_error.take() {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
 }
 
 impl<W: Write> Sink for CheckSink<'_, W> {
     fn part(&mut self, part: Part<'_>) -> anyhow::Result<()> {
+        self.take_write_error()?;
         let extracted = text::extract(part.text, part.format);
         let (mut report, evidence) = self
             .engine
@@ -204,6 +228,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
             self.pending = None;
         }
         anstream::eprintln!("unspin: {name}: {message}");
+        self.unchecked(name, &message, Unchecked::Error);
         self.summary.errors.push((name.to_string(), message));
     }
 
@@ -213,6 +238,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
 
     fn passed_over(&mut self, dir: &str, files: usize, message: String) {
         anstream::eprintln!("unspin: {dir}: {message}");
+        self.unchecked(dir, &message, Unchecked::Skipped);
         self.summary.skipped.push((dir.to_string(), message));
         self.summary.skipped_files += files;
     }
@@ -242,8 +268,10 @@ pub fn run(mut args: Args) -> anyhow::Result<Outcome> {
         pending: None,
         excerpts: args.format == OutputFormat::Human,
         keep_text: args.format == OutputFormat::Html,
+        write_error: None,
     };
     read_all(&args.paths, &opts, &mut sink)?;
+    sink.take_write_error()?;
     let summary = std::mem::take(&mut sink.summary);
     sink.writer.finish(&mut sink.out, &summary)?;
     sink.out.flush()?;

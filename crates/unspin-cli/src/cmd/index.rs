@@ -1,14 +1,17 @@
 //! `unspin index`: build, inspect and export the source index that `unspin trace` searches.
 //!
-//! `index add` reads plain-text files (the id is the path), directories (walked), and JSONL files
+//! `index add` reads plain-text files (the id is the path), directories (walked), JSONL files
 //! (`.jsonl`/`.ndjson`, each line an object with a string `text` and an `id`), each optionally
-//! compressed (`.gz`, `.zst`). It is all-or-nothing: the documents become visible together when
-//! the command commits, and a killed run leaves the index as it was.
+//! compressed (`.gz`, `.zst`), and Parquet and WARC files (each row or page a document), named
+//! or met in a walk. It is all-or-nothing: the documents become visible together when the
+//! command commits, and a killed run leaves the index as it was.
 //!
 //! Inputs are read as `unspin check` reads them ([`crate::input`]): a binary file met while
 //! walking a directory, and an empty or whitespace-only text, is skipped with a note; an input
 //! that cannot be read (not UTF-8, a binary file named on the command line, a malformed JSONL
-//! record) is reported with the reason, the rest is still added, and the exit code is 2.
+//! record) is reported with the reason, the rest is still added, and the exit code is 2. A run
+//! that finds no document at all creates nothing (the index is opened with the first document)
+//! and fails.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -42,11 +45,12 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct AddArgs {
-    /// Index directory (created when absent).
+    /// Index directory (created with the first document when absent).
     #[arg(long, value_name = "DIR")]
     pub index: PathBuf,
-    /// Files or directories to add. A Parquet or WARC file named here (`.parquet`, `.warc`,
-    /// `.warc.gz`, `.warc.wet.gz`) adds each of its rows or pages, as `unspin scan` reads them.
+    /// Files or directories to add. A Parquet or WARC file (`.parquet`, `.warc`, `.warc.gz`,
+    /// `.warc.wet.gz`), named here or met in a directory, adds each of its rows or pages, as
+    /// `unspin scan` reads them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// JSONL field (Parquet column) holding the document id. A WARC page's id is its URL.
@@ -120,11 +124,6 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         },
         ..Params::default()
     };
-    let mut writer = IndexWriter::open(&args.index, params)?.replacing(args.replace);
-    let mut batch: Vec<(String, String)> = Vec::new();
-    let mut counts = AddCounts::default();
-    let batch_size = args.batch.max(1);
-    let mut skips = Skips::default();
     // The readers of `unspin check`: the same rules for binary, empty, non-UTF-8 and malformed
     // inputs, and JSONL records read with their line ends and byte-order mark removed.
     let read = ReadOptions {
@@ -134,87 +133,45 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         verb: "index",
         ..ReadOptions::default()
     };
-    let report = |name: &str, message: &str| eprintln!("unspin: {name}: {message}");
-    // Texts found empty once read (the reader already passes over empty files).
-    let mut empty_texts = 0u64;
-    // Parquet and WARC files are corpus shards: the scan's readers give their rows and pages.
-    let mut shards = Vec::new();
-    let mut paths = Vec::new();
-    for path in &args.paths {
-        match shard_kind(path) {
-            Some(kind) => shards.push((path.clone(), kind)),
-            None => paths.push(path.clone()),
+    let existed = args.index.exists();
+    let mut adder = Adder {
+        args: &args,
+        params,
+        writer: None,
+        batch: Vec::new(),
+        batch_size: args.batch.max(1),
+        counts: AddCounts::default(),
+        skips: Skips::default(),
+    };
+    input::read_docs(&args.paths, &read, &mut adder)?;
+    adder.flush()?;
+    let Adder {
+        writer,
+        counts,
+        skips,
+        ..
+    } = adder;
+    // No document in any input: the index was never opened, so nothing was created or changed
+    // (an empty index would only make `trace` fail later).
+    let Some(writer) = writer else {
+        let fate = if existed {
+            format!("{} is unchanged", args.index.display())
+        } else {
+            format!("no index was created at {}", args.index.display())
+        };
+        if skips.errors > 0 && skips.errors == skips.total() {
+            anyhow::bail!(
+                "nothing to add: no input could be read ({} listed above); {fate}",
+                skips.errors
+            );
         }
-    }
-    for (path, kind) in &shards {
-        for item in shard_reader(path, kind, &args) {
-            match item {
-                Item::Doc(doc) if doc.text.trim().is_empty() => {
-                    report(
-                        &format!("{}:{}", path.display(), doc.index + 1),
-                        "empty text, nothing to index",
-                    );
-                    empty_texts += 1;
-                }
-                Item::Doc(doc) => {
-                    batch.push((doc.url.unwrap_or(doc.id), doc.text));
-                    if batch.len() >= batch_size {
-                        counts.count(writer.add_batch(std::mem::take(&mut batch))?);
-                    }
-                }
-                Item::Error(e) => {
-                    let at = match e.line {
-                        Some(line) => format!("{}:{line}", path.display()),
-                        None => format!("{} (record {})", path.display(), e.record + 1),
-                    };
-                    report(&at, &e.reason);
-                    skips.errors += 1;
-                }
-            }
+        match skips.reasons() {
+            Some(reasons) => anyhow::bail!(
+                "nothing to add: no input held a document ({reasons}; listed above); {fate}"
+            ),
+            None => anyhow::bail!("nothing to add: the inputs hold no document; {fate}"),
         }
-    }
-    input::read_inputs(
-        &paths,
-        &read,
-        |doc| {
-            if doc.text.trim().is_empty() {
-                let why = if doc.text.is_empty() {
-                    "empty text, nothing to index"
-                } else {
-                    "only whitespace, nothing to index"
-                };
-                report(&doc.name, why);
-                empty_texts += 1;
-                return Ok(());
-            }
-            // A JSONL record's id is its `--id-field`, else its `path:line`; a file's id is
-            // its path.
-            let id = match doc.id {
-                Some(serde_json::Value::String(s)) => s,
-                Some(other) => other.to_string(),
-                None => path_id(&doc.name),
-            };
-            batch.push((id, doc.text));
-            if batch.len() >= batch_size {
-                counts.count(writer.add_batch(std::mem::take(&mut batch))?);
-            }
-            Ok(())
-        },
-        |e| {
-            report(&e.name, &e.message);
-            if e.passed_over {
-                skips.passed_over += e.files as u64;
-            } else if !e.skipped {
-                skips.errors += 1;
-            } else if e.message.contains("binary") {
-                skips.binary += 1;
-            } else {
-                skips.empty += 1;
-            }
-        },
-    )?;
-    skips.empty += empty_texts;
-    counts.count(writer.add_batch(batch)?);
+    };
     let total = writer.commit()?;
     let AddCounts {
         added,
@@ -257,6 +214,123 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Clean)
+}
+
+fn report(name: &str, message: &str) {
+    eprintln!("unspin: {name}: {message}");
+}
+
+/// The documents of one `index add` run on their way into the index, in batches.
+struct Adder<'a> {
+    args: &'a AddArgs,
+    /// The parameters of a new index (an existing one keeps its own).
+    params: Params,
+    /// Opened, and the index created, with the first document: a run that finds none leaves
+    /// nothing on disk.
+    writer: Option<IndexWriter>,
+    batch: Vec<(String, String)>,
+    batch_size: usize,
+    counts: AddCounts,
+    skips: Skips,
+}
+
+impl Adder<'_> {
+    fn add(&mut self, id: String, text: String) -> anyhow::Result<()> {
+        if self.writer.is_none() {
+            let writer = IndexWriter::open(&self.args.index, self.params.clone())?;
+            self.writer = Some(writer.replacing(self.args.replace));
+        }
+        self.batch.push((id, text));
+        if self.batch.len() >= self.batch_size {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Fingerprint and store the documents batched so far.
+    fn flush(&mut self) -> anyhow::Result<()> {
+        if let Some(writer) = &mut self.writer {
+            if !self.batch.is_empty() {
+                let added = writer.add_batch(std::mem::take(&mut self.batch))?;
+                self.counts.count(added);
+            }
+        }
+        Ok(())
+    }
+
+    /// A text found empty once read (the reader already passes over empty files).
+    fn empty_text(&mut self, name: &str, why: &str) {
+        report(name, why);
+        self.skips.empty += 1;
+    }
+
+    /// Add the rows of a Parquet file or the pages of a WARC file, as `unspin scan` reads them.
+    fn add_shard(&mut self, path: &Path, kind: &ShardKind) -> anyhow::Result<()> {
+        for item in shard_reader(path, kind, self.args) {
+            match item {
+                Item::Doc(doc) if doc.text.trim().is_empty() => self.empty_text(
+                    &format!("{}:{}", path.display(), doc.index + 1),
+                    "empty text, nothing to index",
+                ),
+                Item::Doc(doc) => self.add(doc.url.unwrap_or(doc.id), doc.text)?,
+                Item::Error(e) => {
+                    let at = match e.line {
+                        Some(line) => format!("{}:{line}", path.display()),
+                        None => format!("{} (record {})", path.display(), e.record + 1),
+                    };
+                    report(&at, &e.reason);
+                    self.skips.errors += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl input::DocSink for Adder<'_> {
+    fn doc(&mut self, doc: input::Doc) -> anyhow::Result<()> {
+        if doc.text.trim().is_empty() {
+            let why = if doc.text.is_empty() {
+                "empty text, nothing to index"
+            } else {
+                "only whitespace, nothing to index"
+            };
+            self.empty_text(&doc.name, why);
+            return Ok(());
+        }
+        // A JSONL record's id is its `--id-field`, else its `path:line`; a file's id is its path.
+        let id = match doc.id {
+            Some(serde_json::Value::String(s)) => s,
+            Some(other) => other.to_string(),
+            None => path_id(&doc.name),
+        };
+        self.add(id, doc.text)
+    }
+
+    fn problem(&mut self, e: input::InputError) {
+        report(&e.name, &e.message);
+        if e.passed_over {
+            self.skips.passed_over += e.files as u64;
+        } else if !e.skipped {
+            self.skips.errors += 1;
+        } else if e.message.contains("binary") {
+            self.skips.binary += 1;
+        } else {
+            self.skips.empty += 1;
+        }
+    }
+
+    /// Parquet and WARC files are corpus shards, named or met in a walk: their rows and pages
+    /// are the documents.
+    fn own_file(&mut self, path: &Path) -> anyhow::Result<bool> {
+        match shard_kind(path) {
+            Some(kind) => {
+                self.add_shard(path, &kind)?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
 }
 
 /// What a Parquet or WARC file is (by its name, as `unspin scan` decides); `None` for any other
@@ -343,6 +417,21 @@ struct Skips {
 impl Skips {
     /// The end of the summary line: how many were skipped and why.
     fn summary(&self) -> String {
+        match self.reasons() {
+            Some(reasons) => format!(
+                "; skipped {} input(s) (listed above): {reasons}",
+                self.total()
+            ),
+            None => String::new(),
+        }
+    }
+
+    fn total(&self) -> u64 {
+        self.errors + self.binary + self.passed_over + self.empty
+    }
+
+    /// "1 binary, 2 unreadable": the inputs skipped, by reason; `None` when none were.
+    fn reasons(&self) -> Option<String> {
         let parts: Vec<String> = [
             (self.binary, "binary"),
             (self.passed_over, "code, data or binary by extension"),
@@ -353,14 +442,7 @@ impl Skips {
         .filter(|(n, _)| *n > 0)
         .map(|(n, why)| format!("{n} {why}"))
         .collect();
-        if parts.is_empty() {
-            return String::new();
-        }
-        format!(
-            "; skipped {} input(s) (listed above): {}",
-            self.errors + self.binary + self.passed_over + self.empty,
-            parts.join(", ")
-        )
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 }
 

@@ -17,6 +17,7 @@ use unspin::trace::{trace, Index, Match, TraceOptions};
 
 use super::{ConfigArgs, ReadArgs};
 use crate::input::read_inputs;
+use crate::output::{unchecked_entry, Unchecked};
 use crate::Outcome;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +96,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 );
             }
             for m in &mut matches {
-                to_input_offsets(&mut m.alignment, |span| {
+                m.alignment.map_query(|span| {
                     let s = extracted.to_source(span);
                     let base = doc.offset as usize;
                     (base + s.start)..(base + s.end)
@@ -130,8 +131,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             eprintln!("unspin: {}: {}", err.name, err.message);
             // In JSON and JSONL every input and record has its entry, so that a script reading
             // a JSONL file's results finds record k at line k.
-            let key = if err.skipped { "skipped" } else { "error" };
-            let v = serde_json::json!({"path": err.name, key: err.message});
+            let why = if err.skipped {
+                Unchecked::Skipped
+            } else {
+                Unchecked::Error
+            };
+            let v = unchecked_entry(&err.name, &err.message, why);
             match args.format {
                 Format::Jsonl => {
                     let mut out = out.borrow_mut();
@@ -153,23 +158,6 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         anyhow::bail!("{errors} input(s) could not be traced");
     }
     Ok(if any { Outcome::Found } else { Outcome::Clean })
-}
-
-/// Map the query side of an alignment (offsets into the checked text) to offsets into the input.
-fn to_input_offsets(
-    alignment: &mut unspin::trace::Alignment,
-    map: impl Fn(std::ops::Range<usize>) -> std::ops::Range<usize>,
-) {
-    let remap = |span: &mut unspin::trace::Span| {
-        let r = map(span.start..span.end);
-        (span.start, span.end) = (r.start, r.end);
-    };
-    for pair in &mut alignment.pairs {
-        remap(&mut pair.query);
-        for sub in &mut pair.substitutions {
-            remap(&mut sub.query);
-        }
-    }
 }
 
 /// A JSONL record's id as a person reads it: a string without its quotes.

@@ -4,13 +4,15 @@
 //! "text", "suggestion", "alternatives", "confidence", "rule", "message", "line", "column",
 //! "end_line", "end_column"}]}`. Offsets are UTF-8 byte offsets, half-open, into the input as
 //! given (for a JSONL record: into its text field); lines and columns are 1-based, columns in
-//! Unicode scalar values, the end exclusive.
+//! Unicode scalar values, the end exclusive. An input that has no document (it could not be
+//! checked, or was passed over) has its entry in its place, `{"path", "error"}` or `{"path",
+//! "skipped"}`, as in `unspin trace`.
 
 use std::io::Write;
 
 use serde::Serialize;
 
-use super::{shown_score, DocResult, FindingOut, Summary, Writer};
+use super::{shown_score, unchecked_entry, DocResult, FindingOut, Summary, Unchecked, Writer};
 
 #[derive(Serialize)]
 struct DocOut<'a> {
@@ -51,6 +53,17 @@ impl Writer for Json {
         Ok(())
     }
 
+    fn unchecked(
+        &mut self,
+        _out: &mut dyn Write,
+        name: &str,
+        message: &str,
+        why: Unchecked,
+    ) -> std::io::Result<()> {
+        self.docs.push(unchecked_entry(name, message, why));
+        Ok(())
+    }
+
     fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &self.docs)?;
         out.write_all(b"\n")
@@ -62,6 +75,17 @@ pub struct Jsonl;
 impl Writer for Jsonl {
     fn doc(&mut self, out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
         serde_json::to_writer(&mut *out, &DocOut::from(doc))?;
+        out.write_all(b"\n")
+    }
+
+    fn unchecked(
+        &mut self,
+        out: &mut dyn Write,
+        name: &str,
+        message: &str,
+        why: Unchecked,
+    ) -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, &unchecked_entry(name, message, why))?;
         out.write_all(b"\n")
     }
 

@@ -125,15 +125,52 @@ pub struct Summary {
     pub skipped_files: usize,
 }
 
-/// A suggestion written into HTML source (`restore`, SARIF fixes): `&`, `<` and `>` escaped.
-pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// A suggestion written into HTML source (`restore`, SARIF fixes, the server's restore):
+/// `&`, `<` and `>` escaped.
+pub use unspin::text::html::escape as escape_html;
+
+/// Why an input has no document in the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unchecked {
+    /// It could not be checked (missing, unreadable, binary named on the command line, not
+    /// UTF-8, a malformed JSONL record...): exit code 2.
+    Error,
+    /// It was passed over on purpose (an empty text, a binary file met in a walk, a walk's note
+    /// on the files it passed over by extension).
+    Skipped,
+}
+
+impl Unchecked {
+    /// The key of its entry's message, as `unspin trace` names it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Unchecked::Error => "error",
+            Unchecked::Skipped => "skipped",
+        }
+    }
+}
+
+/// The entry of an input that has no document in the JSON and JSONL outputs of `check` and
+/// `trace`: `{"path": NAME, "error": MESSAGE}` or `{"path": NAME, "skipped": MESSAGE}`, so that a
+/// batch consumer finds every input (and a JSONL file's record k at its line k).
+pub fn unchecked_entry(name: &str, message: &str, why: Unchecked) -> serde_json::Value {
+    serde_json::json!({ "path": name, why.key(): message })
 }
 
 pub trait Writer {
     fn doc(&mut self, out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()>;
+    /// An input with no document, in its place among the documents (see [`unchecked_entry`]).
+    /// Formats that list such inputs apart (SARIF's notifications, the HTML report's lists) take
+    /// them from the [`Summary`] in [`Writer::finish`] instead.
+    fn unchecked(
+        &mut self,
+        _out: &mut dyn Write,
+        _name: &str,
+        _message: &str,
+        _why: Unchecked,
+    ) -> std::io::Result<()> {
+        Ok(())
+    }
     /// After the last document (formats that write one object write it here).
     fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> std::io::Result<()>;
 }

@@ -6,7 +6,8 @@
 //!
 //! For a JSONL record the region would not be an offset into the file, so it gives the record's
 //! line only, and the offsets into the record's text are in the result's `properties`.
-//! Inputs that could not be checked are `toolExecutionNotifications` with level `error`.
+//! Inputs that could not be checked are `toolExecutionNotifications` with level `error`, those
+//! passed over on purpose (an empty file, a binary file met in a walk) with level `note`.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -154,10 +155,13 @@ impl Writer for Sarif {
             .iter()
             .map(|(id, desc)| json!({ "id": id, "shortDescription": { "text": desc } }))
             .collect();
-        let notifications: Vec<Value> = summary
-            .errors
-            .iter()
-            .map(|(name, message)| {
+        // Every input without results is named: those that could not be checked as errors,
+        // those passed over on purpose (empty, binary in a walk) as notes.
+        let errors = summary.errors.iter().map(|e| ("error", e));
+        let skipped = summary.skipped.iter().map(|s| ("note", s));
+        let notifications: Vec<Value> = errors
+            .chain(skipped)
+            .map(|(level, (name, message))| {
                 let location = match record_of(name) {
                     Some((file, line)) => json!({
                         "artifactLocation": { "uri": uri(file) },
@@ -166,7 +170,7 @@ impl Writer for Sarif {
                     None => json!({ "artifactLocation": { "uri": uri(name) } }),
                 };
                 json!({
-                    "level": "error",
+                    "level": level,
                     "message": { "text": format!("{name}: {message}") },
                     "locations": [{ "physicalLocation": location }],
                 })

@@ -851,6 +851,14 @@ pub fn extract(src: &str) -> (String, OffsetMap) {
     (text, map)
 }
 
+/// Text to write into HTML (a restored suggestion put in a page): `&`, `<` and `>` escaped, so
+/// it reads back as the same words and never as markup.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// [`extract`], with the ranges of the text that are inline code (`<code>` outside `<pre>`,
 /// `<kbd>`, `<samp>`): kept for the sentence's sake, but nothing in them is to be reported or
 /// rewritten.

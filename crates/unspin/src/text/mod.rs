@@ -65,6 +65,55 @@ impl Format {
             Format::Html => "html",
         }
     }
+
+    /// Guess from the content, for a text that comes without a file name (pasted, posted to the
+    /// server): HTML when it begins as the WHATWG MIME Sniffing standard says an HTML document
+    /// does (after white space, a byte-order mark and an XML declaration: `<!DOCTYPE html`,
+    /// `<html`, `<head`, `<body`, `<p`, `<div`, `<!--`... followed by a space or `>`); plain
+    /// text otherwise. Markdown is not guessed: ordinary prose is valid Markdown, and a line
+    /// starting with `#` or `*` says little.
+    pub fn sniff(text: &str) -> Format {
+        // The standard's patterns, lower-cased (it compares case-insensitively).
+        const HTML_STARTS: &[&str] = &[
+            "<!doctype html",
+            "<html",
+            "<head",
+            "<script",
+            "<iframe",
+            "<h1",
+            "<div",
+            "<font",
+            "<table",
+            "<a",
+            "<style",
+            "<title",
+            "<b",
+            "<body",
+            "<br",
+            "<p",
+            "<!--",
+        ];
+        let mut rest = text.trim_start_matches('\u{feff}').trim_start();
+        // An XHTML page's `<?xml version="1.0"?>` comes before its doctype.
+        if rest.starts_with("<?xml") {
+            rest = rest
+                .find("?>")
+                .map_or("", |end| rest[end + 2..].trim_start());
+        }
+        let head = rest.as_bytes();
+        let html = HTML_STARTS.iter().any(|start| {
+            head.len() > start.len()
+                && head[..start.len()].eq_ignore_ascii_case(start.as_bytes())
+                // A tag-terminating byte: `<p>` or `<p class=…>` opens a paragraph, `<pre>` is
+                // not `<p`, and `<abc>` is no tag at all.
+                && (head[start.len()] == b'>' || head[start.len()].is_ascii_whitespace())
+        });
+        if html {
+            Format::Html
+        } else {
+            Format::Plain
+        }
+    }
 }
 
 /// A text ready to check: the prose and the map from its offsets to the source's.
@@ -544,6 +593,32 @@ mod tests {
         let found = e.place_findings(vec![first, second]).findings;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].start, src.rfind("counterfeit").unwrap());
+    }
+
+    #[test]
+    fn format_sniffed_from_the_content() {
+        for html in [
+            "<!DOCTYPE html>\n<html><body><p>Hi.</p></body></html>",
+            "\u{feff}  \n<!doctype HTML><title>x</title>",
+            "<html lang=\"en\">",
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\">",
+            "<p>A paragraph.</p>",
+            "<!-- saved from url --> <html>",
+            "<div\nclass=\"x\">",
+        ] {
+            assert_eq!(Format::sniff(html), Format::Html, "{html:?}");
+        }
+        for plain in [
+            "A text about <p> tags.",
+            "<pre>code</pre>",
+            "<abc> is not a tag",
+            "<p",
+            "# A heading\n\nSome *Markdown*.",
+            "",
+            "<?xml version=\"1.0\"?><note>x</note>",
+        ] {
+            assert_eq!(Format::sniff(plain), Format::Plain, "{plain:?}");
+        }
     }
 
     #[test]

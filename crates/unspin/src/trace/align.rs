@@ -75,6 +75,23 @@ pub struct Alignment {
     pub score: f64,
 }
 
+impl Alignment {
+    /// Move the query side's spans through `map`: an alignment of the prose of a page, found on
+    /// the text extracted from its markup, placed back in the page's own bytes.
+    pub fn map_query(&mut self, map: impl Fn(Range<usize>) -> Range<usize>) {
+        let remap = |span: &mut Span| {
+            let r = map(span.start..span.end);
+            (span.start, span.end) = (r.start, r.end);
+        };
+        for pair in &mut self.pairs {
+            remap(&mut pair.query);
+            for sub in &mut pair.substitutions {
+                remap(&mut sub.query);
+            }
+        }
+    }
+}
+
 struct Word {
     span: Range<usize>,
     key: u64,
