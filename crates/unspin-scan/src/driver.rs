@@ -367,6 +367,8 @@ struct Source {
 /// The result of scoring one document.
 struct Scored {
     score: f32,
+    /// The document is not written in English, so it was not judged.
+    not_english: bool,
     spans: Vec<(usize, usize, f32)>,
     restored: Option<String>,
     sources: Option<Vec<Source>>,
@@ -403,6 +405,7 @@ impl Scorer<'_> {
         };
         Ok(Scored {
             score: report.score,
+            not_english: report.language.is_some(),
             spans: report
                 .findings
                 .iter()
@@ -630,6 +633,7 @@ fn write_doc(
         sources: scored.sources.as_deref(),
     })?;
     stats.records_out += 1;
+    stats.not_english += u64::from(scored.not_english);
     if !config.writes_documents()
         || config
             .keep_below

@@ -50,6 +50,9 @@ pub struct ShardStats {
     /// records in it, an unknown number, are not counted (the break counts as one error).
     #[serde(default)]
     pub cut_short: u64,
+    /// Documents not written in English (`unspin::language`): not judged, scored 0.5.
+    #[serde(default)]
+    pub not_english: u64,
 }
 
 impl ShardStats {
@@ -62,6 +65,7 @@ impl ShardStats {
         self.text_bytes += other.text_bytes;
         self.input_bytes += other.input_bytes;
         self.cut_short += other.cut_short;
+        self.not_english += other.not_english;
     }
 
     /// The invariant of a scan: every record read is either written or reported.

@@ -747,6 +747,46 @@ fn attribute_rows_keep_json_ids_and_count_characters() {
     );
 }
 
+/// A document in another language is written like any other, scored 0.5 (not judged) and
+/// counted, so that a web crawl's other languages are not called spun.
+#[test]
+fn documents_in_other_languages_are_counted_and_not_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("web.jsonl");
+    let french = "Le président de la République a annoncé mardi une série de mesures destinées à \
+        soutenir le pouvoir d'achat des ménages. Selon le gouvernement, ces aides devraient \
+        entrer en vigueur dès le mois prochain et concerner plusieurs millions de foyers. ";
+    fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "fr", "text": french.repeat(6)}),
+            serde_json::json!({"id": "en", "text": "The council met on Tuesday and agreed to \
+                repair the bridge over the river before the winter, which the residents had \
+                asked for since the spring floods damaged it."})
+        ),
+    )
+    .unwrap();
+    let config = ScanConfig::new(vec![input], dir.path().join("out"));
+    let full = Engine::standard(
+        &[],
+        Some(unspin::lm::default_model()),
+        false,
+        unspin::names::SharedGazetteer::Embedded,
+        EngineOptions::default(),
+    )
+    .unwrap();
+    let summary = scan(&config, &full).unwrap();
+    assert_eq!(summary.scanned.not_english, 1);
+    assert_eq!(summary.scanned.records_out, 2);
+    let rows = read_output(&dir.path().join("out/attributes/web.jsonl"));
+    assert_eq!(rows[0]["attributes"]["unspin__spin__doc"][0][2], 0.5);
+    assert_eq!(
+        rows[0]["attributes"]["unspin__spin__spans"],
+        serde_json::json!([])
+    );
+}
+
 /// An input directory without shards is an error that names it, not "0 shard(s)" and success.
 #[test]
 fn an_input_without_shards_is_an_error() {

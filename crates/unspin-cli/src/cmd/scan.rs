@@ -177,6 +177,13 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
             c.cut_short
         ));
     }
+    if c.not_english > 0 {
+        out.push_str(&format!(
+            "  {} document(s) not written in English were not judged (score 0.5, uncertain): \
+             unspin's models read English only\n",
+            c.not_english
+        ));
+    }
     if c.skipped_non_documents > 0 {
         out.push_str(&format!(
             "  {} WARC record(s) were not HTML or text documents and were skipped\n",
