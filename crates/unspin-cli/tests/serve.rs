@@ -3,11 +3,13 @@
 
 #![cfg(unix)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+mod support;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_unspin")
@@ -21,31 +23,8 @@ fn start(args: &[&str]) -> (Child, String) {
 
 /// [`start`], also returning the start line and the lines the server writes on stderr after it.
 fn start_with_stderr(args: &[&str]) -> (Child, String, String, mpsc::Receiver<String>) {
-    let mut child = Command::new(bin())
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start unspin serve");
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    // Keep draining stderr so the server never blocks on a full pipe.
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for l in stderr.lines() {
-            let Ok(l) = l else { break };
-            let _ = tx.send(l);
-        }
-    });
-    (child, addr, line, rx)
+    let server = support::serve(None, args);
+    (server.child, server.addr, server.start_line, server.lines)
 }
 
 /// Send `signal` (`INT`, `TERM`) to the server.

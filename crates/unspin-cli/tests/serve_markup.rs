@@ -4,10 +4,10 @@
 
 #![cfg(unix)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use serde_json::{json, Value};
 
@@ -53,26 +53,8 @@ gives the towns downstream time to close the gates and move people to higher gro
 
 /// Starts `unspin serve` on a free port in `dir` with `args`; the process and its address.
 fn serve(dir: &Path, args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .current_dir(dir)
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(args)
-        .env_remove("UNSPIN_MODEL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start unspin serve");
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    (child, addr)
+    let server = support::serve(Some(dir), args);
+    (server.child, server.addr)
 }
 
 /// POST `body` as JSON to `path`; the status code and the JSON answer.
