@@ -474,12 +474,12 @@ fn binary(bytes: &[u8], verb: &str) -> Option<Cow<'static, str>> {
         (
             b"WARC/1.",
             "a WARC archive, skipped: each of its pages is a document",
-            ".warc, .warc.gz or .warc.wet.gz",
+            ".warc, .warc.wet or .wet (optionally .gz or .zst)",
         ),
         (
             b"PAR1",
             "a Parquet file, skipped: each of its rows is a document",
-            ".parquet",
+            ".parquet or .pq",
         ),
     ];
     if let Some((_, what, names)) = SHARDS.iter().find(|(magic, ..)| bytes.starts_with(magic)) {

@@ -280,7 +280,7 @@ fn a_directory_walk_reads_parquet_and_warc_shards() {
     assert!(
         err.contains(
             "unspin: corpus/rows.dat: a Parquet file, skipped: each of its rows is a document; \
-             `unspin index add` reads them from a file whose name ends in .parquet: rename it"
+             `unspin index add` reads them from a file whose name ends in .parquet or .pq: rename it"
         ),
         "{err}"
     );

@@ -393,3 +393,32 @@ fn broken_pipe_is_not_an_error() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
 }
+
+/// A file read in parts is in the language most of its words are in, as the whole file is,
+/// whichever language its first part is in.
+#[test]
+fn a_file_read_in_parts_has_the_language_of_most_of_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let french = "Le président de la République a annoncé mardi une série de mesures destinées à \
+        soutenir le pouvoir d'achat des ménages. Selon le gouvernement, ces aides devraient \
+        entrer en vigueur dès le mois prochain et concerner plusieurs millions de foyers.\n\n";
+    let english = "The committee approved the budget for the new school building on Tuesday, \
+        and the work on the library will start in the spring when the weather is better and \
+        the builders are free again after the winter.\n\n";
+    let args = ["check", "--no-config", "--format", "json", "doc.txt"];
+    for (text, language) in [
+        (format!("{}{}", french.repeat(3), english.repeat(12)), None),
+        (
+            format!("{}{}", english.repeat(3), french.repeat(12)),
+            Some("fra"),
+        ),
+    ] {
+        std::fs::write(dir.path().join("doc.txt"), &text).unwrap();
+        let whole = unspin(dir.path(), &args, &[]);
+        let parts = unspin(dir.path(), &args, &[("UNSPIN_PART_BYTES", "600")]);
+        let whole: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
+        let parts: serde_json::Value = serde_json::from_slice(&parts.stdout).unwrap();
+        assert_eq!(whole[0]["language"].as_str(), language, "{whole}");
+        assert_eq!(parts[0]["language"].as_str(), language, "{parts}");
+    }
+}

@@ -367,8 +367,8 @@ struct Source {
 /// The result of scoring one document.
 struct Scored {
     score: f32,
-    /// The document is not written in English, so it was not judged.
-    not_english: bool,
+    /// The language of a document not written in English (ISO 639-3): it was not judged.
+    language: Option<String>,
     spans: Vec<(usize, usize, f32)>,
     restored: Option<String>,
     sources: Option<Vec<Source>>,
@@ -405,7 +405,7 @@ impl Scorer<'_> {
         };
         Ok(Scored {
             score: report.score,
-            not_english: report.language.is_some(),
+            language: report.language.clone(),
             spans: report
                 .findings
                 .iter()
@@ -426,6 +426,10 @@ struct AttributeRow<'a> {
     /// With `--index`: the best sources, best first.
     #[serde(skip_serializing_if = "Option::is_none")]
     sources: Option<&'a [Source]>,
+    /// For a document not written in English (not judged by the English models): its language,
+    /// ISO 639-3, so that its 0.5 is not read as a judgement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -631,9 +635,10 @@ fn write_doc(
                 .map(|s| [(0, len, s.first().map_or(0.0, |best| best.score))]),
         },
         sources: scored.sources.as_deref(),
+        language: scored.language.as_deref(),
     })?;
     stats.records_out += 1;
-    stats.not_english += u64::from(scored.not_english);
+    stats.not_english += u64::from(scored.language.is_some());
     if !config.writes_documents()
         || config
             .keep_below

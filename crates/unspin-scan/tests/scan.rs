@@ -781,6 +781,8 @@ fn documents_in_other_languages_are_counted_and_not_judged() {
     assert_eq!(summary.scanned.records_out, 2);
     let rows = read_output(&dir.path().join("out/attributes/web.jsonl"));
     assert_eq!(rows[0]["attributes"]["unspin__spin__doc"][0][2], 0.5);
+    assert_eq!(rows[0]["language"], "fra");
+    assert!(rows[1].get("language").is_none(), "{}", rows[1]);
     assert_eq!(
         rows[0]["attributes"]["unspin__spin__spans"],
         serde_json::json!([])

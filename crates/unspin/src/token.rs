@@ -236,15 +236,17 @@ pub(crate) fn keeps_hyphen_at_break(text: &str, hyphen: usize, resume: usize) ->
         .char_indices()
         .find(|(_, c)| !c.is_alphabetic())
         .map_or(text.len(), |(i, _)| resume + i);
+    // Read as the model's words are: lower case, ligatures spelled out.
     let (before, after) = (
-        text[before_start..hyphen].to_lowercase(),
-        text[resume..after_end].to_lowercase(),
+        normalize(&text[before_start..hyphen]),
+        normalize(&text[resume..after_end]),
     );
     if before.is_empty() || after.is_empty() {
         return false;
     }
     let joined = format!("{before}{after}");
-    !crate::lm::is_known(&[&joined]) && crate::lm::is_known(&[&before, &after])
+    let (before, after) = (before.as_ref(), after.as_ref());
+    !crate::lm::is_known(&[&joined]) && crate::lm::is_known(&[before, after])
 }
 
 /// The look-up form of a token: lower case, curly apostrophes and odd hyphens made ASCII,

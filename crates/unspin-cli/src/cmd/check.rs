@@ -64,8 +64,11 @@ struct Pending {
     parts: usize,
     score: f32,
     verdict: Verdict,
-    /// The language of a document not written in English, as its first part reads.
+    /// The language of a document not written in English: of a document read in parts, the
+    /// language of its first part in another language, once such parts hold most of its words.
     language: Option<String>,
+    /// Words of the parts read as another language than English.
+    foreign_words: usize,
     ignore_file: bool,
     /// The text as checked and its findings, for formats that show it (`--format html`).
     shown: Option<Shown>,
@@ -95,6 +98,10 @@ impl<W: Write> CheckSink<'_, W> {
                 if let Some(shown) = &mut p.shown {
                     shown.findings.clear();
                 }
+            }
+            // The whole is in the language most of its words are in, whatever its first part.
+            if p.foreign_words * 2 <= p.words {
+                p.language = None;
             }
             let (score, verdict) = match p.language {
                 None => unspin::score::document_score(&p.evidence, p.words),
@@ -193,7 +200,8 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 parts: 0,
                 score: report.score,
                 verdict: report.verdict,
-                language: report.language.clone(),
+                language: None,
+                foreign_words: 0,
                 ignore_file: false,
                 shown: self.keep_text.then(Shown::default),
             });
@@ -213,6 +221,10 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         }
         p.parts += 1;
         p.words += report.words;
+        if let Some(code) = &report.language {
+            p.foreign_words += report.words;
+            p.language.get_or_insert_with(|| code.clone());
+        }
         p.findings.extend(located);
         p.evidence.extend(evidence);
         p.ignore_file |= has_ignore_file(&part);

@@ -179,8 +179,8 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
     }
     if c.not_english > 0 {
         out.push_str(&format!(
-            "  {} document(s) not written in English were not judged (score 0.5, uncertain): \
-             unspin's models read English only\n",
+            "  {} document(s) not written in English: only known phrases were looked for \
+             (unspin's models read English only), score 0.5 unless two were found\n",
             c.not_english
         ));
     }

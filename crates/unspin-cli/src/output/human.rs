@@ -107,8 +107,8 @@ impl Writer for Human {
         if let Some(code) = &doc.language {
             writeln!(
                 out,
-                "  = note: written in {}, not English: unspin's models read English only, so the \
-                 text is not judged",
+                "  = note: written in {}, not English: unspin's models read English only, so only \
+                 known phrases were looked for",
                 unspin::language::name_of(code)
             )?;
         } else if doc.findings.is_empty() && !self.explained {

@@ -84,10 +84,9 @@ impl WordPairs {
         let original = plural_lemmas(w).find_map(|l| self.learned(&l))?;
         // The suffix rules over-generate ("analysises", "gameses"): only a plural that English
         // text has is proposed.
-        let lm = crate::lm::default_model();
         inflect(original, Inflection::S).into_iter().find(|p| {
             let last = p.rsplit(' ').next().unwrap_or(p);
-            crate::lm::LanguageModel::count(lm.as_ref(), &[last]) > 0
+            crate::lm::is_known(&[last])
         })
     }
 

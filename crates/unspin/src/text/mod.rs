@@ -92,6 +92,22 @@ impl Format {
             "<br",
             "<p",
             "<!--",
+            // Not in the standard's list, which is for whole documents: the tags a pasted
+            // fragment of a page starts with.
+            "<h2",
+            "<h3",
+            "<h4",
+            "<h5",
+            "<h6",
+            "<span",
+            "<section",
+            "<article",
+            "<main",
+            "<header",
+            "<ul",
+            "<ol",
+            "<li",
+            "<blockquote",
         ];
         let mut rest = text.trim_start_matches('\u{feff}').trim_start();
         // An XHTML page's `<?xml version="1.0"?>` comes before its doctype.
@@ -605,6 +621,9 @@ mod tests {
             "<p>A paragraph.</p>",
             "<!-- saved from url --> <html>",
             "<div\nclass=\"x\">",
+            "<h2>Results</h2><p>Text.</p>",
+            "<span class=\"lead\">Text</span>",
+            "<section>\n<p>Text.</p>",
         ] {
             assert_eq!(Format::sniff(html), Format::Html, "{html:?}");
         }
