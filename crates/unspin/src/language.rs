@@ -150,6 +150,10 @@ const CHUNK_WORDS: usize = 50;
 fn mostly_other_script(words: &[&str]) -> bool {
     let (mut latin, mut other) = (0usize, 0usize);
     for w in words {
+        if w.is_ascii() {
+            latin += w.len();
+            continue;
+        }
         let Some(first) = w.chars().find(|c| c.is_alphabetic()) else {
             continue;
         };
