@@ -1,6 +1,6 @@
 //! `--format sarif` validates against the official SARIF 2.1.0 schema (vendored, see
-//! tests/schema/README.md), with findings, fixes, a JSONL record, an input error and a skipped
-//! input in the log.
+//! tests/schema/README.md), with findings, fixes, a JSONL record, an input error, a skipped
+//! input and a document in another language in the log.
 
 use std::process::Command;
 
@@ -38,6 +38,13 @@ fn sarif_output_validates_against_the_schema() {
     .unwrap();
     std::fs::write(dir.path().join("bad.txt"), b"\xff\xff").unwrap();
     std::fs::write(dir.path().join("empty.txt"), b"").unwrap();
+    std::fs::write(
+        dir.path().join("fr.txt"),
+        "Le président de la République a annoncé mardi une série de mesures destinées à \
+         soutenir le pouvoir d'achat des ménages. Selon le gouvernement, ces aides devraient \
+         entrer en vigueur dès le mois prochain et concerner plusieurs millions de foyers.",
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
         .current_dir(dir.path())
         .args([
@@ -48,7 +55,14 @@ fn sarif_output_validates_against_the_schema() {
             "--format",
             "sarif",
         ])
-        .args(["a b.txt", "p.html", "r.jsonl", "bad.txt", "empty.txt"])
+        .args([
+            "a b.txt",
+            "p.html",
+            "r.jsonl",
+            "bad.txt",
+            "empty.txt",
+            "fr.txt",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -110,6 +124,9 @@ fn sarif_output_validates_against_the_schema() {
         empty["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "empty.txt"
     );
+    // A document in another language has no results: a note says it was not judged.
+    let french = note("fr.txt: written in French, not English");
+    assert_eq!(french["level"], "note");
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
 }
 

@@ -105,12 +105,7 @@ impl Writer for Human {
         // A verdict with no span to show for it would read as unsupported: say where it
         // comes from, as the web page does.
         if let Some(code) = &doc.language {
-            writeln!(
-                out,
-                "  = note: written in {}, not English: unspin's models read English only, so only \
-                 known phrases were looked for",
-                unspin::language::name_of(code)
-            )?;
+            writeln!(out, "  = note: {}", super::not_english_note(code))?;
         } else if doc.findings.is_empty() && !self.explained {
             self.explained = true;
             writeln!(out, "  = note: {NO_SPAN_NOTE}")?;

@@ -99,6 +99,15 @@ pub struct DocResult {
     pub shown: Option<Shown>,
 }
 
+/// What a report says of a document not written in English (`DocResult::language`, ISO 639-3).
+pub fn not_english_note(code: &str) -> String {
+    format!(
+        "written in {}, not English: unspin's models read English only, so only known phrases \
+         were looked for",
+        unspin::language::name_of(code)
+    )
+}
+
 /// A document as a reader sees it: the text that was checked (an HTML page's or a Markdown
 /// file's prose, without its markup; a plain text as it is) and the findings with offsets into
 /// that text. A report shows this rather than the input's bytes: a page's source, with its head,

@@ -21,6 +21,9 @@ pub struct Sarif {
     results: Vec<Value>,
     /// Rule id → (index, a description taken from the first finding).
     rules: BTreeMap<String, String>,
+    /// Documents not written in English, and the note that says so (their empty results must
+    /// not read as "checked and clean").
+    not_english: Vec<(String, String)>,
 }
 
 /// A path as a relative URI reference: `/` separators, reserved characters percent-encoded.
@@ -48,6 +51,10 @@ fn uri(path: &str) -> String {
 
 impl Writer for Sarif {
     fn doc(&mut self, _out: &mut dyn Write, doc: &DocResult) -> std::io::Result<()> {
+        if let Some(code) = &doc.language {
+            self.not_english
+                .push((doc.name.clone(), super::not_english_note(code)));
+        }
         let record = doc.record.as_ref().map(|(f, l)| (f.as_str(), *l));
         for l in &doc.findings {
             let f = &l.finding;
@@ -159,8 +166,10 @@ impl Writer for Sarif {
         // those passed over on purpose (empty, binary in a walk) as notes.
         let errors = summary.errors.iter().map(|e| ("error", e));
         let skipped = summary.skipped.iter().map(|s| ("note", s));
+        let not_english = self.not_english.iter().map(|s| ("note", s));
         let notifications: Vec<Value> = errors
             .chain(skipped)
+            .chain(not_english)
             .map(|(level, (name, message))| {
                 let location = match record_of(name) {
                     Some((file, line)) => json!({
