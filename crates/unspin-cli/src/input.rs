@@ -323,6 +323,20 @@ fn kind_of(path: &Path, opts: &ReadOptions) -> Kind {
     }
 }
 
+/// Bytes of a text without a telling name that are read to tell whether it is an HTML page.
+const SNIFF_BYTES: usize = 1024;
+
+/// Whether the name says plain text (`.txt`, `.text`, also compressed): such a file is never
+/// sniffed.
+fn named_plain(path: &Path) -> bool {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    let name = name
+        .strip_suffix(".gz")
+        .or_else(|| name.strip_suffix(".zst"))
+        .unwrap_or(&name);
+    name.ends_with(".txt") || name.ends_with(".text")
+}
+
 /// Whether the file is decompressed as it is read (by its name, as [`decompressor`] decides).
 fn compressed(path: &Path) -> bool {
     let name = path.to_string_lossy().to_ascii_lowercase();
@@ -387,6 +401,26 @@ fn read_stream<'a>(
             sink.error(name, format!("cannot open compressed stream: {e}"));
             return Ok(());
         }
+    };
+    // A page piped in (`curl URL | unspin check -`) or saved without an extension is HTML by
+    // its first bytes, as the server reads a posted text; a `.txt` file is plain text whatever
+    // it starts with.
+    let (kind, reader) = match kind {
+        Kind::Text(Format::Plain) if opts.format == InputFormat::Auto && !named_plain(path) => {
+            let mut head = Vec::with_capacity(SNIFF_BYTES);
+            let mut reader = reader;
+            if let Err(e) = (&mut reader)
+                .take(SNIFF_BYTES as u64)
+                .read_to_end(&mut head)
+            {
+                sink.error(name, format!("read error: {}", io_message(&e)));
+                return Ok(());
+            }
+            let format = Format::sniff(&String::from_utf8_lossy(&head));
+            let reader: Box<dyn Read + 'a> = Box::new(std::io::Cursor::new(head).chain(reader));
+            (Kind::Text(format), reader)
+        }
+        kind => (kind, reader),
     };
     match kind {
         Kind::Jsonl => read_jsonl(name, reader, opts, sink),

@@ -422,3 +422,45 @@ fn a_file_read_in_parts_has_the_language_of_most_of_its_words() {
         assert_eq!(parts[0]["language"].as_str(), language, "{parts}");
     }
 }
+
+/// A page piped in, or saved without an extension, is read as HTML by its first bytes (its
+/// script is not text); a `.txt` file is plain text whatever it starts with.
+#[test]
+fn a_page_without_a_telling_name_is_read_as_html() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let page = "<!doctype html><html><head><script>var x = 'counterfeit consciousness';</script>\
+        </head><body><p>We study counterfeit consciousness here.</p></body></html>\n";
+    let texts = |out: &[u8]| -> Vec<String> {
+        let docs: serde_json::Value = serde_json::from_slice(out).unwrap();
+        docs[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["start"].to_string())
+            .collect()
+    };
+    let in_body = page.rfind("counterfeit").unwrap().to_string();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir.path())
+        .args(["check", "--no-config", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(texts(&out.stdout), std::slice::from_ref(&in_body));
+    std::fs::write(dir.path().join("saved"), page).unwrap();
+    let args = ["check", "--no-config", "--format", "json", "saved"];
+    assert_eq!(texts(&unspin(dir.path(), &args, &[]).stdout), [in_body]);
+    // Named as plain text: the script's words are text too.
+    std::fs::write(dir.path().join("saved.txt"), page).unwrap();
+    let args = ["check", "--no-config", "--format", "json", "saved.txt"];
+    assert_eq!(texts(&unspin(dir.path(), &args, &[]).stdout).len(), 2);
+}
