@@ -14,6 +14,27 @@ fn unspin(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("run unspin")
 }
 
+/// Run `unspin ARGS` in `dir` with `input` on its stdin.
+fn unspin_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run unspin");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 const RULES: &str = r#"
 [[rule]]
 phrase = "counterfeit consciousness"
@@ -277,21 +298,11 @@ fn max_size_is_measured_on_what_is_read() {
             .unwrap()
             .contains("over --max-size 1.0 KiB"));
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .current_dir(dir.path())
-        .args(["check", "--no-config", "--fast", "--max-size", "1K", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(big.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = unspin_stdin(
+        dir.path(),
+        &["check", "--no-config", "--fast", "--max-size", "1K", "-"],
+        &big,
+    );
     assert_eq!(out.status.code(), Some(2));
     // 21 records in a 12 KiB file: 20 checked, the one long record skipped (its line says so).
     let out = check("r.jsonl");
@@ -427,7 +438,6 @@ fn a_file_read_in_parts_has_the_language_of_most_of_its_words() {
 /// script is not text); a `.txt` file is plain text whatever it starts with.
 #[test]
 fn a_page_without_a_telling_name_is_read_as_html() {
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     let page = "<!doctype html><html><head><script>var x = 'counterfeit consciousness';</script>\
         </head><body><p>We study counterfeit consciousness here.</p></body></html>\n";
@@ -441,20 +451,8 @@ fn a_page_without_a_telling_name_is_read_as_html() {
             .collect()
     };
     let in_body = page.rfind("counterfeit").unwrap().to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
-        .current_dir(dir.path())
-        .args(["check", "--no-config", "--format", "json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(page.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let args = ["check", "--no-config", "--format", "json", "-"];
+    let out = unspin_stdin(dir.path(), &args, page);
     assert_eq!(texts(&out.stdout), std::slice::from_ref(&in_body));
     std::fs::write(dir.path().join("saved"), page).unwrap();
     let args = ["check", "--no-config", "--format", "json", "saved"];
