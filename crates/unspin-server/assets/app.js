@@ -157,8 +157,9 @@
       // A score above "clean" with no finding comes from the text's style as a whole (how often
       // it writes "as well as" for "and", garbled passages): say so rather than look contradictory.
       var why = doc.language ?
-        "This text is not written in English (language code \u201c" + doc.language + "\u201d): " +
-        "unspin\u2019s models read English only, so it is not judged." :
+        "This text is not written in English (" + (doc.language === "und" ?
+          "its language is undetermined" : "language code \u201c" + doc.language + "\u201d") + "): " +
+        "unspin\u2019s models read English only, so only known phrases were looked for." :
         doc.verdict === "clean" ? "Nothing suspicious found." :
         "No single span is sure enough to flag; the score reads the text as a whole (how often it " +
         "writes \u201cas well as\u201d for \u201cand\u201d, padding such as \u201chas actually\u201d, " +
