@@ -101,11 +101,13 @@ pub struct DocResult {
 
 /// What a report says of a document not written in English (`DocResult::language`, ISO 639-3).
 pub fn not_english_note(code: &str) -> String {
-    format!(
-        "written in {}, not English: unspin's models read English only, so only known phrases \
-         were looked for",
-        unspin::language::name_of(code)
-    )
+    let what = if code == unspin::language::UNDETERMINED {
+        // Lists of names, keys, tables: no language at all, more often than not.
+        "not English prose, nor clearly another language".to_string()
+    } else {
+        format!("written in {}, not English", unspin::language::name_of(code))
+    };
+    format!("{what}: unspin's models read English only, so only known phrases were looked for")
 }
 
 /// A document as a reader sees it: the text that was checked (an HTML page's or a Markdown
