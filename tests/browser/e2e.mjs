@@ -207,6 +207,11 @@ try {
   await runCheck(page, french);
   check((await page.textContent("article.doc")).includes("not written in English (language code \u201cfra\u201d)"),
     "a French text is named as such and not judged");
+  // With a known phrase in it, the findings are shown and the language still named.
+  await runCheck(page, french + " Le laboratoire parie sur la counterfeit consciousness pour lire les jauges.");
+  check((await page.$$("mark.f")).length >= 1 &&
+    (await page.textContent("article.doc")).includes("not written in English"),
+    "a French text with a known phrase shows the finding and still names its language");
 
   // Opening a file fills the text box.
   await page.click("#clear");

@@ -27,7 +27,9 @@ pub const RECORD_MAX_DEFAULT: u64 = 256 << 20;
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InputFormat {
-    /// By file extension: .html/.htm, .md/.markdown, .jsonl/.ndjson, anything else plain text.
+    /// By file extension: .html/.htm, .md/.markdown, .jsonl/.ndjson, anything else plain text,
+    /// except that stdin and a file whose name tells nothing (not .txt) are HTML when they
+    /// begin as a page does.
     Auto,
     Plain,
     Markdown,
@@ -413,7 +415,10 @@ fn read_stream<'a>(
                 .take(SNIFF_BYTES as u64)
                 .read_to_end(&mut head)
             {
-                sink.error(name, format!("read error: {}", io_message(&e)));
+                sink.error(
+                    name,
+                    format!("read error near byte {}: {}", head.len(), io_message(&e)),
+                );
                 return Ok(());
             }
             let format = Format::sniff(&String::from_utf8_lossy(&head));

@@ -369,3 +369,38 @@ fn nothing_to_add_creates_nothing() {
     );
     assert_eq!(ids(dir.path(), "ix"), ["good.txt"]);
 }
+
+/// An HTML page is indexed as its prose, as `trace` reads a query: a copy of its article covers
+/// the whole source, not the part of the page's bytes that are words of the article.
+#[test]
+fn an_html_page_is_indexed_as_its_prose() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("page.html"),
+        "<!doctype html><html><head><script>var tracker = \"analytics tracking code for the \
+         whole site and every visitor\";</script></head><body><nav>Home About Contact Archive \
+         Subscribe Newsletter Login Register</nav><article><p>The council approved the new \
+         bridge over the river on Tuesday, and the work will start in the spring when the \
+         weather is better.</p><p>Residents had asked for the bridge since the floods damaged \
+         the old one three years ago.</p></article><footer>Copyright 2024 the local paper all \
+         rights reserved</footer></body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("copy.txt"),
+        "The council approved the new bridge over the river on Tuesday, and the work will start \
+         in the spring when the weather is better.\n\nResidents had asked for the bridge since \
+         the floods damaged the old one three years ago.\n",
+    )
+    .unwrap();
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "page.html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = unspin(
+        dir.path(),
+        &["trace", "--index", "ix", "--format", "json", "copy.txt"],
+    );
+    let traced: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let best = &traced[0]["matches"][0];
+    assert_eq!(best["id"], "page.html", "{traced}");
+    assert!(best["source_coverage"].as_f64().unwrap() > 0.99, "{traced}");
+}

@@ -152,14 +152,18 @@
     sel.addRange(range);
   }
 
+  // What the page says of a text not written in English, whether or not known phrases were found.
+  function languageNote(doc) {
+    return "This text is not written in English (" + (doc.language === "und" ?
+      "its language is undetermined" : "language code \u201c" + doc.language + "\u201d") + "): " +
+      "unspin\u2019s models read English only, so only known phrases were looked for.";
+  }
+
   function findingsPanel(doc, docIndex) {
     if (!doc.findings.length) {
       // A score above "clean" with no finding comes from the text's style as a whole (how often
       // it writes "as well as" for "and", garbled passages): say so rather than look contradictory.
-      var why = doc.language ?
-        "This text is not written in English (" + (doc.language === "und" ?
-          "its language is undetermined" : "language code \u201c" + doc.language + "\u201d") + "): " +
-        "unspin\u2019s models read English only, so only known phrases were looked for." :
+      var why = doc.language ? languageNote(doc) :
         doc.verdict === "clean" ? "Nothing suspicious found." :
         "No single span is sure enough to flag; the score reads the text as a whole (how often it " +
         "writes \u201cas well as\u201d for \u201cand\u201d, padding such as \u201chas actually\u201d, " +
@@ -187,7 +191,9 @@
       el("tbody", null));
     rows.forEach(function (r) { table.tBodies[0].appendChild(r); });
     return el("section", { class: "panel", "aria-labelledby": "fl-" + docIndex },
-      el("h3", { id: "fl-" + docIndex, text: "Findings" }), el("div", { class: "table-wrap" }, table));
+      el("h3", { id: "fl-" + docIndex, text: "Findings" }),
+      doc.language ? el("p", { class: "muted", text: languageNote(doc) }) : null,
+      el("div", { class: "table-wrap" }, table));
   }
 
   // The part `span` of a UTF-8 `bytes` text, with the sub-spans `marks` wrapped in `tag`.

@@ -362,7 +362,12 @@ pub fn to_languagetool(
                 .and_then(unspin::language::Foreign::from_code)
             {
                 Some(foreign) => DetectedLanguage {
-                    name: foreign.name,
+                    // A client shows the name as a language's.
+                    name: if foreign.code == unspin::language::UNDETERMINED {
+                        "Undetermined"
+                    } else {
+                        foreign.name
+                    },
                     code: foreign.code,
                     confidence: 1.0,
                 },

@@ -65,6 +65,9 @@ const MIN_OTHER_SCRIPT_LETTERS: usize = 40;
 /// only, so that a table of numbers at the top does not fill the sample.
 const SAMPLE_BYTES: usize = 16 * 1024;
 
+/// Bytes of one word that go into the sample at most.
+const LONGEST_SAMPLED_WORD: usize = 256;
+
 /// The ISO 639-3 code of an undetermined language.
 pub const UNDETERMINED: &str = "und";
 
@@ -121,7 +124,13 @@ pub fn foreign_language(text: &str, tokens: &[Token]) -> Option<Foreign> {
         }
         foreign
     };
-    let info = whatlang::detect(&sample(&foreign))?;
+    let Some(info) = whatlang::detect(&sample(&foreign)) else {
+        // A script whatlang has no profile of (Tibetan, Lao, Mongolian): not English all the same.
+        return other_script.then_some(Foreign {
+            code: UNDETERMINED,
+            name: UNDETERMINED_NAME,
+        });
+    };
     if info.lang() == whatlang::Lang::Eng {
         return None;
     }
@@ -177,13 +186,20 @@ fn is_latin(c: char) -> bool {
 fn sample(words: &[&str]) -> String {
     let mut out = String::with_capacity(SAMPLE_BYTES.min(words.len() * 8));
     for w in words {
-        if out.len() + w.len() + 1 > SAMPLE_BYTES {
+        let room = SAMPLE_BYTES.saturating_sub(out.len() + 1);
+        if room == 0 {
             break;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(w);
+        // A long word (a run of Chinese without punctuation, a DNA sequence) gives its first
+        // bytes only, cut between characters, so that it neither empties nor fills the sample.
+        let mut end = w.len().min(room).min(LONGEST_SAMPLED_WORD);
+        while !w.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push_str(&w[..end]);
     }
     out
 }
@@ -301,6 +317,27 @@ mod tests {
             building, and the work will start in the spring when the weather is better and \
             the contractors are free again after the winter.";
         assert_eq!(language(homoglyphs), None);
+    }
+
+    /// A script that whatlang has no profile of is not English either.
+    #[test]
+    fn a_script_without_a_profile_is_undetermined() {
+        let tibetan = "བཀྲ་ཤིས་བདེ་ལེགས། ང་ཚོས་དེ་རིང་སློབ་གྲྭ་གསར་པ་ཞིག་བཙུགས། ".repeat(8);
+        assert_eq!(language(&tibetan), Some(UNDETERMINED));
+    }
+
+    /// One word longer than the sample (Chinese without punctuation, a DNA sequence) fills it
+    /// with what fits instead of emptying it.
+    #[test]
+    fn a_long_word_does_not_empty_the_sample() {
+        let dna = format!(
+            "Séquence: {} {FRENCH} {FRENCH} {FRENCH}",
+            "ACGT".repeat(4200)
+        );
+        assert_eq!(language(&dna), Some("fra"));
+        let chinese = CHINESE.replace(['，', '。'], "").repeat(100);
+        assert!(chinese.len() > SAMPLE_BYTES);
+        assert_eq!(language(&chinese), Some("cmn"));
     }
 
     /// A table of numbers at the top of a report does not fill the trigram sample.

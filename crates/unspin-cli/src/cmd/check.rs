@@ -65,10 +65,10 @@ struct Pending {
     score: f32,
     verdict: Verdict,
     /// The language of a document not written in English: of a document read in parts, the
-    /// language of its first part in another language, once such parts hold most of its words.
+    /// language with the most words, once the parts in other languages hold most of its words.
     language: Option<String>,
-    /// Words of the parts read as another language than English.
-    foreign_words: usize,
+    /// Words of the parts read as another language than English, per language.
+    foreign_words: Vec<(String, usize)>,
     ignore_file: bool,
     /// The text as checked and its findings, for formats that show it (`--format html`).
     shown: Option<Shown>,
@@ -100,9 +100,11 @@ impl<W: Write> CheckSink<'_, W> {
                 }
             }
             // The whole is in the language most of its words are in, whatever its first part.
-            if p.foreign_words * 2 <= p.words {
-                p.language = None;
-            }
+            let foreign: usize = p.foreign_words.iter().map(|(_, n)| n).sum();
+            p.language = (foreign * 2 > p.words)
+                .then(|| p.foreign_words.iter().max_by_key(|(_, n)| *n))
+                .flatten()
+                .map(|(code, _)| code.clone());
             let (score, verdict) = match p.language {
                 None => unspin::score::document_score(&p.evidence, p.words),
                 Some(_) => unspin::score::foreign_score(&p.evidence),
@@ -201,7 +203,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 score: report.score,
                 verdict: report.verdict,
                 language: None,
-                foreign_words: 0,
+                foreign_words: Vec::new(),
                 ignore_file: false,
                 shown: self.keep_text.then(Shown::default),
             });
@@ -222,7 +224,10 @@ impl<W: Write> Sink for CheckSink<'_, W> {
         p.parts += 1;
         p.words += report.words;
         if let Some(code) = &report.language {
-            p.foreign_words += report.words;
+            match p.foreign_words.iter_mut().find(|(c, _)| c == code) {
+                Some((_, n)) => *n += report.words,
+                None => p.foreign_words.push((code.clone(), report.words)),
+            }
             p.language.get_or_insert_with(|| code.clone());
         }
         p.findings.extend(located);

@@ -304,7 +304,17 @@ impl input::DocSink for Adder<'_> {
             Some(other) => other.to_string(),
             None => path_id(&doc.name),
         };
-        self.add(id, doc.text)
+        // An HTML page or a Markdown file is indexed as its prose, as `trace` reads a query:
+        // its tags, script and navigation would be shingles no copy shares.
+        let text = match doc.format {
+            unspin::text::Format::Plain => doc.text,
+            format => unspin::text::extract(&doc.text, format).text.into_owned(),
+        };
+        if text.trim().is_empty() {
+            self.empty_text(&doc.name, "no prose, nothing to index");
+            return Ok(());
+        }
+        self.add(id, text)
     }
 
     fn problem(&mut self, e: input::InputError) {

@@ -111,7 +111,8 @@ impl EngineArgs {
 /// How inputs are read; shared by check, restore and trace.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ReadArgs {
-    /// How to read inputs (auto: by extension; .gz/.zst are decompressed).
+    /// How to read inputs (auto: by extension, and a page without one by its first bytes;
+    /// .gz/.zst are decompressed).
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
     /// Read this string field of each JSONL record (implies JSONL input) [default: text].

@@ -105,7 +105,10 @@ pub fn not_english_note(code: &str) -> String {
         // Lists of names, keys, tables: no language at all, more often than not.
         "not English prose, nor clearly another language".to_string()
     } else {
-        format!("written in {}, not English", unspin::language::name_of(code))
+        format!(
+            "written in {}, not English",
+            unspin::language::name_of(code)
+        )
     };
     format!("{what}: unspin's models read English only, so only known phrases were looked for")
 }
