@@ -311,11 +311,7 @@ fn kind_of(path: &Path, opts: &ReadOptions) -> Kind {
         InputFormat::Html => Kind::Text(Format::Html),
         InputFormat::Jsonl => Kind::Jsonl,
         InputFormat::Auto => {
-            let name = path.to_string_lossy().to_ascii_lowercase();
-            let name = name
-                .strip_suffix(".gz")
-                .or_else(|| name.strip_suffix(".zst"))
-                .unwrap_or(&name);
+            let name = uncompressed_name(path);
             if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
                 Kind::Jsonl
             } else {
@@ -331,12 +327,20 @@ const SNIFF_BYTES: usize = 1024;
 /// Whether the name says plain text (`.txt`, `.text`, also compressed): such a file is never
 /// sniffed.
 fn named_plain(path: &Path) -> bool {
-    let name = path.to_string_lossy().to_ascii_lowercase();
-    let name = name
-        .strip_suffix(".gz")
-        .or_else(|| name.strip_suffix(".zst"))
-        .unwrap_or(&name);
+    let name = uncompressed_name(path);
     name.ends_with(".txt") || name.ends_with(".text")
+}
+
+/// A path in lower case without its `.gz` or `.zst`: the name that says what is inside.
+fn uncompressed_name(path: &Path) -> String {
+    let mut name = path.to_string_lossy().to_ascii_lowercase();
+    for suffix in [".gz", ".zst"] {
+        if let Some(stem) = name.strip_suffix(suffix) {
+            name.truncate(stem.len());
+            break;
+        }
+    }
+    name
 }
 
 /// Whether the file is decompressed as it is read (by its name, as [`decompressor`] decides).

@@ -346,15 +346,7 @@ pub(crate) fn check_text(
     let extracted = unspin::text::extract(text, format);
     let report = check_at(engine, &extracted.text, min_confidence);
     let placed = extracted.place_findings(report.findings);
-    let restored = restore.then(|| {
-        let mut replacing = placed.findings.clone();
-        if format == Format::Html {
-            for f in &mut replacing {
-                f.suggestion = unspin::text::html::escape(&f.suggestion);
-            }
-        }
-        apply(text, &replacing)
-    });
+    let restored = restore.then(|| apply(text, &placed.replacements(format)));
     let mut findings = placed.findings;
     findings.extend(placed.kept);
     findings.sort_by_key(|f| (f.start, f.end));

@@ -64,14 +64,25 @@ struct Pending {
     parts: usize,
     score: f32,
     verdict: Verdict,
-    /// The language of a document not written in English: of a document read in parts, the
-    /// language with the most words, once the parts in other languages hold most of its words.
-    language: Option<String>,
-    /// Words of the parts read as another language than English, per language.
+    /// Words of the parts read as another language than English, per language
+    /// ([`Pending::language`]).
     foreign_words: Vec<(String, usize)>,
     ignore_file: bool,
     /// The text as checked and its findings, for formats that show it (`--format html`).
     shown: Option<Shown>,
+}
+
+impl Pending {
+    /// The language of a document not written in English: the language with the most words,
+    /// once the parts in other languages hold most of the document's words (a document read in
+    /// parts is in the language most of its words are in, whatever its first part).
+    fn language(&self) -> Option<&str> {
+        let foreign: usize = self.foreign_words.iter().map(|(_, n)| n).sum();
+        (foreign * 2 > self.words)
+            .then(|| self.foreign_words.iter().max_by_key(|(_, n)| *n))
+            .flatten()
+            .map(|(code, _)| code.as_str())
+    }
 }
 
 struct CheckSink<'e, W: Write> {
@@ -99,13 +110,7 @@ impl<W: Write> CheckSink<'_, W> {
                     shown.findings.clear();
                 }
             }
-            // The whole is in the language most of its words are in, whatever its first part.
-            let foreign: usize = p.foreign_words.iter().map(|(_, n)| n).sum();
-            p.language = (foreign * 2 > p.words)
-                .then(|| p.foreign_words.iter().max_by_key(|(_, n)| *n))
-                .flatten()
-                .map(|(code, _)| code.clone());
-            let (score, verdict) = match p.language {
+            let (score, verdict) = match p.language() {
                 None => unspin::score::document_score(&p.evidence, p.words),
                 Some(_) => unspin::score::foreign_score(&p.evidence),
             };
@@ -122,6 +127,7 @@ impl<W: Write> CheckSink<'_, W> {
             Verdict::Uncertain => self.summary.uncertain_documents += 1,
             Verdict::Clean => {}
         }
+        let language = p.language().map(str::to_string);
         let doc = DocResult {
             name: p.name,
             id: p.id,
@@ -130,7 +136,7 @@ impl<W: Write> CheckSink<'_, W> {
             score: p.score,
             verdict: p.verdict,
             words: p.words,
-            language: p.language,
+            language,
             findings: p.findings,
             shown: p.shown,
         };
@@ -202,7 +208,6 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 parts: 0,
                 score: report.score,
                 verdict: report.verdict,
-                language: None,
                 foreign_words: Vec::new(),
                 ignore_file: false,
                 shown: self.keep_text.then(Shown::default),
@@ -228,7 +233,6 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 Some((_, n)) => *n += report.words,
                 None => p.foreign_words.push((code.clone(), report.words)),
             }
-            p.language.get_or_insert_with(|| code.clone());
         }
         p.findings.extend(located);
         p.evidence.extend(evidence);

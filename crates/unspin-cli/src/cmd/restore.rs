@@ -11,7 +11,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
 
 use unspin::finding::apply;
-use unspin::text::{self, Format};
+use unspin::text;
 use unspin::Finding;
 
 use super::check::ColorWhen;
@@ -246,12 +246,7 @@ impl<W: Write> RestoreSink<'_, W> {
                 f.suggestion
             );
         }
-        let mut findings = placed.findings;
-        if format == Format::Html {
-            for f in &mut findings {
-                f.suggestion = crate::output::escape_html(&f.suggestion);
-            }
-        }
+        let findings = placed.replacements(format);
         Ok(if self.diff {
             word_diff(source, &findings, self.colour)
         } else {

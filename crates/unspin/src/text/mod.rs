@@ -323,6 +323,20 @@ pub struct Placed {
     pub kept: Vec<crate::Finding>,
 }
 
+impl Placed {
+    /// The findings that can be applied to a source of `format`, their suggestions escaped in
+    /// HTML (a restored "R&D" must not become markup).
+    pub fn replacements(&self, format: Format) -> Vec<crate::Finding> {
+        let mut out = self.findings.clone();
+        if format == Format::Html {
+            for f in &mut out {
+                f.suggestion = html::escape(&f.suggestion);
+            }
+        }
+        out
+    }
+}
+
 /// How many of `m` suggested words each run of words gets, the runs holding `counts` written
 /// words: word for word when the counts agree, else an article to the article (`article`: the
 /// first run is a lone "a"/"an" and so is the first suggested word) and the rest in proportion,
