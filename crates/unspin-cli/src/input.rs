@@ -111,6 +111,22 @@ pub trait Sink {
     fn passed_over(&mut self, dir: &str, _files: usize, message: String) {
         self.skipped(dir, message);
     }
+    /// A JSONL record that was read but has nothing to check (no text field, a field that is
+    /// not a string, an empty text): [`Sink::error`], or [`Sink::skipped`] when `skipped`, with
+    /// the record's id (see [`Part::id`]) so that its entry in the output carries it too.
+    fn record_problem(
+        &mut self,
+        name: &str,
+        _id: Option<&serde_json::Value>,
+        message: String,
+        skipped: bool,
+    ) {
+        if skipped {
+            self.skipped(name, message)
+        } else {
+            self.error(name, message)
+        }
+    }
     /// The line of a JSONL record that could not be read (malformed JSON, no text field), as
     /// it is in the file but for its line end (and a byte-order mark on the first line), before
     /// its [`Sink::error`]: `restore` writes it through unchanged, so its output keeps one line
@@ -830,7 +846,8 @@ fn read_jsonl(
                 } else {
                     "only whitespace"
                 };
-                sink.skipped(&rec_name, format!("{what}, nothing to {}", opts.verb));
+                let message = format!("{what}, nothing to {}", opts.verb);
+                sink.record_problem(&rec_name, id, message, true);
             }
             Some(serde_json::Value::String(text)) => sink.part(Part {
                 name: &rec_name,
@@ -845,26 +862,19 @@ fn read_jsonl(
                 record: Some((name, number)),
                 value: Some(&value),
             })?,
-            Some(_) => {
+            other => {
                 sink.unread_record(name, rec)?;
-                sink.error(&rec_name, format!("field {field:?} is not a string"))
-            }
-            None if !value.is_object() => {
-                sink.unread_record(name, rec)?;
-                sink.error(
-                    &rec_name,
-                    format!("record is not a JSON object but {}", json_kind(&value)),
-                )
-            }
-            None => {
-                sink.unread_record(name, rec)?;
-                sink.error(
-                    &rec_name,
-                    format!(
+                let message = match other {
+                    Some(_) => format!("field {field:?} is not a string"),
+                    None if !value.is_object() => {
+                        format!("record is not a JSON object but {}", json_kind(&value))
+                    }
+                    None => format!(
                         "record has no field {field:?} (choose one with {})",
                         opts.field_flag
                     ),
-                )
+                };
+                sink.record_problem(&rec_name, id, message, false);
             }
         }
     }
@@ -906,6 +916,8 @@ pub struct InputError {
     /// extension ([`Sink::passed_over`]), then with `passed_over` set.
     pub files: usize,
     pub passed_over: bool,
+    /// A JSONL record's id, when the record could be read ([`Sink::record_problem`]).
+    pub id: Option<serde_json::Value>,
 }
 
 /// Receives whole documents: what [`read_docs`] gives commands that take documents one by one.
@@ -960,6 +972,7 @@ pub fn read_docs(
                 skipped: false,
                 files: 1,
                 passed_over: false,
+                id: None,
             })
         }
         fn skipped(&mut self, name: &str, message: String) {
@@ -969,6 +982,23 @@ pub fn read_docs(
                 skipped: true,
                 files: 1,
                 passed_over: false,
+                id: None,
+            })
+        }
+        fn record_problem(
+            &mut self,
+            name: &str,
+            id: Option<&serde_json::Value>,
+            message: String,
+            skipped: bool,
+        ) {
+            self.docs.problem(InputError {
+                name: name.to_string(),
+                message,
+                skipped,
+                files: 1,
+                passed_over: false,
+                id: id.cloned(),
             })
         }
         fn passed_over(&mut self, dir: &str, files: usize, message: String) {
@@ -978,6 +1008,7 @@ pub fn read_docs(
                 skipped: true,
                 files,
                 passed_over: true,
+                id: None,
             })
         }
         fn own_file(&mut self, path: &Path) -> anyhow::Result<bool> {

@@ -138,3 +138,34 @@ fn check_and_trace_agree_on_the_entries_of_failed_inputs() {
     assert_eq!(from_check.len(), 7);
     assert_eq!(from_check, from_trace);
 }
+
+/// A JSONL record that was read but has nothing to check carries its id in its entry, as its
+/// document would have, so that a batch consumer can join it back to its data; a record that
+/// could not be parsed has no id to give.
+#[test]
+fn a_read_record_without_text_keeps_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    inputs(dir.path());
+    let out = unspin(dir.path(), &["index", "add", "--index", "ix", "good.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let check = [
+        "check",
+        "--no-config",
+        "--fast",
+        "--format",
+        "jsonl",
+        "docs.jsonl",
+    ];
+    let trace = ["trace", "--index", "ix", "--format", "jsonl", "docs.jsonl"];
+    for args in [&check[..], &trace[..]] {
+        let out = unspin(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let lines = jsonl(&out.stdout);
+        let ids: Vec<Option<&str>> = lines
+            .iter()
+            .map(|v| v.get("id").map(|id| id.as_str().unwrap()))
+            .collect();
+        // Record 2 is malformed JSON; 3 has no text field; 4 only whitespace.
+        assert_eq!(ids, [Some("a"), None, Some("c"), Some("d")], "{args:?}");
+    }
+}

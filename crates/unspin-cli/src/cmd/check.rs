@@ -144,12 +144,45 @@ impl<W: Write> CheckSink<'_, W> {
         Ok(())
     }
 
+    /// An input with no document (`files` files for a walk's note): on stderr, in its place in
+    /// the output, and in the summary. A document whose earlier parts were checked is
+    /// abandoned when it fails.
+    fn problem(
+        &mut self,
+        name: &str,
+        id: Option<&serde_json::Value>,
+        message: String,
+        why: Unchecked,
+        files: usize,
+    ) {
+        anstream::eprintln!("unspin: {name}: {message}");
+        self.unchecked(name, id, &message, why);
+        match why {
+            Unchecked::Error => {
+                if self.pending.as_ref().is_some_and(|p| p.name == name) {
+                    self.pending = None;
+                }
+                self.summary.errors.push((name.to_string(), message));
+            }
+            Unchecked::Skipped => {
+                self.summary.skipped.push((name.to_string(), message));
+                self.summary.skipped_files += files;
+            }
+        }
+    }
+
     /// Give an input that has no document its entry in the output (JSON, JSONL), in its place.
-    fn unchecked(&mut self, name: &str, message: &str, why: Unchecked) {
+    fn unchecked(
+        &mut self,
+        name: &str,
+        id: Option<&serde_json::Value>,
+        message: &str,
+        why: Unchecked,
+    ) {
         if self.write_error.is_some() {
             return;
         }
-        if let Err(e) = self.writer.unchecked(&mut self.out, name, message, why) {
+        if let Err(e) = self.writer.unchecked(&mut self.out, name, id, message, why) {
             self.write_error = Some(e);
         }
     }
@@ -245,23 +278,30 @@ impl<W: Write> Sink for CheckSink<'_, W> {
     }
 
     fn error(&mut self, name: &str, message: String) {
-        if self.pending.as_ref().is_some_and(|p| p.name == name) {
-            self.pending = None;
-        }
-        anstream::eprintln!("unspin: {name}: {message}");
-        self.unchecked(name, &message, Unchecked::Error);
-        self.summary.errors.push((name.to_string(), message));
+        self.problem(name, None, message, Unchecked::Error, 1);
     }
 
     fn skipped(&mut self, name: &str, message: String) {
-        self.passed_over(name, 1, message);
+        self.problem(name, None, message, Unchecked::Skipped, 1);
     }
 
     fn passed_over(&mut self, dir: &str, files: usize, message: String) {
-        anstream::eprintln!("unspin: {dir}: {message}");
-        self.unchecked(dir, &message, Unchecked::Skipped);
-        self.summary.skipped.push((dir.to_string(), message));
-        self.summary.skipped_files += files;
+        self.problem(dir, None, message, Unchecked::Skipped, files);
+    }
+
+    fn record_problem(
+        &mut self,
+        name: &str,
+        id: Option<&serde_json::Value>,
+        message: String,
+        skipped: bool,
+    ) {
+        let why = if skipped {
+            Unchecked::Skipped
+        } else {
+            Unchecked::Error
+        };
+        self.problem(name, id, message, why, 1);
     }
 }
 

@@ -136,7 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             } else {
                 Unchecked::Error
             };
-            let v = unchecked_entry(&err.name, &err.message, why);
+            let v = unchecked_entry(&err.name, err.id.as_ref(), &err.message, why);
             match args.format {
                 Format::Jsonl => {
                     let mut out = out.borrow_mut();

@@ -57,10 +57,11 @@ impl Writer for Json {
         &mut self,
         _out: &mut dyn Write,
         name: &str,
+        id: Option<&serde_json::Value>,
         message: &str,
         why: Unchecked,
     ) -> std::io::Result<()> {
-        self.docs.push(unchecked_entry(name, message, why));
+        self.docs.push(unchecked_entry(name, id, message, why));
         Ok(())
     }
 
@@ -82,10 +83,11 @@ impl Writer for Jsonl {
         &mut self,
         out: &mut dyn Write,
         name: &str,
+        id: Option<&serde_json::Value>,
         message: &str,
         why: Unchecked,
     ) -> std::io::Result<()> {
-        serde_json::to_writer(&mut *out, &unchecked_entry(name, message, why))?;
+        serde_json::to_writer(&mut *out, &unchecked_entry(name, id, message, why))?;
         out.write_all(b"\n")
     }
 

@@ -166,9 +166,21 @@ impl Unchecked {
 
 /// The entry of an input that has no document in the JSON and JSONL outputs of `check` and
 /// `trace`: `{"path": NAME, "error": MESSAGE}` or `{"path": NAME, "skipped": MESSAGE}`, so that a
-/// batch consumer finds every input (and a JSONL file's record k at its line k).
-pub fn unchecked_entry(name: &str, message: &str, why: Unchecked) -> serde_json::Value {
-    serde_json::json!({ "path": name, why.key(): message })
+/// batch consumer finds every input (and a JSONL file's record k at its line k). A JSONL record
+/// that was read (its text field missing, not a string, or empty) also gives its `id`, as its
+/// document would have.
+pub fn unchecked_entry(
+    name: &str,
+    id: Option<&serde_json::Value>,
+    message: &str,
+    why: Unchecked,
+) -> serde_json::Value {
+    let mut entry = serde_json::json!({ "path": name });
+    if let Some(id) = id {
+        entry["id"] = id.clone();
+    }
+    entry[why.key()] = message.into();
+    entry
 }
 
 pub trait Writer {
@@ -180,6 +192,7 @@ pub trait Writer {
         &mut self,
         _out: &mut dyn Write,
         _name: &str,
+        _id: Option<&serde_json::Value>,
         _message: &str,
         _why: Unchecked,
     ) -> std::io::Result<()> {
