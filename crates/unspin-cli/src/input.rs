@@ -96,6 +96,10 @@ pub struct Part<'a> {
     /// For a JSONL record: the whole record, with `text` as its text field (`restore` writes
     /// it back with the field restored).
     pub value: Option<&'a serde_json::Value>,
+    /// The encoding an HTML page was decoded from when it was not UTF-8 (its `<meta charset>`,
+    /// or windows-1252 as browsers assume): `text` is its decoded text, and offsets are into that
+    /// text as UTF-8. `None` for text read as UTF-8.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// Receives what the readers produce.
@@ -486,6 +490,32 @@ fn deliver_whole(
         sink.skipped(name, format!("empty, nothing to {}", opts.verb));
         return Ok(());
     }
+    // An HTML page names its encoding (a byte-order mark, `<meta charset>`), and one that names
+    // none and is not UTF-8 is windows-1252: it is read as a browser reads it (WHATWG sniffing,
+    // as `unspin scan` reads a WARC page), instead of refused as invalid UTF-8.
+    let utf16 = matches!(
+        encoding_rs::Encoding::for_bom(bytes),
+        Some((e, _)) if e != encoding_rs::UTF_8
+    );
+    if format == Format::Html && (utf16 || std::str::from_utf8(bytes).is_err()) {
+        if !utf16 {
+            if let Some(message) = binary(bytes, opts.verb) {
+                report_binary(name, &message, walked, sink);
+                return Ok(());
+            }
+        }
+        let (text, encoding) = match unspin_scan::html::decode_as(bytes, None) {
+            Ok(decoded) => decoded,
+            Err(message) => {
+                sink.error(name, message);
+                return Ok(());
+            }
+        };
+        return sink.part(Part {
+            encoding: Some(encoding),
+            ..whole_part(name, &text, format, 0)
+        });
+    }
     if let Some(message) = binary(bytes, opts.verb) {
         report_binary(name, &message, walked, sink);
         return Ok(());
@@ -497,7 +527,12 @@ fn deliver_whole(
             return Ok(());
         }
     };
-    sink.part(Part {
+    sink.part(whole_part(name, text, format, offset))
+}
+
+/// A document read whole, as one part.
+fn whole_part<'a>(name: &'a str, text: &'a str, format: Format, offset: u64) -> Part<'a> {
+    Part {
         name,
         text,
         format,
@@ -509,7 +544,8 @@ fn deliver_whole(
         id: None,
         record: None,
         value: None,
-    })
+        encoding: None,
+    }
 }
 
 fn strip_bom(t: &str) -> (&str, u64) {
@@ -687,6 +723,7 @@ fn read_plain(
             id: None,
             record: None,
             value: None,
+            encoding: None,
         })?;
         if eof {
             return Ok(());
@@ -861,6 +898,7 @@ fn read_jsonl(
                 id,
                 record: Some((name, number)),
                 value: Some(&value),
+                encoding: None,
             })?,
             other => {
                 sink.unread_record(name, rec)?;
@@ -903,6 +941,8 @@ pub struct Doc {
     pub offset: u64,
     /// A JSONL record's id ([`Part::id`]).
     pub id: Option<serde_json::Value>,
+    /// See [`Part::encoding`].
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 /// An input that could not be read, or was passed over on purpose, with the reason.
@@ -953,6 +993,7 @@ pub fn read_docs(
                         format: part.format,
                         offset: part.offset,
                         id: part.id.cloned(),
+                        encoding: part.encoding,
                     })
                 }
             }

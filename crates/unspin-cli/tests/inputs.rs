@@ -15,7 +15,7 @@ fn unspin(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 /// Run `unspin ARGS` in `dir` with `input` on its stdin.
-fn unspin_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+fn unspin_stdin(dir: &Path, args: &[&str], input: impl AsRef<[u8]>) -> Output {
     use std::process::Stdio;
     let mut child = Command::new(env!("CARGO_BIN_EXE_unspin"))
         .current_dir(dir)
@@ -30,7 +30,7 @@ fn unspin_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
         .stdin
         .take()
         .unwrap()
-        .write_all(input.as_bytes())
+        .write_all(input.as_ref())
         .unwrap();
     child.wait_with_output().unwrap()
 }
@@ -461,4 +461,74 @@ fn a_page_without_a_telling_name_is_read_as_html() {
     std::fs::write(dir.path().join("saved.txt"), page).unwrap();
     let args = ["check", "--no-config", "--format", "json", "saved.txt"];
     assert_eq!(texts(&unspin(dir.path(), &args, &[]).stdout).len(), 2);
+}
+
+/// A page that is not UTF-8 is read as a browser reads it: in the encoding its `<meta charset>`
+/// names, else windows-1252. Its findings are placed in the decoded text (the JSON says which
+/// encoding), and `restore` writes the page back in its own encoding. Plain text that is not
+/// UTF-8 is still refused, with the byte named: nothing in it says what it is.
+#[test]
+fn a_page_that_is_not_utf8_is_read_in_its_own_encoding() {
+    let dir = tempfile::tempdir().unwrap();
+    // "café" and curly quotes in windows-1252: bytes that are not UTF-8.
+    let page = |meta: &str| -> Vec<u8> {
+        let mut bytes = format!("<html><head>{meta}</head><body><p>The caf").into_bytes();
+        bytes.extend(b"\xe9 \x93team\x94 studies counterfeit consciousness.</p></body></html>\n");
+        bytes
+    };
+    let declared = page("<meta charset=\"windows-1252\">");
+    std::fs::write(dir.path().join("page.html"), &declared).unwrap();
+    let args = [
+        "check",
+        "--no-config",
+        "--format",
+        "jsonl",
+        "--rules",
+        "r.toml",
+    ];
+    std::fs::write(dir.path().join("r.toml"), RULES).unwrap();
+    let finding = |out: &Output| -> (serde_json::Value, String) {
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let f = &doc["findings"][0];
+        (
+            doc["encoding"].clone(),
+            format!("{} {}", f["text"], f["column"]),
+        )
+    };
+    let from_file = unspin(dir.path(), &[&args[..], &["page.html"]].concat(), &[]);
+    let expected = (
+        serde_json::json!("windows-1252"),
+        "\"counterfeit consciousness\" 82".to_string(),
+    );
+    assert_eq!(finding(&from_file), expected);
+    // Piped in with nothing declared: windows-1252 all the same.
+    let from_stdin = unspin_stdin(dir.path(), &[&args[..], &["-"]].concat(), page(""));
+    assert_eq!(finding(&from_stdin).0, expected.0);
+
+    let restore = ["restore", "--no-config", "--rules", "r.toml", "page.html"];
+    let out = unspin(dir.path(), &restore, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut expected = page("<meta charset=\"windows-1252\">");
+    let at = expected
+        .windows(11)
+        .position(|w| w == b"counterfeit")
+        .unwrap();
+    expected.splice(at..at + 25, b"artificial intelligence".iter().copied());
+    assert_eq!(out.stdout, expected);
+
+    std::fs::write(dir.path().join("plain.txt"), &declared).unwrap();
+    let out = unspin(dir.path(), &["check", "--no-config", "plain.txt"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8 at byte 64"));
 }

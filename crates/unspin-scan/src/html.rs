@@ -29,6 +29,14 @@ pub fn to_text(html: &str) -> Result<String, String> {
 /// An error only for a charset that cannot be decoded at all (the labels WHATWG maps to its
 /// `replacement` encoding, such as ISO-2022-KR).
 pub fn decode(body: &[u8], http_charset: Option<&str>) -> Result<String, String> {
+    decode_as(body, http_charset).map(|(text, _)| text)
+}
+
+/// [`decode`], with the encoding the body was decoded from.
+pub fn decode_as(
+    body: &[u8],
+    http_charset: Option<&str>,
+) -> Result<(String, &'static Encoding), String> {
     let (encoding, bom) = match Encoding::for_bom(body) {
         Some(found) => found,
         None => (choose_encoding(body, http_charset), 0),
@@ -39,10 +47,11 @@ pub fn decode(body: &[u8], http_charset: Option<&str>) -> Result<String, String>
             http_charset.unwrap_or_default()
         ));
     }
-    Ok(encoding
+    let text = encoding
         .decode_without_bom_handling(&body[bom..])
         .0
-        .into_owned())
+        .into_owned();
+    Ok((text, encoding))
 }
 
 /// The encoding of a body without a byte-order mark.

@@ -56,6 +56,8 @@ struct Pending {
     id: Option<serde_json::Value>,
     record: Option<(String, u64)>,
     format: Format,
+    /// See [`crate::input::Part::encoding`].
+    encoding: Option<&'static str>,
     findings: Vec<Located>,
     /// The findings the parts' scores were computed from (more than those reported when
     /// `--min-confidence` is raised), to score a document checked in parts as a whole.
@@ -133,6 +135,7 @@ impl<W: Write> CheckSink<'_, W> {
             id: p.id,
             record: p.record,
             format: p.format,
+            encoding: p.encoding,
             score: p.score,
             verdict: p.verdict,
             words: p.words,
@@ -235,6 +238,7 @@ impl<W: Write> Sink for CheckSink<'_, W> {
                 id: part.id.cloned(),
                 record: part.record.map(|(f, l)| (f.to_string(), l)),
                 format: part.format,
+                encoding: part.encoding.map(|e| e.name()),
                 findings: Vec::new(),
                 evidence: Vec::new(),
                 words: 0,

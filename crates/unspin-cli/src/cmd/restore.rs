@@ -267,7 +267,16 @@ impl<W: Write> Sink for RestoreSink<'_, W> {
                 serde_json::to_writer(&mut *out, &record)?;
                 out.write_all(b"\n")?;
             }
-            None => out.write_all(restored.as_bytes())?,
+            // A page decoded from another encoding is written back in it, so that its
+            // `<meta charset>` stays true (a character it cannot hold becomes a numeric
+            // character reference). A diff, and the prose restored from an index, are text to
+            // read, in UTF-8.
+            None => match part.encoding {
+                Some(encoding) if !self.diff && self.index.is_none() => {
+                    out.write_all(&encoding.encode(&restored).0)?
+                }
+                _ => out.write_all(restored.as_bytes())?,
+            },
         }
         Ok(())
     }

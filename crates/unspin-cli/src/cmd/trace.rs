@@ -107,6 +107,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             if let Some(id) = doc.id {
                 v["id"] = id;
             }
+            // A page decoded from another encoding: offsets are into its text as UTF-8.
+            if let Some(encoding) = doc.encoding {
+                v["encoding"] = encoding.name().into();
+            }
             if args.format == Format::Jsonl {
                 v["matches"] = serde_json::to_value(&matches)?;
                 let mut out = out.borrow_mut();

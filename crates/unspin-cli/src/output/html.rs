@@ -72,6 +72,7 @@ mod tests {
             id: None,
             record: None,
             format: unspin::text::Format::Plain,
+            encoding: None,
             score: 0.9,
             verdict: unspin::Verdict::Spun,
             words: 6,

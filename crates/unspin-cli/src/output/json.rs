@@ -25,6 +25,10 @@ struct DocOut<'a> {
     /// Only for a document not written in English: its language's ISO 639-3 code.
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'a str>,
+    /// Only for an HTML page that was not UTF-8: the encoding it was decoded from (offsets are
+    /// into the decoded text as UTF-8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<&'a str>,
     findings: Vec<FindingOut<'a>>,
 }
 
@@ -37,6 +41,7 @@ impl<'a> From<&'a DocResult> for DocOut<'a> {
             verdict: d.verdict.as_str(),
             words: d.words,
             language: d.language.as_deref(),
+            encoding: d.encoding,
             findings: d.findings.iter().map(FindingOut::from).collect(),
         }
     }

@@ -89,6 +89,9 @@ pub struct DocResult {
     pub record: Option<(String, u64)>,
     /// How the input was read: SARIF writes its fixes into HTML as HTML.
     pub format: Format,
+    /// The encoding of an HTML page that was not UTF-8 (`Part::encoding`): offsets are into its
+    /// text decoded to UTF-8, not into its bytes.
+    pub encoding: Option<&'static str>,
     pub score: f32,
     pub verdict: unspin::Verdict,
     pub words: usize,

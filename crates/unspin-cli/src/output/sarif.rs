@@ -96,15 +96,25 @@ impl Writer for Sarif {
                     } else {
                         f.suggestion.clone()
                     };
-                    let region = json!({
+                    let lines = json!({
                         "startLine": l.line,
                         "startColumn": l.column,
                         "endLine": l.end_line,
                         "endColumn": l.end_column,
-                        "byteOffset": f.start,
-                        "byteLength": byte_len,
-                        "snippet": { "text": source },
                     });
+                    // A page decoded from another encoding than UTF-8 has no byte offsets into
+                    // the artifact that the decoded text's would give: its regions are lines
+                    // and columns only (in code points, the same in any encoding).
+                    let deleted = match doc.encoding {
+                        Some(_) => lines.clone(),
+                        None => json!({ "byteOffset": f.start, "byteLength": byte_len }),
+                    };
+                    let mut region = lines;
+                    if doc.encoding.is_none() {
+                        region["byteOffset"] = f.start.into();
+                        region["byteLength"] = byte_len.into();
+                    }
+                    region["snippet"] = json!({ "text": source });
                     // No fix where the original is unknown (it would replace the span by
                     // itself), nor where markup splits the span (it would delete the markup).
                     let fixes = if f.knows_original() && l.fixable {
@@ -113,7 +123,7 @@ impl Writer for Sarif {
                             "artifactChanges": [{
                                 "artifactLocation": { "uri": uri(&doc.name) },
                                 "replacements": [{
-                                    "deletedRegion": { "byteOffset": f.start, "byteLength": byte_len },
+                                    "deletedRegion": deleted,
                                     "insertedContent": { "text": inserted },
                                 }],
                             }],
