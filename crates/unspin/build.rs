@@ -21,6 +21,14 @@ mod lm {
     }
 }
 
+/// `token.rs` reads Latin words written with look-alike Cyrillic letters as Latin; thesaurus terms
+/// are written in Latin letters, so here nothing is folded.
+mod homoglyph {
+    pub fn fold(s: &str) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;

@@ -133,6 +133,15 @@ impl Engine {
         }
         let ignored = IgnoredLines::of(text);
         let allow = self.allowed();
+        // Words disguised with look-alike letters of another script, in any language and mode;
+        // a finding of another detector over the same word says more (its suggestion is in
+        // Latin letters too), so these fill in around the others ([`with_disguised`]).
+        let disguised = self.filter(
+            &ignored,
+            &allow,
+            gather,
+            crate::homoglyph::findings(text, &tokens),
+        );
         // The document score does not count the phrases the writer allows either.
         let score_of = |findings: &[Finding]| {
             let evidence = scored(findings);
@@ -144,12 +153,15 @@ impl Engine {
         };
         let mut kept = self.filter(&ignored, &allow, gather, resolve_overlaps(findings));
         drop_lone_patterns(text, &tokens, &mut kept, &allow);
+        kept = with_disguised(kept, &disguised);
         let (mut score, mut verdict, mut evidence) = score_of(&kept);
         // In a document already judged spun, two kinds of evidence too weak on their own are
         // trusted: collocation repairs (alone they would fire on clean text's rare but real
         // pairs, decode::collocation) and the document's keys (a spinner replaces a phrase
         // everywhere, crate::keys).
         if score >= SPUN_AT && !self.options.fast && foreign.is_none() {
+            // A disguised word gives way to a repair or a key as to any other finding.
+            kept.retain(|f| f.rule != crate::homoglyph::RULE_ID);
             let mut changed = false;
             if let Some(decoder) = &self.decoder {
                 let repairs = decoder.collocation_findings(text, &tokens, score);
@@ -167,6 +179,7 @@ impl Engine {
                 kept = self.filter(&ignored, &allow, gather, resolve_overlaps(kept));
                 changed = true;
             }
+            kept = with_disguised(kept, &disguised);
             if changed {
                 (score, verdict, evidence) = score_of(&kept);
             }
@@ -222,11 +235,34 @@ impl Engine {
     }
 }
 
+/// `kept` with the disguised words ([`crate::homoglyph::findings`]) that no other finding
+/// covers, in order of start (any disguised word `kept` holds is taken out first, so that one
+/// under a later repair or key gives way to it).
+fn with_disguised(mut kept: Vec<Finding>, disguised: &[Finding]) -> Vec<Finding> {
+    if disguised.is_empty() {
+        return kept;
+    }
+    kept.retain(|f| f.rule != crate::homoglyph::RULE_ID);
+    let free: Vec<Finding> = disguised
+        .iter()
+        .filter(|d| !kept.iter().any(|f| f.start < d.end && d.start < f.end))
+        .cloned()
+        .collect();
+    kept.extend(free);
+    kept.sort_by_key(|f| f.start);
+    kept
+}
+
 /// The findings that count toward the document score: those of [`SCORED_FROM`] or more.
+/// A stray letter of another script ([`crate::homoglyph::STRAY_CONFIDENCE`]) is an accident of
+/// the text, no evidence of a spinner: it is restored but not counted.
 fn scored(findings: &[Finding]) -> Vec<Finding> {
     findings
         .iter()
         .filter(|f| f.confidence >= SCORED_FROM)
+        .filter(|f| {
+            f.rule != crate::homoglyph::RULE_ID || f.confidence >= crate::homoglyph::CONFIDENCE
+        })
         .cloned()
         .collect()
 }
@@ -544,6 +580,79 @@ mod tests {
             to support the purchasing power of households, which the unions welcomed.",
         );
         assert_eq!(english.language, None);
+    }
+
+    /// Latin letters swapped for Cyrillic look-alikes hide nothing: a disguised spun text gets
+    /// the findings of the same text in Latin letters, each disguised word one of its own, and
+    /// restores to the same text; a list phrase is found through the disguise. Written wholly
+    /// in look-alikes, English is still English (it read as Macedonian).
+    #[test]
+    fn words_disguised_with_look_alike_letters_are_read_as_latin() {
+        let e = Engine::standard(
+            &[],
+            Some(crate::lm::default_model()),
+            false,
+            crate::names::SharedGazetteer::Embedded,
+            EngineOptions::default(),
+        )
+        .unwrap();
+        let plain = "Ukrainian Head of state Volodymyr Zelenskyy has actually said that the \
+            army as well as the navy will certainly fight on, and that any type of talks with the \
+            Russian head of state must wait. The counterfeit consciousness of the drones has \
+            actually helped as well as hurt.";
+        let disguise = |share: usize| -> String {
+            let mut k = 0;
+            plain
+                .chars()
+                .map(|c| {
+                    let swap = match c {
+                        'a' => '\u{0430}',
+                        'e' => '\u{0435}',
+                        'o' => '\u{043E}',
+                        'c' => '\u{0441}',
+                        'p' => '\u{0440}',
+                        _ => return c,
+                    };
+                    k += 1;
+                    if k % 10 < share {
+                        swap
+                    } else {
+                        c
+                    }
+                })
+                .collect()
+        };
+        let seen = |r: &Report| -> Vec<String> {
+            r.findings
+                .iter()
+                .filter(|f| f.rule != crate::homoglyph::RULE_ID)
+                .map(|f| format!("{} {}", f.rule, f.suggestion))
+                .collect()
+        };
+        let expected = e.check(plain);
+        assert!(expected.findings.len() >= 5, "{:?}", expected.findings);
+        let (restored, _) = e.restore(plain);
+        for share in [3, 10] {
+            let text = disguise(share);
+            let r = e.check(&text);
+            assert_eq!(r.language, None, "{share}");
+            assert_eq!(seen(&r), seen(&expected), "{share}");
+            assert!(r
+                .findings
+                .iter()
+                .any(|f| f.rule == crate::homoglyph::RULE_ID));
+            assert_eq!(e.restore(&text).0, restored, "{share}");
+        }
+        // One stray letter is restored but no evidence: the score is that of the plain text.
+        let stray = plain.replacen("drones", "dr\u{043E}nes", 1);
+        let r = e.check(&stray);
+        assert!(r
+            .findings
+            .iter()
+            .any(|f| f.rule == crate::homoglyph::RULE_ID
+                && f.confidence == crate::homoglyph::STRAY_CONFIDENCE));
+        assert_eq!(r.score, expected.score);
+        assert_eq!(e.restore(&stray).0, restored);
     }
 
     /// The reporting threshold picks what is shown, not how the document is judged: a spun text

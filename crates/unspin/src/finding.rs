@@ -17,7 +17,7 @@ pub struct Finding {
     /// Probability that the span is spun and `suggestion` is the original, in [0, 1].
     pub confidence: f32,
     /// Which detector found it: a list rule id (`pps:...`, `tpe:...`, `builtin:...`, `user:...`) or one
-    /// of the engine's detectors (`channel`, `names`, `collocation`, `key`).
+    /// of the engine's detectors (`channel`, `names`, `collocation`, `key`, `homoglyph`).
     pub rule: String,
     pub message: String,
 }

@@ -90,6 +90,11 @@ pub struct Foreign {
 /// must hold most of the text (an English article quoting a French paragraph stays English, a
 /// French one quoting an English paragraph does not).
 pub fn foreign_language(text: &str, tokens: &[Token]) -> Option<Foreign> {
+    // English disguised with Cyrillic letters that look Latin is English (crate::homoglyph):
+    // read wholly in look-alikes, it was taken for Macedonian. Folding again changes nothing.
+    if let std::borrow::Cow::Owned(latin) = crate::homoglyph::fold(text) {
+        return foreign_language(&latin, &crate::token::tokenize(&latin));
+    }
     let words: Vec<&str> = tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Word)
@@ -167,19 +172,13 @@ fn mostly_other_script(words: &[&str]) -> bool {
             continue;
         };
         let letters = w.chars().count();
-        if is_latin(first) {
+        if crate::homoglyph::is_latin_letter(first) {
             latin += letters;
         } else {
             other += letters;
         }
     }
     other >= MIN_OTHER_SCRIPT_LETTERS && other > latin
-}
-
-/// Latin letters: ASCII, Latin-1, Latin Extended-A/B and Additional, and the ligatures.
-fn is_latin(c: char) -> bool {
-    c.is_ascii_alphabetic()
-        || matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' | '\u{FB00}'..='\u{FB06}')
 }
 
 /// The words of a text, joined by spaces, up to [`SAMPLE_BYTES`].

@@ -13,6 +13,7 @@ pub mod decode;
 pub mod engine;
 pub mod error;
 pub mod finding;
+pub mod homoglyph;
 pub mod keys;
 pub mod language;
 pub mod lexicon;

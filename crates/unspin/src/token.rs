@@ -250,10 +250,19 @@ pub(crate) fn keeps_hyphen_at_break(text: &str, hyphen: usize, resume: usize) ->
 }
 
 /// The look-up form of a token: lower case, curly apostrophes and odd hyphens made ASCII,
-/// ligatures spelled out, and a hyphen at a line break dropped with the break (`con-\nsciousness`
-/// → `consciousness`), or only the break when the hyphen is the compound's own (`well-\nknown` →
-/// `well-known`, [`keeps_hyphen_at_break`]).
+/// ligatures spelled out, Cyrillic letters that disguise a Latin word read as the Latin letters
+/// they look like (`crate::homoglyph::fold`), and a hyphen at a line break dropped with the break
+/// (`con-\nsciousness` → `consciousness`), or only the break when the hyphen is the compound's
+/// own (`well-\nknown` → `well-known`, [`keeps_hyphen_at_break`]).
 pub fn normalize(s: &str) -> Cow<'_, str> {
+    match crate::homoglyph::fold(s) {
+        Cow::Borrowed(_) => normalize_latin(s),
+        Cow::Owned(latin) => Cow::Owned(normalize_latin(&latin).into_owned()),
+    }
+}
+
+/// [`normalize`] of a text whose disguised words are folded already.
+fn normalize_latin(s: &str) -> Cow<'_, str> {
     let needs = s.chars().any(|c| {
         c.is_uppercase()
             || c == '\n'

@@ -308,7 +308,7 @@ pub fn foreign_score(findings: &[Finding]) -> (f32, Verdict) {
 pub const MIN_FINGERPRINTS: usize = 2;
 
 /// Whether a rule id names a phrase-list rule (`source:…`) rather than one of the engine's
-/// detectors (`channel`, `names`, `collocation`, `key`).
+/// detectors (`channel`, `names`, `collocation`, `key`, `homoglyph`).
 fn is_list_rule(id: &str) -> bool {
     id.contains(':')
 }

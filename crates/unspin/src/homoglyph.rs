@@ -1,0 +1,363 @@
+//! Latin words written with look-alike letters of another script: "соunterfeit" with a Cyrillic
+//! "о", "Ноwеvеr" with Cyrillic "Н", "о" and "е".
+//!
+//! Swapping Latin letters for Cyrillic ones that look the same is a known way to slip a copy past
+//! duplicate and plagiarism detection: the page reads the same, but every disguised word is a
+//! word no index or list holds. Read as written, a spun article disguised that way lost most of
+//! its findings (seed001 with three letters in ten swapped: 105 → 37), and one written wholly in
+//! look-alikes read as Macedonian. So every reader of words sees through the disguise: a run of
+//! letters that are all Latin or look-alikes, at least one a look-alike, is read with the Latin
+//! letters ([`fold`]; `token::normalize` and the rule matcher's text use it). A word that mixes
+//! the two scripts is also reported ([`findings`]): English never writes one, so it is the
+//! disguise itself, and `restore` puts the Latin letters back.
+//!
+//! Which letters look Latin comes from Unicode's confusables (UTS #39, the `unicode-security`
+//! crate): the Cyrillic letters whose skeleton is one ASCII letter ("а" → "a", "Н" → "H",
+//! "ѕ" → "s"), and of Greek only omicron. Other Greek letters are symbols in scientific text
+//! ("α-synuclein", "γ-ray", "TNF-α", and "Α-L-gulonic" at the start of a sentence) and are left
+//! alone. A word with a letter of
+//! another script that looks like no Latin letter ("Путин") is a word of that script, and is
+//! left alone too.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use crate::finding::Finding;
+use crate::token::{Token, TokenKind};
+
+/// Rule id of the findings.
+pub const RULE_ID: &str = "homoglyph";
+
+/// Confidence of a finding in a disguised text ([`DISGUISE_MIN_WORDS`]): nobody types such
+/// words, and their Latin spelling is certain.
+pub const CONFIDENCE: f32 = 0.95;
+
+/// Confidence of a finding in a text with fewer mixed words: a stray letter pasted from another
+/// text as often as a disguise (clean Wikipedia has "Finno-Ugriс" and "Аcademician" in one
+/// article of 10,000), still worth restoring.
+pub const STRAY_CONFIDENCE: f32 = 0.55;
+
+/// Mixed words from which a text is taken to be disguised, if they are also at least
+/// [`DISGUISE_MIN_SHARE`] of its words: a disguise swaps letters all over a text, while three
+/// stray letters in one transliterated name ("Hаji Hеybat оghlu", clean Wikipedia) are an
+/// accident.
+pub const DISGUISE_MIN_WORDS: usize = 3;
+pub const DISGUISE_MIN_SHARE: f32 = 0.02;
+
+/// First and last code points that may hold a look-alike (Greek and Coptic, Cyrillic, Cyrillic
+/// Supplement).
+const FIRST: u32 = 0x370;
+const LAST: u32 = 0x52F;
+
+/// For each code point from [`FIRST`] to [`LAST`], the ASCII letter it looks like, or 0.
+fn table() -> &'static [u8] {
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (FIRST..=LAST)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else {
+                    return 0;
+                };
+                // Of Greek, omicron only: its other letters are symbols in scientific text, in
+                // capitals too ("Α-L-gulonic" at the start of a sentence).
+                if (0x370..0x400).contains(&cp) && c != 'ο' {
+                    return 0;
+                }
+                let mut buf = [0; 4];
+                let mut skeleton =
+                    unicode_security::confusable_detection::skeleton(c.encode_utf8(&mut buf));
+                match (skeleton.next(), skeleton.next()) {
+                    (Some(l), None) if l.is_ascii_alphabetic() => l as u8,
+                    _ => 0,
+                }
+            })
+            .collect()
+    })
+}
+
+/// The Latin letter that `c` is a look-alike of, for a Cyrillic letter or Greek omicron that
+/// looks like one.
+#[inline]
+pub fn latin_look_alike(c: char) -> Option<char> {
+    let cp = c as u32;
+    if !(FIRST..=LAST).contains(&cp) {
+        return None;
+    }
+    match table()[(cp - FIRST) as usize] {
+        0 => None,
+        l => Some(l as char),
+    }
+}
+
+/// Latin letters: ASCII, Latin-1, Latin Extended-A/B and Additional, and the ligatures.
+pub fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || matches!(c, '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' | '\u{FB00}'..='\u{FB06}')
+}
+
+/// What a run of letters is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Run {
+    /// No look-alike, or a letter of another script that looks like no Latin one: as written.
+    AsWritten,
+    /// Look-alikes only ("сор"): read as Latin, not reported (a short word of another script
+    /// may be made of them).
+    LookAlikes,
+    /// Latin letters and look-alikes: a disguised word, read as Latin and reported.
+    Mixed,
+}
+
+/// What the run of letters `run` (no non-letter in it) is made of.
+pub fn classify(run: &str) -> Run {
+    let (mut latin, mut look_alike) = (false, false);
+    for c in run.chars() {
+        if latin_look_alike(c).is_some() {
+            look_alike = true;
+        } else if is_latin_letter(c) {
+            latin = true;
+        } else {
+            return Run::AsWritten;
+        }
+    }
+    match (look_alike, latin) {
+        (false, _) => Run::AsWritten,
+        (true, false) => Run::LookAlikes,
+        (true, true) => Run::Mixed,
+    }
+}
+
+/// Whether `s` holds a character that may be a look-alike (cheap: most text has none).
+#[inline]
+pub fn may_hold_look_alikes(s: &str) -> bool {
+    !s.is_ascii() && s.chars().any(|c| latin_look_alike(c).is_some())
+}
+
+/// The bounds of the run of letters around byte `i` of `text` (a letter at `i`).
+pub fn run_around(text: &str, i: usize) -> std::ops::Range<usize> {
+    let start = text[..i]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map_or(i, |(j, _)| j);
+    let end = text[i..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(text.len(), |(j, _)| i + j);
+    start..end
+}
+
+/// `s` with the look-alikes of each run of letters that is Latin but for them read as the Latin
+/// letters they look like (see [`classify`]); borrowed when nothing changes.
+pub fn fold(s: &str) -> Cow<'_, str> {
+    if !may_hold_look_alikes(s) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut copied = 0;
+    let mut run_end = 0;
+    let mut folds = false;
+    for (i, c) in s.char_indices() {
+        let Some(latin) = latin_look_alike(c) else {
+            continue;
+        };
+        if i >= run_end {
+            let run = run_around(s, i);
+            folds = classify(&s[run.clone()]) != Run::AsWritten;
+            run_end = run.end;
+        }
+        if folds {
+            out.push_str(&s[copied..i]);
+            out.push(latin);
+            copied = i + c.len_utf8();
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[copied..]);
+    Cow::Owned(out)
+}
+
+/// A finding for each word that mixes Latin letters with look-alikes of another script, its
+/// suggestion the word in Latin letters. In a disguised text (see [`DISGUISE_MIN_WORDS`]), a
+/// word made only of look-alikes between two words with Latin letters is disguised too
+/// (the article "а"); elsewhere it is a word of its own script ("(Russian: Сосо)").
+pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
+    if !may_hold_look_alikes(text) {
+        return Vec::new();
+    }
+    let words: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .collect();
+    let kinds: Vec<Run> = words
+        .iter()
+        .map(|t| {
+            let word = t.text(text);
+            if word.is_ascii() {
+                return Run::AsWritten;
+            }
+            let mut kind = Run::AsWritten;
+            for run in word.split(|c: char| !c.is_alphabetic()) {
+                match classify(run) {
+                    Run::Mixed => return Run::Mixed,
+                    Run::LookAlikes => kind = Run::LookAlikes,
+                    Run::AsWritten => {}
+                }
+            }
+            kind
+        })
+        .collect();
+    let mixed = kinds.iter().filter(|&&k| k == Run::Mixed).count();
+    if mixed == 0 {
+        return Vec::new();
+    }
+    let disguise =
+        mixed >= DISGUISE_MIN_WORDS && mixed as f32 >= DISGUISE_MIN_SHARE * words.len() as f32;
+    let has_latin = |k: usize| {
+        words
+            .get(k)
+            .is_some_and(|t| t.text(text).chars().any(is_latin_letter))
+    };
+    let mut out = Vec::new();
+    for (k, (t, kind)) in words.iter().zip(&kinds).enumerate() {
+        let report = match kind {
+            Run::Mixed => true,
+            Run::LookAlikes => disguise && k > 0 && has_latin(k - 1) && has_latin(k + 1),
+            Run::AsWritten => false,
+        };
+        if report {
+            out.push(finding(t, t.text(text), disguise));
+        }
+    }
+    out
+}
+
+/// The finding of one word with look-alike letters, in a `disguise`d text or not.
+fn finding(t: &Token, word: &str, disguise: bool) -> Finding {
+    let latin = fold(word);
+    let letters: std::collections::BTreeSet<String> = word
+        .chars()
+        .filter(|&c| latin_look_alike(c).is_some())
+        .map(|c| format!("{c} U+{:04X}", c as u32))
+        .collect();
+    Finding {
+        start: t.start,
+        end: t.end,
+        text: word.to_string(),
+        suggestion: latin.to_string(),
+        alternatives: Vec::new(),
+        confidence: if disguise { CONFIDENCE } else { STRAY_CONFIDENCE },
+        rule: RULE_ID.to_string(),
+        message: format!(
+            "\u{201c}{latin}\u{201d} is written with {} of another script that look{} Latin ({}): {}",
+            if letters.len() == 1 { "a letter" } else { "letters" },
+            if letters.len() == 1 { "s" } else { "" },
+            letters.iter().cloned().collect::<Vec<_>>().join(", "),
+            if disguise {
+                "one of many disguised words, a way to slip a copy past duplicate detection"
+            } else {
+                "a stray letter pasted from another text, or a disguise"
+            }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cyrillic_look_alikes_read_as_latin() {
+        assert_eq!(latin_look_alike('а'), Some('a'));
+        assert_eq!(latin_look_alike('Н'), Some('H'));
+        assert_eq!(latin_look_alike('ѕ'), Some('s'));
+        assert_eq!(latin_look_alike('ο'), Some('o'), "Greek omicron");
+        // Letters that look like no Latin one, and Greek (scientific symbols).
+        for c in ['п', 'и', 'д', 'α', 'γ', 'μ', 'ν', 'Α', 'Τ', 'a', 'é', '1'] {
+            assert_eq!(latin_look_alike(c), None, "{c}");
+        }
+    }
+
+    #[test]
+    fn a_disguised_word_folds_and_a_word_of_another_script_does_not() {
+        assert_eq!(
+            fold("соunterfeit соnsciousness"),
+            "counterfeit consciousness"
+        );
+        assert_eq!(fold("Ноwеvеr, thе"), "However, the");
+        // A Russian word with letters that look like no Latin one stays as it is; so do Greek
+        // symbols and plain text (borrowed).
+        assert_eq!(fold("Путин сказал"), "Путин сказал");
+        assert_eq!(fold("α-synuclein and γ-rays"), "α-synuclein and γ-rays");
+        assert!(matches!(fold("plain café"), Cow::Borrowed(_)));
+        assert!(matches!(fold("Путин"), Cow::Borrowed(_)));
+        // A word made only of look-alikes reads as Latin too ("а" for the article).
+        assert_eq!(fold("in а way"), "in a way");
+    }
+
+    #[test]
+    fn words_that_mix_scripts_are_reported() {
+        let text = "The соunterfeit wоrd is а trick; a Russian name (Путин) and the TNF-α lеvel.";
+        let tokens = crate::token::tokenize(text);
+        let found = findings(text, &tokens);
+        let spans: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (&text[f.start..f.end], f.suggestion.as_str()))
+            .collect();
+        // The mixed words, and the look-alike article between Latin words.
+        assert_eq!(
+            spans,
+            [
+                ("соunterfeit", "counterfeit"),
+                ("wоrd", "word"),
+                ("а", "a"),
+                ("lеvel", "level")
+            ]
+        );
+        assert_eq!(found[0].rule, RULE_ID);
+        assert_eq!(found[0].confidence, CONFIDENCE);
+        assert!(
+            found[0].message.contains("о U+043E"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0].message.contains("disguised"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    /// One or two mixed words are as often letters pasted by mistake: reported, less sure, and
+    /// a lone look-alike word beside them is not taken for a disguise.
+    #[test]
+    fn a_stray_letter_is_reported_with_less_confidence() {
+        let text = "Languages: Finno-Ugriс and others, as а rule.";
+        let found = findings(text, &crate::token::tokenize(text));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].suggestion, "Finno-Ugric");
+        assert_eq!(found[0].confidence, STRAY_CONFIDENCE);
+        assert!(
+            found[0].message.contains("stray letter"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    /// A word of look-alikes alone is a word of its own script when nothing else is disguised.
+    #[test]
+    fn look_alikes_alone_are_not_reported() {
+        let text = "Stalin's nickname (Russian: Сосо) was used by his friends.";
+        assert!(findings(text, &crate::token::tokenize(text)).is_empty());
+    }
+
+    #[test]
+    fn a_long_run_is_classified_once() {
+        // A million look-alikes in one run: classified once, not once per letter (which would
+        // not finish).
+        let long = "а".repeat(1 << 20);
+        assert_eq!(fold(&long), "a".repeat(1 << 20));
+    }
+}
