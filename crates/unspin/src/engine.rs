@@ -110,6 +110,33 @@ impl Engine {
     /// [`Engine::check_at`], with the findings the document score was computed from (a large
     /// file checked in parts is scored again from all its parts' evidence).
     pub fn check_with_evidence(&self, text: &str, min_confidence: f32) -> (Report, Vec<Finding>) {
+        // Words disguised with look-alike letters of another script (crate::homoglyph): every
+        // detector reads the text in Latin letters, and the findings are placed back in the text
+        // as written, the disguised words among them.
+        let Some(latin) = crate::homoglyph::Latin::of(text) else {
+            return self.check_latin(text, min_confidence, Vec::new());
+        };
+        let mut disguised = crate::homoglyph::findings(text, &tokenize(text));
+        for f in &mut disguised {
+            (f.start, f.end) = (latin.from_written(f.start), latin.from_written(f.end));
+            f.text = latin.text[f.start..f.end].to_string();
+        }
+        let (mut report, mut evidence) = self.check_latin(&latin.text, min_confidence, disguised);
+        for f in report.findings.iter_mut().chain(&mut evidence) {
+            (f.start, f.end) = (latin.to_written(f.start), latin.to_written(f.end));
+            f.text = text[f.start..f.end].to_string();
+        }
+        (report, evidence)
+    }
+
+    /// [`Engine::check_with_evidence`] of a text in Latin letters, given the findings of its
+    /// disguised words ([`crate::homoglyph::findings`], placed in it).
+    fn check_latin(
+        &self,
+        text: &str,
+        min_confidence: f32,
+        disguised: Vec<Finding>,
+    ) -> (Report, Vec<Finding>) {
         let tokens = tokenize(text);
         let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
         // Found down to the lower of the two thresholds; scored from SCORED_FROM, reported
@@ -136,12 +163,7 @@ impl Engine {
         // Words disguised with look-alike letters of another script, in any language and mode;
         // a finding of another detector over the same word says more (its suggestion is in
         // Latin letters too), so these fill in around the others ([`with_disguised`]).
-        let disguised = self.filter(
-            &ignored,
-            &allow,
-            gather,
-            crate::homoglyph::findings(text, &tokens),
-        );
+        let disguised = self.filter(&ignored, &allow, gather, disguised);
         // The document score does not count the phrases the writer allows either.
         let score_of = |findings: &[Finding]| {
             let evidence = scored(findings);

@@ -7,9 +7,11 @@
 //! its findings (seed001 with three letters in ten swapped: 105 → 37), and one written wholly in
 //! look-alikes read as Macedonian. So every reader of words sees through the disguise: a run of
 //! letters that are all Latin or look-alikes, at least one a look-alike, is read with the Latin
-//! letters ([`fold`]; `token::normalize` and the rule matcher's text use it). A word that mixes
-//! the two scripts is also reported ([`findings`]): English never writes one, so it is the
-//! disguise itself, and `restore` puts the Latin letters back.
+//! letters. The engine checks a text in Latin letters and places its findings back in the text as
+//! written ([`Latin`]); `token::normalize` ([`fold`]) and the rule matcher's text read the same, so
+//! trace sees a disguised copy as its source. A word that mixes the two scripts is also reported
+//! ([`findings`]): English never writes one, so it is the disguise itself (or a letter pasted by
+//! mistake), and `restore` puts the Latin letters back.
 //!
 //! Which letters look Latin comes from Unicode's confusables (UTS #39, the `unicode-security`
 //! crate): the Cyrillic letters whose skeleton is one ASCII letter ("а" → "a", "Н" → "H",
@@ -147,42 +149,96 @@ pub fn run_around(text: &str, i: usize) -> std::ops::Range<usize> {
     start..end
 }
 
+/// The look-alikes of `s` that are read as Latin letters, in order: each one's byte offset and
+/// the Latin letter (those of each run of letters that is Latin but for them, see [`classify`]).
+fn folds(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut run_end = 0;
+    let mut folds_run = false;
+    s.char_indices().filter_map(move |(i, c)| {
+        let latin = latin_look_alike(c)?;
+        if i >= run_end {
+            let run = run_around(s, i);
+            folds_run = classify(&s[run.clone()]) != Run::AsWritten;
+            run_end = run.end;
+        }
+        folds_run.then_some((i, latin))
+    })
+}
+
 /// `s` with the look-alikes of each run of letters that is Latin but for them read as the Latin
 /// letters they look like (see [`classify`]); borrowed when nothing changes.
 pub fn fold(s: &str) -> Cow<'_, str> {
-    if !may_hold_look_alikes(s) {
-        return Cow::Borrowed(s);
+    match Latin::of(s) {
+        Some(latin) => Cow::Owned(latin.text),
+        None => Cow::Borrowed(s),
     }
-    let mut out = String::with_capacity(s.len());
-    let mut copied = 0;
-    let mut run_end = 0;
-    let mut folds = false;
-    for (i, c) in s.char_indices() {
-        let Some(latin) = latin_look_alike(c) else {
-            continue;
-        };
-        if i >= run_end {
-            let run = run_around(s, i);
-            folds = classify(&s[run.clone()]) != Run::AsWritten;
-            run_end = run.end;
+}
+
+/// A text read in Latin letters ([`fold`]), with the way back to the offsets of the text as
+/// written: every look-alike is two bytes (U+0370 to U+052F) read as a one-byte ASCII letter.
+#[derive(Debug, Clone)]
+pub struct Latin {
+    pub text: String,
+    /// Offsets in `text` of the letters read from look-alikes, ascending.
+    folded: Vec<usize>,
+}
+
+impl Latin {
+    /// `text` in Latin letters, or `None` when it holds nothing to read so.
+    pub fn of(text: &str) -> Option<Latin> {
+        if !may_hold_look_alikes(text) {
+            return None;
         }
-        if folds {
-            out.push_str(&s[copied..i]);
+        let mut out = String::with_capacity(text.len());
+        let mut folded = Vec::new();
+        let mut copied = 0;
+        for (i, latin) in folds(text) {
+            out.push_str(&text[copied..i]);
+            folded.push(out.len());
             out.push(latin);
-            copied = i + c.len_utf8();
+            copied = i + latin_len_in(text, i);
         }
+        if folded.is_empty() {
+            return None;
+        }
+        out.push_str(&text[copied..]);
+        Some(Latin { text: out, folded })
     }
-    if copied == 0 {
-        return Cow::Borrowed(s);
+
+    /// The offset in the text as written of offset `p` of [`Latin::text`] (a character
+    /// boundary: the start of a letter read from a look-alike is the look-alike's start, the end
+    /// of one its end).
+    pub fn to_written(&self, p: usize) -> usize {
+        p + self.folded.partition_point(|&f| f < p)
     }
-    out.push_str(&s[copied..]);
-    Cow::Owned(out)
+
+    /// The offset in [`Latin::text`] of offset `o` of the text as written (a character boundary).
+    pub fn from_written(&self, o: usize) -> usize {
+        // Each look-alike before `o` is one byte shorter read in Latin: count those before it,
+        // the k-th being at `folded[k] + k` as written (increasing in k: a binary search).
+        let (mut lo, mut hi) = (0, self.folded.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.folded[mid] + mid < o {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        o - lo
+    }
+}
+
+/// Bytes of the character at `i` of `text`.
+fn latin_len_in(text: &str, i: usize) -> usize {
+    text[i..].chars().next().map_or(0, char::len_utf8)
 }
 
 /// A finding for each word that mixes Latin letters with look-alikes of another script, its
 /// suggestion the word in Latin letters. In a disguised text (see [`DISGUISE_MIN_WORDS`]), a
-/// word made only of look-alikes between two words with Latin letters is disguised too
-/// (the article "а"); elsewhere it is a word of its own script ("(Russian: Сосо)").
+/// word made only of look-alikes is disguised too (the article "а", "Мау" for "May") unless a
+/// word beside it is of another script (a Russian quotation); elsewhere it is a word of its own
+/// script ("(Russian: Сосо)").
 pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
     if !may_hold_look_alikes(text) {
         return Vec::new();
@@ -215,16 +271,19 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
     }
     let disguise =
         mixed >= DISGUISE_MIN_WORDS && mixed as f32 >= DISGUISE_MIN_SHARE * words.len() as f32;
-    let has_latin = |k: usize| {
-        words
-            .get(k)
-            .is_some_and(|t| t.text(text).chars().any(is_latin_letter))
+    // A word with a letter of another script that looks like no Latin one ("Путин").
+    let other_script = |k: usize| {
+        words.get(k).is_some_and(|t| {
+            t.text(text)
+                .chars()
+                .any(|c| c.is_alphabetic() && !is_latin_letter(c) && latin_look_alike(c).is_none())
+        })
     };
     let mut out = Vec::new();
     for (k, (t, kind)) in words.iter().zip(&kinds).enumerate() {
         let report = match kind {
             Run::Mixed => true,
-            Run::LookAlikes => disguise && k > 0 && has_latin(k - 1) && has_latin(k + 1),
+            Run::LookAlikes => disguise && !(k > 0 && other_script(k - 1)) && !other_script(k + 1),
             Run::AsWritten => false,
         };
         if report {
@@ -351,6 +410,23 @@ mod tests {
     fn look_alikes_alone_are_not_reported() {
         let text = "Stalin's nickname (Russian: Сосо) was used by his friends.";
         assert!(findings(text, &crate::token::tokenize(text)).is_empty());
+    }
+
+    #[test]
+    fn offsets_map_between_the_written_and_the_latin_text() {
+        let written = "a \u{0441}at on\u{0435} \u{0430} mat";
+        let latin = Latin::of(written).unwrap();
+        assert_eq!(latin.text, "a cat one a mat");
+        for word in ["a", "cat", "one", "mat"] {
+            let p = latin.text.rfind(word).unwrap();
+            let (s, e) = (latin.to_written(p), latin.to_written(p + word.len()));
+            assert_eq!(fold(&written[s..e]), word);
+            assert_eq!(
+                (latin.from_written(s), latin.from_written(e)),
+                (p, p + word.len())
+            );
+        }
+        assert!(Latin::of("plain text, Путин").is_none());
     }
 
     #[test]

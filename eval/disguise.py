@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Texts disguised with Cyrillic letters that look Latin ("сounterfeit" with U+0441).
+
+    eval/disguise.py UNSPIN [--shared ../shared] [--articles N] [--shares 0.1,0.3,1.0] [-- ARGS...]
+
+The texts: the dev spun texts and their originals, and N enwiki2018 articles (#2,001 on). Each is
+checked and restored as written, then again with each letter that has a Cyrillic look-alike
+(a c e o p x y, A B C E H K M O P T X) swapped for it with the given probability (seeded, so
+runs repeat). Reported per share:
+
+- findings kept: of the (rule, suggestion) pairs found in the plain texts, by any detector but
+  `homoglyph`, the share found in the disguised ones too;
+- restored alike: the texts whose restored disguised form is the restored plain form;
+- same language: the texts whose language is that of the plain form;
+- spun: the disguised texts judged spun (a disguise is itself evidence), against the plain ones;
+- disguised words reported: `homoglyph` findings, against the words holding a swapped letter.
+
+Each text is one JSONL record of `UNSPIN check --format jsonl` and `UNSPIN restore` (plus ARGS).
+Nothing is written to the repository.
+"""
+
+import argparse
+import collections
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+LOOK_ALIKES = {
+    "a": "\u0430", "c": "\u0441", "e": "\u0435", "o": "\u043e", "p": "\u0440", "x": "\u0445",
+    "y": "\u0443", "A": "\u0410", "B": "\u0412", "C": "\u0421", "E": "\u0415", "H": "\u041d",
+    "K": "\u041a", "M": "\u041c", "O": "\u041e", "P": "\u0420", "T": "\u0422", "X": "\u0425",
+}
+
+
+def disguise(text, share, seed):
+    rng = random.Random(seed)
+    return "".join(LOOK_ALIKES[c] if c in LOOK_ALIKES and rng.random() < share else c for c in text)
+
+
+def texts(shared, articles):
+    dev = os.path.join(shared, "eval/dev")
+    out = []
+    for name in sorted(os.listdir(dev)):
+        if name.endswith(".txt"):
+            with open(os.path.join(dev, name), encoding="utf-8") as f:
+                out.append((name, f.read()))
+    corpus = os.path.join(shared, "data/corpora/enwiki2018.jsonl.zst")
+    lines = subprocess.run(
+        ["zstdcat", corpus], stdout=subprocess.PIPE, check=False
+    ).stdout.decode("utf-8").splitlines()
+    for line in lines[2000:2000 + articles]:
+        record = json.loads(line)
+        out.append((record["id"], record["text"]))
+    return out
+
+
+def run(unspin, verb, docs, extra):
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as f:
+        for name, text in docs:
+            f.write(json.dumps({"id": name, "text": text}) + "\n")
+        path = f.name
+    try:
+        args = [unspin, verb, "--no-config"] + (["--format", "jsonl"] if verb == "check" else [])
+        done = subprocess.run(args + [path] + extra, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if done.returncode not in (0, 1):
+            sys.exit(done.stderr.decode())
+        return [json.loads(l) for l in done.stdout.decode("utf-8").splitlines()]
+    finally:
+        os.unlink(path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("unspin")
+    ap.add_argument("--shared", default="../shared")
+    ap.add_argument("--articles", type=int, default=300)
+    ap.add_argument("--shares", default="0.1,0.3,1.0")
+    ap.add_argument("extra", nargs="*")
+    a = ap.parse_args()
+    docs = texts(a.shared, a.articles)
+    plain = run(a.unspin, "check", docs, a.extra)
+    plain_restored = run(a.unspin, "restore", docs, a.extra)
+
+    def pairs(doc):
+        return collections.Counter(
+            (f["rule"], f["suggestion"].lower()) for f in doc.get("findings", []) if f["rule"] != "homoglyph"
+        )
+
+    print(f"{len(docs)} texts ({len(docs) - a.articles} dev, {a.articles} enwiki2018 #2,001 on)")
+    plain_spun = sum(p["verdict"] == "spun" for p in plain)
+    print("share  findings kept          restored alike  same language  spun (plain: %d)  disguised words reported" % plain_spun)
+    for share in [float(s) for s in a.shares.split(",")]:
+        disguised = [(n, disguise(t, share, i)) for i, (n, t) in enumerate(docs)]
+        checked = run(a.unspin, "check", disguised, a.extra)
+        restored = run(a.unspin, "restore", disguised, a.extra)
+        kept = total = alike = same_language = spun = reported = words = 0
+        for p, d, pr, dr, (_, text) in zip(plain, checked, plain_restored, restored, disguised):
+            want, got = pairs(p), pairs(d)
+            total += sum(want.values())
+            kept += sum((want & got).values())
+            alike += pr["text"] == dr["text"]
+            same_language += p.get("language") == d.get("language")
+            spun += d["verdict"] == "spun"
+            reported += sum(f["rule"] == "homoglyph" for f in d.get("findings", []))
+            words += sum(1 for w in re.findall(r"\w+", text) if re.search("[\u0400-\u04ff]", w))
+        print(
+            f"{share:5.2f}  {kept:5}/{total:<5} {kept / max(total, 1):6.1%}"
+            f"   {alike:4}/{len(docs)}"
+            f"        {same_language:4}/{len(docs)}"
+            f"       {spun:4}"
+            f"              {reported}/{words}"
+        )
+
+
+if __name__ == "__main__":
+    main()
