@@ -512,6 +512,18 @@ mod tests {
 
     /// An engine whose decoder has a model of running text (so collocation repairs are possible).
     /// The channel with the embedded model and no rule pack.
+    /// The engine a default run builds: the embedded model, lists and names.
+    fn standard_engine() -> Engine {
+        Engine::standard(
+            &[],
+            Some(crate::lm::default_model()),
+            false,
+            crate::names::SharedGazetteer::Embedded,
+            EngineOptions::default(),
+        )
+        .unwrap()
+    }
+
     fn embedded_engine(options: EngineOptions) -> Engine {
         Engine::new(
             crate::rules::RuleSetBuilder::new().build().unwrap(),
@@ -573,14 +585,7 @@ mod tests {
     /// fingerprints alone can move it.
     #[test]
     fn a_text_in_another_language_is_not_judged() {
-        let e = Engine::standard(
-            &[],
-            Some(crate::lm::default_model()),
-            false,
-            crate::names::SharedGazetteer::Embedded,
-            EngineOptions::default(),
-        )
-        .unwrap();
+        let e = standard_engine();
         let french = "Le président de la République a annoncé mardi une série de mesures \
             destinées à soutenir le pouvoir d'achat des ménages. Selon le gouvernement, ces aides \
             devraient entrer en vigueur dès le mois prochain et concerner plusieurs millions de \
@@ -610,14 +615,7 @@ mod tests {
     /// in look-alikes, English is still English (it read as Macedonian).
     #[test]
     fn words_disguised_with_look_alike_letters_are_read_as_latin() {
-        let e = Engine::standard(
-            &[],
-            Some(crate::lm::default_model()),
-            false,
-            crate::names::SharedGazetteer::Embedded,
-            EngineOptions::default(),
-        )
-        .unwrap();
+        let e = standard_engine();
         let plain = "Ukrainian Head of state Volodymyr Zelenskyy has actually said that the \
             army as well as the navy will certainly fight on, and that any type of talks with the \
             Russian head of state must wait. The counterfeit consciousness of the drones has \
