@@ -9,6 +9,9 @@ use annotate_snippets::{AnnotationKind, Element, Group, Level, Renderer, Snippet
 
 use super::{shown_score, DocResult, Summary, Writer};
 
+/// Disguised words shown per document ([`unspin::homoglyph`]); the others are counted.
+const SHOWN_DISGUISED: usize = 3;
+
 #[derive(Default)]
 pub struct Human {
     /// Whether a verdict without findings was explained already: once per run, so that a
@@ -24,8 +27,17 @@ impl Writer for Human {
             return Ok(());
         }
         let renderer = Renderer::styled();
+        // A disguised text has a finding in every other word: the first few show what they are,
+        // the rest would bury the other findings, so they are counted in a note.
+        let mut disguised = 0;
         for l in &doc.findings {
             let f = &l.finding;
+            if f.rule == unspin::homoglyph::RULE_ID {
+                disguised += 1;
+                if disguised > SHOWN_DISGUISED {
+                    continue;
+                }
+            }
             let title = if f.message.is_empty() {
                 format!(
                     "“{}” looks spun; the original is probably “{}”",
@@ -104,6 +116,15 @@ impl Writer for Human {
         )?;
         // A verdict with no span to show for it would read as unsupported: say where it
         // comes from, as the web page does.
+        if disguised > SHOWN_DISGUISED {
+            writeln!(
+                out,
+                "  = note: {} more words disguised with letters of another script are not shown \
+                 (rule {}): `--format json` lists them, `unspin restore` writes them in Latin letters",
+                disguised - SHOWN_DISGUISED,
+                unspin::homoglyph::RULE_ID
+            )?;
+        }
         if let Some(code) = &doc.language {
             writeln!(out, "  = note: {}", super::not_english_note(code))?;
         } else if doc.findings.is_empty() && !self.explained {
@@ -162,5 +183,60 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::tests::finding;
+    use crate::output::Locator;
+
+    /// A disguised text's words are shown three at a time and the rest counted, so that they do
+    /// not bury the other findings.
+    #[test]
+    fn disguised_words_beyond_the_first_few_are_counted() {
+        let text = "w1 w2 w3 w4 w5 counterfeit consciousness";
+        let mut locator = Locator::new(text, 0, 0);
+        let mut findings: Vec<_> = (0..5)
+            .map(|k| {
+                let mut f = finding(3 * k, 3 * k + 2, &format!("w{}", k + 1), "w");
+                f.rule = unspin::homoglyph::RULE_ID.into();
+                locator.locate(f)
+            })
+            .collect();
+        let s = text.find("counterfeit").unwrap();
+        findings.push(locator.locate(finding(
+            s,
+            s + 25,
+            "counterfeit consciousness",
+            "artificial intelligence",
+        )));
+        let doc = DocResult {
+            name: "d.txt".into(),
+            id: None,
+            record: None,
+            format: unspin::text::Format::Plain,
+            encoding: None,
+            score: 0.99,
+            verdict: unspin::Verdict::Spun,
+            words: 7,
+            language: None,
+            findings,
+            shown: None,
+        };
+        let mut out = Vec::new();
+        Human::default().doc(&mut out, &doc).unwrap();
+        let out = anstream::adapter::strip_str(std::str::from_utf8(&out).unwrap()).to_string();
+        assert_eq!(out.matches("warning[homoglyph]").count(), 3, "{out}");
+        assert!(
+            out.contains("warning[pps:counterfeit-consciousness]"),
+            "{out}"
+        );
+        assert!(
+            out.contains("d.txt: score 0.99 (spun), 6 findings"),
+            "{out}"
+        );
+        assert!(out.contains("= note: 2 more words disguised"), "{out}");
     }
 }
