@@ -445,7 +445,13 @@ fn read_stream<'a>(
                 );
                 return Ok(());
             }
-            let format = Format::sniff(&String::from_utf8_lossy(&head));
+            // A page in UTF-16 begins as one in its own characters (deliver_whole decodes it).
+            let format = match encoding_rs::Encoding::for_bom(&head) {
+                Some((encoding, bom)) => {
+                    Format::sniff(&encoding.decode_without_bom_handling(&head[bom..]).0)
+                }
+                None => Format::sniff(&String::from_utf8_lossy(&head)),
+            };
             let reader: Box<dyn Read + 'a> = Box::new(std::io::Cursor::new(head).chain(reader));
             (Kind::Text(format), reader)
         }

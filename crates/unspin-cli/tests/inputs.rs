@@ -532,3 +532,54 @@ fn a_page_that_is_not_utf8_is_read_in_its_own_encoding() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8 at byte 64"));
 }
+
+/// A page in UTF-16 (a byte-order mark says so) is read by its name or piped in, and `restore`
+/// writes it back in UTF-16 with its byte-order mark: in UTF-8 without one, a browser would read
+/// a page that declares nothing as windows-1252.
+#[test]
+fn a_utf16_page_is_read_piped_in_and_restored_in_utf16() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.toml"), RULES).unwrap();
+    let page = "<html><body><p>The café studies counterfeit consciousness.</p></body></html>\n";
+    let utf16 = |text: &str, big_endian: bool| -> Vec<u8> {
+        std::iter::once(0xFEFF)
+            .chain(text.encode_utf16())
+            .flat_map(|u| match big_endian {
+                true => u.to_be_bytes(),
+                false => u.to_le_bytes(),
+            })
+            .collect()
+    };
+    let check = [
+        "check",
+        "--no-config",
+        "--format",
+        "jsonl",
+        "--rules",
+        "r.toml",
+    ];
+    for big_endian in [false, true] {
+        let bytes = utf16(page, big_endian);
+        std::fs::write(dir.path().join("page.html"), &bytes).unwrap();
+        let piped = unspin_stdin(dir.path(), &[&check[..], &["-"]].concat(), &bytes);
+        assert_eq!(
+            piped.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&piped.stderr)
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&piped.stdout).unwrap();
+        assert_eq!(doc["findings"][0]["text"], "counterfeit consciousness");
+
+        let restore = ["restore", "--no-config", "--rules", "r.toml", "page.html"];
+        let out = unspin(dir.path(), &restore, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let restored = page.replace("counterfeit consciousness", "artificial intelligence");
+        assert_eq!(out.stdout, utf16(&restored, big_endian), "{big_endian}");
+    }
+}

@@ -265,9 +265,16 @@ fn with_disguised(mut kept: Vec<Finding>, disguised: &[Finding]) -> Vec<Finding>
         return kept;
     }
     kept.retain(|f| f.rule != crate::homoglyph::RULE_ID);
+    // `kept` does not overlap itself, so sorted by start its ends increase too: the one finding
+    // that could cover a word is the last to start before it ends (a scan of all of them per
+    // word was quadratic).
+    kept.sort_by_key(|f| f.start);
     let free: Vec<Finding> = disguised
         .iter()
-        .filter(|d| !kept.iter().any(|f| f.start < d.end && d.start < f.end))
+        .filter(|d| {
+            let before_end = kept.partition_point(|f| f.start < d.end);
+            before_end == 0 || kept[before_end - 1].end <= d.start
+        })
         .cloned()
         .collect();
     kept.extend(free);
@@ -377,16 +384,22 @@ fn indefinite_article(word: &str) -> &'static str {
 /// A replacement after "a"/"an" may need the other article ("an irregular woodland" → "a random
 /// forest": the spinner fixed the article, so restoring the words alone leaves "an random"). Where
 /// the written article agrees with the written word (so the rule above reads this text right) and
-/// disagrees with the suggestion, the finding takes the article in.
-fn agree_articles(text: &str, tokens: &[crate::token::Token], findings: &mut [Finding]) {
+/// disagrees with the suggestion, the finding takes the article in, a disguised one too ("а" in
+/// Cyrillic, whose own finding it replaces: crate::homoglyph).
+fn agree_articles(text: &str, tokens: &[crate::token::Token], findings: &mut Vec<Finding>) {
     // Findings do not overlap (`resolve_overlaps`), so sorted by start their ends increase too:
     // the one finding that could cover an article is the last to start before it ends.
-    let mut covered: Vec<(usize, usize)> = findings.iter().map(|f| (f.start, f.end)).collect();
+    let mut covered: Vec<(usize, usize)> = findings
+        .iter()
+        .filter(|f| f.rule != crate::homoglyph::RULE_ID)
+        .map(|f| (f.start, f.end))
+        .collect();
     covered.sort_unstable();
     let is_covered = |start: usize, end: usize| {
         let before_end = covered.partition_point(|&(s, _)| s < end);
         before_end > 0 && covered[before_end - 1].1 > start
     };
+    let mut taken = Vec::new();
     for f in findings.iter_mut() {
         let Ok(i) = tokens.binary_search_by_key(&f.start, |t| t.start) else {
             continue;
@@ -418,6 +431,13 @@ fn agree_articles(text: &str, tokens: &[crate::token::Token], findings: &mut [Fi
         f.suggestion = format!("{wanted}{between}{}", f.suggestion);
         f.start = article.start;
         f.text = text[f.start..f.end].to_string();
+        taken.push(article.start);
+    }
+    // In order of start, as the findings are.
+    if !taken.is_empty() {
+        findings.retain(|f| {
+            f.rule != crate::homoglyph::RULE_ID || taken.binary_search(&f.start).is_err()
+        });
     }
 }
 
@@ -673,6 +693,49 @@ mod tests {
                 && f.confidence == crate::homoglyph::STRAY_CONFIDENCE));
         assert_eq!(r.score, expected.score);
         assert_eq!(e.restore(&stray).0, restored);
+    }
+
+    /// A disguised article ("а" in Cyrillic, its own finding in a disguised text) agrees with
+    /// the phrase restored after it as a written one does.
+    #[test]
+    fn a_disguised_article_agrees_with_the_restored_phrase() {
+        let e = standard_engine();
+        let text =
+            "This is \u{0430} counterfeit consciousness syst\u{0435}m, w\u{0435} kn\u{043E}w \
+            it w\u{0435}ll.";
+        let (restored, report) = e.restore(text);
+        assert_eq!(
+            restored,
+            "This is an artificial intelligence system, we know it well."
+        );
+        for f in &report.findings {
+            assert_eq!(f.text, text[f.start..f.end]);
+        }
+    }
+
+    /// The disguised words are placed among the other findings in one pass over both: comparing
+    /// each with every other finding took minutes on a disguised page of a few megabytes.
+    #[test]
+    fn disguised_words_are_placed_in_linear_time() {
+        let finding = |start: usize, rule: &str| Finding {
+            start,
+            end: start + 2,
+            text: "ab".into(),
+            suggestion: "cd".into(),
+            alternatives: Vec::new(),
+            confidence: 0.95,
+            rule: rule.into(),
+            message: String::new(),
+        };
+        let n = 200_000;
+        let kept: Vec<Finding> = (0..n).map(|k| finding(8 * k, "key")).collect();
+        // Every other one under a kept finding.
+        let disguised: Vec<Finding> = (0..n)
+            .map(|k| finding(8 * k + 4 * (k % 2), crate::homoglyph::RULE_ID))
+            .collect();
+        let placed = with_disguised(kept, &disguised);
+        assert_eq!(placed.len(), n + n / 2);
+        assert!(placed.windows(2).all(|w| w[0].end <= w[1].start));
     }
 
     /// The reporting threshold picks what is shown, not how the document is judged: a spun text

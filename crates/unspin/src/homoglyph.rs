@@ -69,6 +69,8 @@ fn table() -> &'static [u8] {
                 let mut skeleton =
                     unicode_security::confusable_detection::skeleton(c.encode_utf8(&mut buf));
                 match (skeleton.next(), skeleton.next()) {
+                    // Skeletons fold "I" into "l": a capital that looks like either is an I.
+                    (Some('l'), None) if c.is_uppercase() => b'I',
                     (Some(l), None) if l.is_ascii_alphabetic() => l as u8,
                     _ => 0,
                 }
@@ -337,6 +339,17 @@ mod tests {
         for c in ['п', 'и', 'д', 'α', 'γ', 'μ', 'ν', 'Α', 'Τ', 'a', 'é', '1'] {
             assert_eq!(latin_look_alike(c), None, "{c}");
         }
+    }
+
+    /// UTS #39 skeletons fold "I" into "l" (they tell confusables apart, they do not read
+    /// them): a Cyrillic capital І or palochka is the capital I it looks like ("Іt", "ІBM").
+    #[test]
+    fn a_capital_that_looks_like_i_reads_as_i() {
+        assert_eq!(latin_look_alike('\u{0406}'), Some('I'));
+        assert_eq!(latin_look_alike('\u{04C0}'), Some('I'));
+        assert_eq!(latin_look_alike('\u{04CF}'), Some('l'), "small palochka");
+        assert_eq!(latin_look_alike('\u{0456}'), Some('i'));
+        assert_eq!(fold("\u{0406}t is \u{0406}BM"), "It is IBM");
     }
 
     #[test]

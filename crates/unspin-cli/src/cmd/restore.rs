@@ -202,6 +202,23 @@ pub fn word_diff(text: &str, findings: &[Finding], colour: bool) -> String {
     out
 }
 
+/// `text` in `encoding`, for a page read in it. encoding_rs writes no UTF-16 (it writes UTF-8
+/// instead, as a form would), so a UTF-16 page, known by its byte-order mark, gets its mark and
+/// its code units back.
+fn encode(text: &str, encoding: &'static encoding_rs::Encoding) -> Vec<u8> {
+    let big_endian = encoding == encoding_rs::UTF_16BE;
+    if !big_endian && encoding != encoding_rs::UTF_16LE {
+        return encoding.encode(text).0.into_owned();
+    }
+    std::iter::once(0xFEFF)
+        .chain(text.encode_utf16())
+        .flat_map(|u| match big_endian {
+            true => u.to_be_bytes(),
+            false => u.to_le_bytes(),
+        })
+        .collect()
+}
+
 /// Restores each part as it is read: markup keeps its markup (only the spans the checked text maps
 /// to are replaced), a JSONL record is written back as a record with its text field restored.
 struct RestoreSink<'a, W: Write> {
@@ -273,7 +290,7 @@ impl<W: Write> Sink for RestoreSink<'_, W> {
             // read, in UTF-8.
             None => match part.encoding {
                 Some(encoding) if !self.diff && self.index.is_none() => {
-                    out.write_all(&encoding.encode(&restored).0)?
+                    out.write_all(&encode(&restored, encoding))?
                 }
                 _ => out.write_all(restored.as_bytes())?,
             },
