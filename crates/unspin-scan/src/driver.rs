@@ -369,6 +369,9 @@ struct Scored {
     score: f32,
     /// The language of a document not written in English (ISO 639-3): it was not judged.
     language: Option<String>,
+    /// Whether its words are disguised with letters of another script that look Latin
+    /// (`unspin::homoglyph`).
+    disguised: bool,
     spans: Vec<(usize, usize, f32)>,
     restored: Option<String>,
     sources: Option<Vec<Source>>,
@@ -406,6 +409,10 @@ impl Scorer<'_> {
         Ok(Scored {
             score: report.score,
             language: report.language.clone(),
+            disguised: report.findings.iter().any(|f| {
+                f.rule == unspin::homoglyph::RULE_ID
+                    && f.confidence >= unspin::homoglyph::CONFIDENCE
+            }),
             spans: report
                 .findings
                 .iter()
@@ -430,6 +437,10 @@ struct AttributeRow<'a> {
     /// ISO 639-3, so that its 0.5 is not read as a judgement.
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'a str>,
+    /// For a document whose words are disguised with letters of another script that look Latin
+    /// (its spans include each disguised word): `true`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    disguised: bool,
 }
 
 #[derive(Serialize)]
@@ -636,9 +647,11 @@ fn write_doc(
         },
         sources: scored.sources.as_deref(),
         language: scored.language.as_deref(),
+        disguised: scored.disguised,
     })?;
     stats.records_out += 1;
     stats.not_english += u64::from(scored.language.is_some());
+    stats.disguised += u64::from(scored.disguised);
     if !config.writes_documents()
         || config
             .keep_below

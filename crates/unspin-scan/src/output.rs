@@ -53,6 +53,10 @@ pub struct ShardStats {
     /// Documents not written in English (`unspin::language`): not judged, scored 0.5.
     #[serde(default)]
     pub not_english: u64,
+    /// Documents whose words are disguised with letters of another script that look Latin
+    /// (`unspin::homoglyph`).
+    #[serde(default)]
+    pub disguised: u64,
 }
 
 impl ShardStats {
@@ -66,6 +70,7 @@ impl ShardStats {
         self.input_bytes += other.input_bytes;
         self.cut_short += other.cut_short;
         self.not_english += other.not_english;
+        self.disguised += other.disguised;
     }
 
     /// The invariant of a scan: every record read is either written or reported.

@@ -789,6 +789,44 @@ fn documents_in_other_languages_are_counted_and_not_judged() {
     );
 }
 
+/// A document disguised with letters of another script that look Latin is counted and marked,
+/// and each disguised word is a span; a plain one is neither.
+#[test]
+fn disguised_documents_are_counted_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("web.jsonl");
+    let plain = "The council met on Tuesday and agreed to repair the bridge over the river \
+        before the winter, which the residents had asked for since the spring floods.";
+    let disguised: String = plain
+        .chars()
+        .map(|c| match c {
+            'a' => '\u{0430}',
+            'e' => '\u{0435}',
+            'o' => '\u{043E}',
+            _ => c,
+        })
+        .collect();
+    fs::write(
+        &input,
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "d", "text": disguised}),
+            serde_json::json!({"id": "p", "text": plain})
+        ),
+    )
+    .unwrap();
+    let config = ScanConfig::new(vec![input], dir.path().join("out"));
+    let summary = scan(&config, &engine()).unwrap();
+    assert_eq!(summary.scanned.disguised, 1);
+    let rows = read_output(&dir.path().join("out/attributes/web.jsonl"));
+    assert_eq!(rows[0]["disguised"], true);
+    assert!(rows[1].get("disguised").is_none(), "{}", rows[1]);
+    let spans = rows[0]["attributes"]["unspin__spin__spans"]
+        .as_array()
+        .unwrap();
+    assert!(spans.len() >= 10, "{spans:?}");
+}
+
 /// An input directory without shards is an error that names it, not "0 shard(s)" and success.
 #[test]
 fn an_input_without_shards_is_an_error() {

@@ -184,6 +184,13 @@ fn render_summary(s: &ScanSummary, config: &ScanConfig) -> String {
             c.not_english
         ));
     }
+    if c.disguised > 0 {
+        out.push_str(&format!(
+            "  {} document(s) disguised with letters of another script that look Latin: \
+             each disguised word is a span (rule homoglyph), and the text was judged in Latin letters\n",
+            c.disguised
+        ));
+    }
     if c.skipped_non_documents > 0 {
         out.push_str(&format!(
             "  {} WARC record(s) were not HTML or text documents and were skipped\n",
