@@ -15,6 +15,9 @@ runs repeat). Reported per share:
 - spun: the disguised texts judged spun (a disguise is itself evidence), against the plain ones;
 - disguised words reported: `homoglyph` findings, against the words holding a swapped letter.
 
+Then every letter in mathematical bold ("𝐜𝐨𝐮𝐧𝐭𝐞𝐫") and in fullwidth ("ｃｏｕｎｔｅｒ"), styling rather
+than a disguise: findings kept, and texts in the language of their plain form.
+
 Each text is one JSONL record of `UNSPIN check --format jsonl` and `UNSPIN restore` (plus ARGS).
 Nothing is written to the repository.
 """
@@ -39,6 +42,17 @@ LOOK_ALIKES = {
 def disguise(text, share, seed):
     rng = random.Random(seed)
     return "".join(LOOK_ALIKES[c] if c in LOOK_ALIKES and rng.random() < share else c for c in text)
+
+
+def styled(text, style):
+    """Every ASCII letter in mathematical bold or fullwidth: styling, not a disguise."""
+    def letter(c):
+        if not ("a" <= c <= "z" or "A" <= c <= "Z"):
+            return c
+        if style == "fullwidth":
+            return chr(ord(c) + 0xFEE0)
+        return chr(0x1D400 + (ord(c) - 65 if c <= "Z" else 26 + ord(c) - 97))
+    return "".join(letter(c) for c in text)
 
 
 def texts(shared, articles):
@@ -113,6 +127,24 @@ def main():
             f"        {same_language:4}/{len(docs)}"
             f"       {spun:4}"
             f"              {reported}/{words}"
+        )
+    styles(a.unspin, docs, plain, a.extra, pairs)
+
+
+def styles(unspin, docs, plain, extra, pairs):
+    print("style      findings kept          same language  homoglyph findings")
+    for style in ["bold", "fullwidth"]:
+        checked = run(unspin, "check", [(n, styled(t, style)) for n, t in docs], extra)
+        kept = total = same_language = reported = 0
+        for p, d in zip(plain, checked):
+            want, got = pairs(p), pairs(d)
+            total += sum(want.values())
+            kept += sum((want & got).values())
+            same_language += p.get("language") == d.get("language")
+            reported += sum(f["rule"] == "homoglyph" for f in d.get("findings", []))
+        print(
+            f"{style:9}  {kept:5}/{total:<5} {kept / max(total, 1):6.1%}"
+            f"   {same_language:4}/{len(docs)}      {reported}"
         )
 
 

@@ -93,6 +93,53 @@ pub fn latin_look_alike(c: char) -> Option<char> {
     }
 }
 
+/// First and last code points of the Mathematical Alphanumeric Symbols' letters (bold, italic,
+/// script, fraktur, double-struck, sans-serif and monospace A–Z, a–z).
+const MATH_FIRST: u32 = 0x1D400;
+const MATH_LAST: u32 = 0x1D6A3;
+
+/// The ASCII letter that `c` is a styled form of: a fullwidth letter ("ｃ", text set among CJK)
+/// or a mathematical alphanumeric one ("𝐜", bold text pasted from a styling site), by Unicode's
+/// compatibility decomposition (NFKC). Such letters are the same letters in another dress, read
+/// as Latin but not reported: styling is no disguise.
+#[inline]
+pub fn styled_latin(c: char) -> Option<char> {
+    static MATH: OnceLock<Vec<u8>> = OnceLock::new();
+    let cp = c as u32;
+    match cp {
+        0xFF21..=0xFF3A | 0xFF41..=0xFF5A => char::from_u32(cp - 0xFEE0),
+        MATH_FIRST..=MATH_LAST => {
+            let table = MATH.get_or_init(|| {
+                (MATH_FIRST..=MATH_LAST)
+                    .map(|cp| {
+                        use unicode_normalization::UnicodeNormalization;
+                        let Some(c) = char::from_u32(cp) else {
+                            return 0;
+                        };
+                        let mut nfkc = std::iter::once(c).nfkc();
+                        match (nfkc.next(), nfkc.next()) {
+                            (Some(l), None) if l.is_ascii_alphabetic() => l as u8,
+                            _ => 0,
+                        }
+                    })
+                    .collect()
+            });
+            match table[(cp - MATH_FIRST) as usize] {
+                0 => None,
+                l => Some(l as char),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The Latin letter that `c` is read as: a look-alike's ([`latin_look_alike`]) or a styled
+/// letter's ([`styled_latin`]).
+#[inline]
+pub fn latin_reading(c: char) -> Option<char> {
+    latin_look_alike(c).or_else(|| styled_latin(c))
+}
+
 /// Latin letters: ASCII, Latin-1, Latin Extended-A/B and Additional, and the ligatures.
 pub fn is_latin_letter(c: char) -> bool {
     c.is_ascii_alphabetic()
@@ -102,8 +149,11 @@ pub fn is_latin_letter(c: char) -> bool {
 /// What a run of letters is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Run {
-    /// No look-alike, or a letter of another script that looks like no Latin one: as written.
+    /// Nothing to read otherwise, or a letter of another script that looks like no Latin one:
+    /// as written.
     AsWritten,
+    /// Latin letters, some of them styled ("𝐁𝐨𝐥𝐝", "ｆｕｌｌ"): read as Latin, not reported.
+    Styled,
     /// Look-alikes only ("сор"): read as Latin, not reported (a short word of another script
     /// may be made of them).
     LookAlikes,
@@ -113,27 +163,30 @@ pub enum Run {
 
 /// What the run of letters `run` (no non-letter in it) is made of.
 pub fn classify(run: &str) -> Run {
-    let (mut latin, mut look_alike) = (false, false);
+    let (mut latin, mut styled, mut look_alike) = (false, false, false);
     for c in run.chars() {
         if latin_look_alike(c).is_some() {
             look_alike = true;
+        } else if styled_latin(c).is_some() {
+            styled = true;
         } else if is_latin_letter(c) {
             latin = true;
         } else {
             return Run::AsWritten;
         }
     }
-    match (look_alike, latin) {
-        (false, _) => Run::AsWritten,
-        (true, false) => Run::LookAlikes,
+    match (look_alike, latin || styled) {
         (true, true) => Run::Mixed,
+        (true, false) => Run::LookAlikes,
+        (false, _) if styled => Run::Styled,
+        (false, _) => Run::AsWritten,
     }
 }
 
-/// Whether `s` holds a character that may be a look-alike (cheap: most text has none).
+/// Whether `s` holds a character that may be read as a Latin letter (cheap: most text has none).
 #[inline]
 pub fn may_hold_look_alikes(s: &str) -> bool {
-    !s.is_ascii() && s.chars().any(|c| latin_look_alike(c).is_some())
+    !s.is_ascii() && s.chars().any(|c| latin_reading(c).is_some())
 }
 
 /// The bounds of the run of letters around byte `i` of `text` (a letter at `i`).
@@ -157,7 +210,7 @@ fn folds(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut run_end = 0;
     let mut folds_run = false;
     s.char_indices().filter_map(move |(i, c)| {
-        let latin = latin_look_alike(c)?;
+        let latin = latin_reading(c)?;
         if i >= run_end {
             let run = run_around(s, i);
             folds_run = classify(&s[run.clone()]) != Run::AsWritten;
@@ -177,12 +230,14 @@ pub fn fold(s: &str) -> Cow<'_, str> {
 }
 
 /// A text read in Latin letters ([`fold`]), with the way back to the offsets of the text as
-/// written: every look-alike is two bytes (U+0370 to U+052F) read as a one-byte ASCII letter.
+/// written: each letter read from a look-alike or a styled letter (two, three or four bytes) is
+/// one ASCII byte.
 #[derive(Debug, Clone)]
 pub struct Latin {
     pub text: String,
-    /// Offsets in `text` of the letters read from look-alikes, ascending.
-    folded: Vec<usize>,
+    /// For each letter read so, ascending: its offset in `text`, and the bytes that it and the
+    /// ones before it saved (the written offset of what follows it is the Latin one plus that).
+    folded: Vec<(usize, usize)>,
 }
 
 impl Latin {
@@ -194,11 +249,14 @@ impl Latin {
         let mut out = String::with_capacity(text.len());
         let mut folded = Vec::new();
         let mut copied = 0;
+        let mut saved = 0;
         for (i, latin) in folds(text) {
             out.push_str(&text[copied..i]);
-            folded.push(out.len());
+            let len = latin_len_in(text, i);
+            saved += len - 1;
+            folded.push((out.len(), saved));
             out.push(latin);
-            copied = i + latin_len_in(text, i);
+            copied = i + len;
         }
         if folded.is_empty() {
             return None;
@@ -211,23 +269,27 @@ impl Latin {
     /// boundary: the start of a letter read from a look-alike is the look-alike's start, the end
     /// of one its end).
     pub fn to_written(&self, p: usize) -> usize {
-        p + self.folded.partition_point(|&f| f < p)
+        match self.folded.partition_point(|&(f, _)| f < p) {
+            0 => p,
+            k => p + self.folded[k - 1].1,
+        }
     }
 
     /// The offset in [`Latin::text`] of offset `o` of the text as written (a character boundary).
     pub fn from_written(&self, o: usize) -> usize {
-        // Each look-alike before `o` is one byte shorter read in Latin: count those before it,
-        // the k-th being at `folded[k] + k` as written (increasing in k: a binary search).
+        // The k-th letter read so starts at `f + saved before it` as written (increasing in k):
+        // count those that start before `o`, and take off what they saved.
+        let before = |k: usize| if k == 0 { 0 } else { self.folded[k - 1].1 };
         let (mut lo, mut hi) = (0, self.folded.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if self.folded[mid] + mid < o {
+            if self.folded[mid].0 + before(mid) < o {
                 lo = mid + 1;
             } else {
                 hi = mid;
             }
         }
-        o - lo
+        o - before(lo)
     }
 }
 
@@ -261,7 +323,7 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
                 match classify(run) {
                     Run::Mixed => return Run::Mixed,
                     Run::LookAlikes => kind = Run::LookAlikes,
-                    Run::AsWritten => {}
+                    Run::Styled | Run::AsWritten => {}
                 }
             }
             kind
@@ -278,7 +340,7 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
         words.get(k).is_some_and(|t| {
             t.text(text)
                 .chars()
-                .any(|c| c.is_alphabetic() && !is_latin_letter(c) && latin_look_alike(c).is_none())
+                .any(|c| c.is_alphabetic() && !is_latin_letter(c) && latin_reading(c).is_none())
         })
     };
     let mut out = Vec::new();
@@ -286,7 +348,7 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
         let report = match kind {
             Run::Mixed => true,
             Run::LookAlikes => disguise && !(k > 0 && other_script(k - 1)) && !other_script(k + 1),
-            Run::AsWritten => false,
+            Run::Styled | Run::AsWritten => false,
         };
         if report {
             out.push(finding(t, t.text(text), disguise));
@@ -440,6 +502,32 @@ mod tests {
             );
         }
         assert!(Latin::of("plain text, Путин").is_none());
+    }
+
+    /// Styled letters (fullwidth, mathematical bold) are the same letters in another dress:
+    /// read as Latin, with their three or four bytes mapped back, and never reported.
+    #[test]
+    fn styled_letters_read_as_latin_and_are_not_reported() {
+        assert_eq!(styled_latin('\u{FF43}'), Some('c'), "fullwidth c");
+        assert_eq!(styled_latin('\u{1D41C}'), Some('c'), "mathematical bold c");
+        assert_eq!(styled_latin('\u{1D6A8}'), None, "mathematical bold Alpha");
+        let written = "The \u{FF43}\u{FF41}t and T\u{1D421}\u{1D41E} \u{1D41C}\u{1D428}w.";
+        let latin = Latin::of(written).unwrap();
+        assert_eq!(latin.text, "The cat and The cow.");
+        for word in ["cat", "The", "cow", "."] {
+            let p = latin.text.rfind(word).unwrap();
+            let (s, e) = (latin.to_written(p), latin.to_written(p + word.len()));
+            assert_eq!(fold(&written[s..e]), word);
+            assert_eq!(
+                (latin.from_written(s), latin.from_written(e)),
+                (p, p + word.len())
+            );
+        }
+        assert!(findings(written, &crate::token::tokenize(written)).is_empty());
+        // With a Cyrillic look-alike among them, the word is disguised all the same.
+        let mixed = "\u{1D41C}\u{043E}w";
+        assert_eq!(classify(mixed), Run::Mixed);
+        assert_eq!(fold(mixed), "cow");
     }
 
     #[test]

@@ -1252,7 +1252,7 @@ fn needs_ws_normalisation(text: &str) -> bool {
             let ch = text[i..].chars().next().expect("char boundary");
             if crate::token::ligature(ch).is_some()
                 || crate::token::is_invisible(ch)
-                || crate::homoglyph::latin_look_alike(ch).is_some()
+                || crate::homoglyph::latin_reading(ch).is_some()
             {
                 return true;
             }
@@ -1332,11 +1332,12 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
                 continue;
             }
         }
-        // A Cyrillic letter that disguises a Latin word reads as the Latin letter it looks like,
-        // as `token::normalize` reads it (`crate::homoglyph`): two bytes read as one.
-        if matches!(c, 0xCD..=0xD4) {
+        // A Cyrillic letter that disguises a Latin word, or a styled letter ("𝐜", "ｃ"), reads as
+        // the Latin letter it is, as `token::normalize` reads it (`crate::homoglyph`): two to four
+        // bytes read as one.
+        if matches!(c, 0xCD..=0xD4 | 0xEF | 0xF0) {
             let ch = text[i..].chars().next().expect("char boundary");
-            if let Some(latin) = crate::homoglyph::latin_look_alike(ch) {
+            if let Some(latin) = crate::homoglyph::latin_reading(ch) {
                 if i >= fold_run.end {
                     let run = crate::homoglyph::run_around(text, i);
                     folds = crate::homoglyph::classify(&text[run.clone()])
