@@ -14,12 +14,13 @@
 //! mistake), and `restore` puts the Latin letters back.
 //!
 //! Which letters look Latin comes from Unicode's confusables (UTS #39, the `unicode-security`
-//! crate): the Cyrillic letters whose skeleton is one ASCII letter ("а" → "a", "Н" → "H",
-//! "ѕ" → "s"), and of Greek only omicron. Other Greek letters are symbols in scientific text
-//! ("α-synuclein", "γ-ray", "TNF-α", and "Α-L-gulonic" at the start of a sentence) and are left
-//! alone. A word with a letter of
-//! another script that looks like no Latin letter ("Путин") is a word of that script, and is
-//! left alone too.
+//! crate): the Cyrillic, Armenian, Cherokee and Lisu letters whose skeleton is one ASCII letter
+//! ("а" → "a", "Н" → "H", "օ" → "o", "Ꭺ" → "A"), and of Greek only omicron. Other Greek letters
+//! are symbols in scientific text ("α-synuclein", "γ-ray", "TNF-α", and "Α-L-gulonic" at the
+//! start of a sentence) and are left alone. A word with a letter of another script that looks
+//! like no Latin letter ("Путин") is a word of that script, and is left alone too. Styled
+//! letters (fullwidth, mathematical bold...) are read as the letters they are, and never
+//! reported: styling is no disguise.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -46,48 +47,51 @@ pub const STRAY_CONFIDENCE: f32 = 0.55;
 pub const DISGUISE_MIN_WORDS: usize = 3;
 pub const DISGUISE_MIN_SHARE: f32 = 0.02;
 
-/// First and last code points that may hold a look-alike (Greek and Coptic, Cyrillic, Cyrillic
-/// Supplement).
-const FIRST: u32 = 0x370;
-const LAST: u32 = 0x52F;
+/// First and last code points of the blocks that may hold a look-alike: Greek and Coptic,
+/// Cyrillic, Cyrillic Supplement and Armenian ("օ", "ս"); Cherokee ("Ꭺ", "Ꮯ"); Lisu ("ꓮ", "ꓚ").
+/// Homoglyph generators draw on all of them.
+const BLOCKS: [(u32, u32); 3] = [(0x370, 0x58F), (0x13A0, 0x13F5), (0xA4D0, 0xA4FF)];
 
-/// For each code point from [`FIRST`] to [`LAST`], the ASCII letter it looks like, or 0.
-fn table() -> &'static [u8] {
-    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        (FIRST..=LAST)
-            .map(|cp| {
-                let Some(c) = char::from_u32(cp) else {
-                    return 0;
-                };
-                // Of Greek, omicron only: its other letters are symbols in scientific text, in
-                // capitals too ("Α-L-gulonic" at the start of a sentence).
-                if (0x370..0x400).contains(&cp) && c != 'ο' {
-                    return 0;
-                }
-                let mut buf = [0; 4];
-                let mut skeleton =
-                    unicode_security::confusable_detection::skeleton(c.encode_utf8(&mut buf));
-                match (skeleton.next(), skeleton.next()) {
-                    // Skeletons fold "I" into "l": a capital that looks like either is an I.
-                    (Some('l'), None) if c.is_uppercase() => b'I',
-                    (Some(l), None) if l.is_ascii_alphabetic() => l as u8,
-                    _ => 0,
-                }
-            })
-            .collect()
-    })
+/// For each block of [`BLOCKS`], for each of its code points, the ASCII letter it looks like,
+/// or 0.
+fn tables() -> &'static [Vec<u8>; 3] {
+    static TABLES: OnceLock<[Vec<u8>; 3]> = OnceLock::new();
+    TABLES.get_or_init(|| BLOCKS.map(|(first, last)| (first..=last).map(look_alike_of).collect()))
 }
 
-/// The Latin letter that `c` is a look-alike of, for a Cyrillic letter or Greek omicron that
-/// looks like one.
+/// The ASCII letter that code point `cp` looks like, by its confusable skeleton, or 0.
+fn look_alike_of(cp: u32) -> u8 {
+    let Some(c) = char::from_u32(cp) else {
+        return 0;
+    };
+    // Of Greek, omicron only: its other letters are symbols in scientific text, in capitals
+    // too ("Α-L-gulonic" at the start of a sentence).
+    if (0x370..0x400).contains(&cp) && c != 'ο' {
+        return 0;
+    }
+    let mut buf = [0; 4];
+    let mut skeleton = unicode_security::confusable_detection::skeleton(c.encode_utf8(&mut buf));
+    match (skeleton.next(), skeleton.next()) {
+        // Skeletons fold "I" into "l": a capital that looks like either is an I.
+        (Some('l'), None) if c.is_uppercase() => b'I',
+        (Some(l), None) if l.is_ascii_alphabetic() => l as u8,
+        _ => 0,
+    }
+}
+
+/// The Latin letter that `c` is a look-alike of: a Cyrillic, Armenian, Cherokee or Lisu letter,
+/// or Greek omicron, that looks like one.
 #[inline]
 pub fn latin_look_alike(c: char) -> Option<char> {
     let cp = c as u32;
-    if !(FIRST..=LAST).contains(&cp) {
+    if cp < BLOCKS[0].0 {
         return None;
     }
-    match table()[(cp - FIRST) as usize] {
+    let (k, &(first, _)) = BLOCKS
+        .iter()
+        .enumerate()
+        .find(|(_, &(first, last))| (first..=last).contains(&cp))?;
+    match tables()[k][(cp - first) as usize] {
         0 => None,
         l => Some(l as char),
     }
@@ -397,6 +401,9 @@ mod tests {
         assert_eq!(latin_look_alike('Н'), Some('H'));
         assert_eq!(latin_look_alike('ѕ'), Some('s'));
         assert_eq!(latin_look_alike('ο'), Some('o'), "Greek omicron");
+        assert_eq!(latin_look_alike('\u{0585}'), Some('o'), "Armenian oh");
+        assert_eq!(latin_look_alike('\u{13AA}'), Some('A'), "Cherokee go");
+        assert_eq!(latin_look_alike('\u{A4EE}'), Some('A'), "Lisu letter a");
         // Letters that look like no Latin one, and Greek (scientific symbols).
         for c in ['п', 'и', 'д', 'α', 'γ', 'μ', 'ν', 'Α', 'Τ', 'a', 'é', '1'] {
             assert_eq!(latin_look_alike(c), None, "{c}");

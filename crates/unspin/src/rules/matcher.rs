@@ -1335,7 +1335,7 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
         // A Cyrillic letter that disguises a Latin word, or a styled letter ("𝐜", "ｃ"), reads as
         // the Latin letter it is, as `token::normalize` reads it (`crate::homoglyph`): two to four
         // bytes read as one.
-        if matches!(c, 0xCD..=0xD4 | 0xEF | 0xF0) {
+        if matches!(c, 0xCD..=0xD6 | 0xE1 | 0xEA | 0xEF | 0xF0) {
             let ch = text[i..].chars().next().expect("char boundary");
             if let Some(latin) = crate::homoglyph::latin_reading(ch) {
                 if i >= fold_run.end {
@@ -1500,6 +1500,14 @@ mod tests {
         );
         let o = n.find("onsc").unwrap();
         assert_eq!(&t[map.orig_start(o)..map.orig_end(o + 1)], "\u{043E}");
+        // Three and four bytes read as one: a Cherokee look-alike and a mathematical bold letter.
+        let t = "big \u{13A0}ata and \u{1D41B}ig data";
+        let (n, map) = normalize_ws(t);
+        assert_eq!(n, "big Data and big data");
+        let s = n.find("Data").unwrap();
+        assert_eq!(&t[map.orig_start(s)..map.orig_end(s + 4)], "\u{13A0}ata");
+        let s = n.rfind("big").unwrap();
+        assert_eq!(&t[map.orig_start(s)..map.orig_end(s + 1)], "\u{1D41B}");
     }
 
     /// A run of whitespace other than one space needs the copy only where a phrase could go on
