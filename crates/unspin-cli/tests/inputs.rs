@@ -14,6 +14,16 @@ fn unspin(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().expect("run unspin")
 }
 
+/// Assert that `out` exited with `code`, showing its stderr otherwise.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Run `unspin ARGS` in `dir` with `input` on its stdin.
 fn unspin_stdin(dir: &Path, args: &[&str], input: impl AsRef<[u8]>) -> Output {
     use std::process::Stdio;
@@ -69,12 +79,7 @@ fn a_directory_of_three_thousand_files() {
         &[],
     );
     let took = started.elapsed();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let lines: Vec<serde_json::Value> = out
         .stdout
         .split(|&b| b == b'\n')
@@ -342,12 +347,7 @@ fn a_jsonl_file_may_start_with_a_byte_order_mark() {
         ],
         &[],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
 }
 
@@ -396,12 +396,7 @@ fn broken_pipe_is_not_an_error() {
     // Close our end of the pipe at once: unspin's writes then fail with EPIPE.
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("error"));
 }
 
@@ -488,12 +483,7 @@ fn a_page_that_is_not_utf8_is_read_in_its_own_encoding() {
     ];
     std::fs::write(dir.path().join("r.toml"), RULES).unwrap();
     let finding = |out: &Output| -> (serde_json::Value, String) {
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(out, 1);
         let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let f = &doc["findings"][0];
         (
@@ -513,12 +503,7 @@ fn a_page_that_is_not_utf8_is_read_in_its_own_encoding() {
 
     let restore = ["restore", "--no-config", "--rules", "r.toml", "page.html"];
     let out = unspin(dir.path(), &restore, &[]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let mut expected = page("<meta charset=\"windows-1252\">");
     let at = expected
         .windows(11)
@@ -562,23 +547,13 @@ fn a_utf16_page_is_read_piped_in_and_restored_in_utf16() {
         let bytes = utf16(page, big_endian);
         std::fs::write(dir.path().join("page.html"), &bytes).unwrap();
         let piped = unspin_stdin(dir.path(), &[&check[..], &["-"]].concat(), &bytes);
-        assert_eq!(
-            piped.status.code(),
-            Some(1),
-            "{}",
-            String::from_utf8_lossy(&piped.stderr)
-        );
+        assert_exit(&piped, 1);
         let doc: serde_json::Value = serde_json::from_slice(&piped.stdout).unwrap();
         assert_eq!(doc["findings"][0]["text"], "counterfeit consciousness");
 
         let restore = ["restore", "--no-config", "--rules", "r.toml", "page.html"];
         let out = unspin(dir.path(), &restore, &[]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_exit(&out, 0);
         let restored = page.replace("counterfeit consciousness", "artificial intelligence");
         assert_eq!(out.stdout, utf16(&restored, big_endian), "{big_endian}");
     }
