@@ -189,7 +189,7 @@ pub fn classify(run: &str) -> Run {
 
 /// Whether `s` holds a character that may be read as a Latin letter (cheap: most text has none).
 #[inline]
-pub fn may_hold_look_alikes(s: &str) -> bool {
+pub fn may_read_as_latin(s: &str) -> bool {
     !s.is_ascii() && s.chars().any(|c| latin_reading(c).is_some())
 }
 
@@ -247,7 +247,7 @@ pub struct Latin {
 impl Latin {
     /// `text` in Latin letters, or `None` when it holds nothing to read so.
     pub fn of(text: &str) -> Option<Latin> {
-        if !may_hold_look_alikes(text) {
+        if !may_read_as_latin(text) {
             return None;
         }
         let mut out = String::with_capacity(text.len());
@@ -308,7 +308,7 @@ fn latin_len_in(text: &str, i: usize) -> usize {
 /// word beside it is of another script (a Russian quotation); elsewhere it is a word of its own
 /// script ("(Russian: Сосо)").
 pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
-    if !may_hold_look_alikes(text) {
+    if !may_read_as_latin(text) {
         return Vec::new();
     }
     let words: Vec<&Token> = tokens
