@@ -14,7 +14,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use unspin::text::{utf8_error_message, Format};
+use unspin::text::Format;
 
 /// Target size of one part of a large plain-text input.
 pub const PART_BYTES: usize = 8 << 20;
@@ -55,6 +55,9 @@ pub struct ReadOptions {
     /// A directory that a walk passes over (canonical path): `restore --out-dir`'s, so that a
     /// run never reads what it or an earlier run wrote there.
     pub skip_dir: Option<PathBuf>,
+    /// The encoding inputs are in (`--encoding`), transcoded to UTF-8 as they are read; `None`
+    /// for UTF-8.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Default for ReadOptions {
@@ -67,6 +70,7 @@ impl Default for ReadOptions {
             field_flag: "--jsonl-field",
             verb: "check",
             skip_dir: None,
+            encoding: None,
         }
     }
 }
@@ -428,6 +432,16 @@ fn read_stream<'a>(
             return Ok(());
         }
     };
+    // `--encoding`: everything downstream reads UTF-8. The named encoding wins over a byte-order
+    // mark, so that the encoding the output names and restore writes is the one read.
+    let reader: Box<dyn Read + 'a> = match opts.encoding.filter(|&e| e != encoding_rs::UTF_8) {
+        Some(encoding) => Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(encoding))
+                .build(reader),
+        ),
+        None => reader,
+    };
     // A page piped in (`curl URL | unspin check -`) or saved without an extension is HTML by
     // its first bytes, as the server reads a posted text; a `.txt` file is plain text whatever
     // it starts with.
@@ -522,6 +536,7 @@ fn deliver_whole(
             ..whole_part(name, &text, format, 0)
         });
     }
+    let named = given_encoding(opts);
     if let Some(message) = binary(bytes, opts.verb) {
         report_binary(name, &message, walked, sink);
         return Ok(());
@@ -529,11 +544,28 @@ fn deliver_whole(
     let (text, offset) = match std::str::from_utf8(bytes) {
         Ok(t) => strip_bom(t),
         Err(e) => {
-            sink.error(name, utf8_error_message(e, 0));
+            sink.error(name, not_utf8(e, 0));
             return Ok(());
         }
     };
-    sink.part(whole_part(name, text, format, offset))
+    sink.part(Part {
+        encoding: named,
+        ..whole_part(name, text, format, offset)
+    })
+}
+
+/// The encoding `--encoding` names, when it is not UTF-8: the parts read in it say so.
+fn given_encoding(opts: &ReadOptions) -> Option<&'static encoding_rs::Encoding> {
+    opts.encoding.filter(|&e| e != encoding_rs::UTF_8)
+}
+
+/// The error of an input that is not UTF-8, `base` bytes into it: which byte, and the two ways
+/// to read it.
+fn not_utf8(e: std::str::Utf8Error, base: u64) -> String {
+    format!(
+        "invalid UTF-8 at byte {} (name its encoding, e.g. --encoding windows-1252, or convert it to UTF-8 first, e.g. with iconv)",
+        base + e.valid_up_to() as u64
+    )
 }
 
 /// A document read whole, as one part.
@@ -625,7 +657,7 @@ fn binary(bytes: &[u8], verb: &str) -> Option<Cow<'static, str>> {
 }
 
 const UTF16_MESSAGE: &str =
-    "UTF-16 text (byte-order mark); unspin reads UTF-8: convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
+    "UTF-16 text (byte-order mark); unspin reads UTF-8: name it with --encoding utf-16le (or utf-16be), or convert it first, e.g. with iconv -f UTF-16 -t UTF-8";
 
 fn report_binary(name: &str, message: &str, walked: bool, sink: &mut dyn Sink) {
     // A binary file met while walking a directory is expected (images, archives): a note. One
@@ -713,7 +745,7 @@ fn read_plain(
             Ok(t) if first => strip_bom(t),
             Ok(t) => (t, 0),
             Err(e) => {
-                sink.error(name, utf8_error_message(e, offset));
+                sink.error(name, not_utf8(e, offset));
                 return Ok(());
             }
         };
@@ -729,7 +761,7 @@ fn read_plain(
             id: None,
             record: None,
             value: None,
-            encoding: None,
+            encoding: given_encoding(opts),
         })?;
         if eof {
             return Ok(());
@@ -869,7 +901,10 @@ fn read_jsonl(
             Ok(v) => v,
             Err(e) => {
                 let message = match std::str::from_utf8(rec) {
-                    Err(u) => format!("malformed JSONL record: {}", utf8_error_message(u, 0)),
+                    Err(u) => format!(
+                        "malformed JSONL record: {}",
+                        unspin::text::utf8_error_message(u, 0)
+                    ),
                     Ok(_) => format!("malformed JSONL record: {e}"),
                 };
                 sink.unread_record(name, rec)?;

@@ -558,3 +558,73 @@ fn a_utf16_page_is_read_piped_in_and_restored_in_utf16() {
         assert_eq!(out.stdout, utf16(&restored, big_endian), "{big_endian}");
     }
 }
+
+/// `--encoding` reads plain text in another encoding, in parts too: the findings are placed in
+/// its decoded text (the JSON names the encoding), `restore` writes it back in that encoding,
+/// and `index add` indexes it; without the flag the error names the byte and the flag.
+#[test]
+fn encoding_names_the_encoding_of_plain_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("r.toml"), RULES).unwrap();
+    // "café", curly quotes and "é" again in windows-1252, over several lines.
+    let mut latin1 = Vec::new();
+    for _ in 0..40 {
+        latin1.extend(
+            b"The caf\xe9 \x93team\x94 studies counterfeit consciousness, d\xe9j\xe0 vu.\n",
+        );
+    }
+    std::fs::write(dir.path().join("l.txt"), &latin1).unwrap();
+    let check = [
+        "check",
+        "--no-config",
+        "--rules",
+        "r.toml",
+        "--format",
+        "json",
+    ];
+    let out = unspin(dir.path(), &[&check[..], &["l.txt"]].concat(), &[]);
+    assert_exit(&out, 2);
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("invalid UTF-8 at byte 7 (name its encoding, e.g. --encoding windows-1252"));
+
+    let with = [&check[..], &["--encoding", "latin1", "l.txt"]].concat();
+    for parts in ["64", "1000000"] {
+        let out = unspin(dir.path(), &with, &[("UNSPIN_PART_BYTES", parts)]);
+        assert_exit(&out, 1);
+        let docs: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(docs[0]["encoding"], "windows-1252", "{parts}");
+        let findings = docs[0]["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 40, "{parts}");
+        assert_eq!(findings[0]["text"], "counterfeit consciousness");
+        assert_eq!(findings[0]["column"], 25);
+    }
+
+    let restore = [
+        "restore",
+        "--no-config",
+        "--rules",
+        "r.toml",
+        "--encoding",
+        "latin1",
+        "l.txt",
+    ];
+    let out = unspin(dir.path(), &restore, &[]);
+    assert_exit(&out, 0);
+    let mut want = latin1.clone();
+    let at = |bytes: &[u8]| bytes.windows(11).position(|w| w == b"counterfeit");
+    while let Some(i) = at(&want) {
+        want.splice(i..i + 25, b"artificial intelligence".iter().copied());
+    }
+    assert_eq!(out.stdout, want);
+
+    let add = [
+        "index",
+        "add",
+        "--index",
+        "ix",
+        "--encoding",
+        "latin1",
+        "l.txt",
+    ];
+    assert_exit(&unspin(dir.path(), &add, &[]), 0);
+}

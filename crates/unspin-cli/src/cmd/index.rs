@@ -70,6 +70,9 @@ pub struct AddArgs {
     /// article indexed again); without it such a document is skipped and counted.
     #[arg(long)]
     pub replace: bool,
+    /// Read text inputs in this encoding instead of UTF-8 (a WHATWG label, as `check` takes).
+    #[arg(long, value_name = "LABEL", value_parser = super::parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +134,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         id_field: args.id_field.clone(),
         field_flag: "--text-field",
         verb: "index",
+        encoding: args.encoding,
         ..ReadOptions::default()
     };
     let existed = args.index.exists();

@@ -124,6 +124,12 @@ pub struct ReadArgs {
     /// 256M by default.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_size: Option<u64>,
+    /// Read inputs in this encoding instead of UTF-8 (a WHATWG label: windows-1252, latin1,
+    /// shift_jis, utf-16le...), over any byte-order mark. Offsets are then into the text
+    /// decoded to UTF-8, and `restore` writes each input back in its encoding. An HTML page
+    /// that is not UTF-8 is read in the encoding it declares without it.
+    #[arg(long, value_name = "LABEL", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl ReadArgs {
@@ -143,6 +149,7 @@ impl ReadArgs {
                 .or_else(|| cfg.jsonl_field.clone())
                 .unwrap_or_else(|| "text".into()),
             max_size: self.max_size.or(cfg.max_size),
+            encoding: self.encoding,
             ..ReadOptions::default()
         }
     }
@@ -195,6 +202,16 @@ impl ConfigArgs {
         built.options.allow.extend(cfg.allow.iter().cloned());
         Ok(built)
     }
+}
+
+/// An encoding by its WHATWG label (`windows-1252`, `latin1`, `shift_jis`, `utf-16le`...).
+pub fn parse_encoding(s: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(s.trim().as_bytes()).ok_or_else(|| {
+        format!(
+            "unknown encoding {s:?}: give a WHATWG label such as windows-1252, latin1, \
+             iso-8859-15, shift_jis, gbk, koi8-r or utf-16le"
+        )
+    })
 }
 
 /// `512`, `64K`, `256M`, `1G` (binary multiples).
