@@ -434,7 +434,7 @@ fn read_stream<'a>(
     };
     // `--encoding`: everything downstream reads UTF-8. The named encoding wins over a byte-order
     // mark, so that the encoding the output names and restore writes is the one read.
-    let reader: Box<dyn Read + 'a> = match opts.encoding.filter(|&e| e != encoding_rs::UTF_8) {
+    let reader: Box<dyn Read + 'a> = match given_encoding(opts) {
         Some(encoding) => Box::new(
             encoding_rs_io::DecodeReaderBytesBuilder::new()
                 .encoding(Some(encoding))

@@ -8,8 +8,8 @@
 //! look-alikes read as Macedonian. So every reader of words sees through the disguise: a run of
 //! letters that are all Latin or look-alikes, at least one a look-alike, is read with the Latin
 //! letters. The engine checks a text in Latin letters and places its findings back in the text as
-//! written ([`Latin`]); `token::normalize` ([`fold`]) and the rule matcher's text read the same, so
-//! trace sees a disguised copy as its source. A word that mixes the two scripts is also reported
+//! written ([`Latin`]); `token::normalize` ([`fold`]) reads words the same, so trace sees a
+//! disguised copy as its source. A word that mixes the two scripts is also reported
 //! ([`findings`]): English never writes one, so it is the disguise itself (or a letter pasted by
 //! mistake), and `restore` puts the Latin letters back.
 //!

@@ -89,12 +89,10 @@ pub struct Foreign {
 /// the function words are counted in runs of [`CHUNK_WORDS`] words, and the runs short of them
 /// must hold most of the text (an English article quoting a French paragraph stays English, a
 /// French one quoting an English paragraph does not).
+///
+/// The engine asks it of the text read in Latin letters (`crate::homoglyph::Latin`): English
+/// written wholly in Cyrillic look-alikes, read as written, is taken for Macedonian.
 pub fn foreign_language(text: &str, tokens: &[Token]) -> Option<Foreign> {
-    // English disguised with Cyrillic letters that look Latin is English (crate::homoglyph):
-    // read wholly in look-alikes, it was taken for Macedonian. Folding again changes nothing.
-    if let std::borrow::Cow::Owned(latin) = crate::homoglyph::fold(text) {
-        return foreign_language(&latin, &crate::token::tokenize(&latin));
-    }
     let words: Vec<&str> = tokens
         .iter()
         .filter(|t| t.kind == TokenKind::Word)

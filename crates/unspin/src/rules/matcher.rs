@@ -1195,10 +1195,6 @@ pub(super) fn is_token_end(hay: &str, pos: usize, scratch: &mut Vec<Token>) -> b
 pub(super) struct OffsetMap {
     /// `(normalised, original)` positions where the difference between the two changes.
     breaks: Vec<(usize, usize)>,
-    /// `(normalised, original)` ends of look-alike letters read as Latin ones (two bytes read
-    /// as one): a span ending just after one ends after the whole letter, which the breaks,
-    /// made for starts, cannot say.
-    letter_ends: Vec<(usize, usize)>,
 }
 
 impl OffsetMap {
@@ -1215,9 +1211,6 @@ impl OffsetMap {
 
     /// Map an end offset (just after a non-space character).
     fn orig_end(&self, p: usize) -> usize {
-        if let Ok(k) = self.letter_ends.binary_search_by_key(&p, |e| e.0) {
-            return self.letter_ends[k].1;
-        }
         let i = self.breaks.partition_point(|b| b.0 < p);
         if i == 0 {
             p
@@ -1250,10 +1243,7 @@ fn needs_ws_normalisation(text: &str) -> bool {
             (is_ascii_ws(c), matches!(c, b'.' | b'!' | b'?'), 1)
         } else {
             let ch = text[i..].chars().next().expect("char boundary");
-            if crate::token::ligature(ch).is_some()
-                || crate::token::is_invisible(ch)
-                || crate::homoglyph::latin_reading(ch).is_some()
-            {
+            if crate::token::ligature(ch).is_some() || crate::token::is_invisible(ch) {
                 return true;
             }
             (ch.is_whitespace(), false, ch.len_utf8())
@@ -1285,9 +1275,6 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
     let mut out = String::with_capacity(text.len());
     let mut map = OffsetMap::default();
     let mut copied = 0; // start of the not yet copied original bytes
-                        // The run of letters around the last look-alike met, and whether it is read as Latin.
-    let mut fold_run = 0..0;
-    let mut folds = false;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -1330,31 +1317,6 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
                 copied = end;
                 i = end;
                 continue;
-            }
-        }
-        // A Cyrillic letter that disguises a Latin word, or a styled letter ("𝐜", "ｃ"), reads as
-        // the Latin letter it is, as `token::normalize` reads it (`crate::homoglyph`): two to four
-        // bytes read as one.
-        if matches!(c, 0xCD..=0xD6 | 0xE1 | 0xEA | 0xEF | 0xF0) {
-            let ch = text[i..].chars().next().expect("char boundary");
-            if let Some(latin) = crate::homoglyph::latin_reading(ch) {
-                if i >= fold_run.end {
-                    let run = crate::homoglyph::run_around(text, i);
-                    folds = crate::homoglyph::classify(&text[run.clone()])
-                        != crate::homoglyph::Run::AsWritten;
-                    fold_run = run;
-                }
-                if folds {
-                    out.push_str(&text[copied..i]);
-                    map.breaks.push((out.len(), i));
-                    out.push(latin);
-                    let end = i + ch.len_utf8();
-                    map.breaks.push((out.len(), end));
-                    map.letter_ends.push((out.len(), end));
-                    copied = end;
-                    i = end;
-                    continue;
-                }
             }
         }
         let (is_ws, len) = if c < 0x80 {
@@ -1479,35 +1441,6 @@ mod tests {
         assert_eq!(word("classifier"), "classi\u{FB01}er");
         assert_eq!(word("fi"), "\u{FB01}");
         assert_eq!(word("phen"), "phen");
-    }
-
-    /// Cyrillic letters that disguise a Latin word read as the Latin letters they look like
-    /// (`crate::homoglyph`), and a span starting or ending at one maps back to the whole
-    /// letter; a word of another script stays as it is.
-    #[test]
-    fn disguised_words_read_as_latin_and_map_back() {
-        let t = "a \u{0441}ounterfeit c\u{043E}nsciousnes\u{0455}, \u{041F}\u{0443}\u{0442}\u{0438}\u{043D}";
-        let (n, map) = normalize_ws(t);
-        assert_eq!(
-            n,
-            "a counterfeit consciousness, \u{041F}\u{0443}\u{0442}\u{0438}\u{043D}"
-        );
-        let s = n.find("counterfeit").unwrap();
-        let e = n.find("consciousness").unwrap() + "consciousness".len();
-        assert_eq!(
-            &t[map.orig_start(s)..map.orig_end(e)],
-            "\u{0441}ounterfeit c\u{043E}nsciousnes\u{0455}"
-        );
-        let o = n.find("onsc").unwrap();
-        assert_eq!(&t[map.orig_start(o)..map.orig_end(o + 1)], "\u{043E}");
-        // Three and four bytes read as one: a Cherokee look-alike and a mathematical bold letter.
-        let t = "big \u{13A0}ata and \u{1D41B}ig data";
-        let (n, map) = normalize_ws(t);
-        assert_eq!(n, "big Data and big data");
-        let s = n.find("Data").unwrap();
-        assert_eq!(&t[map.orig_start(s)..map.orig_end(s + 4)], "\u{13A0}ata");
-        let s = n.rfind("big").unwrap();
-        assert_eq!(&t[map.orig_start(s)..map.orig_end(s + 1)], "\u{1D41B}");
     }
 
     /// A run of whitespace other than one space needs the copy only where a phrase could go on
