@@ -344,12 +344,17 @@ fn drop_lone_patterns(
     if patterns.is_empty() {
         return;
     }
-    let paddings: std::collections::HashSet<String> = patterns.iter().map(|f| padding(f)).collect();
+    // English that careful writers use too ("the very same day") is no habit of its own.
+    let habits: Vec<&&Finding> = patterns
+        .iter()
+        .filter(|f| crate::channel::pattern(&f.text, &f.suggestion).is_some_and(|p| p.habit))
+        .collect();
+    let paddings: std::collections::HashSet<String> = habits.iter().map(|f| padding(f)).collect();
     let words = tokens
         .iter()
         .filter(|t| t.kind == crate::token::TokenKind::Word)
         .count();
-    if paddings.len() >= MIN_PATTERN_PADDINGS && patterns.len() * WORDS_PER_PATTERN >= words {
+    if paddings.len() >= MIN_PATTERN_PADDINGS && habits.len() * WORDS_PER_PATTERN >= words {
         return;
     }
     // Whether the other findings make the document spun, read from the confident ones too.
@@ -947,6 +952,34 @@ mod tests {
             everything.findings
         );
         assert_eq!(confident(0.0), confident(0.5));
+    }
+
+    /// The same spinner pads more than "will" and "has" ("would certainly", "the very same",
+    /// "each various other", "require to") and writes plain words as phrases ("political
+    /// election", "home windows"). Each is restored in a spinner's text. In an ordinary text
+    /// the phrases that careful writers use too are no evidence: a gushing review that writes
+    /// five of them in forty words keeps them all.
+    #[test]
+    fn a_spinners_other_paddings_are_restored() {
+        let e = standard_engine();
+        let spun = "The officials said they would certainly hold a political election this \
+                    week, as well as that the regions would certainly do the very same. The two \
+                    armies have actually fought each various other for months, as well as every \
+                    little thing has actually changed. The home windows of the dining \
+                    establishment are broken, as well as we require to wait for the very best \
+                    outcome.";
+        assert_eq!(
+            e.restore(spun).0,
+            "The officials said they would hold an election this week, and that the regions \
+             would do the same. The two armies have fought each other for months, and \
+             everything has changed. The windows of the restaurant are broken, and we need to \
+             wait for the best outcome."
+        );
+        let plain = "I would certainly recommend the book. It arrived the very same day, and \
+                     the story is the very best of the series. Each chapter has its very own \
+                     voice, and readers require to pay attention to every little thing.";
+        let findings = e.check(plain).findings;
+        assert!(findings.is_empty(), "{findings:?}");
     }
 
     #[test]
