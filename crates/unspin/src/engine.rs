@@ -955,8 +955,8 @@ mod tests {
     }
 
     /// The same spinner pads more than "will" and "has" ("would certainly", "the very same",
-    /// "each various other", "require to") and writes plain words as phrases ("political
-    /// election", "home windows"). Each is restored in a spinner's text. In an ordinary text
+    /// "each various other", "require to", "looks for to") and writes plain words as phrases
+    /// ("political election", "home windows", "cars and truck", "tax obligations"). Each is restored in a spinner's text. In an ordinary text
     /// the phrases that careful writers use too are no evidence: a gushing review that writes
     /// five of them in forty words keeps them all.
     #[test]
@@ -967,13 +967,15 @@ mod tests {
                     armies have actually fought each various other for months, as well as every \
                     little thing has actually changed. The home windows of the dining \
                     establishment are broken, as well as we require to wait for the very best \
-                    outcome.";
+                    outcome. The head trainer looks for to win, as well as he has actually \
+                    bought a cars and truck with his tax obligations.";
         assert_eq!(
             e.restore(spun).0,
             "The officials said they would hold an election this week, and that the regions \
              would do the same. The two armies have fought each other for months, and \
              everything has changed. The windows of the restaurant are broken, and we need to \
-             wait for the best outcome."
+             wait for the best outcome. The head coach seeks to win, and he has bought a car \
+             with his taxes."
         );
         let plain = "I would certainly recommend the book. It arrived the very same day, and \
                      the story is the very best of the series. Each chapter has its very own \
