@@ -18,6 +18,9 @@ use unspin::text::Format;
 
 /// Target size of one part of a large plain-text input.
 pub const PART_BYTES: usize = 8 << 20;
+/// Largest document `trace` and `index add` hold whole (plain text as well), unless
+/// `--max-size` says otherwise.
+pub const WHOLE_MAX_DEFAULT: u64 = MARKUP_MAX_DEFAULT;
 /// Largest HTML/Markdown input parsed whole, unless `--max-size` says otherwise.
 pub const MARKUP_MAX_DEFAULT: u64 = 256 << 20;
 /// Largest JSONL record, unless `--max-size` says otherwise.
@@ -58,6 +61,9 @@ pub struct ReadOptions {
     /// The encoding inputs are in (`--encoding`), transcoded to UTF-8 as they are read; `None`
     /// for UTF-8.
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The reader's caller holds each document whole ([`read_docs`]), so plain text too is
+    /// limited by `max_size`, which is then always set, and its message says why.
+    pub held_whole: bool,
 }
 
 impl Default for ReadOptions {
@@ -71,6 +77,7 @@ impl Default for ReadOptions {
             verb: "check",
             skip_dir: None,
             encoding: None,
+            held_whole: false,
         }
     }
 }
@@ -417,9 +424,10 @@ fn read_stream<'a>(
             sink.error(
                 name,
                 format!(
-                    "skipped: {} is over --max-size {}",
+                    "skipped: {} is over --max-size {}{}",
                     human_size(size),
-                    human_size(max)
+                    human_size(max),
+                    held_whole_note(opts)
                 ),
             );
             return Ok(());
@@ -683,6 +691,18 @@ fn part_bytes() -> usize {
     })
 }
 
+/// Why a command that holds documents whole skips a large one, for the `--max-size` message.
+fn held_whole_note(opts: &ReadOptions) -> String {
+    if opts.held_whole {
+        format!(
+            " (`{}` holds each document whole; raise --max-size, or split the file)",
+            opts.verb
+        )
+    } else {
+        String::new()
+    }
+}
+
 /// Read plain text in parts of about [`PART_BYTES`], cut after a line end.
 fn read_plain(
     name: &str,
@@ -723,9 +743,10 @@ fn read_plain(
             sink.error(
                 name,
                 format!(
-                    "skipped: over --max-size {} ({} read so far)",
+                    "skipped: over --max-size {} ({} read so far){}",
                     human_size(max),
-                    human_size(read)
+                    human_size(read),
+                    held_whole_note(opts)
                 ),
             );
             return Ok(());
@@ -1097,9 +1118,16 @@ pub fn read_docs(
             self.docs.own_file(path)
         }
     }
+    // Plain text is streamed in parts, which are joined here: without a limit a file of
+    // gigabytes would be held in memory whole.
+    let read = ReadOptions {
+        max_size: Some(read.max_size.unwrap_or(WHOLE_MAX_DEFAULT)),
+        held_whole: true,
+        ..read.clone()
+    };
     read_all(
         paths,
-        read,
+        &read,
         &mut Adapter {
             docs,
             pending: None,

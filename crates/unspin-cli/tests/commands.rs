@@ -164,6 +164,71 @@ fn trace_reads_the_named_jsonl_field_and_refuses_top_zero() {
     assert!(stderr(&out).contains("--top"), "{}", stderr(&out));
 }
 
+/// `trace` and `index add` hold each document whole, so plain text, which `check` streams without
+/// a limit, is limited by `--max-size` for them (256M by default), and the message says why; a
+/// compressed file is measured as it is read.
+#[test]
+fn trace_and_index_limit_plain_text_they_hold_whole() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let small = "The council of Lindholm approved a budget of 42 million euros on Tuesday.";
+    std::fs::write(dir.path().join("small.txt"), small).unwrap();
+    let big = "The harbour of Lindholm opened a new quay for ferries. ".repeat(100);
+    std::fs::write(dir.path().join("big.txt"), &big).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(big.as_bytes()).unwrap();
+    std::fs::write(dir.path().join("big.txt.gz"), gz.finish().unwrap()).unwrap();
+
+    let out = unspin(
+        dir.path(),
+        &[
+            "index",
+            "add",
+            "--index",
+            "ix",
+            "--max-size",
+            "1K",
+            "small.txt",
+            "big.txt",
+        ],
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("big.txt: skipped: 5.4 KiB is over --max-size 1.0 KiB (`index` holds each document whole"),
+        "{err}"
+    );
+    for path in ["big.txt", "big.txt.gz"] {
+        let out = unspin(
+            dir.path(),
+            &[
+                "trace",
+                "--index",
+                "ix",
+                "--max-size",
+                "1K",
+                "--format",
+                "jsonl",
+                path,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{path}: {}", stderr(&out));
+        let entry = &json_lines(&out.stdout)[0];
+        assert_eq!(entry["path"], path);
+        let error = entry["error"].as_str().unwrap();
+        assert!(
+            error.contains("over --max-size 1.0 KiB")
+                && error.contains("`trace` holds each document whole"),
+            "{error}"
+        );
+    }
+    // Under the limit, traced as before.
+    let out = unspin(
+        dir.path(),
+        &["trace", "--index", "ix", "--max-size", "1K", "small.txt"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
 /// A scan that loses records says so in its exit code, not only in its summary.
 #[test]
 fn scan_exits_2_when_records_are_lost() {

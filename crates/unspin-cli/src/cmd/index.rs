@@ -73,6 +73,10 @@ pub struct AddArgs {
     /// Read text inputs in this encoding instead of UTF-8 (a WHATWG label, as `check` takes).
     #[arg(long, value_name = "LABEL", value_parser = super::parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Skip text files and JSONL records larger than this (bytes as read, after decompression;
+    /// K/M/G suffixes): each document is held whole while it is fingerprinted. 256M by default.
+    #[arg(long, value_name = "SIZE", value_parser = super::parse_size)]
+    pub max_size: Option<u64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +139,7 @@ fn add(args: AddArgs) -> anyhow::Result<Outcome> {
         field_flag: "--text-field",
         verb: "index",
         encoding: args.encoding,
+        max_size: args.max_size,
         ..ReadOptions::default()
     };
     let existed = args.index.exists();

@@ -120,8 +120,8 @@ pub struct ReadArgs {
     pub jsonl_field: Option<String>,
     /// Skip documents larger than this (bytes as read, after decompression; K/M/G suffixes):
     /// a plain-text or markup file, or each record of a JSONL file. Plain text is streamed and
-    /// has no limit by default; HTML/Markdown are parsed whole and JSONL records read whole, both
-    /// 256M by default.
+    /// has no limit by default (256M for `trace` and `index add`, which hold a document whole);
+    /// HTML/Markdown are parsed whole and JSONL records read whole, both 256M by default.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_size: Option<u64>,
     /// Read inputs in this encoding instead of UTF-8 (a WHATWG label: windows-1252, latin1,
