@@ -115,6 +115,7 @@ pub const PATTERNS: &[Pattern] = &[
     ordinary("very own", "own"),
     ordinary("every little thing", "everything"),
     ordinary("never ever", "never"),
+    ordinary("right here", "here"),
     // A plain word written as a phrase.
     ordinary("healthy and balanced", "healthy"),
     ordinary("political election", "election"),
