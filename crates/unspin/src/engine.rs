@@ -311,19 +311,6 @@ const MIN_PATTERN_PADDINGS: usize = 2;
 /// one-page print, 300,000 words, had four, each an ordinary "any kind of" or "have actually").
 const WORDS_PER_PATTERN: usize = 1000;
 
-/// What a pattern adds to the original: "actually" for "has actually" → "has" and "had
-/// actually" → "had", "type of" for "any type of" → "any".
-fn padding(f: &Finding) -> String {
-    // Read as `channel::is_pattern` reads them: normalized, any run of spaces one space.
-    let suggestion = crate::token::normalize(&f.suggestion);
-    let kept: Vec<&str> = suggestion.split_whitespace().collect();
-    crate::token::normalize(&f.text)
-        .split_whitespace()
-        .filter(|w| !kept.contains(w))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Only findings this confident are evidence for or against a pattern, whatever threshold the
 /// caller reports at: an "as well as" at 0.07 that `--min-confidence 0` keeps is ordinary
 /// English, and must not make a "has actually" at 0.83 stand that the default threshold drops
@@ -344,17 +331,19 @@ fn drop_lone_patterns(
     if patterns.is_empty() {
         return;
     }
-    // English that careful writers use too ("the very same day") is no habit of its own.
-    let habits: Vec<&&Finding> = patterns
+    // English that careful writers use too ("the very same day") is no habit of its own, and
+    // habits that add the same ("has actually", "had actually") are one.
+    let paddings: Vec<&str> = patterns
         .iter()
-        .filter(|f| crate::channel::pattern(&f.text, &f.suggestion).is_some_and(|p| p.habit))
+        .filter_map(|f| crate::channel::pattern(&f.text, &f.suggestion)?.padding)
         .collect();
-    let paddings: std::collections::HashSet<String> = habits.iter().map(|f| padding(f)).collect();
+    let habits = paddings.len();
+    let paddings: std::collections::HashSet<&str> = paddings.into_iter().collect();
     let words = tokens
         .iter()
         .filter(|t| t.kind == crate::token::TokenKind::Word)
         .count();
-    if paddings.len() >= MIN_PATTERN_PADDINGS && habits.len() * WORDS_PER_PATTERN >= words {
+    if paddings.len() >= MIN_PATTERN_PADDINGS && habits * WORDS_PER_PATTERN >= words {
         return;
     }
     // Whether the other findings make the document spun, read from the confident ones too.
@@ -967,14 +956,14 @@ mod tests {
                     armies have actually fought each various other for months, as well as every \
                     little thing has actually changed. The home windows of the dining \
                     establishment are broken, as well as we require to wait for the very best \
-                    outcome. The head trainer looks for to win, as well as he has actually \
+                    outcome. The manager looks for to win, as well as he has actually \
                     bought a cars and truck with his tax obligations.";
         assert_eq!(
             e.restore(spun).0,
             "The officials said they would hold an election this week, and that the regions \
              would do the same. The two armies have fought each other for months, and \
              everything has changed. The windows of the restaurant are broken, and we need to \
-             wait for the best outcome. The head coach seeks to win, and he has bought a car \
+             wait for the best outcome. The manager seeks to win, and he has bought a car \
              with his taxes."
         );
         let plain = "I would certainly recommend the book. It arrived the very same day, and \
@@ -982,6 +971,35 @@ mod tests {
                      voice, and readers require to pay attention to every little thing.";
         let findings = e.check(plain).findings;
         assert!(findings.is_empty(), "{findings:?}");
+    }
+
+    /// Phrases a spinner writes that writers also write in other constructions are no habit:
+    /// "what to look for to spot", "the documents you require to file", "cars and truck
+    /// engines". And one padding inflected or in other words ("any kind of" beside "any type
+    /// of") is one habit, not two. None of these texts gets a finding.
+    #[test]
+    fn a_writers_phrases_that_look_like_a_spinners_are_no_habits() {
+        let e = standard_engine();
+        for text in [
+            "When you see a used car in person, know what to look for to spot trouble. A \
+             careful buyer will certainly drive away with a better deal, and the insurance \
+             coverage will cost less too.",
+            "Ask what a hiring manager looks for to fill a role, and what candidates look for \
+             to choose an employer. A recent research study found that health and wellness \
+             benefits and insurance coverage matter more than salary to many of them.",
+            "Human resources can tell you which documents you require to roll over an old \
+             account. Ask about health and wellness programs and your insurance coverage. Do \
+             not assume any kind of protection you have not confirmed in writing.",
+            "Our family shop has repaired cars and truck engines since 1982. We can fix any \
+             kind of transmission problem, and our prices are fair. Call us for a quote.",
+            "Do not assume any kind of protection you have not confirmed. Ask your employer \
+             about any type of bonus. A recent research study found that health and wellness \
+             benefits and insurance coverage matter more than salary.",
+        ] {
+            let r = e.check(text);
+            assert!(r.findings.is_empty(), "{text}: {:?}", r.findings);
+            assert!(r.score < SPUN_AT, "{text}: {}", r.score);
+        }
     }
 
     #[test]

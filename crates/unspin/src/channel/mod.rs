@@ -59,18 +59,26 @@ pub struct Candidate {
 pub struct Pattern {
     pub written: &'static str,
     pub original: &'static str,
-    /// A habit is evidence of a spinner by itself (nobody pads "has" into "has actually" by
-    /// choice twice over); an ordinary pattern is English that careful writers use too ("the
-    /// very same day", "a political election"): restored where a spinner's habits stand, never
-    /// counted as one (`engine::drop_lone_patterns`).
-    pub habit: bool,
+    /// For a habit, what it adds ("actually" in "has actually" and "had actually" alike, "type
+    /// of" in "any type of" and "any kind of"): a habit is evidence of a spinner by itself, and
+    /// habits with the same padding are one habit (`engine::drop_lone_patterns` asks for two).
+    /// `None` for an ordinary pattern, English that careful writers use too ("the very same
+    /// day", "a political election"): restored where a spinner's habits stand, never counted as
+    /// one.
+    pub padding: Option<&'static str>,
 }
 
-const fn habit(written: &'static str, original: &'static str) -> Pattern {
+impl Pattern {
+    pub fn is_habit(&self) -> bool {
+        self.padding.is_some()
+    }
+}
+
+const fn habit(written: &'static str, original: &'static str, padding: &'static str) -> Pattern {
     Pattern {
         written,
         original,
-        habit: true,
+        padding: Some(padding),
     }
 }
 
@@ -78,7 +86,7 @@ const fn ordinary(written: &'static str, original: &'static str) -> Pattern {
     Pattern {
         written,
         original,
-        habit: false,
+        padding: None,
     }
 }
 
@@ -93,20 +101,22 @@ const fn ordinary(written: &'static str, original: &'static str) -> Pattern {
 /// "would certainly" ten times in a million words), so it is never a habit.
 #[rustfmt::skip]
 pub const PATTERNS: &[Pattern] = &[
-    habit("as well as", "and"),
-    habit("has actually", "has"),
-    habit("have actually", "have"),
-    habit("had actually", "had"),
-    habit("will certainly", "will"),
-    habit("any type of", "any"),
-    habit("any kind of", "any"),
-    habit("looked for to", "sought to"),
-    habit("looks for to", "seeks to"),
-    habit("look for to", "seek to"),
-    habit("mosting likely to", "going to"),
-    habit("each various other", "each other"),
-    habit("require to", "need to"),
-    habit("cars and truck", "car"),
+    habit("as well as", "and", "as well as"),
+    habit("has actually", "has", "actually"),
+    habit("have actually", "have", "actually"),
+    habit("had actually", "had", "actually"),
+    habit("will certainly", "will", "certainly"),
+    habit("any type of", "any", "type of"),
+    habit("any kind of", "any", "type of"),
+    habit("looked for to", "sought to", "looked for"),
+    habit("mosting likely to", "going to", "mosting likely"),
+    habit("each various other", "each other", "various"),
+    // Ordinary English in other constructions: "what to look for to spot trouble", "the
+    // documents you require to file", "cars and truck engines".
+    ordinary("looks for to", "seeks to"),
+    ordinary("look for to", "seek to"),
+    ordinary("require to", "need to"),
+    ordinary("cars and truck", "car"),
     // Emphasis.
     ordinary("would certainly", "would"),
     ordinary("the very same", "the same"),
@@ -146,7 +156,6 @@ pub const PATTERNS: &[Pattern] = &[
     ordinary("web link", "link"),
     ordinary("criminal offense", "crime"),
     ordinary("criminal offenses", "crimes"),
-    ordinary("fat burning", "weight loss"),
     ordinary("skin treatment", "skin care"),
     ordinary("online search engine", "search engine"),
     ordinary("online search engines", "search engines"),
@@ -158,7 +167,6 @@ pub const PATTERNS: &[Pattern] = &[
     ordinary("blog site", "blog"),
     ordinary("blog sites", "blogs"),
     ordinary("software program", "software"),
-    ordinary("software programs", "software"),
     ordinary("web internet browser", "web browser"),
     // Health.
     ordinary("health and wellness", "health"),
@@ -170,9 +178,7 @@ pub const PATTERNS: &[Pattern] = &[
     ordinary("body immune system", "immune system"),
     ordinary("skin doctor", "dermatologist"),
     ordinary("dental practitioner", "dentist"),
-    ordinary("sleeping disorders", "insomnia"),
     ordinary("anxiousness", "anxiety"),
-    ordinary("stress and anxiety", "anxiety"),
     ordinary("clinical depression", "depression"),
     ordinary("joint inflammation", "arthritis"),
     ordinary("diabetic issues", "diabetes"),
@@ -190,7 +196,6 @@ pub const PATTERNS: &[Pattern] = &[
     ordinary("carbon exhausts", "carbon emissions"),
     ordinary("wedding event", "wedding"),
     ordinary("birthday celebration", "birthday"),
-    ordinary("head trainer", "head coach"),
 ];
 
 /// The pattern `written` → `original` (compared normalized, whitespace collapsed, so "Has
@@ -603,8 +608,10 @@ mod tests {
     #[test]
     fn patterns_are_found_normalized() {
         let p = pattern("Has  ACTUALLY", "has").expect("a pattern");
-        assert!(p.habit);
-        assert!(!pattern("Home windows", "Windows").expect("a pattern").habit);
+        assert_eq!(p.padding, Some("actually"));
+        assert!(!pattern("Home windows", "Windows")
+            .expect("a pattern")
+            .is_habit());
         assert!(pattern("has actually", "had").is_none());
         for p in PATTERNS {
             assert_eq!(normalize_phrase(p.written), p.written);

@@ -67,10 +67,7 @@ pub const SPINNER_PHRASES: &[&[&str]] = &[
     &["any", "type", "of"],
     &["mosting", "likely"],
     &["looked", "for", "to"],
-    &["looks", "for", "to"],
-    &["look", "for", "to"],
     &["each", "various", "other"],
-    &["cars", "and", "truck"],
     &["due", "to", "the", "fact", "that"],
     &["in", "addition", "to"],
     &["as", "a", "matter", "of", "fact"],
@@ -430,7 +427,7 @@ mod tests {
         );
         assert_eq!(clean[3], 0.0);
         // The padded phrases that no clean writer uses count as well.
-        let more = "They fought each various other, as he looks for to sell a cars and truck.";
+        let more = "They fought each various other for years.";
         let x = features(more, &tokenize(more), &[], lm.as_ref());
         assert!(x[3] > 0.5, "{x:?}");
     }
