@@ -1002,6 +1002,30 @@ mod tests {
         }
     }
 
+    /// Hard-wrapped text (e-mail, plain-text news) splits phrases across line ends; a line that
+    /// goes on in lower case continues its sentence, so the phrase is read whole. A line that
+    /// starts with a capital starts an item of its own.
+    #[test]
+    fn a_phrase_wrapped_across_a_line_end_is_read_whole() {
+        let e = standard_engine();
+        let wrapped = "The mayor has actually resigned, and voters want a political\n\
+                       election soon. The governor has\nactually agreed, and the economic\n\
+                       climate will certainly improve. Any type\nof delay has actually hurt.";
+        assert_eq!(
+            e.restore(wrapped).0,
+            "The mayor has resigned, and voters want an election soon. The governor has agreed, \
+             and the economy will improve. Any delay has hurt."
+        );
+        // Items of a list: "will certainly" is not one phrase across them.
+        let list = "The plan will\nCertainly Not Work\nThe other plan will\nCertainly Work";
+        let r = e.check(list);
+        assert!(
+            r.findings.iter().all(|f| !f.text.contains('\n')),
+            "{:?}",
+            r.findings
+        );
+    }
+
     #[test]
     fn collocation_repairs_need_a_document_judged_spun() {
         let e = engine();

@@ -256,7 +256,7 @@ impl Decoder {
         let mut after_opener = true;
         for (i, t) in tokens.iter().enumerate() {
             let gap = &text[prev_end..t.start];
-            if gap.contains('\n') {
+            if gap.contains('\n') && !wrapped_line(gap, t.text(text)) {
                 in_quote = false;
                 segment += 1;
                 after_opener = true;
@@ -1138,6 +1138,15 @@ fn context_around<'a>(
 
 /// Indices of the features [`Decoder::local_features`] computes (refreshed in the second pass).
 const LOCAL: [usize; 8] = [1, 2, 3, 4, 5, 6, 18, 21];
+
+/// Whether a line break (`gap`, the text between two tokens) only wraps a sentence onto the next
+/// line, as hard-wrapped text (e-mail, plain-text news, PDF extracts) does: one line end, no blank
+/// line, and the next line goes on with a word in lower case. A phrase split there ("a political⏎
+/// election") is read whole. A line that starts with a capital, a number or a bullet may begin
+/// an item of its own (a list, a heading, a verse), so it stays a boundary.
+fn wrapped_line(gap: &str, next: &str) -> bool {
+    gap.matches('\n').count() == 1 && next.chars().next().is_some_and(char::is_lowercase)
+}
 
 #[cfg(test)]
 mod tests {
