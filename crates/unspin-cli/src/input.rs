@@ -61,8 +61,8 @@ pub struct ReadOptions {
     /// The encoding inputs are in (`--encoding`), transcoded to UTF-8 as they are read; `None`
     /// for UTF-8.
     pub encoding: Option<&'static encoding_rs::Encoding>,
-    /// The reader's caller holds each document whole ([`read_docs`]), so plain text too is
-    /// limited by `max_size`, which is then always set, and its message says why.
+    /// Set by [`read_docs`], whose caller holds each document whole: plain text too is then
+    /// limited by `max_size` ([`whole_document_options`]), and the message says why.
     pub held_whole: bool,
 }
 
@@ -427,7 +427,7 @@ fn read_stream<'a>(
                     "skipped: {} is over --max-size {}{}",
                     human_size(size),
                     human_size(max),
-                    held_whole_note(opts)
+                    held_whole_note(opts, None)
                 ),
             );
             return Ok(());
@@ -492,11 +492,20 @@ fn read_stream<'a>(
             if bytes.len() as u64 > max {
                 sink.error(
                     name,
-                    format!(
-                        "skipped: {} input over {} (it is parsed whole; raise --max-size, or check it as --input-format plain)",
-                        format.as_str(),
-                        human_size(max)
-                    ),
+                        if opts.held_whole {
+                        format!(
+                            "skipped: {} input over --max-size {}{}",
+                            format.as_str(),
+                            human_size(max),
+                            held_whole_note(opts, None)
+                        )
+                    } else {
+                        format!(
+                            "skipped: {} input over {} (it is parsed whole; raise --max-size, or check it as --input-format plain)",
+                            format.as_str(),
+                            human_size(max)
+                        )
+                    },
                 );
                 return Ok(());
             }
@@ -691,15 +700,18 @@ fn part_bytes() -> usize {
     })
 }
 
-/// Why a command that holds documents whole skips a large one, for the `--max-size` message.
-fn held_whole_note(opts: &ReadOptions) -> String {
-    if opts.held_whole {
-        format!(
-            " (`{}` holds each document whole; raise --max-size, or split the file)",
-            opts.verb
-        )
-    } else {
-        String::new()
+/// The parenthesis after a `--max-size` message: how much was read when that is known, and why
+/// a command that holds documents whole ([`read_docs`]) skips a large one.
+fn held_whole_note(opts: &ReadOptions, read: Option<u64>) -> String {
+    let read = read.map(|r| format!("{} read so far", human_size(r)));
+    let whole = opts
+        .held_whole
+        .then_some("this command holds each document whole: raise --max-size, or split the file");
+    match (read, whole) {
+        (Some(r), Some(w)) => format!(" ({r}; {w})"),
+        (Some(r), None) => format!(" ({r})"),
+        (None, Some(w)) => format!(" ({w})"),
+        (None, None) => String::new(),
     }
 }
 
@@ -743,10 +755,9 @@ fn read_plain(
             sink.error(
                 name,
                 format!(
-                    "skipped: over --max-size {} ({} read so far){}",
+                    "skipped: over --max-size {}{}",
                     human_size(max),
-                    human_size(read),
-                    held_whole_note(opts)
+                    held_whole_note(opts, Some(read))
                 ),
             );
             return Ok(());
@@ -1118,13 +1129,7 @@ pub fn read_docs(
             self.docs.own_file(path)
         }
     }
-    // Plain text is streamed in parts, which are joined here: without a limit a file of
-    // gigabytes would be held in memory whole.
-    let read = ReadOptions {
-        max_size: Some(read.max_size.unwrap_or(WHOLE_MAX_DEFAULT)),
-        held_whole: true,
-        ..read.clone()
-    };
+    let read = whole_document_options(read);
     read_all(
         paths,
         &read,
@@ -1133,6 +1138,16 @@ pub fn read_docs(
             pending: None,
         },
     )
+}
+
+/// The options [`read_docs`] reads with: plain text is streamed in parts, which it joins, so
+/// without a limit a file of gigabytes would be held in memory whole.
+fn whole_document_options(read: &ReadOptions) -> ReadOptions {
+    ReadOptions {
+        max_size: Some(read.max_size.unwrap_or(WHOLE_MAX_DEFAULT)),
+        held_whole: true,
+        ..read.clone()
+    }
 }
 
 /// Read every input, calling `on_doc` per whole document and `on_error` per input that could
@@ -1161,6 +1176,23 @@ pub fn read_inputs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_held_whole_are_limited_by_default() {
+        let read = whole_document_options(&ReadOptions::default());
+        assert_eq!(read.max_size, Some(WHOLE_MAX_DEFAULT));
+        assert!(read.held_whole);
+        let asked = ReadOptions {
+            max_size: Some(1024),
+            ..ReadOptions::default()
+        };
+        assert_eq!(whole_document_options(&asked).max_size, Some(1024));
+        assert_eq!(
+            held_whole_note(&read, Some(5000)),
+            " (4.9 KiB read so far; this command holds each document whole: raise --max-size, or split the file)"
+        );
+        assert_eq!(held_whole_note(&ReadOptions::default(), None), "");
+    }
 
     #[derive(Default)]
     struct Collect {

@@ -194,7 +194,7 @@ fn trace_and_index_limit_plain_text_they_hold_whole() {
     );
     let err = stderr(&out);
     assert!(
-        err.contains("big.txt: skipped: 5.4 KiB is over --max-size 1.0 KiB (`index` holds each document whole"),
+        err.contains("big.txt: skipped: 5.4 KiB is over --max-size 1.0 KiB (this command holds each document whole"),
         "{err}"
     );
     for path in ["big.txt", "big.txt.gz"] {
@@ -217,7 +217,7 @@ fn trace_and_index_limit_plain_text_they_hold_whole() {
         let error = entry["error"].as_str().unwrap();
         assert!(
             error.contains("over --max-size 1.0 KiB")
-                && error.contains("`trace` holds each document whole"),
+                && error.contains("this command holds each document whole"),
             "{error}"
         );
     }

@@ -256,7 +256,7 @@ impl Decoder {
         let mut after_opener = true;
         for (i, t) in tokens.iter().enumerate() {
             let gap = &text[prev_end..t.start];
-            if gap.contains('\n') && !wrapped_line(gap, t.text(text)) {
+            if gap.contains('\n') && !wrapped_line(text, prev_end, gap, t.text(text)) {
                 in_quote = false;
                 segment += 1;
                 after_opener = true;
@@ -1139,13 +1139,22 @@ fn context_around<'a>(
 /// Indices of the features [`Decoder::local_features`] computes (refreshed in the second pass).
 const LOCAL: [usize; 8] = [1, 2, 3, 4, 5, 6, 18, 21];
 
-/// Whether a line break (`gap`, the text between two tokens) only wraps a sentence onto the next
-/// line, as hard-wrapped text (e-mail, plain-text news, PDF extracts) does: one line end, no blank
-/// line, and the next line goes on with a word in lower case. A phrase split there ("a political⏎
-/// election") is read whole. A line that starts with a capital, a number or a bullet may begin
-/// an item of its own (a list, a heading, a verse), so it stays a boundary.
-fn wrapped_line(gap: &str, next: &str) -> bool {
-    gap.matches('\n').count() == 1 && next.chars().next().is_some_and(char::is_lowercase)
+/// Shortest line taken to be hard-wrapped: wrapping tools fill lines to 70–80 characters, while
+/// a list item, a table cell or a verse line (markup extraction puts a single line end between
+/// block elements, the bullet left out) is usually short.
+const WRAPPED_LINE_MIN: usize = 40;
+
+/// Whether the line end in `gap` (the text between the token ending at byte `line_end` of `text`
+/// and the next token, `next`) only wraps a sentence onto the next line, as hard-wrapped text
+/// (e-mail, plain-text news, PDF extracts) does: one line end, no blank line, a long line before
+/// it ([`WRAPPED_LINE_MIN`]), and the next line going on with a word in lower case. A phrase split
+/// there ("a political⏎election") is read whole. A line that starts with a capital, a number or a
+/// bullet, or follows a short one, may be an item of its own, so it stays a boundary.
+fn wrapped_line(text: &str, line_end: usize, gap: &str, next: &str) -> bool {
+    let line_start = text[..line_end].rfind('\n').map_or(0, |i| i + 1);
+    gap.matches('\n').count() == 1
+        && next.chars().next().is_some_and(char::is_lowercase)
+        && text[line_start..line_end].chars().count() >= WRAPPED_LINE_MIN
 }
 
 #[cfg(test)]
