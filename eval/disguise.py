@@ -18,6 +18,11 @@ runs repeat). Reported per share:
 Then every letter in mathematical bold ("𝐜𝐨𝐮𝐧𝐭𝐞𝐫") and in fullwidth ("ｃｏｕｎｔｅｒ"), styling rather
 than a disguise: findings kept, and texts in the language of their plain form.
 
+Then an invisible character (zero-width space, joiners, word joiner, soft hyphen, direction mark)
+inside each word with the given probability: findings kept, restored alike (soft hyphens aside,
+which `restore` leaves as written), spun, and hidden words reported against the words that hold
+one (soft hyphens aside).
+
 Each text is one JSONL record of `UNSPIN check --format jsonl` and `UNSPIN restore` (plus ARGS).
 Nothing is written to the repository.
 """
@@ -42,6 +47,23 @@ LOOK_ALIKES = {
 def disguise(text, share, seed):
     rng = random.Random(seed)
     return "".join(LOOK_ALIKES[c] if c in LOOK_ALIKES and rng.random() < share else c for c in text)
+
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\u200e"]
+
+
+def hide(text, share, seed):
+    """An invisible character (zero-width space, joiners, word joiner, soft hyphen, direction
+    mark) inside each word of three letters or more with probability `share`."""
+    rng = random.Random(seed)
+
+    def word(m):
+        w = m.group(0)
+        if len(w) < 3 or rng.random() >= share:
+            return w
+        i = rng.randrange(1, len(w))
+        return w[:i] + rng.choice(INVISIBLE) + w[i:]
+    return re.sub(r"[A-Za-z]+", word, text)
 
 
 def styled(text, style):
@@ -129,6 +151,29 @@ def main():
             f"              {reported}/{words}"
         )
     styles(a.unspin, docs, plain, a.extra, pairs)
+    hidden(a.unspin, docs, plain, plain_restored, a.extra, pairs, a.shares)
+
+
+def hidden(unspin, docs, plain, plain_restored, extra, pairs, shares):
+    print("invisible  findings kept          restored alike  spun  hidden words reported")
+    for share in [float(s) for s in shares.split(",")]:
+        texts = [(n, hide(t, share, i)) for i, (n, t) in enumerate(docs)]
+        checked = run(unspin, "check", texts, extra)
+        restored = run(unspin, "restore", texts, extra)
+        kept = total = alike = spun = reported = words = 0
+        for p, d, pr, dr, (_, text) in zip(plain, checked, plain_restored, restored, texts):
+            want, got = pairs(p), pairs(d)
+            total += sum(want.values())
+            kept += sum((want & got).values())
+            # The soft hyphen is a hint where to break a word, not a disguise: left as written.
+            alike += pr["text"] == dr["text"].replace("\u00ad", "")
+            spun += d["verdict"] == "spun"
+            reported += sum(f["rule"] == "homoglyph" for f in d.get("findings", []))
+            words += len(re.findall("[A-Za-z][\u200b\u200c\u200d\u2060\u200e][A-Za-z]", text))
+        print(
+            f"{share:5.2f}      {kept:5}/{total:<5} {kept / max(total, 1):6.1%}"
+            f"   {alike:4}/{len(docs)}      {spun:4}  {reported}/{words}"
+        )
 
 
 def styles(unspin, docs, plain, extra, pairs):

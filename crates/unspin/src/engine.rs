@@ -114,7 +114,14 @@ impl Engine {
         // detector reads the text in Latin letters, and the findings are placed back in the text
         // as written, the disguised words among them.
         let Some(latin) = crate::homoglyph::Latin::of(text) else {
-            return self.check_latin(text, min_confidence, Vec::new());
+            // Words with invisible characters inside read as they look already (the tokenizer
+            // and the rule matcher pass over them); they are reported, for `restore` to clean.
+            let hidden = if crate::homoglyph::may_hide_characters(text) {
+                crate::homoglyph::findings(text, &tokenize(text))
+            } else {
+                Vec::new()
+            };
+            return self.check_latin(text, min_confidence, hidden);
         };
         let mut disguised = crate::homoglyph::findings(text, &tokenize(text));
         for f in &mut disguised {
@@ -1005,6 +1012,26 @@ mod tests {
             assert!(r.findings.is_empty(), "{text}: {:?}", r.findings);
             assert!(r.score < SPUN_AT, "{text}: {}", r.score);
         }
+    }
+
+    /// Invisible characters inside words hide a phrase from exact matching; the engine reads
+    /// through them, and `restore` writes the words without them.
+    #[test]
+    fn invisible_characters_inside_words_hide_nothing() {
+        let e = standard_engine();
+        let text = "We apply coun\u{200B}terfeit conscious\u{AD}ness to the wea\u{200B}ther \
+                    data, and the ma\u{2060}yor has ac\u{200D}tually said so as well as the \
+                    ci\u{200B}ty council.";
+        let (restored, report) = e.restore(text);
+        assert_eq!(
+            restored,
+            "We apply artificial intelligence to the weather data, and the mayor has said so \
+             as well as the city council."
+        );
+        assert!(report
+            .findings
+            .iter()
+            .any(|f| f.rule == "builtin:counterfeit-consciousness"));
     }
 
     /// Hard-wrapped text (e-mail, plain-text news) splits phrases across line ends; after a

@@ -302,13 +302,40 @@ fn latin_len_in(text: &str, i: usize) -> usize {
     text[i..].chars().next().map_or(0, char::len_utf8)
 }
 
-/// A finding for each word that mixes Latin letters with look-alikes of another script, its
-/// suggestion the word in Latin letters. In a disguised text (see [`DISGUISE_MIN_WORDS`]), a
-/// word made only of look-alikes is disguised too (the article "а", "Мау" for "May") unless a
-/// word beside it is of another script (a Russian quotation); elsewhere it is a word of its own
-/// script ("(Russian: Сосо)").
+/// Whether `s` holds an invisible character other than the soft hyphen (which pages put in long
+/// words as a hint where to break them) that may hide inside a word: a zero-width space, a
+/// direction mark... (`token::is_invisible`). Cheap: most text has none.
+#[inline]
+pub fn may_hide_characters(s: &str) -> bool {
+    !s.is_ascii() && s.chars().any(hides)
+}
+
+/// An invisible character inside a word that says something: not the soft hyphen.
+fn hides(c: char) -> bool {
+    c != '\u{AD}' && crate::token::is_invisible(c)
+}
+
+/// Whether `word` has such a character between two of its letters (one at its end, as
+/// "filled\u{200D}" in enwiki2018, splits nothing).
+fn hides_inside(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        hides(c)
+            && chars[..i].iter().any(|c| c.is_alphanumeric())
+            && chars[i + 1..].iter().any(|c| c.is_alphanumeric())
+    })
+}
+
+/// A finding for each disguised word, its suggestion the word as it reads: one that mixes Latin
+/// letters with look-alikes of another script (in Latin letters), or a Latin word with an
+/// invisible character inside ("coun⁠terfeit" with a zero-width space; without it), which tools
+/// insert for the same purpose and which clean English never holds (enwiki2018 has none; its
+/// three are zero-width non-joiners in Persian words, which this leaves alone). In a disguised
+/// text (see [`DISGUISE_MIN_WORDS`]), a word made only of look-alikes is disguised too (the
+/// article "а", "Мау" for "May") unless a word beside it is of another script (a Russian
+/// quotation); elsewhere it is a word of its own script ("(Russian: Сосо)").
 pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
-    if !may_read_as_latin(text) {
+    if !may_read_as_latin(text) && !may_hide_characters(text) {
         return Vec::new();
     }
     let words: Vec<&Token> = tokens
@@ -321,6 +348,10 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
             let word = t.text(text);
             if word.is_ascii() {
                 return Run::AsWritten;
+            }
+            // A hidden character inside a Latin word disguises it as a look-alike does.
+            if hides_inside(word) && word.chars().any(is_latin_letter) {
+                return Run::Mixed;
             }
             let mut kind = Run::AsWritten;
             for run in word.split(|c: char| !c.is_alphabetic()) {
@@ -361,33 +392,65 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
     out
 }
 
-/// The finding of one word with look-alike letters, in a `disguise`d text or not.
+/// The finding of one word with look-alike letters or hidden characters, in a `disguise`d text
+/// or not.
 fn finding(t: &Token, word: &str, disguise: bool) -> Finding {
-    let latin = fold(word);
+    let latin: String = fold(word).chars().filter(|&c| !hides(c)).collect();
     let letters: std::collections::BTreeSet<String> = word
         .chars()
         .filter(|&c| latin_look_alike(c).is_some())
         .map(|c| format!("{c} U+{:04X}", c as u32))
         .collect();
+    let hidden: std::collections::BTreeSet<String> = word
+        .chars()
+        .filter(|&c| hides(c))
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect();
+    let list = |set: &std::collections::BTreeSet<String>| {
+        set.iter().cloned().collect::<Vec<_>>().join(", ")
+    };
+    let how = match (letters.len(), hidden.len()) {
+        (0, n) => format!(
+            "holds {} ({})",
+            if n == 1 {
+                "an invisible character"
+            } else {
+                "invisible characters"
+            },
+            list(&hidden)
+        ),
+        (n, _) => format!(
+            "is written with {} of another script that look{} Latin ({}){}",
+            if n == 1 { "a letter" } else { "letters" },
+            if n == 1 { "s" } else { "" },
+            list(&letters),
+            if hidden.is_empty() {
+                String::new()
+            } else {
+                format!(" and invisible characters ({})", list(&hidden))
+            }
+        ),
+    };
     Finding {
         start: t.start,
         end: t.end,
         text: word.to_string(),
-        suggestion: latin.to_string(),
         alternatives: Vec::new(),
-        confidence: if disguise { CONFIDENCE } else { STRAY_CONFIDENCE },
+        confidence: if disguise {
+            CONFIDENCE
+        } else {
+            STRAY_CONFIDENCE
+        },
         rule: RULE_ID.to_string(),
         message: format!(
-            "\u{201c}{latin}\u{201d} is written with {} of another script that look{} Latin ({}): {}",
-            if letters.len() == 1 { "a letter" } else { "letters" },
-            if letters.len() == 1 { "s" } else { "" },
-            letters.iter().cloned().collect::<Vec<_>>().join(", "),
+            "\u{201c}{latin}\u{201d} {how}: {}",
             if disguise {
                 "one of many disguised words, a way to slip a copy past duplicate detection"
             } else {
-                "a stray letter pasted from another text, or a disguise"
+                "a stray character pasted from another text, or a disguise"
             }
         ),
+        suggestion: latin,
     }
 }
 
@@ -481,10 +544,37 @@ mod tests {
         assert_eq!(found[0].suggestion, "Finno-Ugric");
         assert_eq!(found[0].confidence, STRAY_CONFIDENCE);
         assert!(
-            found[0].message.contains("stray letter"),
+            found[0].message.contains("stray character"),
             "{}",
             found[0].message
         );
+    }
+
+    /// Invisible characters inside Latin words disguise them as look-alikes do: each word is
+    /// reported with its letters only, many of them make a disguise. A soft hyphen (a hint where
+    /// to break a long word) and a zero-width non-joiner in a Persian word are no disguise.
+    #[test]
+    fn words_with_invisible_characters_inside_are_reported() {
+        let text = "The wea\u{200B}ther is nice tod\u{200B}ay, and the ma\u{2060}yor spoke about \
+                    the pa\u{200E}rk.";
+        let found = findings(text, &crate::token::tokenize(text));
+        let read: Vec<&str> = found.iter().map(|f| f.suggestion.as_str()).collect();
+        assert_eq!(read, ["weather", "today", "mayor", "park"]);
+        assert!(found.iter().all(|f| f.confidence == CONFIDENCE));
+        assert!(
+            found[0].message.contains("invisible character (U+200B)"),
+            "{}",
+            found[0].message
+        );
+        let stray = "The wea\u{200B}ther is nice today, and the mayor spoke.";
+        let found = findings(stray, &crate::token::tokenize(stray));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].confidence, STRAY_CONFIDENCE);
+        let clean = "Anti\u{AD}dis\u{AD}establishment, by Peyman Maheripour \
+                     (\u{067E}\u{06CC}\u{0645}\u{0627}\u{0646} \u{0645}\u{0627}\u{0647}\u{0631}\u{06CC}\u{200C}\u{067E}\u{0648}\u{0631}).";
+        assert!(findings(clean, &crate::token::tokenize(clean)).is_empty());
+        let trailing = "The jars were filled\u{200D} with water.";
+        assert!(findings(trailing, &crate::token::tokenize(trailing)).is_empty());
     }
 
     /// A word of look-alikes alone is a word of its own script when nothing else is disguised.

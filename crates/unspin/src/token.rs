@@ -75,13 +75,32 @@ pub(crate) fn line_break_continuation(after: &str) -> Option<usize> {
     None
 }
 
-/// Invisible format characters: zero-width space, non-joiner and joiner, word joiner, and a
-/// byte-order mark inside a text. They render as nothing, so a word with one inside reads as the
-/// word (a way to slip a phrase past exact matching), and between words they are space.
+/// Invisible characters: the soft hyphen, zero-width space, non-joiner and joiner, the
+/// direction marks and embeddings, the word joiner and invisible operators, variation selectors,
+/// a byte-order mark inside a text, and the fillers and separators that render as nothing
+/// (combining grapheme joiner, Arabic letter mark, Hangul fillers, Khmer inherent vowels,
+/// Mongolian vowel separator): the characters "invisible character" tools insert. They render as
+/// nothing, so a word with one inside reads as the word (a way to slip a phrase past exact
+/// matching), and between words they are space.
 pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        '\u{AD}'
+            | '\u{34F}'
+            | '\u{61C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
     )
 }
 
@@ -116,7 +135,7 @@ pub fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
         if c.is_alphabetic() {
             let mut end = start + c.len_utf8();
             while let Some(&(i, d)) = chars.peek() {
-                if d.is_alphanumeric() || d == '\u{AD}' || is_invisible(d) {
+                if d.is_alphanumeric() || is_invisible(d) {
                     chars.next();
                     end = i + d.len_utf8();
                     continue;
@@ -267,11 +286,7 @@ fn normalize_latin(s: &str) -> Cow<'_, str> {
         c.is_uppercase()
             || c == '\n'
             || !c.is_ascii()
-                && (is_apostrophe(c)
-                    || is_hyphen(c)
-                    || c == '\u{AD}'
-                    || is_invisible(c)
-                    || ligature(c).is_some())
+                && (is_apostrophe(c) || is_hyphen(c) || is_invisible(c) || ligature(c).is_some())
     });
     if !needs {
         return Cow::Borrowed(s);
@@ -293,7 +308,7 @@ fn normalize_latin(s: &str) -> Cow<'_, str> {
             out.push('-');
         } else if is_apostrophe(c) {
             out.push('\'');
-        } else if c == '\u{AD}' || is_invisible(c) {
+        } else if is_invisible(c) {
             // soft hyphen, zero-width characters: invisible, drop
         } else if let Some(letters) = ligature(c) {
             out.push_str(letters);
@@ -441,6 +456,13 @@ mod tests {
             .map(|t| normalize(t.text(text)).into_owned())
             .collect();
         assert_eq!(words, ["counterfeit", "consciousness", "is"]);
+        // The soft hyphen, direction marks, variation selectors and fillers too.
+        let text = "conscious\u{AD}ness ar\u{200E}tifi\u{FE0F}cial in\u{3164}tel\u{180E}ligence";
+        let words: Vec<String> = tokenize(text)
+            .iter()
+            .map(|t| normalize(t.text(text)).into_owned())
+            .collect();
+        assert_eq!(words, ["consciousness", "artificial", "intelligence"]);
     }
 
     /// Text extracted from a PDF: words hyphenated across line breaks, and ligatures.

@@ -1118,7 +1118,7 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
 fn is_restart(c: char) -> bool {
     c.is_whitespace()
         || !(c.is_alphanumeric()
-            || c == '\u{AD}'
+            || crate::token::is_invisible(c)
             || APOSTROPHES.contains(&c)
             || HYPHENS.contains(&c)
             || c == ','
@@ -1281,7 +1281,7 @@ pub(super) fn normalize_ws(text: &str) -> (Cow<'_, str>, OffsetMap) {
         // A word hyphenated across a line break (PDF text) reads as the whole word, a ligature
         // as its letters and a zero-width character as nothing, as `token::normalize` reads them. A break maps the rest of
         // each back; a `k`-letter ligature of `n` bytes maps its last letter's end to its own.
-        if c == b'-' || matches!(c, 0xE2 | 0xEF) {
+        if c == b'-' || c >= 0xC2 {
             let ch = text[i..].chars().next().expect("char boundary");
             let skip = crate::token::is_hyphen(ch)
                 .then(|| crate::token::line_break_continuation(&text[i + ch.len_utf8()..]))
