@@ -361,15 +361,13 @@ impl Channel {
                 out.push(c);
             }
         };
-        for p in PATTERNS {
-            if p.written == written {
-                push(DraftCandidate {
-                    original: Cow::Borrowed(p.original),
-                    edge: EdgeKind::Pattern,
-                    inflected: false,
-                    fan_in: 1,
-                });
-            }
+        for p in patterns_written(written) {
+            push(DraftCandidate {
+                original: Cow::Borrowed(p.original),
+                edge: EdgeKind::Pattern,
+                inflected: false,
+                fan_in: 1,
+            });
         }
         if words.len() == 1 && is_function_word(words[0]) {
             return;
@@ -441,6 +439,22 @@ fn part_of(original: &str, words: &[&str]) -> bool {
         n += 1;
     }
     n < words.len()
+}
+
+/// The patterns whose written side is `written` (normalized, words joined by one space).
+fn patterns_written(written: &str) -> &'static [&'static Pattern] {
+    // Asked of every window of every text: one hash look-up, not a scan of the table.
+    static BY_WRITTEN: OnceLock<FxHashMap<&'static str, Vec<&'static Pattern>>> = OnceLock::new();
+    BY_WRITTEN
+        .get_or_init(|| {
+            let mut by: FxHashMap<&str, Vec<&Pattern>> = FxHashMap::default();
+            for p in PATTERNS {
+                by.entry(p.written).or_default().push(p);
+            }
+            by
+        })
+        .get(written)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Every pattern of [`PATTERNS`] without its last word (space-joined). Asked of nearly every
