@@ -318,12 +318,9 @@ fn hides(c: char) -> bool {
 /// Whether `word` has such a character between two of its letters (one at its end, as
 /// "filled\u{200D}" in enwiki2018, splits nothing).
 fn hides_inside(word: &str) -> bool {
-    let chars: Vec<char> = word.chars().collect();
-    chars.iter().enumerate().any(|(i, &c)| {
-        hides(c)
-            && chars[..i].iter().any(|c| c.is_alphanumeric())
-            && chars[i + 1..].iter().any(|c| c.is_alphanumeric())
-    })
+    let has_letter = |s: &str| s.chars().any(char::is_alphanumeric);
+    word.char_indices()
+        .any(|(i, c)| hides(c) && has_letter(&word[..i]) && has_letter(&word[i + c.len_utf8()..]))
 }
 
 /// A finding for each disguised word, its suggestion the word as it reads: one that mixes Latin
@@ -584,20 +581,26 @@ mod tests {
         assert!(findings(text, &crate::token::tokenize(text)).is_empty());
     }
 
-    #[test]
-    fn offsets_map_between_the_written_and_the_latin_text() {
-        let written = "a \u{0441}at on\u{0435} \u{0430} mat";
-        let latin = Latin::of(written).unwrap();
-        assert_eq!(latin.text, "a cat one a mat");
-        for word in ["a", "cat", "one", "mat"] {
+    /// Each of `words` (its last occurrence in the Latin text) maps to the written text, where
+    /// it folds back to itself, and from there back to where it was.
+    fn assert_words_map_both_ways(written: &str, latin: &Latin, words: &[&str]) {
+        for word in words {
             let p = latin.text.rfind(word).unwrap();
             let (s, e) = (latin.to_written(p), latin.to_written(p + word.len()));
-            assert_eq!(fold(&written[s..e]), word);
+            assert_eq!(fold(&written[s..e]), *word);
             assert_eq!(
                 (latin.from_written(s), latin.from_written(e)),
                 (p, p + word.len())
             );
         }
+    }
+
+    #[test]
+    fn offsets_map_between_the_written_and_the_latin_text() {
+        let written = "a \u{0441}at on\u{0435} \u{0430} mat";
+        let latin = Latin::of(written).unwrap();
+        assert_eq!(latin.text, "a cat one a mat");
+        assert_words_map_both_ways(written, &latin, &["a", "cat", "one", "mat"]);
         assert!(Latin::of("plain text, Путин").is_none());
     }
 
@@ -611,15 +614,7 @@ mod tests {
         let written = "The \u{FF43}\u{FF41}t and T\u{1D421}\u{1D41E} \u{1D41C}\u{1D428}w.";
         let latin = Latin::of(written).unwrap();
         assert_eq!(latin.text, "The cat and The cow.");
-        for word in ["cat", "The", "cow", "."] {
-            let p = latin.text.rfind(word).unwrap();
-            let (s, e) = (latin.to_written(p), latin.to_written(p + word.len()));
-            assert_eq!(fold(&written[s..e]), word);
-            assert_eq!(
-                (latin.from_written(s), latin.from_written(e)),
-                (p, p + word.len())
-            );
-        }
+        assert_words_map_both_ways(written, &latin, &["cat", "The", "cow", "."]);
         assert!(findings(written, &crate::token::tokenize(written)).is_empty());
         // With a Cyrillic look-alike among them, the word is disguised all the same.
         let mixed = "\u{1D41C}\u{043E}w";

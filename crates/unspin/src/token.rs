@@ -450,19 +450,17 @@ mod tests {
     /// they are space (a way to slip a phrase past exact matching).
     #[test]
     fn zero_width_characters_are_invisible() {
-        let text = "counter\u{200B}feit \u{200B}consciousness\u{2060} is\u{FEFF}";
-        let words: Vec<String> = tokenize(text)
-            .iter()
-            .map(|t| normalize(t.text(text)).into_owned())
-            .collect();
-        assert_eq!(words, ["counterfeit", "consciousness", "is"]);
+        assert_eq!(
+            normalized_words("counter\u{200B}feit \u{200B}consciousness\u{2060} is\u{FEFF}"),
+            ["counterfeit", "consciousness", "is"]
+        );
         // The soft hyphen, direction marks, variation selectors and fillers too.
-        let text = "conscious\u{AD}ness ar\u{200E}tifi\u{FE0F}cial in\u{3164}tel\u{180E}ligence";
-        let words: Vec<String> = tokenize(text)
-            .iter()
-            .map(|t| normalize(t.text(text)).into_owned())
-            .collect();
-        assert_eq!(words, ["consciousness", "artificial", "intelligence"]);
+        assert_eq!(
+            normalized_words(
+                "conscious\u{AD}ness ar\u{200E}tifi\u{FE0F}cial in\u{3164}tel\u{180E}ligence"
+            ),
+            ["consciousness", "artificial", "intelligence"]
+        );
     }
 
     /// Text extracted from a PDF: words hyphenated across line breaks, and ligatures.
@@ -470,13 +468,8 @@ mod tests {
     fn pdf_text_reads_as_its_words() {
         let text = "counterfeit con-\nsciousness and a classi\u{FB01}er; well-\n  known\nNorth-\nEast, end-\n\nnext";
         let toks = tokenize(text);
-        let normal: Vec<String> = toks
-            .iter()
-            .filter(|t| t.is_word())
-            .map(|t| normalize(t.text(text)).into_owned())
-            .collect();
         assert_eq!(
-            normal,
+            normalized_words(text),
             [
                 "counterfeit",
                 "consciousness",
@@ -498,6 +491,15 @@ mod tests {
         assert_eq!(normalize("state-of-the-\nart"), "state-of-the-art");
         assert_eq!(normalize("self-\nesteem"), "self-esteem");
         assert_eq!(normalize("informa-\ntion"), "information");
+    }
+
+    /// The words of `s` as look-ups read them.
+    fn normalized_words(s: &str) -> Vec<String> {
+        tokenize(s)
+            .iter()
+            .filter(|t| t.is_word())
+            .map(|t| normalize(t.text(s)).into_owned())
+            .collect()
     }
 
     fn words(s: &str) -> Vec<&str> {

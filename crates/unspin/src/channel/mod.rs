@@ -197,8 +197,11 @@ pub const PATTERNS: &[Pattern] = &[
 /// The pattern `written` → `original` (compared normalized, whitespace collapsed, so "Has
 /// actually" → "Has" is one), if it is one of [`PATTERNS`].
 pub fn pattern(written: &str, original: &str) -> Option<&'static Pattern> {
-    let (w, o) = (normalize_phrase(written), normalize_phrase(original));
-    PATTERNS.iter().find(|p| p.written == w && p.original == o)
+    let original = normalize_phrase(original);
+    patterns_written(&normalize_phrase(written))
+        .iter()
+        .copied()
+        .find(|p| p.original == original)
 }
 
 /// Whether `written` → `original` is one of [`PATTERNS`].
