@@ -204,6 +204,12 @@ pub fn pattern(written: &str, original: &str) -> Option<&'static Pattern> {
         .find(|p| p.original == original)
 }
 
+/// Whether `written` (normalized: lower case, straight apostrophes) is the written side of one of
+/// [`PATTERNS`].
+pub fn is_pattern_written(written: &str) -> bool {
+    !patterns_written(written).is_empty()
+}
+
 /// Whether `written` → `original` is one of [`PATTERNS`].
 pub fn is_pattern(written: &str, original: &str) -> bool {
     pattern(written, original).is_some()

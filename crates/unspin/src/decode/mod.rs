@@ -87,6 +87,9 @@ pub struct Word {
     pub capitalized_mid: bool,
     /// In a sentence written in capitals: its case says nothing (not a name, not an acronym).
     pub shouted: bool,
+    /// In a title-cased line ("Brand-New Tax Obligations Will Aid The Economic Climate"): a
+    /// run of capitalised words there is not a name by its case alone (see [`titled_sentence`]).
+    pub titled: bool,
 }
 
 /// A scored window: words `first..last` with every candidate, best first.
@@ -234,6 +237,7 @@ impl Decoder {
         // A sentence written in capitals (a shouted headline, a whole text in caps) says
         // nothing by its case: its words are read as lower-case words, not acronyms or names.
         let mut shouted = vec![false; tokens.len()];
+        let mut titled = vec![false; tokens.len()];
         for s in sentences(text, tokens) {
             if s.start < tokens.len() {
                 sentence_start[s.start] = true;
@@ -247,6 +251,8 @@ impl Decoder {
                 });
             if words >= 3 && upper * 5 >= words * 4 {
                 shouted[s].fill(true);
+            } else if titled_sentence(tokens[s.clone()].iter().map(|t| t.text(text))) {
+                titled[s].fill(true);
             }
         }
         let mut words = Vec::with_capacity(tokens.len());
@@ -299,6 +305,7 @@ impl Decoder {
                 in_quote,
                 capitalized_mid: !shout && first.is_uppercase() && !initial,
                 shouted: shout,
+                titled: titled[i],
             });
         }
         words
@@ -425,7 +432,9 @@ impl Decoder {
                             .is_some_and(char::is_uppercase)
                 };
                 let window = &words[first..last];
+                let written = &ctx[first..last];
                 if len >= 2
+                    && !title_cased_pattern(window, written)
                     && capitalised(&window[0])
                     && capitalised(&window[len - 1])
                     && window[1..len - 1].iter().all(|w| {
@@ -434,7 +443,6 @@ impl Decoder {
                 {
                     continue;
                 }
-                let written = &ctx[first..last];
                 if !self.channel.may_have_candidates(written) {
                     continue;
                 }
@@ -486,7 +494,8 @@ impl Decoder {
                 .map(|(_, KeptCandidate { candidate: c, .. })| {
                     let mut f = self.local_features(ctx, first, last, &wb, c);
                     f[15] = in_quote as u8 as f32;
-                    f[19] = words[first].capitalized_mid as u8 as f32;
+                    f[19] =
+                        capitalized_says_name(&words[first..last], &ctx[first..last]) as u8 as f32;
                     ScoredCandidate {
                         logit: 0.0,
                         candidate: c.clone(),
@@ -616,7 +625,8 @@ impl Decoder {
             }
         }
         for span in spans {
-            let mut here = self.word_slack(&words[span.first..span.last]);
+            let mut here =
+                self.word_slack(&words[span.first..span.last], &ctx[span.first..span.last]);
             if !near_replaceable[span.first..span.last].contains(&true) {
                 here += self.bigram_slack(words, ctx, span.first, span.last);
             }
@@ -631,10 +641,10 @@ impl Decoder {
     /// What a window's words take off [`features::logit_bound`] (zero or less): `in_quote`
     /// and `capitalized_mid_sentence` are known before scoring, as [`Decoder::windows`] sets
     /// them.
-    fn word_slack(&self, window: &[Word]) -> f32 {
+    fn word_slack(&self, window: &[Word], written: &[&str]) -> f32 {
         let w = &self.weights;
         let in_quote = window.iter().any(|word| word.in_quote) as u8 as f32;
-        let capitalized = window[0].capitalized_mid as u8 as f32;
+        let capitalized = capitalized_says_name(window, written) as u8 as f32;
         (w[15] * in_quote - w[15].max(0.0)) + (w[19] * capitalized - w[19].max(0.0))
     }
 
@@ -1144,6 +1154,45 @@ const LOCAL: [usize; 8] = [1, 2, 3, 4, 5, 6, 18, 21];
 /// block elements, the bullet left out) is usually short.
 const WRAPPED_LINE_MIN: usize = 40;
 
+/// Words that title case leaves in lower case (articles, short conjunctions and prepositions).
+const TITLE_LOWER: &[&str] = &[
+    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of",
+    "off", "on", "to", "up", "via", "vs", "with", "from", "into", "onto", "over", "upon", "than",
+    "per",
+];
+
+/// Whether a sentence's words are in title case, as a headline or a page title is ("Brand-New
+/// Tax Obligations Will Aid The Economic Climate"): three or more capitalised words besides the
+/// first, and every other word one that title case leaves in lower case. In running text a run of
+/// capitalised words is a name; in such a line it may be any phrase.
+fn titled_sentence<'t>(words: impl Iterator<Item = &'t str>) -> bool {
+    let mut capitalised = 0usize;
+    for (i, w) in words
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+        .enumerate()
+    {
+        if w.starts_with(char::is_uppercase) {
+            capitalised += usize::from(i > 0);
+        } else if !TITLE_LOWER.contains(&w) {
+            return false;
+        }
+    }
+    capitalised >= 3
+}
+
+/// A window of a title-cased line whose written words are a spinner pattern ("Tax Obligations",
+/// "As Well As"): read as the phrase, not as a name. Other runs of capitalised words in such a
+/// line are still left to the names check, which knows names ("Head Of State Biden").
+fn title_cased_pattern(window: &[Word], written: &[&str]) -> bool {
+    window[0].titled && crate::channel::is_pattern_written(&written.join(" "))
+}
+
+/// Whether a window's capital says "name" (the `capitalized_mid_sentence` feature): not at the
+/// start of a sentence, and not a spinner pattern in a title-cased line.
+fn capitalized_says_name(window: &[Word], written: &[&str]) -> bool {
+    window[0].capitalized_mid && !title_cased_pattern(window, written)
+}
+
 /// Whether the line end in `gap` (the text between the token ending at byte `line_end` of `text`
 /// and the next token, `next`) only wraps a sentence onto the next line, as hard-wrapped text
 /// (e-mail, plain-text news, PDF extracts) does: one line end, no blank line, a long line before
@@ -1211,6 +1260,43 @@ mod tests {
         // A real acronym in ordinary text is still kept.
         let w = d.words("NATO met.", &tokenize("NATO met."));
         assert!(w[0].protected && !w[0].shouted);
+    }
+
+    /// A headline in title case is read for the spinner's phrases: "Tax Obligations" there is the
+    /// phrase, not a name. In running text the same capitalised run stays a name.
+    #[test]
+    fn a_title_cased_line_is_read_for_spinner_phrases() {
+        let d = Decoder::new(crate::lm::default_model());
+        let found = |t: &str| -> Vec<String> {
+            d.find_above(t, &tokenize(t), 0.5)
+                .into_iter()
+                .map(|f| format!("{} -> {}", f.text, f.suggestion))
+                .collect()
+        };
+        let heading = "Brand-New Tax Obligations Will Aid The Economic Climate";
+        let found_heading = found(heading);
+        assert!(
+            found_heading.contains(&"Tax Obligations -> Taxes".to_string())
+                && found_heading.contains(&"Economic Climate -> Economy".to_string()),
+            "{found_heading:?}"
+        );
+        let running = "The report of the Economic Climate Council was read in parliament today.";
+        assert!(found(running).is_empty(), "{:?}", found(running));
+    }
+
+    #[test]
+    fn titled_sentences_are_headlines_not_prose() {
+        let titled = |s: &str| titled_sentence(s.split_whitespace());
+        assert!(titled(
+            "Brand-New Tax Obligations Will Aid The Economic Climate"
+        ));
+        assert!(titled("Why Voters Are Angry at the Government of the Day"));
+        assert!(!titled("Joe Biden met the President of France on Monday"));
+        assert!(
+            !titled("United Nations"),
+            "two capitalised words are a name"
+        );
+        assert!(!titled("Early life and career"));
     }
 
     #[test]
@@ -1284,7 +1370,7 @@ mod tests {
         let slack = d.form_slack(&words, &ctx, &spans, &bounds);
         let (mut near, mut far) = (0, 0);
         for s in &once[1..] {
-            let own = d.word_slack(&words[s.first..s.last]);
+            let own = d.word_slack(&words[s.first..s.last], &ctx[s.first..s.last]);
             let bigrams = d.bigram_slack(&words, &ctx, s.first, s.last);
             if bigrams == 0.0 {
                 continue;
