@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Texts disguised with Cyrillic letters that look Latin ("сounterfeit" with U+0441).
+"""Texts disguised with letters that look Latin ("сounterfeit" with Cyrillic U+0441, "machıne"
+with dotless U+0131).
 
     eval/disguise.py UNSPIN [--shared ../shared] [--articles N] [--shares 0.1,0.3,1.0] [-- ARGS...]
 
 The texts: the dev spun texts and their originals, and N enwiki2018 articles (#2,001 on). Each is
 checked and restored as written, then again with each letter that has a Cyrillic look-alike
 (a c e o p x y, A B C E H K M O P T X) swapped for it with the given probability (seeded, so
-runs repeat). Reported per share:
+runs repeat); then the same with the Latin script's own look-alikes (i → ı, a → ɑ, g → ɡ,
+j → ȷ). Reported per alphabet and share:
 
 - findings kept: of the (rule, suggestion) pairs found in the plain texts, by any detector but
   `homoglyph`, the share found in the disguised ones too;
@@ -15,8 +17,9 @@ runs repeat). Reported per share:
 - spun: the disguised texts judged spun (a disguise is itself evidence), against the plain ones;
 - disguised words reported: `homoglyph` findings, against the words holding a swapped letter.
 
-Then every letter in mathematical bold ("𝐜𝐨𝐮𝐧𝐭𝐞𝐫") and in fullwidth ("ｃｏｕｎｔｅｒ"), styling rather
-than a disguise: findings kept, and texts in the language of their plain form.
+Then every letter in mathematical bold ("𝐜𝐨𝐮𝐧𝐭𝐞𝐫"), in fullwidth ("ｃｏｕｎｔｅｒ") and every lower-case
+letter in small capitals ("ᴄᴏᴜɴᴛᴇʀ"), styling rather than a disguise: findings kept, and texts in
+the language of their plain form.
 
 Then an invisible character (zero-width space, joiners, word joiner, soft hyphen, direction mark)
 inside each word with the given probability: findings kept, restored alike (soft hyphens aside,
@@ -44,9 +47,24 @@ LOOK_ALIKES = {
 }
 
 
-def disguise(text, share, seed):
+LATIN_LOOK_ALIKES = {"i": "\u0131", "a": "\u0251", "g": "\u0261", "j": "\u0237"}
+
+# Each alphabet of look-alikes, and the letters by which a disguised word is counted.
+ALPHABETS = [
+    ("cyrillic", LOOK_ALIKES, "[\u0400-\u04ff]"),
+    ("latin", LATIN_LOOK_ALIKES, "[\u0131\u0251\u0261\u0237]"),
+]
+
+SMALL_CAPITALS = dict(zip(
+    "abcdefghijklmnopqrstuvwyz",
+    "\u1d00\u0299\u1d04\u1d05\u1d07\ua730\u0262\u029c\u026a\u1d0a\u1d0b\u029f\u1d0d\u0274\u1d0f"
+    "\u1d18\ua7af\u0280\ua731\u1d1b\u1d1c\u1d20\u1d21\u028f\u1d22",
+))
+
+
+def disguise(text, share, seed, table=LOOK_ALIKES):
     rng = random.Random(seed)
-    return "".join(LOOK_ALIKES[c] if c in LOOK_ALIKES and rng.random() < share else c for c in text)
+    return "".join(table[c] if c in table and rng.random() < share else c for c in text)
 
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\u200e"]
@@ -71,6 +89,8 @@ def styled(text, style):
     def letter(c):
         if not ("a" <= c <= "z" or "A" <= c <= "Z"):
             return c
+        if style == "smallcaps":
+            return SMALL_CAPITALS.get(c, c)
         if style == "fullwidth":
             return chr(ord(c) + 0xFEE0)
         return chr(0x1D400 + (ord(c) - 65 if c <= "Z" else 26 + ord(c) - 97))
@@ -128,9 +148,11 @@ def main():
 
     print(f"{len(docs)} texts ({len(docs) - a.articles} dev, {a.articles} enwiki2018 #2,001 on)")
     plain_spun = sum(p["verdict"] == "spun" for p in plain)
-    print("share  findings kept          restored alike  same language  spun (plain: %d)  disguised words reported" % plain_spun)
-    for share in [float(s) for s in a.shares.split(",")]:
-        disguised = [(n, disguise(t, share, i)) for i, (n, t) in enumerate(docs)]
+    print("alphabet  share  findings kept          restored alike  same language  spun (plain: %d)  disguised words reported" % plain_spun)
+    for (alphabet, table, letters), share in [
+        (alphabet, float(s)) for alphabet in ALPHABETS for s in a.shares.split(",")
+    ]:
+        disguised = [(n, disguise(t, share, i, table)) for i, (n, t) in enumerate(docs)]
         checked = run(a.unspin, "check", disguised, a.extra)
         restored = run(a.unspin, "restore", disguised, a.extra)
         kept = total = alike = same_language = spun = reported = words = 0
@@ -142,9 +164,9 @@ def main():
             same_language += p.get("language") == d.get("language")
             spun += d["verdict"] == "spun"
             reported += sum(f["rule"] == "homoglyph" for f in d.get("findings", []))
-            words += sum(1 for w in re.findall(r"\w+", text) if re.search("[\u0400-\u04ff]", w))
+            words += sum(1 for w in re.findall(r"\w+", text) if re.search(letters, w))
         print(
-            f"{share:5.2f}  {kept:5}/{total:<5} {kept / max(total, 1):6.1%}"
+            f"{alphabet:8}  {share:5.2f}  {kept:5}/{total:<5} {kept / max(total, 1):6.1%}"
             f"   {alike:4}/{len(docs)}"
             f"        {same_language:4}/{len(docs)}"
             f"       {spun:4}"
@@ -178,7 +200,7 @@ def hidden(unspin, docs, plain, plain_restored, extra, pairs, shares):
 
 def styles(unspin, docs, plain, extra, pairs):
     print("style      findings kept          same language  homoglyph findings")
-    for style in ["bold", "fullwidth"]:
+    for style in ["bold", "fullwidth", "smallcaps"]:
         checked = run(unspin, "check", [(n, styled(t, style)) for n, t in docs], extra)
         kept = total = same_language = reported = 0
         for p, d in zip(plain, checked):

@@ -19,8 +19,15 @@
 //! are symbols in scientific text ("α-synuclein", "γ-ray", "TNF-α", and "Α-L-gulonic" at the
 //! start of a sentence) and are left alone. A word with a letter of another script that looks
 //! like no Latin letter ("Путин") is a word of that script, and is left alone too. Styled
-//! letters (fullwidth, mathematical bold...) are read as the letters they are, and never
-//! reported: styling is no disguise.
+//! letters (fullwidth, mathematical bold, small capitals...) are read as the letters they are, and
+//! never reported: styling is no disguise.
+//!
+//! Latin has look-alikes of its own: dotless "ı", "ɑ", "ɡ" ([`latin_script_look_alike`]), which
+//! generators put in as they put in Cyrillic ones. But Turkish and Azerbaijani write "ı" ("Diyarbakır")
+//! and phoneticians "ɑ" and "ɡ" ("/ɡɑt/"), so such a word is read in basic Latin letters always and
+//! reported only where that reading is a word of the thesaurus and the word is in lower case (a
+//! name: "Akın") and no transcription (between slashes or brackets), and never with another
+//! accented letter ("Kırşehir").
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -112,6 +119,10 @@ pub fn styled_latin(c: char) -> Option<char> {
     let cp = c as u32;
     match cp {
         0xFF21..=0xFF3A | 0xFF41..=0xFF5A => char::from_u32(cp - 0xFEE0),
+        0x0262..=0x029F | 0x1D00..=0x1D22 | 0xA730..=0xA7AF => SMALL_CAPITALS
+            .iter()
+            .find(|&&(l, _)| l == c)
+            .map(|&(_, a)| a),
         MATH_FIRST..=MATH_LAST => {
             let table = MATH.get_or_init(|| {
                 (MATH_FIRST..=MATH_LAST)
@@ -137,12 +148,70 @@ pub fn styled_latin(c: char) -> Option<char> {
     }
 }
 
-/// The Latin letter that `c` is read as: a look-alike's ([`latin_look_alike`]) or a styled
-/// letter's ([`styled_latin`]).
+/// The Latin letter that `c` is read as: a look-alike's ([`latin_look_alike`],
+/// [`latin_script_look_alike`]) or a styled letter's ([`styled_latin`]).
 #[inline]
 pub fn latin_reading(c: char) -> Option<char> {
-    latin_look_alike(c).or_else(|| styled_latin(c))
+    latin_look_alike(c)
+        .or_else(|| styled_latin(c))
+        .or_else(|| latin_script_look_alike(c))
 }
+
+/// Letters of the Latin script itself (Latin Extended, IPA) that look like a basic Latin letter
+/// and that homoglyph generators use: dotless i and j, alpha, script g, iota, the dental click.
+/// UTS #39 lists each as confusable with the letter given; its other Latin look-alikes are
+/// accented letters or symbols nobody takes for a plain letter.
+const LATIN_SCRIPT_LOOK_ALIKES: [(char, char); 6] = [
+    ('\u{0131}', 'i'), // ı
+    ('\u{0237}', 'j'), // ȷ
+    ('\u{0251}', 'a'), // ɑ
+    ('\u{0261}', 'g'), // ɡ
+    ('\u{0269}', 'i'), // ɩ
+    ('\u{01C0}', 'l'), // ǀ
+];
+
+/// The basic Latin letter that a letter of the Latin script itself looks like (see
+/// [`LATIN_SCRIPT_LOOK_ALIKES`]).
+#[inline]
+pub fn latin_script_look_alike(c: char) -> Option<char> {
+    if (c as u32) < 0x131 {
+        return None;
+    }
+    LATIN_SCRIPT_LOOK_ALIKES
+        .iter()
+        .find(|&&(l, _)| l == c)
+        .map(|&(_, a)| a)
+}
+
+/// Small capitals (Phonetic Extensions, IPA Extensions, Latin Extended-D): "ᴛɪɴʏ ᴛᴇxᴛ" from a
+/// styling site, read as the lower-case letters they are (no small x exists: such sites write "x").
+const SMALL_CAPITALS: [(char, char); 25] = [
+    ('\u{1D00}', 'a'),
+    ('\u{0299}', 'b'),
+    ('\u{1D04}', 'c'),
+    ('\u{1D05}', 'd'),
+    ('\u{1D07}', 'e'),
+    ('\u{A730}', 'f'),
+    ('\u{0262}', 'g'),
+    ('\u{029C}', 'h'),
+    ('\u{026A}', 'i'),
+    ('\u{1D0A}', 'j'),
+    ('\u{1D0B}', 'k'),
+    ('\u{029F}', 'l'),
+    ('\u{1D0D}', 'm'),
+    ('\u{0274}', 'n'),
+    ('\u{1D0F}', 'o'),
+    ('\u{1D18}', 'p'),
+    ('\u{A7AF}', 'q'),
+    ('\u{0280}', 'r'),
+    ('\u{A731}', 's'),
+    ('\u{1D1B}', 't'),
+    ('\u{1D1C}', 'u'),
+    ('\u{1D20}', 'v'),
+    ('\u{1D21}', 'w'),
+    ('\u{028F}', 'y'),
+    ('\u{1D22}', 'z'),
+];
 
 /// Latin letters: ASCII, Latin-1, Latin Extended-A/B and Additional, and the ligatures.
 pub fn is_latin_letter(c: char) -> bool {
@@ -158,30 +227,46 @@ pub enum Run {
     AsWritten,
     /// Latin letters, some of them styled ("𝐁𝐨𝐥𝐝", "ｆｕｌｌ"): read as Latin, not reported.
     Styled,
-    /// Look-alikes only ("сор"): read as Latin, not reported (a short word of another script
-    /// may be made of them).
+    /// Look-alikes only ("сор", "ɑ"): read as Latin, not reported (a short word of another
+    /// script may be made of them).
     LookAlikes,
     /// Latin letters and look-alikes: a disguised word, read as Latin and reported.
     Mixed,
+    /// Basic Latin letters and Latin look-alikes of the Latin script ("counterfeıt", and
+    /// "Diyarbakır"): read in basic Latin letters, reported where that reading is a word of the
+    /// thesaurus ([`findings`]).
+    LatinMixed,
 }
 
 /// What the run of letters `run` (no non-letter in it) is made of.
 pub fn classify(run: &str) -> Run {
     let (mut latin, mut styled, mut look_alike) = (false, false, false);
+    // Latin look-alikes of the Latin script, and accented letters (Turkish writes "ı" beside
+    // "ş", "ğ", "ç": such a word is Turkish, not disguised).
+    let (mut latin_alike, mut accented) = (false, false);
     for c in run.chars() {
         if latin_look_alike(c).is_some() {
             look_alike = true;
         } else if styled_latin(c).is_some() {
             styled = true;
+        } else if latin_script_look_alike(c).is_some() {
+            latin_alike = true;
         } else if is_latin_letter(c) {
             latin = true;
+            accented |= !c.is_ascii();
         } else {
             return Run::AsWritten;
         }
     }
-    match (look_alike, latin || styled) {
+    match (look_alike, latin || styled || latin_alike) {
         (true, true) => Run::Mixed,
         (true, false) => Run::LookAlikes,
+        (false, _) if latin_alike => match (latin, accented || styled) {
+            (true, false) => Run::LatinMixed,
+            // "ɑ" alone, the article in a disguised text (or a phonetic symbol).
+            (false, false) => Run::LookAlikes,
+            (_, true) => Run::AsWritten,
+        },
         (false, _) if styled => Run::Styled,
         (false, _) => Run::AsWritten,
     }
@@ -330,7 +415,10 @@ fn hides_inside(word: &str) -> bool {
 /// three are zero-width non-joiners in Persian words, which this leaves alone). In a disguised
 /// text (see [`DISGUISE_MIN_WORDS`]), a word made only of look-alikes is disguised too (the
 /// article "а", "Мау" for "May") unless a word beside it is of another script (a Russian
-/// quotation); elsewhere it is a word of its own script ("(Russian: Сосо)").
+/// quotation); elsewhere it is a word of its own script ("(Russian: Сосо)"). A word with Latin
+/// look-alikes of the Latin script ([`Run::LatinMixed`]) counts only where it reads as a word of the
+/// thesaurus and is no transcription ([`reads_as_a_word`]); in a disguised text, every such word
+/// outside a transcription does ("Machıne" at the start of a sentence, "Dıyarbakır").
 pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
     if !may_read_as_latin(text) && !may_hide_characters(text) {
         return Vec::new();
@@ -354,8 +442,10 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
             for run in word.split(|c: char| !c.is_alphabetic()) {
                 match classify(run) {
                     Run::Mixed => return Run::Mixed,
+                    Run::LatinMixed if reads_as_a_word(text, t) => return Run::Mixed,
+                    Run::LatinMixed if !in_transcription(text, t) => kind = Run::LatinMixed,
                     Run::LookAlikes => kind = Run::LookAlikes,
-                    Run::Styled | Run::AsWritten => {}
+                    Run::LatinMixed | Run::Styled | Run::AsWritten => {}
                 }
             }
             kind
@@ -380,6 +470,8 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
         let report = match kind {
             Run::Mixed => true,
             Run::LookAlikes => disguise && !(k > 0 && other_script(k - 1)) && !other_script(k + 1),
+            // In a disguised text, a name or a word the thesaurus lacks is disguised alike.
+            Run::LatinMixed => disguise,
             Run::Styled | Run::AsWritten => false,
         };
         if report {
@@ -389,13 +481,33 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
     out
 }
 
+/// Whether word `t`, in lower case, read in basic Latin letters, is a word of the thesaurus
+/// ("counterfeıt" is, "Diyarbakır" is not: the language model's unigrams hold place names too),
+/// and is no phonetic transcription ("/ɡɑt/", "[ɡɑt]").
+fn reads_as_a_word(text: &str, t: &Token) -> bool {
+    // A capitalised one is a name ("Akın", clean Wikipedia), however it reads ("Akin").
+    if !t.text(text).starts_with(char::is_lowercase) || in_transcription(text, t) {
+        return false;
+    }
+    let read = fold(t.text(text)).to_lowercase();
+    crate::channel::Channel::new(crate::lexicon::Lexicon::embedded()).knows(&read)
+}
+
+/// Whether word `t` is a phonetic transcription: right after a slash or an opening bracket, or
+/// right before a slash or a closing one.
+fn in_transcription(text: &str, t: &Token) -> bool {
+    let before = text[..t.start].chars().next_back();
+    let after = text[t.end..].chars().next();
+    matches!(before, Some('/' | '[')) || matches!(after, Some('/' | ']'))
+}
+
 /// The finding of one word with look-alike letters or hidden characters, in a `disguise`d text
 /// or not.
 fn finding(t: &Token, word: &str, disguise: bool) -> Finding {
     let latin: String = fold(word).chars().filter(|&c| !hides(c)).collect();
     let letters: std::collections::BTreeSet<String> = word
         .chars()
-        .filter(|&c| latin_look_alike(c).is_some())
+        .filter(|&c| latin_look_alike(c).is_some() || latin_script_look_alike(c).is_some())
         .map(|c| format!("{c} U+{:04X}", c as u32))
         .collect();
     let hidden: std::collections::BTreeSet<String> = word
@@ -417,9 +529,13 @@ fn finding(t: &Token, word: &str, disguise: bool) -> Finding {
             list(&hidden)
         ),
         (n, _) => format!(
-            "is written with {} of another script that look{} Latin ({}){}",
-            if n == 1 { "a letter" } else { "letters" },
-            if n == 1 { "s" } else { "" },
+            "is written with {} ({}){}",
+            match (n, word.chars().any(|c| latin_look_alike(c).is_some())) {
+                (1, true) => "a letter of another script that looks Latin",
+                (_, true) => "letters of another script that look Latin",
+                (1, false) => "a look-alike letter",
+                (_, false) => "look-alike letters",
+            },
             list(&letters),
             if hidden.is_empty() {
                 String::new()
@@ -529,6 +645,58 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    /// The Latin script's own look-alikes (dotless i, alpha, script g) disguise a word as Cyrillic
+    /// ones do, but Turkish writes "ı" and phoneticians "ɑ" and "ɡ": a word is taken for a
+    /// disguise only in lower case, read as a word of the thesaurus, with no other accented letter
+    /// and outside a transcription. In a text disguised so, names are disguised too. Each is read
+    /// in basic Latin letters all the same.
+    #[test]
+    fn the_latin_scripts_own_look_alikes_are_reported_where_they_read_as_a_word() {
+        let read = |text: &str| -> Vec<(String, f32)> {
+            findings(text, &crate::token::tokenize(text))
+                .into_iter()
+                .map(|f| (f.suggestion, f.confidence))
+                .collect()
+        };
+        let clean = "Akın spoke in Dıyarbakır and Kırşehir about the machıne, pronounced /ɡɑt/.";
+        assert_eq!(read(clean), [("machine".to_string(), STRAY_CONFIDENCE)]);
+        let disguised = "The machıne learnıng model, bıg data and counterfeıt consciousness, said \
+                         Akın in Dıyarbakır and Kırşehir, /ɡɑt/.";
+        let words: Vec<String> = read(disguised).into_iter().map(|(w, _)| w).collect();
+        assert_eq!(
+            words,
+            [
+                "machine",
+                "learning",
+                "big",
+                "counterfeit",
+                "Akin",
+                "Diyarbakir"
+            ]
+        );
+        let found = findings(disguised, &crate::token::tokenize(disguised));
+        assert!(found.iter().all(|f| f.confidence == CONFIDENCE));
+        assert!(
+            found[0].message.contains("look-alike letter (ı U+0131)"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(fold("Dıyarbakır /ɡɑt/"), "Diyarbakir /gat/");
+        assert_eq!(
+            fold("Kırşehir"),
+            "Kırşehir",
+            "a Turkish word is left as written"
+        );
+    }
+
+    /// Small capitals from a styling site are read as the letters they are, and never reported.
+    #[test]
+    fn small_capitals_read_as_lower_case_letters() {
+        let text = "\u{1D1B}\u{029C}\u{026A}s \u{026A}s s\u{1D0D}\u{1D00}\u{029F}\u{029F} text";
+        assert_eq!(fold(text), "this is small text");
+        assert!(findings(text, &crate::token::tokenize(text)).is_empty());
     }
 
     /// One or two mixed words are as often letters pasted by mistake: reported, less sure, and
