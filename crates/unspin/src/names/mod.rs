@@ -83,8 +83,7 @@ impl<'a> Doc<'a> {
             .enumerate()
             .map(|(i, t)| {
                 t.kind == TokenKind::Word
-                    && t.text(text)
-                        .chars()
+                    && visible(t.text(text))
                         .next()
                         .is_some_and(|c| c.is_uppercase())
                     && !(sentence_start[i] && FUNCTION_WORDS.contains(&lower[i].as_ref()))
@@ -100,10 +99,14 @@ impl<'a> Doc<'a> {
     }
 
     fn joined(&self, a: usize, b: usize) -> bool {
-        let gap = &self.text[self.tokens[a].end..self.tokens[b].start];
+        let line_end = self.tokens[a].end;
+        let gap = &self.text[line_end..self.tokens[b].start];
         // Any run of spaces joins (markup blanked out by the LanguageTool API, justified text);
-        // other gaps only when short, and never a line break.
-        !gap.contains('\n') && (gap.len() <= 3 || gap.bytes().all(|b| b == b' '))
+        // other gaps only when short, and a line break only where it wraps a line.
+        if gap.contains('\n') {
+            return wrapped_line(self.text, line_end, gap);
+        }
+        gap.len() <= 3 || gap.bytes().all(|b| b == b' ')
     }
 
     fn is_name_token(&self, i: usize) -> bool {
@@ -849,11 +852,29 @@ fn is_acronym(word: &str) -> bool {
 }
 
 fn initial(doc: &Doc, k: usize) -> Option<char> {
-    doc.tokens[k]
-        .text(doc.text)
-        .chars()
+    visible(doc.tokens[k].text(doc.text))
         .next()
         .map(|c| c.to_ascii_uppercase())
+}
+
+/// Shortest and longest line taken to be hard-wrapped where a name goes on to the next line ("the
+/// Safety and⏎Security Council"): wrapping tools fill lines to 70–80 characters, while a heading is
+/// shorter and a paragraph written on one line longer.
+const WRAPPED_LINE: std::ops::RangeInclusive<usize> = 40..=100;
+
+/// Whether the line end in `gap`, after byte `line_end` of `text`, only wraps a line: one line end,
+/// after a line of [`WRAPPED_LINE`] characters.
+fn wrapped_line(text: &str, line_end: usize, gap: &str) -> bool {
+    let line_start = text[..line_end].rfind('\n').map_or(0, |i| i + 1);
+    gap.matches('\n').count() == 1
+        && gap.chars().all(char::is_whitespace)
+        && WRAPPED_LINE.contains(&text[line_start..line_end].chars().count())
+}
+
+/// The characters of `word` that show: a character that renders as nothing
+/// (`token::is_invisible`) hides nothing from the names check ("LP\u{200B}R" is "LPR").
+fn visible(word: &str) -> impl Iterator<Item = char> + Clone + '_ {
+    word.chars().filter(|&c| !crate::token::is_invisible(c))
 }
 
 fn acronym_findings(doc: &Doc, lexicon: &Lexicon, gazetteer: &Gazetteer) -> Vec<Finding> {
@@ -863,7 +884,7 @@ fn acronym_findings(doc: &Doc, lexicon: &Lexicon, gazetteer: &Gazetteer) -> Vec<
         if toks[k].text(doc.text) != "(" || toks[k + 2].text(doc.text) != ")" {
             continue;
         }
-        let acr = toks[k + 1].text(doc.text);
+        let acr: String = visible(toks[k + 1].text(doc.text)).collect();
         let letters = acr.chars().count();
         if toks[k + 1].kind != TokenKind::Word
             || !(2..=6).contains(&letters)
@@ -1225,6 +1246,34 @@ mod tests {
         );
         // Consistent acronyms are left alone.
         assert!(check("the Luhansk People's Republic (LPR) voted", &g).is_empty());
+    }
+
+    /// A name is read whole across a hard-wrapped line end and through characters that render as
+    /// nothing: spinners' copies come wrapped and disguised, and the acronym "(LP\u{200B}R)" is
+    /// "(LPR)". A heading's line end, or a blank line, still ends a name.
+    #[test]
+    fn names_read_across_wrapped_lines_and_hidden_characters() {
+        let g = gazetteer();
+        let found = |t: &str| check(t, &g);
+        let people = ("Individuals".to_string(), "People".to_string());
+        let wrapped = "the rebels of the self-proclaimed Individuals\u{2019}s Republics of\n\
+                       Luhansk (LPR) as well as Donetsk (DPR) voted";
+        assert!(found(wrapped).contains(&people), "{:?}", found(wrapped));
+        let hidden = "the self-proclaimed Individu\u{200E}als\u{2019}s Republics of Luhansk \
+                      (LP\u{200B}R) as well as Donetsk (DPR)";
+        // The finding covers the word as written, its hidden character too.
+        let written = ("Individu\u{200E}als".to_string(), "People".to_string());
+        assert!(found(hidden).contains(&written), "{:?}", found(hidden));
+        for apart in [
+            "the self-proclaimed Individuals\u{2019}s Republics of\n\nLuhansk (LPR) voted",
+            "Individuals\u{2019}s Republics of\nLuhansk (LPR) voted",
+        ] {
+            assert!(
+                !found(apart).contains(&people),
+                "{apart:?}: {:?}",
+                found(apart)
+            );
+        }
     }
 
     #[test]
