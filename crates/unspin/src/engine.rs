@@ -341,9 +341,11 @@ fn drop_lone_patterns(
         return;
     }
     // English that careful writers use too ("the very same day") is no habit of its own, and
-    // habits that add the same ("has actually", "had actually") are one.
+    // habits that add the same ("has actually", "had actually") are one. Nor is a habit written
+    // in title case ("Why Investors Will Certainly Watch The Fed"): a headline or a title of a
+    // work, one occurrence that says nothing of the writer's habits.
     let paddings: Vec<&str> = (0..kept.len())
-        .filter(|&i| evidence(i))
+        .filter(|&i| evidence(i) && !title_cased(&kept[i].text))
         .filter_map(|i| patterns[i]?.padding)
         .collect();
     let habits = paddings.len();
@@ -367,6 +369,14 @@ fn drop_lone_patterns(
             !is_pattern[i - 1]
         });
     }
+}
+
+/// Whether every word of a phrase of several words is capitalised ("Will Certainly").
+fn title_cased(phrase: &str) -> bool {
+    let mut words = phrase.split_whitespace();
+    words.next().is_some()
+        && words.clone().next().is_some()
+        && words.all(|w| w.starts_with(char::is_uppercase))
 }
 
 /// The indefinite article a word takes, by its spelling: "an" before a vowel sound. Spelling
@@ -914,6 +924,30 @@ mod tests {
 
     /// A writer who allows "as well as" (house style) gets neither findings nor a spun verdict
     /// from it: the score reads the allowed phrase as the "and" it stands for.
+    /// A spinner's phrase written in title case is a headline or a title of a work ("Right Here
+    /// Waiting", "Why Investors Will Certainly Watch The Fed"): no habit of the writer, so one
+    /// ordinary "as well as" beside it leaves the page clean, and a quoted title is never
+    /// "restored".
+    #[test]
+    fn a_spinners_phrase_in_a_title_is_no_habit() {
+        let e = embedded_engine(EngineOptions::default());
+        let text = "Richard Marx Brings \"Right Here Waiting\" Back To The Stage\n\n\
+                    Marx opened his tour in Chicago with his hit \"Right Here Waiting,\" and the \
+                    show also included newer material as well as covers of other songs.\n\n\
+                    Pixar Gives Every Child Their Very Own Robot In New Short Film\n\n\
+                    Why Investors Will Certainly Watch The Fed This Week\n\n\
+                    Markets will focus on the decision of the Federal Reserve on Wednesday.";
+        let r = e.check(text);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        assert_ne!(r.verdict, crate::Verdict::Spun, "{}", r.score);
+        // A headline's habit and one of the body's are one padding, not two.
+        let headline = "Why Investors Will Certainly Watch The Fed This Week\n\nThe bank has \
+                        actually kept its rates unchanged since the spring, and traders expect \
+                        no change at the meeting on Wednesday.";
+        let r = e.check(headline);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+
     #[test]
     fn allowed_phrases_do_not_make_the_score() {
         let text = "The museum shows paintings as well as drawings. Its garden has roses as well \

@@ -401,11 +401,18 @@ fn hides(c: char) -> bool {
 }
 
 /// Whether `word` has such a character between two of its letters (one at its end, as
-/// "filled\u{200D}" in enwiki2018, splits nothing).
+/// "filled\u{200D}" in enwiki2018, splits nothing). A zero-width space before a capital after a
+/// small letter ("Li\u{200B}Wei", "Java\u{200B}Script") is a page's hint where a line may break,
+/// or a space typed as one, not a disguise.
 fn hides_inside(word: &str) -> bool {
     let has_letter = |s: &str| s.chars().any(char::is_alphanumeric);
-    word.char_indices()
-        .any(|(i, c)| hides(c) && has_letter(&word[..i]) && has_letter(&word[i + c.len_utf8()..]))
+    word.char_indices().any(|(i, c)| {
+        let (before, after) = (&word[..i], &word[i + c.len_utf8()..]);
+        let break_hint = c == '\u{200B}'
+            && before.chars().next_back().is_some_and(char::is_lowercase)
+            && after.chars().next().is_some_and(char::is_uppercase);
+        hides(c) && !break_hint && has_letter(before) && has_letter(after)
+    })
 }
 
 /// A finding for each disguised word, its suggestion the word as it reads: one that mixes Latin
@@ -485,13 +492,23 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
 /// ("counterfeıt" is, "Diyarbakır" is not: the language model's unigrams hold place names too),
 /// and is no phonetic transcription ("/ɡɑt/", "[ɡɑt]").
 fn reads_as_a_word(text: &str, t: &Token) -> bool {
-    // A capitalised one is a name ("Akın", clean Wikipedia), however it reads ("Akin").
-    if !t.text(text).starts_with(char::is_lowercase) || in_transcription(text, t) {
+    // A capitalised one is a name ("Akın", clean Wikipedia), however it reads ("Akin"); a short
+    // one may be a Turkish word or a transcription that reads as English ("sır" as "sir", "tıp"
+    // as "tip", "kɑt" as "kat"): from four letters, they seldom do.
+    let word = t.text(text);
+    if !word.starts_with(char::is_lowercase)
+        || word.chars().filter(|c| c.is_alphabetic()).count() < LATIN_LOOK_ALIKE_MIN_LETTERS
+        || in_transcription(text, t)
+    {
         return false;
     }
     let read = fold(t.text(text)).to_lowercase();
     crate::channel::Channel::new(crate::lexicon::Lexicon::embedded()).knows(&read)
 }
+
+/// Fewest letters of a word with the Latin script's own look-alikes that is taken for a disguise
+/// ([`reads_as_a_word`]).
+const LATIN_LOOK_ALIKE_MIN_LETTERS: usize = 4;
 
 /// Whether word `t` is a phonetic transcription: right after a slash or an opening bracket, or
 /// right before a slash or a closing one.
@@ -691,6 +708,17 @@ mod tests {
         );
     }
 
+    /// Short Turkish words read as English ones ("sır" as "sir", "tıp" as "tip") and a zero-width
+    /// space where a page may break a line between two parts of a name ("Li\u{200B}Wei") are no
+    /// disguise.
+    #[test]
+    fn short_turkish_words_and_break_hints_are_no_disguise() {
+        let text = "The word sır means secret: sır değil, sır perdesi, the tıp fakültesi, \"Su \
+                    kıt\" she said, and Li\u{200B}Wei and Java\u{200B}Script agreed.";
+        assert!(findings(text, &crate::token::tokenize(text)).is_empty());
+        assert_eq!(fold("sır"), "sir", "read as Latin all the same");
+    }
+
     /// Small capitals from a styling site are read as the letters they are, and never reported.
     #[test]
     fn small_capitals_read_as_lower_case_letters() {
@@ -788,6 +816,70 @@ mod tests {
         let mixed = "\u{1D41C}\u{043E}w";
         assert_eq!(classify(mixed), Run::Mixed);
         assert_eq!(fold(mixed), "cow");
+    }
+
+    /// Random texts of Latin letters, every kind of letter read as Latin (Cyrillic, the Latin
+    /// script's own look-alikes, fullwidth, mathematical, small capitals), accented letters,
+    /// letters of other scripts, invisible characters and punctuation: the reading maps every
+    /// character boundary back and forth, and every finding is a word of the text as written.
+    #[test]
+    fn random_texts_map_back_and_report_whole_words() {
+        const ALPHABET: &[char] = &[
+            'a',
+            'c',
+            'e',
+            'i',
+            'o',
+            'T',
+            'н',
+            'а',
+            'о',
+            'ı',
+            'ɑ',
+            'ɡ',
+            'ȷ',
+            'ǀ',
+            '\u{FF43}',
+            '\u{1D41C}',
+            '\u{1D1B}',
+            '\u{026A}',
+            'é',
+            'ş',
+            'п',
+            'α',
+            '\u{200B}',
+            '\u{AD}',
+            ' ',
+            '/',
+            '[',
+            '.',
+            '\n',
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2000 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            if let Some(latin) = Latin::of(&text) {
+                for (o, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                    let p = latin.from_written(o);
+                    assert!(latin.text.is_char_boundary(p), "{text:?} at {o}");
+                    assert_eq!(latin.to_written(p), o, "{text:?} at {o}");
+                }
+            }
+            for f in findings(&text, &crate::token::tokenize(&text)) {
+                assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+                assert_eq!(f.text, text[f.start..f.end], "{text:?}");
+                assert!(!f.suggestion.is_empty(), "{text:?}");
+            }
+        }
     }
 
     #[test]

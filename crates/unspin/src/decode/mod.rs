@@ -1182,9 +1182,12 @@ fn titled_sentence<'t>(words: impl Iterator<Item = &'t str>) -> bool {
 
 /// A window of a title-cased line whose written words are a spinner pattern ("Tax Obligations",
 /// "As Well As"): read as the phrase, not as a name. Other runs of capitalised words in such a
-/// line are still left to the names check, which knows names ("Head Of State Biden").
+/// line are still left to the names check, which knows names ("Head Of State Biden"), and so is
+/// one in quotation marks: a title of a work ("“Right Here Waiting”").
 fn title_cased_pattern(window: &[Word], written: &[&str]) -> bool {
-    window[0].titled && crate::channel::is_pattern_written(&written.join(" "))
+    window[0].titled
+        && !window.iter().any(|w| w.in_quote)
+        && crate::channel::is_pattern_written(&written.join(" "))
 }
 
 /// Whether a window's capital says "name" (the `capitalized_mid_sentence` feature): not at the
@@ -1280,6 +1283,9 @@ mod tests {
                 && found_heading.contains(&"Economic Climate -> Economy".to_string()),
             "{found_heading:?}"
         );
+        // A quoted title in a headline is a title of a work.
+        let quoted = "Richard Marx Brings \u{201C}Right Here Waiting\u{201D} Back To The Stage";
+        assert!(found(quoted).is_empty(), "{:?}", found(quoted));
         let running = "The report of the Economic Climate Council was read in parliament today.";
         assert!(found(running).is_empty(), "{:?}", found(running));
     }

@@ -141,14 +141,22 @@ pub fn features_allowing(
         i + w.len() <= tokens.len() && w.iter().enumerate().all(|(k, x)| lower[i + k] == *x)
     };
     let allowed = |p: &[&str]| allow.iter().any(|a| *a == p.join(" "));
+    // A phrase in title case ("Right Here Waiting", "Their Very Own Robot") is a title of a work
+    // or a headline: what it says about the writer's habits is nothing.
+    let titled = |i: usize, n: usize| {
+        (i + 1..i + n).all(|k| tokens[k].text(text).starts_with(char::is_uppercase))
+    };
     let as_well_as_allowed = allowed(&["as", "well", "as"]);
     for (i, w) in lower.iter().enumerate() {
         if w == "and" || (as_well_as_allowed && at(i, &["as", "well", "as"])) {
             and += 1;
-        } else if at(i, &["as", "well", "as"]) {
+        } else if at(i, &["as", "well", "as"]) && !titled(i, 3) {
             as_well_as += 1;
         }
-        if SPINNER_PHRASES.iter().any(|p| at(i, p) && !allowed(p)) {
+        if SPINNER_PHRASES
+            .iter()
+            .any(|p| at(i, p) && !allowed(p) && !titled(i, p.len()))
+        {
             phrases += 1;
         }
     }
