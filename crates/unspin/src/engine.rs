@@ -371,11 +371,14 @@ fn drop_lone_patterns(
     }
 }
 
-/// Whether every word of a phrase of several words is capitalised ("Will Certainly").
+/// Whether a phrase of several words is in title case ("Will Certainly"): every word after the
+/// first capitalised (the first is capitalised anyway at the start of a sentence), and not in
+/// capitals (a sentence in capitals says nothing by its case: "HAS ACTUALLY" is a habit).
 fn title_cased(phrase: &str) -> bool {
     let mut words = phrase.split_whitespace();
     words.next().is_some()
         && words.clone().next().is_some()
+        && phrase.chars().any(char::is_lowercase)
         && words.all(|w| w.starts_with(char::is_uppercase))
 }
 
@@ -922,8 +925,6 @@ mod tests {
         assert_eq!(patterns(&e.check(&long)), 0, "two phrases in a long text");
     }
 
-    /// A writer who allows "as well as" (house style) gets neither findings nor a spun verdict
-    /// from it: the score reads the allowed phrase as the "and" it stands for.
     /// A spinner's phrase written in title case is a headline or a title of a work ("Right Here
     /// Waiting", "Why Investors Will Certainly Watch The Fed"): no habit of the writer, so one
     /// ordinary "as well as" beside it leaves the page clean, and a quoted title is never
@@ -946,8 +947,20 @@ mod tests {
                         no change at the meeting on Wednesday.";
         let r = e.check(headline);
         assert!(r.findings.is_empty(), "{:?}", r.findings);
+        // A text in capitals says nothing by its case: its habits are habits.
+        let shouted = "THE COMMITTEE HAS ACTUALLY APPROVED THE BUDGET FOR THE NEW SCHOOL. THE \
+                       BUILDERS WILL CERTAINLY START THE WORK IN THE SPRING.";
+        let r = e.check(shouted);
+        let habits = r
+            .findings
+            .iter()
+            .filter(|f| crate::channel::is_pattern(&f.text, &f.suggestion))
+            .count();
+        assert_eq!(habits, 2, "{:?}", r.findings);
     }
 
+    /// A writer who allows "as well as" (house style) gets neither findings nor a spun verdict
+    /// from it: the score reads the allowed phrase as the "and" it stands for.
     #[test]
     fn allowed_phrases_do_not_make_the_score() {
         let text = "The museum shows paintings as well as drawings. Its garden has roses as well \

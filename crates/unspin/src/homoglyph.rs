@@ -261,11 +261,13 @@ pub fn classify(run: &str) -> Run {
     match (look_alike, latin || styled || latin_alike) {
         (true, true) => Run::Mixed,
         (true, false) => Run::LookAlikes,
-        (false, _) if latin_alike => match (latin, accented || styled) {
-            (true, false) => Run::LatinMixed,
+        (false, _) if latin_alike => match (accented, latin, styled) {
+            (true, _, _) => Run::AsWritten,
+            (false, true, _) => Run::LatinMixed,
+            // Styled letters with one ("𝐛ı𝐠"): read as Latin, styling is no disguise.
+            (false, false, true) => Run::Styled,
             // "ɑ" alone, the article in a disguised text (or a phonetic symbol).
-            (false, false) => Run::LookAlikes,
-            (_, true) => Run::AsWritten,
+            (false, false, false) => Run::LookAlikes,
         },
         (false, _) if styled => Run::Styled,
         (false, _) => Run::AsWritten,
@@ -449,7 +451,7 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
             for run in word.split(|c: char| !c.is_alphabetic()) {
                 match classify(run) {
                     Run::Mixed => return Run::Mixed,
-                    Run::LatinMixed if reads_as_a_word(text, t) => return Run::Mixed,
+                    Run::LatinMixed if reads_as_a_word(text, t, run) => return Run::Mixed,
                     Run::LatinMixed if !in_transcription(text, t) => kind = Run::LatinMixed,
                     Run::LookAlikes => kind = Run::LookAlikes,
                     Run::LatinMixed | Run::Styled | Run::AsWritten => {}
@@ -488,21 +490,21 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
     out
 }
 
-/// Whether word `t`, in lower case, read in basic Latin letters, is a word of the thesaurus
-/// ("counterfeıt" is, "Diyarbakır" is not: the language model's unigrams hold place names too),
-/// and is no phonetic transcription ("/ɡɑt/", "[ɡɑt]").
-fn reads_as_a_word(text: &str, t: &Token) -> bool {
+/// Whether `run`, a run of letters of word `t`, in lower case, read in basic Latin letters, is a
+/// word of the thesaurus ("counterfeıt" is, "Diyarbakır" is not: the language model's unigrams
+/// hold place names too; each run of "machıne-learnıng" is), outside a phonetic transcription
+/// ("/ðə stɑrt/", "[ɡɑt]").
+fn reads_as_a_word(text: &str, t: &Token, run: &str) -> bool {
     // A capitalised one is a name ("Akın", clean Wikipedia), however it reads ("Akin"); a short
     // one may be a Turkish word or a transcription that reads as English ("sır" as "sir", "tıp"
     // as "tip", "kɑt" as "kat"): from four letters, they seldom do.
-    let word = t.text(text);
-    if !word.starts_with(char::is_lowercase)
-        || word.chars().filter(|c| c.is_alphabetic()).count() < LATIN_LOOK_ALIKE_MIN_LETTERS
+    if !run.starts_with(char::is_lowercase)
+        || run.chars().count() < LATIN_LOOK_ALIKE_MIN_LETTERS
         || in_transcription(text, t)
     {
         return false;
     }
-    let read = fold(t.text(text)).to_lowercase();
+    let read = fold(run).to_lowercase();
     crate::channel::Channel::new(crate::lexicon::Lexicon::embedded()).knows(&read)
 }
 
@@ -510,12 +512,26 @@ fn reads_as_a_word(text: &str, t: &Token) -> bool {
 /// ([`reads_as_a_word`]).
 const LATIN_LOOK_ALIKE_MIN_LETTERS: usize = 4;
 
-/// Whether word `t` is a phonetic transcription: right after a slash or an opening bracket, or
-/// right before a slash or a closing one.
+/// How far, in characters, [`in_transcription`] looks for the slashes or brackets around a word.
+const TRANSCRIPTION_REACH: usize = 80;
+
+/// Whether word `t` is inside a phonetic transcription, between slashes or square brackets on its
+/// line ("/ðə stɑrt ɪz/", "[ɡɑt]"): the nearest slash or opening bracket before it comes before
+/// any sentence punctuation, and so does the nearest slash or closing bracket after it.
 fn in_transcription(text: &str, t: &Token) -> bool {
-    let before = text[..t.start].chars().next_back();
-    let after = text[t.end..].chars().next();
-    matches!(before, Some('/' | '[')) || matches!(after, Some('/' | ']'))
+    let stop = |c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '\n');
+    let opened = text[..t.start]
+        .chars()
+        .rev()
+        .take(TRANSCRIPTION_REACH)
+        .find(|&c| stop(c) || matches!(c, '/' | '['))
+        .is_some_and(|c| matches!(c, '/' | '['));
+    opened
+        && text[t.end..]
+            .chars()
+            .take(TRANSCRIPTION_REACH)
+            .find(|&c| stop(c) || matches!(c, '/' | ']'))
+            .is_some_and(|c| matches!(c, '/' | ']'))
 }
 
 /// The finding of one word with look-alike letters or hidden characters, in a `disguise`d text
@@ -701,6 +717,16 @@ mod tests {
             found[0].message
         );
         assert_eq!(fold("Dıyarbakır /ɡɑt/"), "Diyarbakir /gat/");
+        // Inside a transcription, a slash away from the word; each run of a compound; a slash
+        // after a word that opens no transcription.
+        let ipa = "It is said /ðə stɑrt ɪz/ there, and [ðə stɑrt] here.";
+        assert!(read(ipa).is_empty(), "{:?}", read(ipa));
+        let compound = "The machıne-learnıng team.";
+        assert_eq!(read(compound).len(), 1, "{:?}", read(compound));
+        let slash = "A counterfeıt/fake watch.";
+        assert_eq!(read(slash).len(), 1, "{:?}", read(slash));
+        // Styled letters with a look-alike among them are styling, read as Latin.
+        assert_eq!(fold("\u{1D41B}\u{0131}\u{1D420}"), "big");
         assert_eq!(
             fold("Kırşehir"),
             "Kırşehir",

@@ -370,6 +370,13 @@ pub fn match_case(template: &str, replacement: &str) -> String {
     }
 }
 
+/// Characters of the line that ends at byte `line_end` of `text`: from the line end before it (or
+/// the start of the text). Whether a line end only wraps a line depends on it.
+pub fn line_length_before(text: &str, line_end: usize) -> usize {
+    let line_start = text[..line_end].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..line_end].chars().count()
+}
+
 /// Sentence boundaries as token-index ranges. A sentence ends after `.`, `!` or `?` (and any
 /// closing quotes or brackets) when the next token starts with an upper-case letter, a digit, an
 /// opening quote or a pictograph (an emoji: posts start sentences with them), and always at a line

@@ -433,20 +433,26 @@ impl Decoder {
                 };
                 let window = &words[first..last];
                 let written = &ctx[first..last];
-                if len >= 2
-                    && !title_cased_pattern(window, written)
+                let name_run = len >= 2
                     && capitalised(&window[0])
                     && capitalised(&window[len - 1])
                     && window[1..len - 1].iter().all(|w| {
                         capitalised(w) || crate::names::CONNECTORS.contains(&w.norm.as_str())
-                    })
-                {
+                    });
+                // In a title-cased line, such a run may be a spinner's phrase (see
+                // `title_cased_pattern`); a name run of any other line is skipped here, before
+                // anything is looked up.
+                if name_run && !window[0].titled {
                     continue;
                 }
                 if !self.channel.may_have_candidates(written) {
                     continue;
                 }
                 let form = written.join(" ");
+                let title_pattern = title_cased_pattern(window, &form);
+                if name_run && !title_pattern {
+                    continue;
+                }
                 let kept = self.cached_candidates(written, &form);
                 if !kept.candidates.is_empty() {
                     out.push(Span {
@@ -454,6 +460,7 @@ impl Decoder {
                         last,
                         written: form,
                         kept,
+                        capital_says_name: window[0].capitalized_mid && !title_pattern,
                     });
                 }
             }
@@ -478,6 +485,7 @@ impl Decoder {
                 first,
                 last,
                 ref kept,
+                capital_says_name,
                 ..
             } = span;
             let scored_here = |j: usize| worth.is_none_or(|w| w[k][j]);
@@ -494,8 +502,7 @@ impl Decoder {
                 .map(|(_, KeptCandidate { candidate: c, .. })| {
                     let mut f = self.local_features(ctx, first, last, &wb, c);
                     f[15] = in_quote as u8 as f32;
-                    f[19] =
-                        capitalized_says_name(&words[first..last], &ctx[first..last]) as u8 as f32;
+                    f[19] = capital_says_name as u8 as f32;
                     ScoredCandidate {
                         logit: 0.0,
                         candidate: c.clone(),
@@ -625,8 +632,7 @@ impl Decoder {
             }
         }
         for span in spans {
-            let mut here =
-                self.word_slack(&words[span.first..span.last], &ctx[span.first..span.last]);
+            let mut here = self.word_slack(&words[span.first..span.last], span.capital_says_name);
             if !near_replaceable[span.first..span.last].contains(&true) {
                 here += self.bigram_slack(words, ctx, span.first, span.last);
             }
@@ -641,10 +647,10 @@ impl Decoder {
     /// What a window's words take off [`features::logit_bound`] (zero or less): `in_quote`
     /// and `capitalized_mid_sentence` are known before scoring, as [`Decoder::windows`] sets
     /// them.
-    fn word_slack(&self, window: &[Word], written: &[&str]) -> f32 {
+    fn word_slack(&self, window: &[Word], capital_says_name: bool) -> f32 {
         let w = &self.weights;
         let in_quote = window.iter().any(|word| word.in_quote) as u8 as f32;
-        let capitalized = capitalized_says_name(window, written) as u8 as f32;
+        let capitalized = capital_says_name as u8 as f32;
         (w[15] * in_quote - w[15].max(0.0)) + (w[19] * capitalized - w[19].max(0.0))
     }
 
@@ -1038,6 +1044,9 @@ struct Span {
     last: usize,
     written: String,
     kept: Arc<Kept>,
+    /// Whether the window's capital says "name" (the `capitalized_mid_sentence` feature): not
+    /// at the start of a sentence, and not a spinner pattern in a title-cased line.
+    capital_says_name: bool,
 }
 
 /// A written form's kept candidates (see [`Decoder::kept_candidates`]).
@@ -1184,16 +1193,10 @@ fn titled_sentence<'t>(words: impl Iterator<Item = &'t str>) -> bool {
 /// "As Well As"): read as the phrase, not as a name. Other runs of capitalised words in such a
 /// line are still left to the names check, which knows names ("Head Of State Biden"), and so is
 /// one in quotation marks: a title of a work ("“Right Here Waiting”").
-fn title_cased_pattern(window: &[Word], written: &[&str]) -> bool {
+fn title_cased_pattern(window: &[Word], form: &str) -> bool {
     window[0].titled
         && !window.iter().any(|w| w.in_quote)
-        && crate::channel::is_pattern_written(&written.join(" "))
-}
-
-/// Whether a window's capital says "name" (the `capitalized_mid_sentence` feature): not at the
-/// start of a sentence, and not a spinner pattern in a title-cased line.
-fn capitalized_says_name(window: &[Word], written: &[&str]) -> bool {
-    window[0].capitalized_mid && !title_cased_pattern(window, written)
+        && crate::channel::is_pattern_written(form)
 }
 
 /// Whether the line end in `gap` (the text between the token ending at byte `line_end` of `text`
@@ -1203,10 +1206,9 @@ fn capitalized_says_name(window: &[Word], written: &[&str]) -> bool {
 /// there ("a political⏎election") is read whole. A line that starts with a capital, a number or a
 /// bullet, or follows a short one, may be an item of its own, so it stays a boundary.
 fn wrapped_line(text: &str, line_end: usize, gap: &str, next: &str) -> bool {
-    let line_start = text[..line_end].rfind('\n').map_or(0, |i| i + 1);
     gap.matches('\n').count() == 1
         && next.chars().next().is_some_and(char::is_lowercase)
-        && text[line_start..line_end].chars().count() >= WRAPPED_LINE_MIN
+        && crate::token::line_length_before(text, line_end) >= WRAPPED_LINE_MIN
 }
 
 #[cfg(test)]
@@ -1376,7 +1378,7 @@ mod tests {
         let slack = d.form_slack(&words, &ctx, &spans, &bounds);
         let (mut near, mut far) = (0, 0);
         for s in &once[1..] {
-            let own = d.word_slack(&words[s.first..s.last], &ctx[s.first..s.last]);
+            let own = d.word_slack(&words[s.first..s.last], s.capital_says_name);
             let bigrams = d.bigram_slack(&words, &ctx, s.first, s.last);
             if bigrams == 0.0 {
                 continue;

@@ -858,22 +858,23 @@ fn initial(doc: &Doc, k: usize) -> Option<char> {
 }
 
 /// Shortest and longest line taken to be hard-wrapped where a name goes on to the next line ("the
-/// Safety and⏎Security Council"): wrapping tools fill lines to 70–80 characters, while a heading is
-/// shorter and a paragraph written on one line longer.
+/// Safety and⏎Security Council"): wrapping tools fill lines to 70–80 characters, while a list item
+/// or a short heading is shorter and a paragraph written on one line longer. A longer heading
+/// directly followed by its paragraph is joined to it too; its last words and the paragraph's
+/// first seldom form a name that a thesaurus swap would mend.
 const WRAPPED_LINE: std::ops::RangeInclusive<usize> = 40..=100;
 
 /// Whether the line end in `gap`, after byte `line_end` of `text`, only wraps a line: one line end,
 /// after a line of [`WRAPPED_LINE`] characters.
 fn wrapped_line(text: &str, line_end: usize, gap: &str) -> bool {
-    let line_start = text[..line_end].rfind('\n').map_or(0, |i| i + 1);
     gap.matches('\n').count() == 1
         && gap.chars().all(char::is_whitespace)
-        && WRAPPED_LINE.contains(&text[line_start..line_end].chars().count())
+        && WRAPPED_LINE.contains(&crate::token::line_length_before(text, line_end))
 }
 
 /// The characters of `word` that show: a character that renders as nothing
 /// (`token::is_invisible`) hides nothing from the names check ("LP\u{200B}R" is "LPR").
-fn visible(word: &str) -> impl Iterator<Item = char> + Clone + '_ {
+fn visible(word: &str) -> impl Iterator<Item = char> + '_ {
     word.chars().filter(|&c| !crate::token::is_invisible(c))
 }
 
@@ -884,12 +885,12 @@ fn acronym_findings(doc: &Doc, lexicon: &Lexicon, gazetteer: &Gazetteer) -> Vec<
         if toks[k].text(doc.text) != "(" || toks[k + 2].text(doc.text) != ")" {
             continue;
         }
+        if toks[k + 1].kind != TokenKind::Word {
+            continue;
+        }
         let acr: String = visible(toks[k + 1].text(doc.text)).collect();
         let letters = acr.chars().count();
-        if toks[k + 1].kind != TokenKind::Word
-            || !(2..=6).contains(&letters)
-            || !acr.chars().all(|c| c.is_ascii_uppercase())
-        {
+        if !(2..=6).contains(&letters) || !acr.chars().all(|c| c.is_ascii_uppercase()) {
             continue;
         }
         let mut run = doc.left(k);
@@ -1264,9 +1265,15 @@ mod tests {
         // The finding covers the word as written, its hidden character too.
         let written = ("Individu\u{200E}als".to_string(), "People".to_string());
         assert!(found(hidden).contains(&written), "{:?}", found(hidden));
+        let paragraph = format!(
+            "{} the self-proclaimed Individuals’s Republics of\nLuhansk (LPR) voted",
+            "The rebels held a vote in the east of the country on Sunday, and".repeat(2)
+        );
         for apart in [
             "the self-proclaimed Individuals\u{2019}s Republics of\n\nLuhansk (LPR) voted",
             "Individuals\u{2019}s Republics of\nLuhansk (LPR) voted",
+            // A paragraph written on one line (over 100 characters) ends there.
+            paragraph.as_str(),
         ] {
             assert!(
                 !found(apart).contains(&people),

@@ -142,9 +142,11 @@ pub fn features_allowing(
     };
     let allowed = |p: &[&str]| allow.iter().any(|a| *a == p.join(" "));
     // A phrase in title case ("Right Here Waiting", "Their Very Own Robot") is a title of a work
-    // or a headline: what it says about the writer's habits is nothing.
+    // or a headline: what it says about the writer's habits is nothing. Every word after the
+    // first capitalised, not in capitals: a sentence in capitals says nothing by its case.
     let titled = |i: usize, n: usize| {
         (i + 1..i + n).all(|k| tokens[k].text(text).starts_with(char::is_uppercase))
+            && (i..i + n).any(|k| tokens[k].text(text).chars().any(char::is_lowercase))
     };
     let as_well_as_allowed = allowed(&["as", "well", "as"]);
     for (i, w) in lower.iter().enumerate() {
