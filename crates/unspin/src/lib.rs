@@ -26,6 +26,9 @@ pub mod text;
 pub mod token;
 pub mod trace;
 
+#[cfg(test)]
+mod test_rng;
+
 pub use engine::{Engine, EngineOptions};
 pub use error::{Error, Result};
 pub use finding::{Finding, Report, Verdict};

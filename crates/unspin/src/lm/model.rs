@@ -978,13 +978,7 @@ mod tests {
                 let _ = m.log_prob(&words[..words.len() - 1], words[words.len() - 1]);
             }
         };
-        let mut state = 0x9E37_79B9u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x9E37_79B9);
         for at in 0..PREFIX_LEN + header_len {
             let mut bytes = good.clone();
             bytes[at] ^= 1 << (next() % 8);

@@ -74,13 +74,7 @@ fn built_model_matches_counts_model() {
 /// Enough distinct n-grams that a tiny memory budget spills many runs.
 fn synthetic_texts() -> Vec<String> {
     let vocab: Vec<String> = (0..300).map(|i| format!("w{i}")).collect();
-    let mut state = 12345u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = crate::test_rng::xorshift(12345);
     (0..200)
         .map(|_| {
             let mut doc = String::new();

@@ -329,13 +329,7 @@ fn builtin_pack_is_general_sized() {
 /// Random bytes never panic the parsers; errors always name the file.
 #[test]
 fn parsers_survive_random_input() {
-    let mut state = 0x9E3779B97F4A7C15u64;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = crate::test_rng::xorshift(0x9E37_79B9_7F4A_7C15);
     let alphabet = b"\"'(),~ANDORNOT[]{}=:\n\\ ab12#-\xe2\x80\x99";
     for i in 0..400 {
         let len = (next() % 80) as usize;
