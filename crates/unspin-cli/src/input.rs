@@ -490,23 +490,16 @@ fn read_stream<'a>(
                 return Ok(());
             }
             if bytes.len() as u64 > max {
-                sink.error(
-                    name,
-                        if opts.held_whole {
-                        format!(
-                            "skipped: {} input over --max-size {}{}",
-                            format.as_str(),
-                            human_size(max),
-                            held_whole_note(opts, None)
-                        )
-                    } else {
-                        format!(
-                            "skipped: {} input over {} (it is parsed whole; raise --max-size, or check it as --input-format plain)",
-                            format.as_str(),
-                            human_size(max)
-                        )
-                    },
-                );
+                let (format, max) = (format.as_str(), human_size(max));
+                let message = if opts.held_whole {
+                    format!(
+                        "skipped: {format} input over --max-size {max}{}",
+                        held_whole_note(opts, None)
+                    )
+                } else {
+                    format!("skipped: {format} input over {max} (it is parsed whole; raise --max-size, or check it as --input-format plain)")
+                };
+                sink.error(name, message);
                 return Ok(());
             }
             deliver_whole(name, &bytes, format, walked, opts, sink)

@@ -4,7 +4,7 @@ use crate::decode::Decoder;
 use crate::finding::{apply, resolve_overlaps, Finding, Report};
 use crate::rules::RuleSet;
 use crate::score::{score_text_allowing, SPUN_AT};
-use crate::token::{tokenize, TokenKind};
+use crate::token::{title_cased, tokenize, TokenKind};
 
 /// Findings count toward the document score from this confidence on: the default threshold,
 /// with which the score model was fitted (`unspin eval score --fit`).
@@ -345,7 +345,7 @@ fn drop_lone_patterns(
     // in title case ("Why Investors Will Certainly Watch The Fed"): a headline or a title of a
     // work, one occurrence that says nothing of the writer's habits.
     let paddings: Vec<&str> = (0..kept.len())
-        .filter(|&i| evidence(i) && !title_cased(&kept[i].text))
+        .filter(|&i| evidence(i) && !title_cased(kept[i].text.split_whitespace()))
         .filter_map(|i| patterns[i]?.padding)
         .collect();
     let habits = paddings.len();
@@ -369,17 +369,6 @@ fn drop_lone_patterns(
             !is_pattern[i - 1]
         });
     }
-}
-
-/// Whether a phrase of several words is in title case ("Will Certainly"): every word after the
-/// first capitalised (the first is capitalised anyway at the start of a sentence), and not in
-/// capitals (a sentence in capitals says nothing by its case: "HAS ACTUALLY" is a habit).
-fn title_cased(phrase: &str) -> bool {
-    let mut words = phrase.split_whitespace();
-    words.next().is_some()
-        && words.clone().next().is_some()
-        && phrase.chars().any(char::is_lowercase)
-        && words.all(|w| w.starts_with(char::is_uppercase))
 }
 
 /// The indefinite article a word takes, by its spelling: "an" before a vowel sound. Spelling

@@ -451,8 +451,13 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
             for run in word.split(|c: char| !c.is_alphabetic()) {
                 match classify(run) {
                     Run::Mixed => return Run::Mixed,
-                    Run::LatinMixed if reads_as_a_word(text, t, run) => return Run::Mixed,
-                    Run::LatinMixed if !in_transcription(text, t) => kind = Run::LatinMixed,
+                    // A transcription ("/ðə stɑrt/") is no disguise, even in a disguised text.
+                    Run::LatinMixed if !in_transcription(text, t) => {
+                        if reads_as_a_word(run) {
+                            return Run::Mixed;
+                        }
+                        kind = Run::LatinMixed;
+                    }
                     Run::LookAlikes => kind = Run::LookAlikes,
                     Run::LatinMixed | Run::Styled | Run::AsWritten => {}
                 }
@@ -490,18 +495,14 @@ pub fn findings(text: &str, tokens: &[Token]) -> Vec<Finding> {
     out
 }
 
-/// Whether `run`, a run of letters of word `t`, in lower case, read in basic Latin letters, is a
-/// word of the thesaurus ("counterfeıt" is, "Diyarbakır" is not: the language model's unigrams
-/// hold place names too; each run of "machıne-learnıng" is), outside a phonetic transcription
-/// ("/ðə stɑrt/", "[ɡɑt]").
-fn reads_as_a_word(text: &str, t: &Token, run: &str) -> bool {
+/// Whether `run`, a run of letters of a word outside a transcription, in lower case, read in
+/// basic Latin letters, is a word of the thesaurus ("counterfeıt" is, "Diyarbakır" is not: the
+/// language model's unigrams hold place names too; each run of "machıne-learnıng" is).
+fn reads_as_a_word(run: &str) -> bool {
     // A capitalised one is a name ("Akın", clean Wikipedia), however it reads ("Akin"); a short
     // one may be a Turkish word or a transcription that reads as English ("sır" as "sir", "tıp"
     // as "tip", "kɑt" as "kat"): from four letters, they seldom do.
-    if !run.starts_with(char::is_lowercase)
-        || run.chars().count() < LATIN_LOOK_ALIKE_MIN_LETTERS
-        || in_transcription(text, t)
-    {
+    if !run.starts_with(char::is_lowercase) || run.chars().count() < LATIN_LOOK_ALIKE_MIN_LETTERS {
         return false;
     }
     let read = fold(run).to_lowercase();

@@ -370,6 +370,17 @@ pub fn match_case(template: &str, replacement: &str) -> String {
     }
 }
 
+/// Whether a phrase of several words is in title case, as a headline or a title of a work writes
+/// it ("Will Certainly", "Right Here Waiting"): every word after the first capitalised (the
+/// first is capitalised anyway at the start of a sentence), and a small letter somewhere (a
+/// sentence in capitals says nothing by its case: "HAS ACTUALLY" is no title).
+pub fn title_cased<'w>(words: impl Iterator<Item = &'w str> + Clone) -> bool {
+    let mut rest = words.clone().skip(1).peekable();
+    rest.peek().is_some()
+        && rest.all(|w| w.starts_with(char::is_uppercase))
+        && words.clone().any(|w| w.chars().any(char::is_lowercase))
+}
+
 /// Characters of the line that ends at byte `line_end` of `text`: from the line end before it (or
 /// the start of the text). Whether a line end only wraps a line depends on it.
 pub fn line_length_before(text: &str, line_end: usize) -> usize {
@@ -501,6 +512,17 @@ mod tests {
     }
 
     /// The words of `s` as look-ups read them.
+    #[test]
+    fn title_case_is_capitals_after_the_first_word_not_all_capitals() {
+        let titled = |s: &str| title_cased(s.split_whitespace());
+        assert!(titled("Will Certainly"));
+        assert!(titled("right Here Waiting"));
+        assert!(!titled("will certainly"));
+        assert!(!titled("Will certainly"));
+        assert!(!titled("HAS ACTUALLY"), "capitals say nothing");
+        assert!(!titled("Certainly"), "one word is no phrase");
+    }
+
     fn normalized_words(s: &str) -> Vec<String> {
         tokenize(s)
             .iter()

@@ -24,7 +24,7 @@ pub mod fit;
 
 use crate::finding::{Finding, Verdict};
 use crate::lm::LanguageModel;
-use crate::token::{normalize, sentences, Token, TokenKind};
+use crate::token::{normalize, sentences, title_cased, Token, TokenKind};
 
 /// Thresholds on the document score. `SPUN_AT` keeps clean Wikipedia false alarms well under 1%
 /// (none of the 2,842 held-out texts of `unspin eval score`, 0.05% of enwiki2018's articles);
@@ -142,12 +142,8 @@ pub fn features_allowing(
     };
     let allowed = |p: &[&str]| allow.iter().any(|a| *a == p.join(" "));
     // A phrase in title case ("Right Here Waiting", "Their Very Own Robot") is a title of a work
-    // or a headline: what it says about the writer's habits is nothing. Every word after the
-    // first capitalised, not in capitals: a sentence in capitals says nothing by its case.
-    let titled = |i: usize, n: usize| {
-        (i + 1..i + n).all(|k| tokens[k].text(text).starts_with(char::is_uppercase))
-            && (i..i + n).any(|k| tokens[k].text(text).chars().any(char::is_lowercase))
-    };
+    // or a headline: what it says about the writer's habits is nothing.
+    let titled = |i: usize, n: usize| title_cased(tokens[i..i + n].iter().map(|t| t.text(text)));
     let as_well_as_allowed = allowed(&["as", "well", "as"]);
     for (i, w) in lower.iter().enumerate() {
         if w == "and" || (as_well_as_allowed && at(i, &["as", "well", "as"])) {
